@@ -1,0 +1,498 @@
+"""Agencies, workshops and their timetables.
+
+Rules that the database can hold are named constraints here; the rules it cannot hold (a
+session inside its workshop's dates, no trainer or room in two places at once) live in
+``events.clashes`` and are called by forms, the admin and the API alike.
+"""
+
+import uuid
+import zoneinfo
+from datetime import datetime, time, timedelta
+from functools import cache
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from events.tokens import new_token
+
+
+@cache
+def _known_timezones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def validate_timezone(value: str) -> None:
+    if value not in _known_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not an IANA time zone name (for example Asia/Shanghai)."),
+            code="invalid_timezone",
+            params={"value": value},
+        )
+
+
+class Agency(models.Model):
+    """A ministry, a provincial department, a UN office, an NGO, a university."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        UN = "un", _("United Nations")
+        INTERNATIONAL = "international", _("International organisation")
+        NGO = "ngo", _("Non-governmental organisation")
+        ACADEMIC = "academic", _("Academic or research")
+        OTHER = "other", _("Other")
+
+    class Level(models.TextChoices):
+        INTERNATIONAL = "international", _("International")
+        NATIONAL = "national", _("National")
+        PROVINCIAL = "provincial", _("Provincial")
+        LOCAL = "local", _("Local")
+
+    name = models.CharField(_("name (English)"), max_length=255, unique=True)
+    name_local = models.CharField(_("name (local script)"), max_length=255, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.GOVERNMENT)
+    level = models.CharField(
+        _("level"), max_length=20, choices=Level.choices, default=Level.NATIONAL
+    )
+    region = models.CharField(
+        _("region"), max_length=120, blank=True, help_text=_("Province, state or region.")
+    )
+    country = models.CharField(_("country"), max_length=120, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("pk")), name="agency_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def clean(self) -> None:
+        # A cycle longer than one (A -> B -> A) is beyond a check constraint; walk up.
+        seen = {self.pk} if self.pk else set()
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": _("An agency cannot be its own ancestor.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class Programme(models.Model):
+    """A series of workshops reported on together, usually under one funding agreement."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    name_local = models.CharField(_("name (local script)"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def organised_by(self, user):
+        """The workshops ``user`` may plan: all for a superuser, else those they organise."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self
+        return self.filter(organisers=user)
+
+    def public(self):
+        """Workshops anyone may see: published, and the later states of a published one."""
+        return self.filter(
+            status__in=[
+                Workshop.Status.PUBLISHED,
+                Workshop.Status.CLOSED,
+                Workshop.Status.COMPLETED,
+            ]
+        )
+
+
+class Workshop(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Registration closed")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    title = models.CharField(_("title (English)"), max_length=255)
+    title_local = models.CharField(_("title (local script)"), max_length=255, blank=True)
+    slug = models.SlugField(_("short name in links"), max_length=80, unique=True)
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="workshops",
+    )
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text=_("IANA name, for example Asia/Shanghai."),
+    )
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    region = models.CharField(_("region"), max_length=120, blank=True)
+    country = models.CharField(_("country"), max_length=120, blank=True)
+    objectives = models.TextField(_("objectives"), blank=True)
+    narrative = models.TextField(
+        _("narrative for the report"),
+        blank=True,
+        help_text=_("What happened, what was discussed and concluded, in the organisers' words."),
+    )
+    language = models.CharField(
+        _("main language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    capacity = models.PositiveIntegerField(_("capacity"), default=30)
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    requires_approval = models.BooleanField(
+        _("registrations need approval"),
+        default=False,
+        help_text=_("An organiser confirms each registration before the seat is taken."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    organisers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("organisers"),
+        blank=True,
+        related_name="organised_workshops",
+    )
+    agencies = models.ManyToManyField(
+        Agency, through="WorkshopAgency", related_name="workshops", blank=True
+    )
+    summary_provided_by = models.ForeignKey(
+        Agency,
+        verbose_name=_("report provided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary_date = models.DateField(_("report date"), null=True, blank=True)
+    is_sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Generated for demonstration.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ["-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="workshop_ends_on_or_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="workshop_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="workshop_registration_closes_after_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Workshop, f"{self.title} {self.start_date:%Y}")
+        super().save(*args, **kwargs)
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def days(self) -> list:
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + timedelta(days=n) for n in range(count)]
+
+    @property
+    def starts_at(self) -> datetime:
+        """The first moment of the first day, in the workshop's time zone."""
+        return datetime.combine(self.start_date, time.min, tzinfo=self.tz)
+
+    @property
+    def ends_at(self) -> datetime:
+        """The first moment after the last day, in the workshop's time zone."""
+        return datetime.combine(self.end_date + timedelta(days=1), time.min, tzinfo=self.tz)
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.tz)
+
+
+def unique_slug(model, text: str, max_length: int = 80) -> str:
+    """A slug of ``text`` that no row of ``model`` has yet (one query per collision)."""
+    base = slugify(text)[: max_length - 6] or "workshop"
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class WorkshopAgency(models.Model):
+    """An agency's part in a workshop: it hosts it, co-organises it, funds it or attends."""
+
+    class Role(models.TextChoices):
+        HOST = "host", _("Host")
+        PARTNER = "partner", _("Co-organiser / partner")
+        FUNDER = "funder", _("Funder")
+        ATTENDING = "attending", _("Attending")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="agency_roles")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="workshop_roles")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(
+        _("order"), default=0, help_text=_("Order in which agencies of one role are named.")
+    )
+    note = models.CharField(
+        _("note"),
+        max_length=255,
+        blank=True,
+        help_text=_("For example: “also sent personnel to attend”."),
+    )
+
+    class Meta:
+        verbose_name = _("agency role")
+        verbose_name_plural = _("agency roles")
+        ordering = ["workshop", "role", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "agency", "role"], name="workshop_agency_role_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.agency_id}"
+
+
+class AgencyMember(models.Model):
+    """Ties a user account to an agency: a funder's staff see what their agency funds."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_membership"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="members")
+
+    class Meta:
+        verbose_name = _("agency member")
+        verbose_name_plural = _("agency members")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.agency_id}"
+
+
+class Trainer(models.Model):
+    """A person who teaches sessions, in any number of workshops."""
+
+    name = models.CharField(_("name (English)"), max_length=255)
+    name_local = models.CharField(_("name (local script)"), max_length=255, blank=True)
+    honorific = models.CharField(
+        _("honorific"), max_length=40, blank=True, help_text=_("Prof., Dr., Ms., Mr.")
+    )
+    position = models.CharField(
+        _("position"),
+        max_length=255,
+        blank=True,
+        help_text=_("Deputy Director-General, researcher"),
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="trainers",
+    )
+    bio = models.TextField(_("biography"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    feed_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+
+    class Meta:
+        verbose_name = _("trainer")
+        verbose_name_plural = _("trainers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.honorific} {self.name}".strip()
+
+
+class Room(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    venue = models.CharField(_("venue"), max_length=255, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    capacity = models.PositiveIntegerField(_("seats"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        ordering = ["venue", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["venue", "name"], name="room_unique_per_venue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.venue}" if self.venue else self.name
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name (English)"), max_length=255, unique=True)
+    name_local = models.CharField(_("name (local script)"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def new_session_uid() -> str:
+    return f"{uuid.uuid4()}@workshops"
+
+
+class Session(models.Model):
+    """A block of a workshop's timetable."""
+
+    class Kind(models.TextChoices):
+        LECTURE = "lecture", _("Lecture")
+        DISCUSSION = "discussion", _("Discussion")
+        GROUP_WORK = "group_work", _("Group work")
+        CASE_STUDY = "case_study", _("Case study")
+        FIELD_VISIT = "field_visit", _("Field visit")
+        CEREMONY = "ceremony", _("Ceremony")
+        BREAK = "break", _("Break")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    # A change to any of these moves the session in people's calendars: SEQUENCE must grow.
+    CALENDAR_FIELDS = ("starts_at", "ends_at", "room_id", "status")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(_("title (English)"), max_length=255)
+    title_local = models.CharField(_("title (local script)"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.LECTURE)
+    description = models.TextField(_("description"), blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    room = models.ForeignKey(
+        Room,
+        verbose_name=_("room"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+    )
+    trainers = models.ManyToManyField(
+        Trainer, verbose_name=_("trainers"), blank=True, related_name="sessions"
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="sessions"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
+    )
+    uid = models.CharField(
+        _("calendar UID"),
+        max_length=255,
+        default=new_session_uid,
+        help_text=_("Never changes, so that calendars recognise the session after an edit."),
+    )
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "ends_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+            models.UniqueConstraint(
+                fields=["workshop", "uid"], name="session_uid_unique_per_workshop"
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at", "ends_at"], name="session_time_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        snapshot = getattr(self, "_calendar_snapshot", None)
+        if snapshot is not None and snapshot != self._calendar_state():
+            self.sequence += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "sequence", "updated_at"}
+        super().save(*args, **kwargs)
+        self._calendar_snapshot = self._calendar_state()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember what calendars last saw, so save() can tell a move from a retitle.
+        instance._calendar_snapshot = instance._calendar_state()
+        return instance
+
+    def _calendar_state(self) -> tuple:
+        return tuple(getattr(self, name, None) for name in self.CALENDAR_FIELDS)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+    def clean(self) -> None:
+        from events.clashes import outside_workshop_dates
+
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A session must end after it starts.")})
+        if self.workshop_id and self.starts_at and self.ends_at:
+            problem = outside_workshop_dates(self.workshop, self.starts_at, self.ends_at)
+            if problem:
+                raise ValidationError({"starts_at": problem})

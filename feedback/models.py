@@ -1,0 +1,209 @@
+"""Evaluations and knowledge tests.
+
+Anonymity is structural: an anonymous ``Response`` has no link to a person, a UUID key
+(so its order reveals nothing) and only the day it was given. ``Submission`` is the separate
+record that a registration has answered a questionnaire, so nobody answers twice.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Session, Trainer, Workshop
+from participants.models import Registration
+
+RATING_MIN, RATING_MAX = 1, 5
+
+
+class Questionnaire(models.Model):
+    class Kind(models.TextChoices):
+        EVALUATION = "evaluation", _("Evaluation")
+        PRE_TEST = "pre_test", _("Knowledge test before")
+        POST_TEST = "post_test", _("Knowledge test after")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="questionnaires")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.EVALUATION)
+    title = models.CharField(_("title (English)"), max_length=255)
+    title_local = models.CharField(_("title (local script)"), max_length=255, blank=True)
+    introduction = models.TextField(_("introduction"), blank=True)
+    is_anonymous = models.BooleanField(
+        _("anonymous"),
+        default=True,
+        help_text=_("Answers are stored with no link to the person who gave them."),
+    )
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    pre_test = models.ForeignKey(
+        "self",
+        verbose_name=_("matching test before"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="post_tests",
+        help_text=_("For a test after the workshop: the test before it, to compare scores."),
+    )
+
+    class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        ordering = ["workshop", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="questionnaire_closes_after_opens",
+            ),
+            # Knowledge tests are scored per person to compare before and after.
+            models.CheckConstraint(
+                condition=Q(kind="evaluation") | Q(is_anonymous=False),
+                name="questionnaire_tests_not_anonymous",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        RATING = "rating", _("Rating from 1 to 5")
+        CHOICE = "choice", _("One choice")
+        MULTIPLE = "multiple", _("Several choices")
+        TEXT = "text", _("Free text")
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="questions"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.RATING)
+    text = models.CharField(_("question (English)"), max_length=500)
+    text_local = models.CharField(_("question (local script)"), max_length=500, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    # What the question is about, when not the workshop as a whole.
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="questions"
+    )
+    trainer = models.ForeignKey(
+        Trainer, null=True, blank=True, on_delete=models.CASCADE, related_name="questions"
+    )
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["questionnaire", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.CharField(_("choice (English)"), max_length=255)
+    text_local = models.CharField(_("choice (local script)"), max_length=255, blank=True)
+    is_correct = models.BooleanField(_("correct answer"), default=False)
+
+    class Meta:
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+        ordering = ["question", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Response(models.Model):
+    """One completed questionnaire. Anonymous ones have no registration."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="responses"
+    )
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="responses"
+    )
+    # A day, not a moment: a timestamp could be matched to the Submission that names the person.
+    submitted_on = models.DateField(_("submitted on"))
+    language = models.CharField(_("language"), max_length=10, blank=True)
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "registration"],
+                condition=Q(registration__isnull=False),
+                name="response_unique_per_registration",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire_id}/{self.pk}"
+
+
+class Answer(models.Model):
+    """One answer to one question: a rating, a choice or a text, exactly one of them.
+
+    A question with several choices has one answer row per choice ticked.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    choice = models.ForeignKey(
+        Choice, null=True, blank=True, on_delete=models.CASCADE, related_name="answers"
+    )
+    text = models.TextField(_("text"), blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True)
+                | Q(rating__gte=RATING_MIN, rating__lte=RATING_MAX),
+                name="answer_rating_in_range",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(rating__isnull=False, choice__isnull=True, text="")
+                    | Q(rating__isnull=True, choice__isnull=False, text="")
+                    | (Q(rating__isnull=True, choice__isnull=True) & ~Q(text=""))
+                ),
+                name="answer_exactly_one_value",
+            ),
+            models.UniqueConstraint(
+                fields=["response", "question", "choice"],
+                name="answer_choice_once_per_response",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}: {self.rating or self.choice_id or self.text[:30]}"
+
+
+class Submission(models.Model):
+    """That a registration has answered a questionnaire, and when: nothing of what it said."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="submissions"
+    )
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="submissions"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "registration"], name="submission_once_per_questionnaire"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} answered {self.questionnaire_id}"

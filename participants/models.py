@@ -1,0 +1,180 @@
+"""People, their registrations for workshops, and their attendance at sessions."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Agency, Session, Workshop
+from events.tokens import new_token
+
+
+class Participant(models.Model):
+    """A person who takes part in workshops. Their data is sensitive: see ``queries``."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Another gender")
+        UNDISCLOSED = "undisclosed", _("Prefer not to say")
+
+    name = models.CharField(_("name (English / Latin script)"), max_length=255)
+    name_local = models.CharField(_("name (local script)"), max_length=255, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=20, choices=Gender.choices, default=Gender.UNDISCLOSED
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participants",
+    )
+    agency_name = models.CharField(_("agency (if not in the list)"), max_length=255, blank=True)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    region = models.CharField(_("region"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    feed_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["name", "pk"]
+        constraints = [
+            # One person, one row: e-mail identifies a person, whatever its case.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="participant_email_unique_ci"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def agency_label(self) -> str:
+        """The agency as chosen or as typed; reads ``agency``, so select_related it."""
+        return str(self.agency) if self.agency_id else self.agency_name
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def holding_seats(self):
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waiting(self):
+        return self.filter(status=Registration.Status.WAITLISTED).order_by("waitlisted_at", "pk")
+
+
+class Registration(models.Model):
+    """A participant in a workshop. Only confirmed registrations take a seat."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending approval")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+        DECLINED = "declined", _("Declined")
+
+    class Source(models.TextChoices):
+        PUBLIC = "public", _("Public registration form")
+        ORGANISER = "organiser", _("Added by an organiser")
+        IMPORT = "import", _("Nominations import")
+        API = "api", _("API")
+        DEMO = "demo", _("Sample data")
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="registrations"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    nominated_by = models.ForeignKey(
+        Agency,
+        verbose_name=_("nominated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="nominations",
+    )
+    # The secret of the personal link; replacing it revokes the old link.
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    waitlisted_at = models.DateTimeField(_("joined the waiting list"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["workshop", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "participant"], name="registration_unique_per_workshop"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
+                name="registration_waitlisted_has_position",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["workshop", "status"], name="registration_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} → {self.workshop_id} ({self.status})"
+
+
+class Attendance(models.Model):
+    """Whether a registered participant was at a session."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        LATE = "late", _("Late")
+        EXCUSED = "excused", _("Excused")
+        ABSENT = "absent", _("Absent")
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="attendances"
+    )
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    recorded_at = models.DateTimeField(_("recorded"), auto_now=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance records")
+        ordering = ["session", "registration"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "session"],
+                name="attendance_unique_per_registration_session",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} @ {self.session_id}: {self.status}"
+
+    @property
+    def counts_as_attended(self) -> bool:
+        return self.status in (self.Status.PRESENT, self.Status.LATE)

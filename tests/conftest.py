@@ -1,0 +1,119 @@
+"""Fixed personas and small builders shared by every test folder.
+
+The personas: ``organiser`` (organises ``workshop``), ``other_organiser`` (organises another
+workshop only), ``funder`` (staff of the agency funding ``workshop``), ``participant`` (a
+confirmed registration in ``workshop``, reached by its secret link) and the anonymous
+stranger, who is simply the unauthenticated ``client``.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from events.models import Agency, AgencyMember, Session, Workshop, WorkshopAgency
+from participants.models import Participant, Registration
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: int, hour: int, minute: int = 0, *, month: int = 8, year: int = 2007, tz=SHANGHAI):
+    """An aware datetime in August 2007, Lijiang time unless told otherwise."""
+    return datetime(year, month, day, hour, minute, tzinfo=tz)
+
+
+@pytest.fixture
+def make_workshop(db):
+    def make(**fields) -> Workshop:
+        values = {
+            "title": "Anti-Trafficking Workshop",
+            "start_date": date(2007, 8, 26),
+            "end_date": date(2007, 8, 31),
+            "timezone": "Asia/Shanghai",
+            "city": "Lijiang",
+            "capacity": 30,
+            "status": Workshop.Status.PUBLISHED,
+        }
+        values.update(fields)
+        return Workshop.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_session(db):
+    def make(workshop, *, starts_at=None, ends_at=None, trainers=(), topics=(), **fields):
+        session = Session.objects.create(
+            workshop=workshop,
+            title=fields.pop("title", "Session"),
+            starts_at=starts_at or at(27, 9),
+            ends_at=ends_at or at(27, 10, 30),
+            **fields,
+        )
+        if trainers:
+            session.trainers.set(trainers)
+        if topics:
+            session.topics.set(topics)
+        return session
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, **fields):
+        return get_user_model().objects.create_user(
+            username=username, password="correct horse battery staple", **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def workshop(make_workshop):
+    return make_workshop(title="National Anti-Trafficking Workshop")
+
+
+@pytest.fixture
+def organiser(make_user, workshop):
+    user = make_user("organiser")
+    workshop.organisers.add(user)
+    return user
+
+
+@pytest.fixture
+def other_organiser(make_user, make_workshop):
+    user = make_user("other-organiser")
+    make_workshop(title="Another Workshop", slug="another").organisers.add(user)
+    return user
+
+
+@pytest.fixture
+def funder_agency(workshop):
+    agency = Agency.objects.create(name="Funding Agency", kind=Agency.Kind.UN)
+    WorkshopAgency.objects.create(workshop=workshop, agency=agency, role=WorkshopAgency.Role.FUNDER)
+    return agency
+
+
+@pytest.fixture
+def funder(make_user, funder_agency):
+    user = make_user("funder")
+    AgencyMember.objects.create(user=user, agency=funder_agency)
+    return user
+
+
+@pytest.fixture
+def participant_registration(workshop):
+    person = Participant.objects.create(
+        name="Li Mei",
+        name_local="李梅",
+        gender=Participant.Gender.FEMALE,
+        email="li.mei@example.org",
+    )
+    return Registration.objects.create(
+        workshop=workshop,
+        participant=person,
+        status=Registration.Status.CONFIRMED,
+        source=Registration.Source.ORGANISER,
+    )
