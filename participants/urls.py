@@ -1,0 +1,5 @@
+"""Public registration, personal pages and feeds, and the organisers' registration pages."""
+
+app_name = "participants"
+
+urlpatterns = []
