@@ -1,0 +1,206 @@
+"""iCalendar (RFC 5545) from sessions: pure functions that know nothing of where they came from.
+
+The feeds (a workshop's timetable, a trainer's and a participant's sessions) and the e-mailed
+invitations all call :func:`calendar_for_sessions`. It reads only the sessions it is given and
+their prefetched relations (``workshop``, ``room``, ``trainers__agency``, ``topics``): it runs no
+query of its own when those are prefetched.
+
+What calendar programs rely on, and why each field is there:
+
+- UID is ``Session.uid``, which never changes, so an edited session replaces the old entry
+  instead of appearing twice; SEQUENCE is ``Session.sequence``, which ``Session.save`` bumps
+  when the time, room or status changes, so clients accept the newer version.
+- A cancelled session stays, with STATUS:CANCELLED, so subscribed calendars remove it.
+- Times carry the TZID of the workshop's zone, with a VTIMEZONE giving that zone's offsets
+  (DST changes included) over the years the sessions span: 09:00 in Berlin stays 09:00 on
+  both sides of the end of summer time, whatever zone the reader is in.
+- DTSTAMP: in a published feed (no METHOD) RFC 5545 makes it the time the information was
+  last revised, so it is the session's ``updated_at`` and the same request gives the same
+  bytes (the ETag can hash them). In an iTIP message (METHOD) it is when the message was made.
+- No participant's personal data is ever written: the builder sees sessions only.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone as django_timezone
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, Timezone, vDuration
+
+from events.models import Session
+
+PRODID = "-//Workshops//Timetable calendar//EN"
+# How often a subscribed client should poll; clients that honour it poll no more often.
+REFRESH_INTERVAL = timedelta(hours=1)
+METHODS = frozenset({"PUBLISH", "REQUEST", "CANCEL"})
+
+
+def calendar_for_sessions(
+    sessions: Iterable[Session], *, name: str, method: str | None = None
+) -> bytes:
+    """The sessions as one RFC 5545 calendar named ``name``, serialised (CRLF, folded lines).
+
+    ``method`` is None for a feed or a download, ``"REQUEST"`` for an e-mailed invitation and
+    ``"CANCEL"`` when the sessions (or the person's registration) are cancelled: every event
+    of a CANCEL message is STATUS:CANCELLED.
+    """
+    return build_calendar(sessions, name=name, method=method).to_ical()
+
+
+def build_calendar(
+    sessions: Iterable[Session], *, name: str, method: str | None = None
+) -> Calendar:
+    """The :class:`icalendar.Calendar` behind :func:`calendar_for_sessions`."""
+    if method is not None and method not in METHODS:
+        raise ValueError(f"Unknown iTIP method {method!r}; expected one of {sorted(METHODS)}.")
+    sessions = list(sessions)
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    if method:
+        calendar.add("METHOD", method)
+    else:
+        calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+        calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
+    calendar.calendar_name = name
+
+    for timezone in _timezones_for(sessions):
+        calendar.add_component(timezone)
+
+    stamp = django_timezone.now() if method else None
+    links: dict[int, str] = {}
+    for session in sessions:
+        workshop = session.workshop
+        url = links.get(workshop.pk)
+        if url is None:
+            url = links[workshop.pk] = workshop_url(workshop.slug)
+        calendar.add_component(session_event(session, url=url, stamp=stamp, method=method))
+    return calendar
+
+
+def session_event(
+    session: Session,
+    *,
+    url: str,
+    stamp: datetime | None = None,
+    method: str | None = None,
+) -> Event:
+    """One session as a VEVENT. ``stamp`` is DTSTAMP; None means the session's last change."""
+    workshop = session.workshop
+    zone = ZoneInfo(workshop.timezone)
+    cancelled = session.status == Session.Status.CANCELLED or method == "CANCEL"
+    event = Event()
+    event.add("UID", session.uid)
+    event.add("DTSTAMP", (stamp or session.updated_at).astimezone(UTC))
+    event.add("DTSTART", session.starts_at.astimezone(zone))
+    event.add("DTEND", session.ends_at.astimezone(zone))
+    event.add("SUMMARY", session.title)
+    event.add("DESCRIPTION", session_description(session))
+    location = session_location(session)
+    if location:
+        event.add("LOCATION", location)
+    event.add("URL", url)
+    event.add("LAST-MODIFIED", session.updated_at.astimezone(UTC))
+    event.add("SEQUENCE", session.sequence)
+    event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
+    if method:
+        # iTIP messages name who sends them; the workshop's office, never a participant.
+        event.add(
+            "ORGANIZER",
+            f"mailto:{settings.DEFAULT_FROM_EMAIL}",
+            parameters={"CN": workshop.title},
+        )
+    return event
+
+
+def session_description(session: Session) -> str:
+    """Kind, trainers with their titles, topics, then the session's own description."""
+    lines = [session.get_kind_display()]
+    if session.title_local:
+        lines.insert(0, session.title_local)
+    trainers = [trainer_label(trainer) for trainer in session.trainers.all()]
+    if trainers:
+        lines.append(_("Trainers: %(names)s") % {"names": "; ".join(trainers)})
+    topics = [topic.name for topic in session.topics.all()]
+    if topics:
+        lines.append(_("Topics: %(names)s") % {"names": ", ".join(topics)})
+    if session.status == Session.Status.CANCELLED:
+        lines.insert(0, _("Cancelled"))
+    if session.description:
+        lines.extend(["", session.description])
+    return "\n".join(lines)
+
+
+def trainer_label(trainer) -> str:
+    """'Prof. Zhang Wei (张伟), Deputy Director-General, MPS': reads ``agency``, prefetch it."""
+    name = f"{trainer.honorific} {trainer.name}".strip()
+    if trainer.name_local:
+        name = f"{name} ({trainer.name_local})"
+    parts = [name]
+    if trainer.position:
+        parts.append(trainer.position)
+    agency = trainer.agency
+    if agency is not None:
+        parts.append(agency.acronym or agency.name)
+    return ", ".join(parts)
+
+
+def session_location(session: Session) -> str:
+    """Room, venue, city: the room's own venue and city first, else the workshop's."""
+    workshop = session.workshop
+    room = session.room
+    parts = [
+        room.name if room else "",
+        (room.venue if room else "") or workshop.venue,
+        (room.city if room else "") or workshop.city,
+    ]
+    seen: list[str] = []
+    for part in parts:
+        if part and part not in seen:
+            seen.append(part)
+    return ", ".join(seen)
+
+
+def workshop_url(slug: str) -> str:
+    """The workshop's public page, absolute; the site's address if that page is not wired."""
+    try:
+        path = reverse("participants:public_workshop", kwargs={"slug": slug})
+    except NoReverseMatch:
+        path = "/"
+    return f"{settings.SITE_URL}{path}"
+
+
+def _timezones_for(sessions: Sequence[Session]) -> list[Timezone]:
+    """One VTIMEZONE per zone used, covering the years the sessions span in that zone."""
+    spans: dict[str, tuple[int, int]] = {}
+    for session in sessions:
+        tzid = session.workshop.timezone
+        first, last = session.starts_at.year, session.ends_at.year
+        if tzid in spans:
+            old_first, old_last = spans[tzid]
+            first, last = min(first, old_first), max(last, old_last)
+        spans[tzid] = (first, last)
+    return [
+        _vtimezone(tzid, first, last)
+        for tzid, (first, last) in sorted(spans.items())
+        if tzid != "UTC"
+    ]
+
+
+@lru_cache(maxsize=64)
+def _vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
+    # Walking a zone's transitions costs milliseconds; zones and years repeat, so cache the
+    # serialised component (immutable bytes, safe to share) and parse a fresh copy each time.
+    component = Timezone.from_tzid(
+        tzid, first_date=date(first_year - 1, 1, 1), last_date=date(last_year + 2, 1, 1)
+    )
+    return component.to_ical()
+
+
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    return Timezone.from_ical(_vtimezone_ical(tzid, first_year, last_year))
