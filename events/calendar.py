@@ -20,9 +20,11 @@ What calendar programs rely on, and why each field is there:
 - No participant's personal data is ever written: the builder sees sessions only.
 """
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -31,12 +33,36 @@ from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration
 
-from events.models import Session
+from events.models import Session, Workshop
 
 PRODID = "-//Workshops//Timetable calendar//EN"
+# Part of every ETag: bump it when the builder writes the same data differently.
+BUILDER_VERSION = "1"
 # How often a subscribed client should poll; clients that honour it poll no more often.
 REFRESH_INTERVAL = timedelta(hours=1)
 METHODS = frozenset({"PUBLISH", "REQUEST", "CANCEL"})
+
+
+class EventFields(NamedTuple):
+    """Everything one VEVENT says, read from a session: the builder's only input.
+
+    Feeds hash these (:func:`calendar_fingerprint`) for their ETag, so a change to anything
+    a calendar shows (a trainer's name, a room, a topic) changes the ETag, and unchanged
+    data answers 304 without building the calendar.
+    """
+
+    uid: str
+    stamp: datetime
+    starts_at: datetime  # in the workshop's zone: its key is the TZID
+    ends_at: datetime
+    summary: str
+    description: str
+    location: str
+    url: str
+    last_modified: datetime
+    sequence: int
+    cancelled: bool
+    organiser: str  # the workshop's title, named as ORGANIZER in iTIP messages
 
 
 def calendar_for_sessions(
@@ -48,16 +74,70 @@ def calendar_for_sessions(
     ``"CANCEL"`` when the sessions (or the person's registration) are cancelled: every event
     of a CANCEL message is STATUS:CANCELLED.
     """
-    return build_calendar(sessions, name=name, method=method).to_ical()
+    return render_calendar(event_fields(sessions, method=method), name=name, method=method)
+
+
+def event_fields(sessions: Iterable[Session], *, method: str | None = None) -> list[EventFields]:
+    """What each session's VEVENT will say, in the order given. Runs no query if prefetched."""
+    _check_method(method)
+    stamp = django_timezone.now().astimezone(UTC) if method else None
+    links: dict[int, str] = {}
+    zones: dict[str, ZoneInfo] = {}
+    rows = []
+    for session in sessions:
+        workshop = session.workshop
+        url = links.get(workshop.pk)
+        if url is None:
+            url = links[workshop.pk] = workshop_url(workshop.slug)
+        zone = zones.get(workshop.timezone)
+        if zone is None:
+            zone = zones[workshop.timezone] = ZoneInfo(workshop.timezone)
+        updated_at = session.updated_at.astimezone(UTC)
+        cancelled = (
+            method == "CANCEL"
+            or session.status == Session.Status.CANCELLED
+            or workshop.status == Workshop.Status.CANCELLED
+        )
+        rows.append(
+            EventFields(
+                uid=session.uid,
+                stamp=stamp or updated_at,
+                starts_at=session.starts_at.astimezone(zone),
+                ends_at=session.ends_at.astimezone(zone),
+                summary=session.title,
+                description=session_description(session, cancelled=cancelled),
+                location=session_location(session),
+                url=url,
+                last_modified=updated_at,
+                sequence=session.sequence,
+                cancelled=cancelled,
+                organiser=workshop.title,
+            )
+        )
+    return rows
+
+
+def calendar_fingerprint(rows: Sequence[EventFields], *, name: str) -> str:
+    """A digest of everything a feed built from ``rows`` says: a strong ETag.
+
+    Only for feeds (no METHOD): their bytes depend on nothing else, since DTSTAMP is each
+    session's last change, not the time of the request.
+    """
+    digest = hashlib.sha256(f"{BUILDER_VERSION}\n{PRODID}\n{name}\n".encode())
+    digest.update(repr(rows).encode())
+    return digest.hexdigest()
+
+
+def render_calendar(rows: Sequence[EventFields], *, name: str, method: str | None = None) -> bytes:
+    """Serialise ``rows`` as a VCALENDAR with icalendar: CRLF ends, lines folded at 75 octets."""
+    return build_calendar(rows, name=name, method=method).to_ical()
 
 
 def build_calendar(
-    sessions: Iterable[Session], *, name: str, method: str | None = None
+    rows: Sequence[EventFields], *, name: str, method: str | None = None
 ) -> Calendar:
-    """The :class:`icalendar.Calendar` behind :func:`calendar_for_sessions`."""
-    if method is not None and method not in METHODS:
-        raise ValueError(f"Unknown iTIP method {method!r}; expected one of {sorted(METHODS)}.")
-    sessions = list(sessions)
+    """The :class:`icalendar.Calendar` behind :func:`render_calendar`."""
+    _check_method(method)
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
@@ -68,57 +148,41 @@ def build_calendar(
         calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
         calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
     calendar.calendar_name = name
-
-    for timezone in _timezones_for(sessions):
+    for timezone in _timezones_for(rows):
         calendar.add_component(timezone)
-
-    stamp = django_timezone.now() if method else None
-    links: dict[int, str] = {}
-    for session in sessions:
-        workshop = session.workshop
-        url = links.get(workshop.pk)
-        if url is None:
-            url = links[workshop.pk] = workshop_url(workshop.slug)
-        calendar.add_component(session_event(session, url=url, stamp=stamp, method=method))
+    for row in rows:
+        calendar.add_component(_event(row, method=method))
     return calendar
 
 
-def session_event(
-    session: Session,
-    *,
-    url: str,
-    stamp: datetime | None = None,
-    method: str | None = None,
-) -> Event:
-    """One session as a VEVENT. ``stamp`` is DTSTAMP; None means the session's last change."""
-    workshop = session.workshop
-    zone = ZoneInfo(workshop.timezone)
-    cancelled = session.status == Session.Status.CANCELLED or method == "CANCEL"
+def _event(row: EventFields, *, method: str | None) -> Event:
     event = Event()
-    event.add("UID", session.uid)
-    event.add("DTSTAMP", (stamp or session.updated_at).astimezone(UTC))
-    event.add("DTSTART", session.starts_at.astimezone(zone))
-    event.add("DTEND", session.ends_at.astimezone(zone))
-    event.add("SUMMARY", session.title)
-    event.add("DESCRIPTION", session_description(session))
-    location = session_location(session)
-    if location:
-        event.add("LOCATION", location)
-    event.add("URL", url)
-    event.add("LAST-MODIFIED", session.updated_at.astimezone(UTC))
-    event.add("SEQUENCE", session.sequence)
-    event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("UID", row.uid)
+    event.add("DTSTAMP", row.stamp)
+    event.add("DTSTART", row.starts_at)
+    event.add("DTEND", row.ends_at)
+    event.add("SUMMARY", row.summary)
+    event.add("DESCRIPTION", row.description)
+    if row.location:
+        event.add("LOCATION", row.location)
+    event.add("URL", row.url)
+    event.add("LAST-MODIFIED", row.last_modified)
+    event.add("SEQUENCE", row.sequence)
+    event.add("STATUS", "CANCELLED" if row.cancelled else "CONFIRMED")
     if method:
-        # iTIP messages name who sends them; the workshop's office, never a participant.
+        # iTIP messages name who sends them: the workshop's office, never a participant.
         event.add(
-            "ORGANIZER",
-            f"mailto:{settings.DEFAULT_FROM_EMAIL}",
-            parameters={"CN": workshop.title},
+            "ORGANIZER", f"mailto:{settings.DEFAULT_FROM_EMAIL}", parameters={"CN": row.organiser}
         )
     return event
 
 
-def session_description(session: Session) -> str:
+def _check_method(method: str | None) -> None:
+    if method is not None and method not in METHODS:
+        raise ValueError(f"Unknown iTIP method {method!r}; expected one of {sorted(METHODS)}.")
+
+
+def session_description(session: Session, *, cancelled: bool = False) -> str:
     """Kind, trainers with their titles, topics, then the session's own description."""
     lines = [session.get_kind_display()]
     if session.title_local:
@@ -129,7 +193,7 @@ def session_description(session: Session) -> str:
     topics = [topic.name for topic in session.topics.all()]
     if topics:
         lines.append(_("Topics: %(names)s") % {"names": ", ".join(topics)})
-    if session.status == Session.Status.CANCELLED:
+    if cancelled:
         lines.insert(0, _("Cancelled"))
     if session.description:
         lines.extend(["", session.description])
@@ -175,12 +239,12 @@ def workshop_url(slug: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _timezones_for(sessions: Sequence[Session]) -> list[Timezone]:
+def _timezones_for(rows: Sequence[EventFields]) -> list[Timezone]:
     """One VTIMEZONE per zone used, covering the years the sessions span in that zone."""
     spans: dict[str, tuple[int, int]] = {}
-    for session in sessions:
-        tzid = session.workshop.timezone
-        first, last = session.starts_at.year, session.ends_at.year
+    for row in rows:
+        tzid = row.starts_at.tzinfo.key
+        first, last = row.starts_at.year, row.ends_at.year
         if tzid in spans:
             old_first, old_last = spans[tzid]
             first, last = min(first, old_first), max(last, old_last)
