@@ -1,0 +1,511 @@
+"""The registration rules, in one place: the public form, the organisers' pages, the nominations
+import, the API and the admin all change registrations through these functions.
+
+The rules:
+
+- One person, one row: a participant is found by e-mail, ignoring case. The same person
+  registering twice for one workshop gets their existing registration back, so a repeated
+  submit is harmless.
+- Self-registration (the public form, the API) is accepted only while the workshop is
+  published and its registration window is open. Organisers (their pages, the import, the
+  demo data) may add people at any time, except to a cancelled workshop.
+- Only confirmed registrations hold a seat, and never more than the workshop's capacity,
+  whatever arrives at once: every function that may take or free a seat first locks the
+  workshop's row, so the count it decides on cannot change before it commits.
+- A workshop that requires approval puts newcomers in ``pending``; an organiser's approval
+  then takes a seat if one is free, or a place on the waiting list.
+- The waiting list is a queue ordered by (``waitlisted_at``, pk). Nobody overtakes it: while
+  anyone waits, a newcomer (or a newly approved registration) joins the end of it even if a
+  seat is free; and whenever a seat is freed, the first in the queue takes it, in the same
+  transaction, and is told by e-mail.
+
+E-mails are sent after the transaction commits, so nobody hears of a change that was rolled
+back.
+"""
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from events.models import Agency, Workshop
+from events.tokens import new_token
+from participants.models import Participant, Registration
+
+logger = logging.getLogger(__name__)
+
+Status = Registration.Status
+Source = Registration.Source
+
+# Sources where people register themselves: the window and the workshop's status apply, and
+# an existing person's record is never changed (anyone can type anyone's address).
+SELF_SERVICE_SOURCES = frozenset({Source.PUBLIC, Source.API})
+UNTRUSTED_SOURCES = frozenset({Source.PUBLIC})
+
+
+class RegistrationError(Exception):
+    """A rule refused the change; ``str(error)`` is a message for the person who asked."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class RegistrationClosed(RegistrationError):
+    """The workshop does not accept registrations now."""
+
+
+class InvalidTransition(RegistrationError):
+    """The registration cannot go from its status to the one asked for."""
+
+
+@dataclass
+class RegistrationData:
+    """What a person tells about themselves. Blank values leave a known person's data as is."""
+
+    name: str = ""
+    email: str = ""
+    name_local: str = ""
+    gender: str = ""
+    agency: Agency | None = None
+    agency_name: str = ""
+    position: str = ""
+    region: str = ""
+    phone: str = ""
+    preferred_language: str = ""
+    nominated_by: Agency | None = None
+
+    PERSON_FIELDS = (
+        "name",
+        "name_local",
+        "gender",
+        "agency",
+        "agency_name",
+        "position",
+        "region",
+        "phone",
+        "preferred_language",
+    )
+
+    @classmethod
+    def from_value(cls, data: "RegistrationData | Mapping") -> "RegistrationData":
+        if isinstance(data, cls):
+            return data
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise TypeError(f"Unknown registration fields: {', '.join(sorted(unknown))}")
+        values = {key: value for key, value in data.items() if value is not None}
+        for key in ("agency", "nominated_by"):
+            if isinstance(values.get(key), int):
+                values[key] = Agency.objects.get(pk=values[key])
+        return cls(**values)
+
+    def __post_init__(self):
+        for name in ("name", "email", "name_local", "agency_name", "position", "region", "phone"):
+            setattr(self, name, (getattr(self, name) or "").strip())
+
+
+# --- The workshop lock ------------------------------------------------------------------
+
+
+def _locking() -> bool:
+    # Switched off only by the concurrency tests' control run and the benchmark's floor.
+    return getattr(settings, "REGISTRATION_LOCKING", True)
+
+
+def _lock_workshop(workshop: Workshop) -> Workshop:
+    """The workshop's row, locked until the transaction ends, fresh from the database.
+
+    On PostgreSQL ``SELECT ... FOR UPDATE`` makes every seat decision for this workshop
+    wait its turn (other workshops are not held up). SQLite ignores FOR UPDATE; there the
+    settings open every transaction IMMEDIATE, which takes the database's write lock at once.
+    """
+    queryset = Workshop.objects.all()
+    if _locking():
+        queryset = queryset.select_for_update()
+    return queryset.get(pk=workshop.pk)
+
+
+def _race_delay() -> None:
+    # Test-only: widens the gap between counting seats and taking one, for the control run.
+    delay = getattr(settings, "REGISTRATION_RACE_DELAY", 0)
+    if delay:
+        time.sleep(delay)
+
+
+def _seat_figures(workshop: Workshop) -> tuple[int, int]:
+    """(confirmed, waitlisted) for ``workshop``: one aggregate query."""
+    figures = Registration.objects.filter(workshop=workshop).aggregate(
+        confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
+    )
+    return figures["confirmed"], figures["waitlisted"]
+
+
+def _seat_or_queue(workshop: Workshop) -> str:
+    """CONFIRMED if a seat is free and nobody waits for it, else WAITLISTED. Under the lock."""
+    confirmed, waitlisted = _seat_figures(workshop)
+    _race_delay()
+    if confirmed < workshop.capacity and not waitlisted:
+        return Status.CONFIRMED
+    return Status.WAITLISTED
+
+
+def _set_status(registration: Registration, status: str, now: datetime) -> None:
+    registration.status = status
+    registration.status_changed_at = now
+    if status == Status.WAITLISTED:
+        # Joining the queue, whatever happened before, means joining at its end.
+        registration.waitlisted_at = now
+    elif status != Status.CONFIRMED:
+        registration.waitlisted_at = None
+
+
+def _save_status(registration: Registration) -> None:
+    registration.save(update_fields=["status", "status_changed_at", "waitlisted_at", "updated_at"])
+
+
+def _fill_free_seats(workshop: Workshop, now: datetime, *, notify: bool) -> list[Registration]:
+    """Promote the first of the waiting list into every free seat. Under the lock.
+
+    Two queries (the count, the queue's head) plus one update per promotion.
+    """
+    confirmed, waitlisted = _seat_figures(workshop)
+    free = workshop.capacity - confirmed
+    if free <= 0 or not waitlisted:
+        return []
+    promoted = list(
+        Registration.objects.filter(workshop=workshop)
+        .waiting()
+        .select_related("participant")[:free]
+    )
+    for registration in promoted:
+        registration.status = Status.CONFIRMED
+        registration.status_changed_at = now
+        # waitlisted_at stays: it records that this seat came from the queue, and when.
+        _save_status(registration)
+        if notify:
+            _notify(registration, "promoted")
+    return promoted
+
+
+def promote_from_waitlist(*, workshop: Workshop, notify: bool = True) -> list[Registration]:
+    """Give every free seat to the waiting list, first come first served.
+
+    Call it after raising a workshop's capacity. Returns the promoted registrations.
+    """
+    with transaction.atomic():
+        workshop = _lock_workshop(workshop)
+        return _fill_free_seats(workshop, timezone.now(), notify=notify)
+
+
+# --- Registering ------------------------------------------------------------------------
+
+
+def check_registration_open(workshop: Workshop, *, source: str, now: datetime | None = None):
+    """Raise RegistrationClosed, with a message saying why, if ``source`` may not register now."""
+    now = now or timezone.now()
+    if workshop.status == Workshop.Status.CANCELLED:
+        raise RegistrationClosed(_("This workshop has been cancelled."))
+    if source not in SELF_SERVICE_SOURCES:
+        return
+    if workshop.status != Workshop.Status.PUBLISHED:
+        raise RegistrationClosed(_("This workshop is not open for registration."))
+    if workshop.registration_opens_at and now < workshop.registration_opens_at:
+        raise RegistrationClosed(
+            _("Registration opens on %(moment)s.")
+            % {"moment": _format_moment(workshop, workshop.registration_opens_at)}
+        )
+    if workshop.registration_closes_at and now >= workshop.registration_closes_at:
+        raise RegistrationClosed(
+            _("Registration closed on %(moment)s.")
+            % {"moment": _format_moment(workshop, workshop.registration_closes_at)}
+        )
+
+
+def _format_moment(workshop: Workshop, moment: datetime) -> str:
+    local = workshop.local(moment)
+    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({workshop.timezone})"
+
+
+def _find_person(email: str) -> Participant | None:
+    if not email:
+        return None
+    # Lower(email) = lower(...) is what the participant_email_unique_ci index holds.
+    return (
+        Participant.objects.annotate(email_ci=Lower("email")).filter(email_ci=email.lower()).first()
+    )
+
+
+def _find_or_create_person(data: RegistrationData, *, source: str) -> tuple[Participant, bool]:
+    """The person with ``data.email`` (any case), created if new, details updated if trusted."""
+    person = _find_person(data.email)
+    if person is None:
+        values = {
+            name: getattr(data, name)
+            for name in RegistrationData.PERSON_FIELDS
+            if getattr(data, name) not in ("", None)
+        }
+        if source == Source.DEMO:
+            values["is_sample"] = True
+        try:
+            # A savepoint: two first registrations of one address for different workshops
+            # (not serialised by a workshop lock) race here; the loser reads the winner's row.
+            with transaction.atomic():
+                return Participant.objects.create(email=data.email, **values), True
+        except IntegrityError:
+            person = _find_person(data.email)
+            if person is None:
+                raise
+    if source not in UNTRUSTED_SOURCES:
+        changed = []
+        for name in RegistrationData.PERSON_FIELDS:
+            value = getattr(data, name)
+            if value in ("", None):
+                continue
+            attname = "agency_id" if name == "agency" else name
+            current = getattr(person, attname)
+            new = value.pk if name == "agency" else value
+            if current != new:
+                setattr(person, attname, new)
+                changed.append(attname)
+        if changed:
+            person.save(update_fields=[*changed, "updated_at"])
+    return person, False
+
+
+def register_participant(
+    *,
+    workshop: Workshop,
+    data: RegistrationData | Mapping,
+    source: str,
+    notify: bool = True,
+) -> tuple[Registration, bool]:
+    """Register the person described by ``data`` for ``workshop``; return (registration, created).
+
+    ``data`` is a RegistrationData or a mapping of its fields. The person is found by e-mail,
+    ignoring case (or created); a trusted ``source`` (everything but the public form) updates
+    their details with the non-blank values given. If they already have a registration for
+    this workshop, it is returned unchanged with ``created`` False, except a cancelled one,
+    which registering again reopens (at the end of the waiting list if anyone waits).
+
+    The new registration is ``pending`` when the workshop requires approval, else
+    ``confirmed`` if a seat is free and nobody waits, else ``waitlisted``.
+
+    The returned registration carries ``participant_is_new``: whether this call created the
+    person, so that the public form sends a known address's link by e-mail instead of
+    showing it to whoever typed that address.
+
+    Raises RegistrationClosed (see :func:`check_registration_open`) and RegistrationError
+    when neither a name nor an e-mail address is given.
+    """
+    data = RegistrationData.from_value(data)
+    if not data.name:
+        raise RegistrationError(_("A name is required."))
+    if source in SELF_SERVICE_SOURCES and not data.email:
+        raise RegistrationError(_("An e-mail address is required."))
+    if data.email:
+        try:
+            validate_email(data.email)
+        except ValidationError:
+            raise RegistrationError(
+                _("“%(email)s” is not a valid e-mail address.") % {"email": data.email}
+            ) from None
+    with transaction.atomic():
+        workshop = _lock_workshop(workshop)
+        person, person_is_new = _find_or_create_person(data, source=source)
+        registration = None
+        if not person_is_new:
+            registration = (
+                Registration.objects.filter(workshop=workshop, participant=person)
+                .select_related("participant")
+                .first()
+            )
+        if registration is not None and registration.status != Status.CANCELLED:
+            registration.participant_is_new = False
+            return registration, False
+
+        check_registration_open(workshop, source=source)
+        now = timezone.now()
+        status = Status.PENDING if workshop.requires_approval else _seat_or_queue(workshop)
+        created = registration is None
+        if created:
+            registration = Registration(
+                workshop=workshop, participant=person, source=source, token=new_token()
+            )
+        _set_status(registration, status, now)
+        if data.nominated_by is not None:
+            registration.nominated_by = data.nominated_by
+        registration.save()
+        registration.participant_is_new = person_is_new
+        if notify:
+            _notify(registration, f"registered_{status}")
+        return registration, created
+
+
+# --- Organisers' decisions and cancellation ----------------------------------------------
+
+
+def _locked_registration(registration: Registration) -> tuple[Workshop, Registration]:
+    """Lock the registration's workshop, then read the registration afresh. In a transaction."""
+    workshop = _lock_workshop(registration.workshop)
+    fresh = Registration.objects.select_related("participant").get(pk=registration.pk)
+    return workshop, fresh
+
+
+def _log_decision(action: str, registration: Registration, by) -> None:
+    logger.info(
+        "registration %s: %s by %s -> %s",
+        registration.pk,
+        action,
+        getattr(by, "pk", None) or "participant",
+        registration.status,
+    )
+
+
+def approve_registration(*, registration: Registration, by, notify: bool = True) -> Registration:
+    """An organiser accepts a pending (or declined, or cancelled) registration.
+
+    It takes a seat if one is free and nobody waits, else joins the end of the waiting list.
+    """
+    allowed = {Status.PENDING, Status.DECLINED, Status.CANCELLED}
+    with transaction.atomic():
+        workshop, registration = _locked_registration(registration)
+        if registration.status not in allowed:
+            raise InvalidTransition(
+                _cannot(registration, _("A registration that is “%(status)s” cannot be approved."))
+            )
+        now = timezone.now()
+        status = _seat_or_queue(workshop)
+        _set_status(registration, status, now)
+        _save_status(registration)
+        _log_decision("approved", registration, by)
+        if notify:
+            _notify(
+                registration, "approved" if status == Status.CONFIRMED else "registered_waitlisted"
+            )
+    return registration
+
+
+def waitlist_registration(*, registration: Registration, by, notify: bool = True) -> Registration:
+    """An organiser accepts a pending registration onto the end of the waiting list.
+
+    A seat is never left empty while someone waits: if one is free, the head of the queue
+    (which may be this registration) takes it at once. A confirmed registration cannot be
+    moved to the waiting list: cancel or decline it to free its seat.
+    """
+    allowed = {Status.PENDING, Status.DECLINED, Status.CANCELLED}
+    with transaction.atomic():
+        workshop, registration = _locked_registration(registration)
+        if registration.status not in allowed:
+            raise InvalidTransition(
+                _cannot(
+                    registration,
+                    _("A registration that is “%(status)s” cannot be put on the waiting list."),
+                )
+            )
+        now = timezone.now()
+        _set_status(registration, Status.WAITLISTED, now)
+        _save_status(registration)
+        promoted = _fill_free_seats(workshop, now, notify=notify)
+        _log_decision("waitlisted", registration, by)
+        if any(p.pk == registration.pk for p in promoted):
+            registration.refresh_from_db()
+        elif notify:
+            _notify(registration, "registered_waitlisted")
+    return registration
+
+
+def decline_registration(*, registration: Registration, by, notify: bool = True) -> Registration:
+    """An organiser declines a registration; a seat it held goes to the waiting list's first."""
+    allowed = {Status.PENDING, Status.WAITLISTED, Status.CONFIRMED}
+    with transaction.atomic():
+        workshop, registration = _locked_registration(registration)
+        if registration.status not in allowed:
+            raise InvalidTransition(
+                _cannot(registration, _("A registration that is “%(status)s” cannot be declined."))
+            )
+        held_seat = registration.status == Status.CONFIRMED
+        now = timezone.now()
+        _set_status(registration, Status.DECLINED, now)
+        _save_status(registration)
+        if held_seat:
+            _fill_free_seats(workshop, now, notify=notify)
+        _log_decision("declined", registration, by)
+        if notify:
+            _notify(registration, "declined_seat" if held_seat else "declined")
+    return registration
+
+
+def cancel_registration(
+    *, registration: Registration, by=None, notify: bool = True
+) -> Registration:
+    """Cancel a registration (``by`` None: the participant did it on their personal page).
+
+    A seat it held goes to the first on the waiting list, in the same transaction, and they
+    are told. Cancelling a cancelled or declined registration changes nothing, so a
+    repeated click is harmless.
+    """
+    with transaction.atomic():
+        workshop, registration = _locked_registration(registration)
+        if registration.status in (Status.CANCELLED, Status.DECLINED):
+            return registration
+        held_seat = registration.status == Status.CONFIRMED
+        now = timezone.now()
+        _set_status(registration, Status.CANCELLED, now)
+        _save_status(registration)
+        if held_seat:
+            _fill_free_seats(workshop, now, notify=notify)
+        _log_decision("cancelled", registration, by)
+        if notify:
+            _notify(registration, "cancelled_seat" if held_seat else "cancelled")
+    return registration
+
+
+def revoke_registration_link(*, registration: Registration) -> Registration:
+    """Give the registration a new secret: the old personal link stops working at once."""
+    registration.token = new_token()
+    registration.save(update_fields=["token", "updated_at"])
+    return registration
+
+
+def resend_personal_link(*, registration: Registration) -> None:
+    """E-mail the person their personal link again (a known address on the public form)."""
+    _notify(registration, "link")
+
+
+def update_preferred_language(*, participant: Participant, language: str) -> Participant:
+    """The language of the person's pages and e-mails, as they chose it on their page."""
+    if language not in dict(settings.LANGUAGES):
+        raise RegistrationError(_("Choose one of the languages offered."))
+    if participant.preferred_language != language:
+        participant.preferred_language = language
+        participant.save(update_fields=["preferred_language", "updated_at"])
+    return participant
+
+
+def _cannot(registration: Registration, message: str) -> str:
+    return message % {"status": registration.get_status_display()}
+
+
+def _notify(registration: Registration, kind: str) -> None:
+    """Send the e-mail ``kind`` about ``registration`` once the transaction has committed."""
+    transaction.on_commit(partial(_send, registration.pk, kind))
+
+
+def _send(registration_pk: int, kind: str) -> None:
+    from participants import emails
+
+    emails.send_registration_email(registration_pk, kind)
