@@ -1,0 +1,244 @@
+"""Calendar feeds over HTTP: a workshop's timetable, a trainer's sessions, one session alone.
+
+Calendar programs poll a subscribed feed every few minutes, so every feed answers conditional
+requests. Its ETag is a digest of everything the calendar would say (``calendar_fingerprint``
+over the event fields), so the answer to an unchanged feed is a 304 without building the
+calendar, and a changed trainer's name or a deleted session changes it as surely as a moved
+session. The built body is cached under that digest: the same bytes, whoever asks.
+
+The personal feed of a participant is a ``participants`` view that hands that person's
+sessions to :func:`calendar_response`.
+"""
+
+from calendar import timegm
+from datetime import UTC, datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import (
+    content_disposition_header,
+    http_date,
+    quote_etag,
+    url_has_allowed_host_and_scheme,
+)
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from events.calendar import calendar_fingerprint, event_fields, render_calendar
+from events.feed_tokens import reissue_trainer_feed, trainers_feed_managed_by
+from events.models import Session, Trainer, Workshop
+
+# A built calendar stays cached for a day; its key changes whenever its content would.
+BODY_TIMEOUT = 24 * 60 * 60
+# How long to remember when a version of a feed was first served (its Last-Modified).
+SEEN_TIMEOUT = 90 * 24 * 60 * 60
+
+
+class CalendarResponse(HttpResponse):
+    """A calendar: ``text/calendar; charset=utf-8`` with a file name.
+
+    ``attachment`` for a download ("save this file"), inline for a subscription URL, which
+    calendar programs fetch themselves.
+    """
+
+    def __init__(self, content: bytes = b"", *, filename: str, attachment: bool, **kwargs):
+        super().__init__(content, content_type="text/calendar; charset=utf-8", **kwargs)
+        self.headers["Content-Disposition"] = content_disposition_header(attachment, filename)
+
+
+def calendar_response(
+    request: HttpRequest,
+    sessions,
+    *,
+    name: str,
+    filename: str,
+    attachment: bool = False,
+    private: bool = True,
+) -> HttpResponse:
+    """Serve ``sessions`` as a calendar, answering 304 when the client's copy is current.
+
+    ``sessions`` carry ``workshop`` and ``room`` selected and ``trainers__agency`` and
+    ``topics`` prefetched; evaluating them is this function's only database work.
+    ``private`` feeds (behind a personal link, or a draft shown to its organisers) tell
+    shared caches not to keep them, so a revoked link is dead at once.
+
+    Last-Modified is the later of the newest change to the sessions and their workshops, and
+    the moment this version (this ETag) was first served: a deleted session or a renamed
+    trainer touches no session's ``updated_at``, yet must still count as a modification for
+    clients that send only If-Modified-Since.
+    """
+    sessions = list(sessions)
+    rows = event_fields(sessions)
+    etag = calendar_fingerprint(rows, name=name)
+    newest = max(
+        (moment for s in sessions for moment in (s.updated_at, s.workshop.updated_at)),
+        default=None,
+    )
+    seen_key = f"calendar:seen:{etag}"
+    first_served = cache.get(seen_key)
+    if first_served is None:
+        first_served = int(timezone.now().timestamp())
+        # add(), not set(): of two workers racing on a new version, the first one's time holds.
+        if not cache.add(seen_key, first_served, SEEN_TIMEOUT):
+            first_served = cache.get(seen_key, first_served)
+    last_modified = max(first_served, _timestamp(newest) if newest else 0)
+
+    response = CalendarResponse(filename=filename, attachment=attachment)
+    response.headers["ETag"] = quote_etag(etag)
+    response.headers["Last-Modified"] = http_date(last_modified)
+    # no-cache: a cache may keep the feed but must ask again each time (cheaply, with the
+    # ETag); clients poll, and a change must reach them at their next poll.
+    patch_cache_control(response, no_cache=True, **({"private": True} if private else {}))
+    conditional = get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
+    if conditional is not response:
+        return conditional
+
+    body_key = f"calendar:body:{etag}"
+    body = cache.get(body_key)
+    if body is None:
+        body = render_calendar(rows, name=name)
+        cache.set(body_key, body, BODY_TIMEOUT)
+    response.content = body
+    return response
+
+
+def _timestamp(moment: datetime) -> int:
+    return timegm(moment.astimezone(UTC).utctimetuple())
+
+
+# --- who may fetch what -------------------------------------------------------------------
+
+
+def feed_workshops(user=None) -> QuerySet[Workshop]:
+    """Workshops whose timetable may be fetched as a calendar by ``user`` (None: anyone).
+
+    Every workshop but drafts: published ones and their later states, and cancelled ones,
+    whose feed tells subscribed calendars that every session is cancelled. Drafts only for
+    their organisers and superusers, for a download while planning.
+    """
+    visible = ~Q(status=Workshop.Status.DRAFT)
+    if user is not None and user.is_authenticated:
+        if user.is_superuser:
+            return Workshop.objects.all()
+        visible |= Q(pk__in=Workshop.objects.filter(organisers=user).values("pk"))
+    return Workshop.objects.filter(visible)
+
+
+def calendar_sessions(queryset: QuerySet[Session]) -> QuerySet[Session]:
+    """``queryset`` with what the calendar builder reads: three queries however many rows.
+
+    The sessions with their workshop and room, then their trainers with their agencies,
+    then their topics.
+    """
+    return queryset.select_related("workshop", "room").prefetch_related(
+        Prefetch("trainers", queryset=Trainer.objects.select_related("agency")),
+        "topics",
+    )
+
+
+def _wants_download(request: HttpRequest) -> bool:
+    return "download" in request.GET
+
+
+# --- feeds --------------------------------------------------------------------------------
+
+
+@require_GET
+def workshop_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The workshop's whole timetable. Queries: the workshop, then its sessions (three)."""
+    workshop = get_object_or_404(feed_workshops(request.user), slug=slug)
+    sessions = calendar_sessions(workshop.sessions.all())
+    return calendar_response(
+        request,
+        sessions,
+        name=workshop.title,
+        filename=f"{workshop.slug}.ics",
+        attachment=_wants_download(request),
+        private=workshop.status == Workshop.Status.DRAFT,
+    )
+
+
+@require_GET
+def session_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One session, to download. Queries: the session with its workshop, trainers, topics."""
+    session = get_object_or_404(
+        calendar_sessions(
+            Session.objects.filter(workshop__in=feed_workshops(request.user), workshop__slug=slug)
+        ),
+        pk=pk,
+    )
+    workshop = session.workshop
+    return calendar_response(
+        request,
+        [session],
+        name=f"{workshop.title}: {session.title}",
+        filename=f"{workshop.slug}-{slugify(session.title) or session.pk}.ics",
+        attachment=True,
+        private=workshop.status == Workshop.Status.DRAFT,
+    )
+
+
+@require_GET
+def trainer_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A trainer's sessions in every workshop but drafts, behind the trainer's secret link.
+
+    Queries: the trainer by token, then the sessions (three). A replaced token finds no
+    trainer: 404 at once.
+    """
+    trainer = get_object_or_404(Trainer, feed_token=token)
+    sessions = calendar_sessions(
+        trainer.sessions.exclude(workshop__status=Workshop.Status.DRAFT).order_by(
+            "starts_at", "ends_at", "pk"
+        )
+    )
+    return calendar_response(
+        request,
+        sessions,
+        name=_("%(trainer)s: teaching") % {"trainer": trainer},
+        filename=f"{slugify(trainer.name) or 'trainer'}.ics",
+        attachment=_wants_download(request),
+    )
+
+
+# --- organisers replace a trainer's link --------------------------------------------------
+
+
+@login_required
+@require_POST
+def trainer_feed_reissue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace the trainer's calendar link; the old one answers 404 from now on.
+
+    Allowed for an organiser of a workshop the trainer teaches in, and for superusers;
+    anyone else gets 404, as if the trainer did not exist.
+    """
+    trainer = get_object_or_404(trainers_feed_managed_by(request.user), pk=pk)
+    reissue_trainer_feed(trainer=trainer)
+    messages.success(
+        request,
+        _("%(trainer)s has a new calendar link; the old link no longer works.")
+        % {"trainer": trainer},
+    )
+    return redirect(back_to(request, "events:trainer_detail", pk=trainer.pk))
+
+
+def back_to(request: HttpRequest, name: str, **kwargs) -> str:
+    """Where a POST sends the organiser back to: a safe ``next``, else the named page."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    try:
+        return reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return "/"
