@@ -460,8 +460,7 @@ class Session(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        snapshot = getattr(self, "_calendar_snapshot", None)
-        if snapshot is not None and snapshot != self._calendar_state():
+        if self._moved_since_loaded():
             self.sequence += 1
             update_fields = kwargs.get("update_fields")
             if update_fields is not None:
@@ -476,8 +475,32 @@ class Session(models.Model):
         instance._calendar_snapshot = instance._calendar_state()
         return instance
 
-    def _calendar_state(self) -> tuple:
-        return tuple(getattr(self, name, None) for name in self.CALENDAR_FIELDS)
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        snapshot = getattr(self, "_calendar_snapshot", None)
+        if snapshot is None:
+            return
+        # What was just read is what calendars have seen; a deferred field loads this way.
+        state = self._calendar_state()
+        if fields is None:
+            self._calendar_snapshot = state
+        else:
+            names = {"room_id" if name == "room" else name for name in fields}
+            snapshot.update({name: state[name] for name in names & state.keys()})
+
+    def _calendar_state(self) -> dict:
+        # Loaded values only: reading a deferred field (``only()``, the deletion collector)
+        # would query once per row, and recurse through from_db.
+        return {name: self.__dict__[name] for name in self.CALENDAR_FIELDS if name in self.__dict__}
+
+    def _moved_since_loaded(self) -> bool:
+        snapshot = getattr(self, "_calendar_snapshot", None)
+        if snapshot is None:
+            return False
+        state = self._calendar_state()
+        # A field deferred at load and set since is unknown: count it as a move, since a
+        # calendar that misses a move is worse than one that refreshes for nothing.
+        return state.keys() != snapshot.keys() or state != snapshot
 
     @property
     def is_cancelled(self) -> bool:
@@ -492,7 +515,16 @@ class Session(models.Model):
 
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A session must end after it starts.")})
-        if self.workshop_id and self.starts_at and self.ends_at:
-            problem = outside_workshop_dates(self.workshop, self.starts_at, self.ends_at)
+        # The workshop may be unsaved (added with its sessions in one form) or, when its own
+        # form has errors, without dates: check against it as it stands, if it can be.
+        workshop = self.workshop if self.workshop_id or Session.workshop.is_cached(self) else None
+        if (
+            workshop
+            and workshop.start_date
+            and workshop.end_date
+            and self.starts_at
+            and self.ends_at
+        ):
+            problem = outside_workshop_dates(workshop, self.starts_at, self.ends_at)
             if problem:
                 raise ValidationError({"starts_at": problem})

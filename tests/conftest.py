@@ -6,11 +6,13 @@ confirmed registration in ``workshop``, reached by its secret link) and the anon
 stranger, who is simply the unauthenticated ``client``.
 """
 
+from contextlib import contextmanager
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import IntegrityError, connection, transaction
 
 from events.models import Agency, AgencyMember, Session, Workshop, WorkshopAgency
 from participants.models import Participant, Registration
@@ -21,6 +23,22 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def at(day: int, hour: int, minute: int = 0, *, month: int = 8, year: int = 2007, tz=SHANGHAI):
     """An aware datetime in August 2007, Lijiang time unless told otherwise."""
     return datetime(year, month, day, hour, minute, tzinfo=tz)
+
+
+@contextmanager
+def refused_by(constraint: str):
+    """Expect the database to refuse what the block writes, naming ``constraint``.
+
+    PostgreSQL names every constraint it enforces; SQLite names check constraints and
+    unique indexes on expressions, but reports a plain unique constraint by its columns, so
+    there only the refusal is asserted. A savepoint lets the test go on writing afterwards.
+    """
+    with pytest.raises(IntegrityError) as refusal, transaction.atomic():
+        yield
+    message = str(refusal.value)
+    by_columns = connection.vendor == "sqlite" and message.startswith("UNIQUE constraint failed: ")
+    if not by_columns or "index '" in message:
+        assert constraint in message, message
 
 
 @pytest.fixture
