@@ -6,6 +6,7 @@ start instead of running with a silently wrong value (after healthchecks' ``envb
 
 import os
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -41,6 +42,20 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default: str = "") -> list[str]:
     raw = os.environ.get(name, default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_database(name: str, default: str, **options) -> dict:
+    """The database described by the URL in ``name`` (``default`` when unset or empty)."""
+    url = os.environ.get(name, "").strip() or default
+    rule = "a database URL such as postgres://USER:PASSWORD@HOST:5432/NAME or sqlite:///PATH"
+    # The URL itself may hold a password: name the variable and the rule, not the value.
+    try:
+        database = dj_database_url.parse(url, **options)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be {rule} ({error}).") from None
+    if not database.get("NAME"):
+        raise ImproperlyConfigured(f"{name} must be {rule}: it names no database.")
+    return database
 
 
 def load_dotenv(path) -> None:

@@ -5,14 +5,16 @@ Every variable is listed, with its default, in ``.env.example``.
 
 from pathlib import Path
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str, load_dotenv
+from config.env import env_bool, env_database, env_int, env_list, env_str, load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_dotenv(BASE_DIR / ".env")
+# ENV_FILE names another file, or none when empty (the tests of bad configuration use that).
+_env_file = env_str("ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    load_dotenv(Path(_env_file))
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -80,9 +82,9 @@ TEMPLATES = [
 
 # SQLite by default, in a file beside the code; PostgreSQL in production via DATABASE_URL.
 DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -135,6 +137,27 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "workshops@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Shared by every application server (they keep nothing in memory between requests): the
+# registration form's rate limit counts here. The table is made by a migration
+# (participants 0002) calling createcachetable.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "cache_entries",
+    }
+}
+
+# Public registration: at most COUNT submissions per client address per WINDOW seconds.
+REGISTRATION_RATE_LIMIT_COUNT = env_int("REGISTRATION_RATE_LIMIT_COUNT", 20)
+REGISTRATION_RATE_LIMIT_WINDOW = env_int("REGISTRATION_RATE_LIMIT_WINDOW", 600)
+# Behind a proxy, the request header that carries the client's address as the proxy saw it
+# (for example HTTP_X_REAL_IP); empty: REMOTE_ADDR. Never set it without such a proxy, or
+# anyone can pick their own address.
+CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER")
+# Test-only switches for the concurrency tests' control run: never change them in production.
+REGISTRATION_LOCKING = True
+REGISTRATION_RACE_DELAY = 0
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
