@@ -1,0 +1,270 @@
+"""No trainer and no room in two places at once: the clash functions."""
+
+import pytest
+
+from events.clashes import find_clashes, workshop_clashes
+from events.models import Room, Session, Trainer
+from tests.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def huang():
+    return Trainer.objects.create(name="Huang TaiYun", position="Deputy Director-General")
+
+
+@pytest.fixture
+def liang():
+    return Trainer.objects.create(name="Liang ShuYing", honorific="Prof.")
+
+
+@pytest.fixture
+def hall():
+    return Room.objects.create(name="Hall A", venue="Lijiang Guesthouse")
+
+
+@pytest.fixture
+def annex():
+    return Room.objects.create(name="Annex", venue="Lijiang Guesthouse")
+
+
+def summary(clashes):
+    return [(c.kind, c.session.title, c.other.title, str(c.resource)) for c in clashes]
+
+
+def test_workshop_clashes_finds_a_trainer_in_two_rooms_at_once(
+    workshop, make_session, huang, hall, annex
+):
+    make_session(workshop, title="Definitions", starts_at=at(27, 9), ends_at=at(27, 11),
+                 room=hall, trainers=[huang])  # fmt: skip
+    make_session(workshop, title="Legislation", starts_at=at(27, 10), ends_at=at(27, 12),
+                 room=annex, trainers=[huang])  # fmt: skip
+    assert summary(workshop_clashes(workshop)) == [
+        ("trainer", "Definitions", "Legislation", "Huang TaiYun")
+    ]
+
+
+def test_workshop_clashes_finds_a_room_booked_twice_by_different_trainers(
+    workshop, make_session, huang, liang, hall
+):
+    make_session(workshop, title="Definitions", starts_at=at(27, 9), ends_at=at(27, 11),
+                 room=hall, trainers=[huang])  # fmt: skip
+    make_session(workshop, title="Prosecution", starts_at=at(27, 10, 30), ends_at=at(27, 12),
+                 room=hall, trainers=[liang])  # fmt: skip
+    assert summary(workshop_clashes(workshop)) == [
+        ("room", "Definitions", "Prosecution", "Hall A, Lijiang Guesthouse")
+    ]
+
+
+def test_workshop_clashes_finds_an_overnight_session_clashing_on_the_next_day(
+    workshop, make_session, huang, hall, annex
+):
+    make_session(workshop, title="Field visit", starts_at=at(27, 20), ends_at=at(28, 10),
+                 room=hall, trainers=[huang])  # fmt: skip
+    make_session(workshop, title="Morning lecture", starts_at=at(28, 9), ends_at=at(28, 11),
+                 room=annex, trainers=[huang])  # fmt: skip
+    make_session(workshop, title="Next day, same hour", starts_at=at(29, 9), ends_at=at(29, 11),
+                 room=hall, trainers=[huang])  # fmt: skip
+    assert summary(workshop_clashes(workshop)) == [
+        ("trainer", "Field visit", "Morning lecture", "Huang TaiYun")
+    ]
+
+
+def test_workshop_clashes_finds_a_trainer_booked_in_another_workshop(
+    workshop, make_workshop, make_session, huang, hall, annex
+):
+    elsewhere = make_workshop(title="Kunming Workshop", slug="kunming")
+    make_session(workshop, title="Definitions", starts_at=at(27, 9), ends_at=at(27, 11),
+                 room=hall, trainers=[huang])  # fmt: skip
+    make_session(elsewhere, title="Kunming lecture", starts_at=at(27, 10), ends_at=at(27, 11),
+                 room=annex, trainers=[huang])  # fmt: skip
+
+    assert summary(workshop_clashes(workshop)) == [
+        ("trainer", "Definitions", "Kunming lecture", "Huang TaiYun")
+    ]
+    # Seen from the other workshop, its own session comes first.
+    assert summary(workshop_clashes(elsewhere)) == [
+        ("trainer", "Kunming lecture", "Definitions", "Huang TaiYun")
+    ]
+
+
+def test_workshop_clashes_ignores_clashes_between_other_workshops(
+    workshop, make_workshop, make_session, huang
+):
+    first = make_workshop(title="First", slug="first")
+    second = make_workshop(title="Second", slug="second")
+    make_session(first, starts_at=at(27, 9), ends_at=at(27, 11), trainers=[huang])
+    make_session(second, starts_at=at(27, 9), ends_at=at(27, 11), trainers=[huang])
+    make_session(workshop, starts_at=at(28, 9), ends_at=at(28, 11), trainers=[huang])
+    assert workshop_clashes(workshop) == []
+
+
+def test_workshop_clashes_finds_none_between_back_to_back_sessions(
+    workshop, make_session, huang, hall
+):
+    make_session(workshop, title="First", starts_at=at(27, 9), ends_at=at(27, 10),
+                 room=hall, trainers=[huang])  # fmt: skip
+    make_session(workshop, title="Second", starts_at=at(27, 10), ends_at=at(27, 11),
+                 room=hall, trainers=[huang])  # fmt: skip
+    assert workshop_clashes(workshop) == []
+
+
+def test_workshop_clashes_finds_none_with_cancelled_sessions(
+    workshop, make_workshop, make_session, huang, hall
+):
+    make_session(workshop, title="Kept", starts_at=at(27, 9), ends_at=at(27, 11),
+                 room=hall, trainers=[huang])  # fmt: skip
+    make_session(workshop, title="Cancelled", starts_at=at(27, 9), ends_at=at(27, 11),
+                 room=hall, trainers=[huang], status=Session.Status.CANCELLED)  # fmt: skip
+    elsewhere = make_workshop(title="Elsewhere", slug="elsewhere")
+    make_session(elsewhere, title="Cancelled too", starts_at=at(27, 9), ends_at=at(27, 11),
+                 room=hall, trainers=[huang], status=Session.Status.CANCELLED)  # fmt: skip
+    assert workshop_clashes(workshop) == []
+
+
+def test_workshop_clashes_lists_each_pair_once(workshop, make_session, huang, liang, hall):
+    # Three overlapping sessions of one trainer: three pairs, none listed twice.
+    for title, start in [("A", 9), ("B", 10), ("C", 11)]:
+        make_session(workshop, title=title, starts_at=at(27, start), ends_at=at(27, 13),
+                     trainers=[huang])  # fmt: skip
+    assert summary(workshop_clashes(workshop)) == [
+        ("trainer", "A", "B", "Huang TaiYun"),
+        ("trainer", "A", "C", "Huang TaiYun"),
+        ("trainer", "B", "C", "Huang TaiYun"),
+    ]
+
+
+def test_workshop_clashes_lists_each_shared_trainer_and_the_room(
+    workshop, make_session, huang, liang, hall
+):
+    make_session(workshop, title="A", starts_at=at(27, 9), ends_at=at(27, 11),
+                 room=hall, trainers=[huang, liang])  # fmt: skip
+    make_session(workshop, title="B", starts_at=at(27, 10), ends_at=at(27, 12),
+                 room=hall, trainers=[huang, liang])  # fmt: skip
+    assert sorted(summary(workshop_clashes(workshop))) == [
+        ("room", "A", "B", "Hall A, Lijiang Guesthouse"),
+        ("trainer", "A", "B", "Huang TaiYun"),
+        ("trainer", "A", "B", "Prof. Liang ShuYing"),
+    ]
+
+
+def test_workshop_clashes_of_an_empty_timetable_is_empty(workshop, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the workshop's sessions
+        assert workshop_clashes(workshop) == []
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_workshop_clashes_runs_a_fixed_number_of_queries(
+    workshop, make_workshop, huang, liang, hall, annex, count, django_assert_num_queries
+):
+    elsewhere = make_workshop(title="Elsewhere", slug="elsewhere")
+    Session.objects.create(
+        workshop=elsewhere, title="Elsewhere", starts_at=at(26, 8, 30), ends_at=at(26, 9, 30)
+    ).trainers.set([liang])
+    # ``count`` sessions over the six days, two rooms, two trainers, some overlapping.
+    sessions = Session.objects.bulk_create(
+        Session(
+            workshop=workshop,
+            title=f"Session {n}",
+            starts_at=at(26 + n % 6, 8 + n % 10),
+            ends_at=at(26 + n % 6, 9 + n % 10),
+            room=hall if n % 2 else annex,
+        )
+        for n in range(count)
+    )
+    Session.trainers.through.objects.bulk_create(
+        Session.trainers.through(session=s, trainer=huang if n % 3 else liang)
+        for n, s in enumerate(sessions)
+    )
+    # The workshop's sessions with room and workshop, their trainers; the other workshops'
+    # sessions sharing a trainer or room in those days, their trainers.
+    with django_assert_num_queries(4):
+        clashes = workshop_clashes(workshop)
+    assert ("trainer", "Elsewhere") in {(c.kind, c.other.title) for c in clashes}
+    if count == 3:
+        assert summary(clashes) == [("trainer", "Session 0", "Elsewhere", "Prof. Liang ShuYing")]
+
+
+# find_clashes: what a form checks before it saves
+
+
+def test_find_clashes_finds_trainer_and_room_clashes_of_unsaved_values(
+    workshop, make_workshop, make_session, huang, liang, hall, annex
+):
+    elsewhere = make_workshop(title="Kunming Workshop", slug="kunming")
+    make_session(workshop, title="In the hall", starts_at=at(27, 9), ends_at=at(27, 11),
+                 room=hall, trainers=[liang])  # fmt: skip
+    make_session(elsewhere, title="Kunming lecture", starts_at=at(27, 10), ends_at=at(27, 11),
+                 room=annex, trainers=[huang])  # fmt: skip
+    clashes = find_clashes(
+        starts_at=at(27, 10, 30), ends_at=at(27, 12), room=hall, trainers=[huang]
+    )
+    assert [(c.kind, c.other.title, str(c.resource)) for c in clashes] == [
+        ("room", "In the hall", "Hall A, Lijiang Guesthouse"),
+        ("trainer", "Kunming lecture", "Huang TaiYun"),
+    ]
+
+
+def test_find_clashes_excludes_the_session_being_edited(workshop, make_session, huang, hall):
+    session = make_session(workshop, starts_at=at(27, 9), ends_at=at(27, 11), room=hall,
+                           trainers=[huang])  # fmt: skip
+    assert (
+        find_clashes(
+            starts_at=at(27, 9, 30),
+            ends_at=at(27, 11, 30),
+            room=hall,
+            trainers=[huang],
+            exclude=session,
+        )
+        == []
+    )
+    assert len(find_clashes(starts_at=at(27, 9, 30), ends_at=at(27, 11), room=hall)) == 1
+
+
+def test_find_clashes_finds_none_back_to_back_or_with_cancelled_sessions(
+    workshop, make_session, huang, hall
+):
+    make_session(workshop, starts_at=at(27, 9), ends_at=at(27, 10), room=hall, trainers=[huang])
+    make_session(workshop, starts_at=at(27, 10), ends_at=at(27, 11), room=hall, trainers=[huang],
+                 status=Session.Status.CANCELLED)  # fmt: skip
+    assert find_clashes(starts_at=at(27, 10), ends_at=at(27, 11), room=hall, trainers=[huang]) == []
+    # A cancelled session clashes with nothing, whatever it overlaps.
+    assert (
+        find_clashes(
+            starts_at=at(27, 9),
+            ends_at=at(27, 10),
+            room=hall,
+            trainers=[huang],
+            status=Session.Status.CANCELLED,
+        )
+        == []
+    )
+
+
+def test_find_clashes_without_room_or_trainers_asks_nothing(
+    workshop, make_session, django_assert_num_queries
+):
+    make_session(workshop, starts_at=at(27, 9), ends_at=at(27, 10))
+    with django_assert_num_queries(0):
+        assert find_clashes(starts_at=at(27, 9), ends_at=at(27, 10)) == []
+
+
+def test_clash_message_names_the_trainer_the_other_session_and_its_local_time(
+    workshop, make_workshop, make_session, huang, hall
+):
+    elsewhere = make_workshop(title="Kunming Workshop", slug="kunming", timezone="Asia/Bangkok")
+    make_session(elsewhere, title="Kunming lecture", starts_at=at(27, 10), ends_at=at(27, 11),
+                 room=hall, trainers=[huang])  # fmt: skip
+    room_clash, trainer_clash = sorted(
+        find_clashes(starts_at=at(27, 10), ends_at=at(27, 12), room=hall, trainers=[huang]),
+        key=lambda clash: clash.kind,
+    )
+    # 10:00 in Lijiang is 9 a.m. in Bangkok, the other workshop's time zone.
+    assert room_clash.message() == (
+        "Hall A, Lijiang Guesthouse is also booked for “Kunming lecture” "
+        "(Kunming Workshop, Aug. 27, 2007, 9 a.m.)."
+    )
+    assert trainer_clash.message() == (
+        "Huang TaiYun also teaches “Kunming lecture” (Kunming Workshop, Aug. 27, 2007, 9 a.m.)."
+    )
