@@ -1,0 +1,610 @@
+"""Writing the demo: each row found by its natural key and written only if it differs.
+
+Agencies by name, the workshop by slug, participants by e-mail, sessions by calendar UID,
+registrations by participant, attendance by registration and session, responses by a UUID
+derived from a name. A second run therefore writes nothing (not even ``updated_at`` moves),
+and a run after someone changed a demo row puts the demo's value back. Rows the demo does
+not know about are left alone. The whole load is one transaction.
+"""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import (
+    Agency,
+    AgencyMember,
+    Room,
+    Session,
+    Topic,
+    Trainer,
+    Workshop,
+    WorkshopAgency,
+)
+from feedback.models import Answer, Choice, Question, Questionnaire, Response, Submission
+from participants.models import Attendance, Participant, Registration
+from reports.demo.plan import build_plan
+from reports.demo.reference import (
+    AGENCIES,
+    ROLES,
+    SLUG,
+    SUMMARY_PROVIDED_BY,
+    TOPICS,
+    TRAINERS,
+    TZ,
+    WORKSHOP,
+    at,
+)
+from reports.demo.sample import (
+    CAPACITY,
+    EVALUATION,
+    EVALUATION_QUESTIONS,
+    LOGINS,
+    ROOMS,
+    SAMPLE_PARTS,
+    SESSIONS,
+    TEST_QUESTIONS,
+    TESTS,
+    UID_DOMAIN,
+    VENUE,
+)
+
+QK = Question.Kind
+# Response keys are UUIDs (anonymous responses must not sort by time); these are derived
+# from names in this namespace so that a reload finds them again.
+RESPONSE_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, f"{SLUG}.{UID_DOMAIN}")
+
+
+@dataclass
+class _Tally:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+
+    def add(self, model, *, created: int = 0, updated: int = 0) -> None:
+        label = model._meta.label
+        if created:
+            self.created[label] += created
+        if updated:
+            self.updated[label] += updated
+
+
+def _auto_fields(model) -> set[str]:
+    return {
+        f.attname
+        for f in model._meta.concrete_fields
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    }
+
+
+def _upsert(tally: _Tally, model, lookup: dict, values: dict):
+    """The row matching ``lookup``, created or brought up to ``values`` (attnames)."""
+    obj = model.objects.filter(**lookup).order_by("pk").first()
+    if obj is None:
+        obj = model.objects.create(**lookup, **values)
+        tally.add(model, created=1)
+        return obj
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        stamps = [f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
+        obj.save(update_fields=[*changed, *stamps])
+        tally.add(model, updated=1)
+    return obj
+
+
+def _sync(tally: _Tally, queryset, key: tuple[str, ...], wanted: list[dict]) -> dict:
+    """Bring the rows of ``queryset`` named in ``wanted`` to those values, in bulk.
+
+    ``wanted`` holds attnames; ``key`` names the ones that identify a row. Three queries
+    at most (read, insert, update) plus one to restore timestamps Django sets by itself.
+    Returns the rows by key.
+    """
+    model = queryset.model
+    existing = {tuple(getattr(obj, name) for name in key): obj for obj in queryset}
+    auto = _auto_fields(model)
+    to_create, to_update, changed_fields = [], [], set()
+    rows = {}
+    for values in wanted:
+        row_key = tuple(values[name] for name in key)
+        obj = existing.get(row_key)
+        if obj is None:
+            obj = model(**values)
+            to_create.append((obj, values))
+        else:
+            changed = {name for name, value in values.items() if getattr(obj, name) != value}
+            if changed:
+                for name in changed:
+                    setattr(obj, name, values[name])
+                to_update.append(obj)
+                changed_fields |= changed
+        rows[row_key] = obj
+    if to_create:
+        model.objects.bulk_create([obj for obj, _ in to_create])
+        # auto_now(_add) replaced the demo's 2007 timestamps on insert; put them back.
+        restore = sorted(auto & set(wanted[0]))
+        if restore:
+            for obj, values in to_create:
+                for name in restore:
+                    setattr(obj, name, values[name])
+            model.objects.bulk_update([obj for obj, _ in to_create], restore)
+        tally.add(model, created=len(to_create))
+    if to_update:
+        stamps = {f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)}
+        now = timezone.now()
+        for obj in to_update:
+            for name in stamps - changed_fields:
+                setattr(obj, name, now)
+        model.objects.bulk_update(to_update, sorted(changed_fields | stamps))
+        tally.add(model, updated=len(to_update))
+    return rows
+
+
+def _set_m2m(tally: _Tally, manager, wanted_ids: set[int]) -> None:
+    """Set a many-to-many relation only if it differs (each .set() costs a read anyway)."""
+    current = set(manager.values_list("pk", flat=True))
+    if current != wanted_ids:
+        manager.set(wanted_ids)
+        tally.add(
+            manager.through, created=len(wanted_ids - current), updated=len(current - wanted_ids)
+        )
+
+
+@dataclass(frozen=True)
+class Login:
+    role: str
+    username: str
+    password: str
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    workshop: Workshop
+    logins: tuple[Login, ...]
+    counts: dict[str, int]  # rows of the demo, by model's plural name
+    created: int  # rows this run inserted
+    updated: int  # rows this run changed
+    sample_parts: tuple[str, ...] = SAMPLE_PARTS
+
+    def lines(self) -> list[str]:
+        workshop = self.workshop
+        lines = [
+            f"Loaded “{workshop.title}”, {workshop.city}, "
+            f"{workshop.start_date.day} to {workshop.end_date.day} {workshop.end_date:%B %Y} "
+            f"(slug {workshop.slug}).",
+            (
+                f"{self.created} rows created, {self.updated} changed."
+                if self.created or self.updated
+                else "Already loaded: nothing changed."
+            ),
+            f"Sign in at {settings.SITE_URL}{reverse('login')}",
+        ]
+        lines += [
+            f"  {login.role}: username {login.username}, password {login.password}"
+            for login in self.logins
+        ]
+        lines.append("Demo rows: " + ", ".join(f"{n} {name}" for name, n in self.counts.items()))
+        lines.append(
+            "From the 2007 summary: title, dates, place, hosts, partners, attending bodies, "
+            "provinces, trainers, topics, objectives, narrative, summary provider."
+        )
+        lines.append("Sample data (generated, not in the summary): " + "; ".join(self.sample_parts))
+        return lines
+
+
+def load_demo(*, stdout=None) -> DemoSummary:
+    """Load the Lijiang workshop, or bring it back to the demo's values; idempotent.
+
+    About 400 queries on a fresh database and 100 on a loaded one: rows that exist once
+    (agencies, trainers, sessions) are read and written one by one, those that exist by the
+    hundred (participants, attendance, answers) in bulk.
+    """
+    plan = build_plan()
+    tally = _Tally()
+    with transaction.atomic():
+        agencies = _load_agencies(tally)
+        workshop = _load_workshop(tally, agencies)
+        users = _load_users(tally, workshop, agencies)
+        trainers, sessions = _load_timetable(tally, workshop, agencies)
+        registrations = _load_people(tally, workshop, agencies, plan)
+        _load_attendance(tally, plan, registrations, sessions, users["organiser"])
+        _load_feedback(tally, workshop, plan, registrations, trainers)
+        counts = _counts(workshop)
+    summary = DemoSummary(
+        workshop=workshop,
+        logins=tuple(Login(role, username, password) for role, username, password, _ in LOGINS),
+        counts=counts,
+        created=sum(tally.created.values()),
+        updated=sum(tally.updated.values()),
+    )
+    if stdout is not None:
+        for line in summary.lines():
+            stdout.write(line)
+    return summary
+
+
+def _load_agencies(tally) -> dict[str, Agency]:
+    agencies: dict[str, Agency] = {}
+    for key, data in AGENCIES.items():  # parents come before their children
+        agencies[key] = _upsert(
+            tally,
+            Agency,
+            {"name": data.name},
+            {
+                "name_local": data.name_local,
+                "acronym": data.acronym,
+                "kind": data.kind,
+                "level": data.level,
+                "region": data.region,
+                "country": data.country,
+                "parent_id": agencies[data.parent].pk if data.parent else None,
+            },
+        )
+    return agencies
+
+
+def _load_workshop(tally, agencies) -> Workshop:
+    workshop = _upsert(
+        tally,
+        Workshop,
+        {"slug": SLUG},
+        {
+            **WORKSHOP,
+            "summary_provided_by_id": agencies[SUMMARY_PROVIDED_BY].pk,
+            # Sample: the summary gives neither venue nor how people were nominated.
+            "venue": VENUE,
+            "capacity": CAPACITY,
+            "requires_approval": True,
+            "registration_opens_at": datetime(2007, 7, 16, 9, 0, tzinfo=TZ),
+            "registration_closes_at": datetime(2007, 8, 17, 18, 0, tzinfo=TZ),
+        },
+    )
+    order_in_role: Counter = Counter()
+    for agency_key, role, note in ROLES:
+        order_in_role[role] += 1
+        _upsert(
+            tally,
+            WorkshopAgency,
+            {"workshop_id": workshop.pk, "agency_id": agencies[agency_key].pk, "role": role},
+            {"order": order_in_role[role], "note": note},
+        )
+    return workshop
+
+
+def _load_users(tally, workshop, agencies) -> dict:
+    User = get_user_model()
+    users = {}
+    for role, username, password, superuser in LOGINS:
+        user = _upsert(
+            tally,
+            User,
+            {"username": username},
+            {
+                "email": f"{username}@example.org",
+                "is_staff": superuser,
+                "is_superuser": superuser,
+                "is_active": True,
+            },
+        )
+        # The printed password must work; a hash has a fresh salt, so set it only if wrong.
+        if not user.check_password(password):
+            if user.password:  # else the user is new and already counted
+                tally.add(User, updated=1)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        users[role] = user
+    if not workshop.organisers.filter(pk=users["organiser"].pk).exists():
+        workshop.organisers.add(users["organiser"])
+        tally.add(Workshop.organisers.through, created=1)
+    _upsert(
+        tally,
+        AgencyMember,
+        {"user_id": users["funder"].pk},
+        {"agency_id": agencies["uniap_china"].pk},
+    )
+    return users
+
+
+def _load_timetable(tally, workshop, agencies):
+    trainers = {
+        key: _upsert(
+            tally,
+            Trainer,
+            {"name": data.name},
+            {
+                "name_local": data.name_local,
+                "honorific": data.honorific,
+                "position": data.position,
+                "agency_id": agencies[data.agency].pk,
+            },
+        )
+        for key, data in TRAINERS.items()
+    }
+    topics = {
+        key: _upsert(tally, Topic, {"name": name}, {"name_local": local})
+        for key, (name, local) in TOPICS.items()
+    }
+    rooms = {
+        key: _upsert(
+            tally, Room, {"venue": VENUE, "name": name}, {"city": "Lijiang", "capacity": seats}
+        )
+        for key, (name, seats) in ROOMS.items()
+    }
+    sessions = {}
+    for data in SESSIONS:
+        session = _upsert(
+            tally,
+            Session,
+            {"workshop_id": workshop.pk, "uid": data.uid},
+            {
+                "title": data.title,
+                "title_local": data.title_local,
+                "kind": data.kind,
+                "description": data.description,
+                "starts_at": data.starts_at,
+                "ends_at": data.ends_at,
+                "room_id": rooms[data.room].pk if data.room else None,
+                "status": Session.Status.SCHEDULED,
+            },
+        )
+        _set_m2m(tally, session.trainers, {trainers[key].pk for key in data.trainers})
+        _set_m2m(tally, session.topics, {topics[key].pk for key in data.topics})
+        sessions[data.uid] = session
+    return trainers, sessions
+
+
+def _load_people(tally, workshop, agencies, plan) -> dict[str, Registration]:
+    emails = [person.email for person in plan.people]
+    participants = _sync(
+        tally,
+        Participant.objects.filter(email__in=emails),
+        ("email",),
+        [
+            {
+                "email": person.email,
+                "name": person.name,
+                "name_local": person.name_local,
+                "gender": person.gender,
+                "agency_id": agencies[person.agency].pk,
+                "position": person.position,
+                "region": person.region,
+                "preferred_language": "zh-hans",
+                "is_sample": True,
+            }
+            for person in plan.people
+        ],
+    )
+    rows = _sync(
+        tally,
+        Registration.objects.filter(workshop=workshop),
+        ("participant_id",),
+        [
+            {
+                "workshop_id": workshop.pk,
+                "participant_id": participants[(person.email,)].pk,
+                "status": person.status,
+                "source": Registration.Source.DEMO,
+                "nominated_by_id": agencies[person.agency].pk,
+                "waitlisted_at": person.waitlisted_at,
+                "created_at": person.registered_at,
+                "status_changed_at": person.status_changed_at,
+            }
+            for person in plan.people
+        ],
+    )
+    return {person.email: rows[(participants[(person.email,)].pk,)] for person in plan.people}
+
+
+def _load_attendance(tally, plan, registrations, sessions, organiser) -> None:
+    session_ids = [session.pk for session in sessions.values()]
+    _sync(
+        tally,
+        Attendance.objects.filter(session_id__in=session_ids),
+        ("registration_id", "session_id"),
+        [
+            {
+                "registration_id": registrations[email].pk,
+                "session_id": sessions[uid].pk,
+                "status": status,
+                "note": note,
+                "recorded_by_id": organiser.pk,
+                "recorded_at": sessions[uid].ends_at,
+            }
+            for (email, uid), (status, note) in plan.attendance.items()
+        ],
+    )
+
+
+def _load_feedback(tally, workshop, plan, registrations, trainers) -> None:
+    evaluation = _upsert(
+        tally,
+        Questionnaire,
+        {"workshop_id": workshop.pk, "kind": Questionnaire.Kind.EVALUATION},
+        {**EVALUATION, "is_anonymous": True, "pre_test_id": None},
+    )
+    pre = _upsert(
+        tally,
+        Questionnaire,
+        {"workshop_id": workshop.pk, "kind": Questionnaire.Kind.PRE_TEST},
+        {**TESTS[Questionnaire.Kind.PRE_TEST], "is_anonymous": False, "pre_test_id": None},
+    )
+    post = _upsert(
+        tally,
+        Questionnaire,
+        {"workshop_id": workshop.pk, "kind": Questionnaire.Kind.POST_TEST},
+        {**TESTS[Questionnaire.Kind.POST_TEST], "is_anonymous": False, "pre_test_id": pre.pk},
+    )
+    questionnaires = [evaluation, pre, post]
+
+    question_rows = [
+        {
+            "questionnaire_id": evaluation.pk,
+            "order": order,
+            "kind": kind,
+            "text": text,
+            "text_local": local,
+            "required": kind != QK.TEXT,
+            "trainer_id": trainers[trainer].pk if trainer else None,
+            "session_id": None,
+        }
+        for order, (kind, text, local, trainer, _weights) in enumerate(
+            EVALUATION_QUESTIONS, start=1
+        )
+    ]
+    for test in (pre, post):
+        question_rows += [
+            {
+                "questionnaire_id": test.pk,
+                "order": order,
+                "kind": QK.CHOICE,
+                "text": text,
+                "text_local": local,
+                "required": True,
+                "trainer_id": None,
+                "session_id": None,
+            }
+            for order, (text, local, _choices, _correct) in enumerate(TEST_QUESTIONS, start=1)
+        ]
+    questions = _sync(
+        tally,
+        Question.objects.filter(questionnaire__in=questionnaires),
+        ("questionnaire_id", "order"),
+        question_rows,
+    )
+
+    topic_order = list(TOPICS.values())
+    choice_rows = []
+    for order, (kind, *_rest) in enumerate(EVALUATION_QUESTIONS, start=1):
+        if kind == QK.CHOICE:
+            question = questions[evaluation.pk, order]
+            choice_rows += [
+                {
+                    "question_id": question.pk,
+                    "order": n,
+                    "text": name,
+                    "text_local": local,
+                    "is_correct": False,
+                }
+                for n, (name, local) in enumerate(topic_order, start=1)
+            ]
+    for test in (pre, post):
+        for order, (_text, _local, choices, correct) in enumerate(TEST_QUESTIONS, start=1):
+            question = questions[test.pk, order]
+            choice_rows += [
+                {
+                    "question_id": question.pk,
+                    "order": n,
+                    "text": text,
+                    "text_local": local,
+                    "is_correct": n == correct + 1,
+                }
+                for n, (text, local) in enumerate(choices, start=1)
+            ]
+    choices = _sync(
+        tally,
+        Choice.objects.filter(question__questionnaire__in=questionnaires),
+        ("question_id", "order"),
+        choice_rows,
+    )
+
+    response_rows, answer_rows, submission_rows = [], [], []
+    # Anonymous: numbered responses with no registration; who answered is only in Submission.
+    for number, (language, values) in enumerate(plan.evaluation_answers, start=1):
+        response_id = uuid.uuid5(RESPONSE_NAMESPACE, f"evaluation/{number}")
+        response_rows.append(
+            {
+                "id": response_id,
+                "questionnaire_id": evaluation.pk,
+                "registration_id": None,
+                "submitted_on": date(2007, 8, 31),
+                "language": language,
+            }
+        )
+        for order, value in values.items():
+            question = questions[evaluation.pk, order]
+            answer_rows.append(_answer_row(response_id, question, value, choices))
+    submission_rows += [
+        {
+            "questionnaire_id": evaluation.pk,
+            "registration_id": registrations[email].pk,
+            "submitted_at": at(31, 15, 0),
+        }
+        for email in plan.evaluation_respondents
+    ]
+    for test, day in ((pre, 26), (post, 31)):
+        for email, chosen in plan.test_answers[test.kind].items():
+            registration = registrations[email]
+            response_id = uuid.uuid5(RESPONSE_NAMESPACE, f"{test.kind}/{email}")
+            response_rows.append(
+                {
+                    "id": response_id,
+                    "questionnaire_id": test.pk,
+                    "registration_id": registration.pk,
+                    "submitted_on": date(2007, 8, day),
+                    "language": "zh-hans",
+                }
+            )
+            answer_rows += [
+                _answer_row(response_id, questions[test.pk, order], n, choices)
+                for order, n in chosen.items()
+            ]
+            submission_rows.append(
+                {
+                    "questionnaire_id": test.pk,
+                    "registration_id": registration.pk,
+                    "submitted_at": test.closes_at - timedelta(hours=1),
+                }
+            )
+    _sync(tally, Response.objects.filter(questionnaire__in=questionnaires), ("id",), response_rows)
+    _sync(
+        tally,
+        Answer.objects.filter(response__questionnaire__in=questionnaires),
+        ("response_id", "question_id", "choice_id"),
+        answer_rows,
+    )
+    _sync(
+        tally,
+        Submission.objects.filter(questionnaire__in=questionnaires),
+        ("questionnaire_id", "registration_id"),
+        submission_rows,
+    )
+
+
+def _answer_row(response_id, question, value, choices) -> dict:
+    row = {
+        "response_id": response_id,
+        "question_id": question.pk,
+        "rating": None,
+        "choice_id": None,
+        "text": "",
+    }
+    if question.kind == QK.RATING:
+        row["rating"] = value
+    elif question.kind == QK.CHOICE:
+        row["choice_id"] = choices[question.pk, value].pk
+    else:
+        row["text"] = value
+    return row
+
+
+def _counts(workshop) -> dict[str, int]:
+    """What the demo holds, for the command's output: one count query per line."""
+    sessions = workshop.sessions.all()
+    return {
+        "agencies": Agency.objects.filter(name__in=[a.name for a in AGENCIES.values()]).count(),
+        "trainers": Trainer.objects.filter(sessions__workshop=workshop).distinct().count(),
+        "sessions": sessions.count(),
+        "participants": Participant.objects.filter(registrations__workshop=workshop).count(),
+        "registrations": workshop.registrations.count(),
+        "attendance records": Attendance.objects.filter(session__workshop=workshop).count(),
+        "questionnaires": workshop.questionnaires.count(),
+        "responses": Response.objects.filter(questionnaire__workshop=workshop).count(),
+        "answers": Answer.objects.filter(response__questionnaire__workshop=workshop).count(),
+    }
