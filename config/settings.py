@@ -99,8 +99,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_TIMEOUT", 20),
     }
-    # A file, not memory, so that tests see the same locking as production.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # A file, not memory, so that tests see the same locking as production; beside the
+    # database it stands in for (db.sqlite3 -> .test-db.sqlite3), so each has its own.
+    _name = Path(DATABASES["default"]["NAME"])
+    if str(_name) != ":memory:":
+        DATABASES["default"]["TEST"] = {"NAME": str(_name.with_name(f".test-{_name.name}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -179,6 +179,12 @@ class Answer(models.Model):
                 fields=["response", "question", "choice"],
                 name="answer_choice_once_per_response",
             ),
+            # A rating or a text is one answer per question; only ticked choices are several.
+            models.UniqueConstraint(
+                fields=["response", "question"],
+                condition=Q(choice__isnull=True),
+                name="answer_once_per_question",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,117 @@
+"""The invariants of people, registrations and attendance, as the database holds them."""
+
+import pytest
+from django.utils import timezone
+
+from events.models import Agency
+from participants.models import Attendance, Participant, Registration
+from tests.conftest import at, refused_by
+
+pytestmark = pytest.mark.django_db
+
+
+def register(workshop, person, **fields):
+    values = {"status": Registration.Status.CONFIRMED, "source": Registration.Source.ORGANISER}
+    values.update(fields)
+    return Registration.objects.create(workshop=workshop, participant=person, **values)
+
+
+def test_participant_email_unique_ci_is_enforced_by_the_database():
+    Participant.objects.create(name="Li Mei", email="Li.Mei@example.org")
+    with refused_by("participant_email_unique_ci"):
+        Participant.objects.create(name="Li Mei again", email="li.mei@EXAMPLE.org")
+    Participant.objects.create(name="Wang Fang", email="wang.fang@example.org")
+    assert Participant.objects.count() == 2
+
+
+def test_participant_without_email_may_be_many():
+    # Nominations often come without an e-mail address.
+    Participant.objects.create(name="Zhang Wei")
+    Participant.objects.create(name="Zhang Wei")
+    assert Participant.objects.filter(email="").count() == 2
+
+
+def test_participant_feed_token_is_unique():
+    first = Participant.objects.create(name="Li Mei")
+    assert len(first.feed_token) >= 32
+    with refused_by("feed_token"):
+        Participant.objects.create(name="Copy", feed_token=first.feed_token)
+
+
+def test_participant_agency_label_is_the_chosen_or_the_typed_agency():
+    agency = Agency.objects.create(name="Ministry of Public Security", acronym="MPS")
+    assert Participant(name="A", agency=agency).agency_label == "Ministry of Public Security (MPS)"
+    assert Participant(name="B", agency_name="Jilin Women's Federation").agency_label == (
+        "Jilin Women's Federation"
+    )
+
+
+def test_registration_unique_per_workshop_is_enforced_by_the_database(workshop, make_workshop):
+    person = Participant.objects.create(name="Li Mei")
+    register(workshop, person)
+    with refused_by("registration_unique_per_workshop"):
+        register(workshop, person, status=Registration.Status.CANCELLED)
+    register(make_workshop(title="Next year", slug="next-year"), person)
+    assert person.registrations.count() == 2
+
+
+def test_registration_waitlisted_has_position_is_enforced_by_the_database(workshop):
+    with refused_by("registration_waitlisted_has_position"):
+        register(workshop, Participant.objects.create(name="A"), status="waitlisted")
+    waiting = register(
+        workshop,
+        Participant.objects.create(name="B"),
+        status=Registration.Status.WAITLISTED,
+        waitlisted_at=timezone.now(),
+    )
+    # Leaving the list may keep the time it was joined.
+    waiting.status = Registration.Status.CONFIRMED
+    waiting.save()
+    assert Registration.objects.get(pk=waiting.pk).waitlisted_at is not None
+
+
+def test_registration_token_is_unique(workshop, make_workshop):
+    first = register(workshop, Participant.objects.create(name="A"))
+    with refused_by("token"):
+        register(workshop, Participant.objects.create(name="B"), token=first.token)
+
+
+def test_registration_queryset_seats_and_waiting_order(workshop):
+    now = timezone.now()
+    confirmed = register(workshop, Participant.objects.create(name="A"))
+    register(workshop, Participant.objects.create(name="B"), status="pending")
+    later = register(
+        workshop,
+        Participant.objects.create(name="C"),
+        status="waitlisted",
+        waitlisted_at=now,
+    )
+    earlier = register(
+        workshop,
+        Participant.objects.create(name="D"),
+        status="waitlisted",
+        waitlisted_at=now - timezone.timedelta(hours=1),
+    )
+    assert list(Registration.objects.holding_seats()) == [confirmed]
+    assert list(Registration.objects.waiting()) == [earlier, later]
+
+
+def test_attendance_unique_per_registration_session_is_enforced_by_the_database(
+    workshop, make_session
+):
+    morning = make_session(workshop, starts_at=at(27, 9), ends_at=at(27, 10))
+    afternoon = make_session(workshop, starts_at=at(27, 14), ends_at=at(27, 15))
+    registration = register(workshop, Participant.objects.create(name="Li Mei"))
+    Attendance.objects.create(registration=registration, session=morning, status="present")
+    with refused_by("attendance_unique_per_registration_session"):
+        Attendance.objects.create(registration=registration, session=morning, status="absent")
+    Attendance.objects.create(registration=registration, session=afternoon, status="late")
+    assert registration.attendances.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "attended"),
+    [("present", True), ("late", True), ("excused", False), ("absent", False)],
+)
+def test_attendance_counts_as_attended_when_present_or_late(status, attended):
+    assert Attendance(status=status).counts_as_attended is attended
