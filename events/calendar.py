@@ -31,7 +31,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone, vDuration
+from icalendar import Calendar, Event, Timezone, vDuration, vText
 
 from events.models import Session, Workshop
 
@@ -147,7 +147,10 @@ def build_calendar(
     else:
         calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
         calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
-    calendar.calendar_name = name
+    # icalendar types NAME and X-WR-CALNAME as unknown and would write commas and semicolons
+    # raw; they are TEXT (RFC 7986), so escape them as such.
+    calendar.add("NAME", vText(name))
+    calendar.add("X-WR-CALNAME", vText(name))
     for timezone in _timezones_for(rows):
         calendar.add_component(timezone)
     for row in rows:

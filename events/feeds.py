@@ -77,22 +77,16 @@ def calendar_response(
     """
     sessions = list(sessions)
     rows = event_fields(sessions)
-    etag = calendar_fingerprint(rows, name=name)
+    digest = calendar_fingerprint(rows, name=name)
+    etag = quote_etag(digest)
     newest = max(
         (moment for s in sessions for moment in (s.updated_at, s.workshop.updated_at)),
         default=None,
     )
-    seen_key = f"calendar:seen:{etag}"
-    first_served = cache.get(seen_key)
-    if first_served is None:
-        first_served = int(timezone.now().timestamp())
-        # add(), not set(): of two workers racing on a new version, the first one's time holds.
-        if not cache.add(seen_key, first_served, SEEN_TIMEOUT):
-            first_served = cache.get(seen_key, first_served)
-    last_modified = max(first_served, _timestamp(newest) if newest else 0)
+    last_modified = max(_first_served(digest), _timestamp(newest) if newest else 0)
 
     response = CalendarResponse(filename=filename, attachment=attachment)
-    response.headers["ETag"] = quote_etag(etag)
+    response.headers["ETag"] = etag
     response.headers["Last-Modified"] = http_date(last_modified)
     # no-cache: a cache may keep the feed but must ask again each time (cheaply, with the
     # ETag); clients poll, and a change must reach them at their next poll.
@@ -103,13 +97,31 @@ def calendar_response(
     if conditional is not response:
         return conditional
 
-    body_key = f"calendar:body:{etag}"
+    # Built once per version, whoever asks: the key is the digest of the content.
+    body_key = f"calendar:body:{digest}"
     body = cache.get(body_key)
     if body is None:
         body = render_calendar(rows, name=name)
         cache.set(body_key, body, BODY_TIMEOUT)
     response.content = body
     return response
+
+
+def _first_served(digest: str) -> int:
+    """When this version of a feed was first served (a Unix time), remembered in the cache.
+
+    The cache is shared by every application server (a database table), so they agree; if
+    the entry is lost, the version counts as new from now, which costs a client one full
+    download and never hides a change.
+    """
+    key = f"calendar:seen:{digest}"
+    first = cache.get(key)
+    if first is None:
+        first = int(timezone.now().timestamp())
+        # add(), not set(): of two servers racing on a new version, the first one's time holds.
+        if not cache.add(key, first, SEEN_TIMEOUT):
+            first = cache.get(key, first)
+    return first
 
 
 def _timestamp(moment: datetime) -> int:
