@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from participants.views import feeds
+from participants.views import feeds, organiser
 
 app_name = "participants"
 
@@ -15,5 +15,39 @@ urlpatterns += [
         "organise/people/<int:pk>/calendar-link/",
         feeds.participant_feed_reissue,
         name="participant_feed_reissue",
+    ),
+]
+
+# Organisers: a workshop's registrations, exports, actions and the nominations import.
+urlpatterns += [
+    path(
+        "organise/workshops/<slug:slug>/registrations/",
+        organiser.registrations,
+        name="registrations",
+    ),
+    path(
+        "organise/workshops/<slug:slug>/registrations/export/",
+        organiser.registrations_export,
+        name="registrations_export",
+    ),
+    path(
+        "organise/workshops/<slug:slug>/registrations/bulk/",
+        organiser.registrations_bulk,
+        name="registrations_bulk",
+    ),
+    path(
+        "organise/workshops/<slug:slug>/registrations/<int:pk>/new-link/",
+        organiser.registration_new_link,
+        name="registration_new_link",
+    ),
+    path(
+        "organise/workshops/<slug:slug>/registrations/import/",
+        organiser.nominations_import,
+        name="nominations_import",
+    ),
+    path(
+        "organise/workshops/<slug:slug>/registrations/import/template.<str:fmt>",
+        organiser.nominations_template,
+        name="nominations_template",
     ),
 ]

@@ -1,0 +1,183 @@
+"""Registrations as tables: generators yield a header row and data rows; one renderer writes
+them as CSV or XLSX, so both formats always hold the same cells.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from events.models import Workshop
+from participants.models import Registration
+
+CSV = "csv"
+XLSX = "xlsx"
+FORMATS = (CSV, XLSX)
+CONTENT_TYPES = {
+    CSV: "text/csv; charset=utf-8",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+# Spreadsheet programs run a cell that starts with one of these as a formula; a participant
+# could type "=HYPERLINK(...)" as their name on the public form (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int  # in characters, for XLSX
+
+
+REGISTRATION_COLUMNS = (
+    Column(gettext_lazy("Name"), 24),
+    Column(gettext_lazy("Name (local script)"), 16),
+    Column(gettext_lazy("Gender"), 12),
+    Column(gettext_lazy("Agency"), 36),
+    Column(gettext_lazy("Position"), 24),
+    Column(gettext_lazy("Region"), 14),
+    Column(gettext_lazy("E-mail"), 30),
+    Column(gettext_lazy("Phone"), 16),
+    Column(gettext_lazy("Preferred language"), 12),
+    Column(gettext_lazy("Status"), 18),
+    Column(gettext_lazy("Waiting list position"), 10),
+    Column(gettext_lazy("Registered"), 17),
+    Column(gettext_lazy("Source"), 22),
+    Column(gettext_lazy("Nominated by"), 30),
+)
+
+
+def registration_rows(
+    registrations: Iterable[Registration], *, workshop: Workshop
+) -> Iterator[list[Any]]:
+    """The header, then one row per registration, labels in the active language.
+
+    ``registrations`` should come from ``participants.queries.workshop_registrations`` (one
+    query, with ``waitlist_position``); times are given in the workshop's time zone, which
+    is where the organisers and participants are.
+    """
+    yield [str(column.header) for column in REGISTRATION_COLUMNS]
+    for registration in registrations:
+        person = registration.participant
+        yield [
+            person.name,
+            person.name_local,
+            person.get_gender_display(),
+            person.agency_label,
+            person.position,
+            person.region,
+            person.email,
+            person.phone,
+            person.get_preferred_language_display(),
+            registration.get_status_display(),
+            registration.waitlist_position,
+            workshop.local(registration.created_at).replace(tzinfo=None),
+            registration.get_source_display(),
+            str(registration.nominated_by) if registration.nominated_by_id else "",
+        ]
+
+
+def render(rows: Iterable[list[Any]], fmt: str, *, widths: Iterable[int] = (), title: str) -> bytes:
+    """Write ``rows`` (the first is the header) as CSV or XLSX bytes."""
+    if fmt == CSV:
+        return render_csv(rows)
+    if fmt == XLSX:
+        return render_xlsx(rows, widths=widths, title=title)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
+def render_csv(rows: Iterable[list[Any]]) -> bytes:
+    """UTF-8 with a byte-order mark: without it Excel reads the file as the local code page
+    and shows Chinese names as mojibake."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime(DATETIME_FORMAT)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return str(value)
+
+
+def render_xlsx(rows: Iterable[list[Any]], *, widths: Iterable[int] = (), title: str) -> bytes:
+    """One sheet, bold frozen header; write-only mode streams rows instead of holding a
+    cell object per value, so memory stays flat for long lists."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(title))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    for number, row in enumerate(rows):
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
+            if isinstance(value, str):
+                # Never a formula, whatever the text starts with.
+                cell.data_type = "s"
+            elif isinstance(value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            if number == 0:
+                cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value: Any) -> Any:
+    return value if value is None or isinstance(value, int | float | date) else str(value)
+
+
+def _sheet_title(title: str) -> str:
+    # Excel's rules: at most 31 characters, none of []:*?/\ .
+    cleaned = "".join(" " if char in "[]:*?/\\" else char for char in title).strip()
+    return cleaned[:31].strip() or "Sheet"
+
+
+def table_response(
+    rows: Iterable[list[Any]], fmt: str, *, filename: str, widths: Iterable[int] = (), title: str
+) -> HttpResponse:
+    """A download of ``rows`` as ``filename.<fmt>``."""
+    content = render(rows, fmt, widths=widths, title=title)
+    return HttpResponse(
+        content,
+        content_type=CONTENT_TYPES[fmt],
+        headers={
+            "Content-Disposition": content_disposition_header(
+                as_attachment=True, filename=f"{filename}.{fmt}"
+            )
+        },
+    )
+
+
+def registrations_response(registrations, *, workshop: Workshop, fmt: str) -> HttpResponse:
+    """The roster download: ``<slug>-registrations.<fmt>``."""
+    return table_response(
+        registration_rows(registrations, workshop=workshop),
+        fmt,
+        filename=f"{workshop.slug}-registrations",
+        widths=[column.width for column in REGISTRATION_COLUMNS],
+        title=_("Registrations"),
+    )
