@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Case,
     Count,
+    Exists,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -19,8 +21,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
 
-from events.models import Agency, Workshop
+from events.models import Agency, Session, Trainer, Workshop, WorkshopAgency
 from participants.models import Participant, Registration
 
 
@@ -160,4 +164,134 @@ def registration_regions(workshop: Workshop) -> list[str]:
         .order_by("region")
         .values_list("region", flat=True)
         .distinct()
+    )
+
+
+# --- Public workshop pages and personal pages --------------------------------------------
+
+
+def waitlist_position_of(registration: Registration) -> int | None:
+    """Where ``registration`` stands on its workshop's waiting list (1 = next): one query."""
+    if registration.status != Registration.Status.WAITLISTED:
+        return None
+    return (
+        Registration.objects.filter(
+            workshop_id=registration.workshop_id, status=Registration.Status.WAITLISTED
+        )
+        .filter(
+            Q(waitlisted_at__lt=registration.waitlisted_at)
+            | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
+        )
+        .count()
+        + 1
+    )
+
+
+def get_public_workshop(slug: str) -> Workshop:
+    """The workshop ``slug`` if anyone may see it (published or later); 404 otherwise."""
+    try:
+        return Workshop.objects.public().get(slug=slug)
+    except Workshop.DoesNotExist:
+        raise Http404 from None
+
+
+def public_sessions(workshop: Workshop) -> QuerySet[Session]:
+    """The timetable as the public sees it: two queries whatever its length.
+
+    The sessions with their room (joined), then their trainers with their agencies
+    (one prefetch query). Cancelled sessions stay, shown as cancelled.
+    """
+    return (
+        Session.objects.filter(workshop=workshop)
+        .select_related("room")
+        .prefetch_related(
+            Prefetch("trainers", queryset=Trainer.objects.select_related("agency").order_by("name"))
+        )
+        .order_by("starts_at", "ends_at", "pk")
+    )
+
+
+def workshop_partners(workshop: Workshop) -> dict[str, list[WorkshopAgency]]:
+    """Hosts and co-organisers/partners, each in their stated order: one query."""
+    roles = (
+        WorkshopAgency.objects.filter(
+            workshop=workshop,
+            role__in=[WorkshopAgency.Role.HOST, WorkshopAgency.Role.PARTNER],
+        )
+        .select_related("agency")
+        .order_by("role", "order", "pk")
+    )
+    grouped: dict[str, list[WorkshopAgency]] = {
+        WorkshopAgency.Role.HOST: [],
+        WorkshopAgency.Role.PARTNER: [],
+    }
+    for role in roles:
+        grouped[role.role].append(role)
+    return grouped
+
+
+@dataclass(frozen=True)
+class Seats:
+    capacity: int
+    confirmed: int
+    waitlisted: int
+
+    @property
+    def left(self) -> int:
+        # A seat free while people wait is theirs, not a newcomer's.
+        return 0 if self.waitlisted else max(self.capacity - self.confirmed, 0)
+
+
+def seats(workshop: Workshop) -> Seats:
+    """Seats taken and people waiting, counted, never listed: one aggregate query."""
+    figures = Registration.objects.filter(workshop=workshop).aggregate(
+        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
+        waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
+    )
+    return Seats(workshop.capacity, figures["confirmed"], figures["waitlisted"])
+
+
+def agency_choices(workshop: Workshop) -> tuple[list[Agency], list[Agency]]:
+    """(the agencies attending ``workshop``, all the others), each by name: one query."""
+    attending_roles = WorkshopAgency.objects.filter(
+        workshop=workshop, agency=OuterRef("pk"), role=WorkshopAgency.Role.ATTENDING
+    )
+    agencies = Agency.objects.annotate(attending=Exists(attending_roles)).order_by("name")
+    attending, others = [], []
+    for agency in agencies:
+        (attending if agency.attending else others).append(agency)
+    return attending, others
+
+
+def get_registration_by_token(token: str) -> Registration:
+    """The registration whose personal link carries ``token``; 404 for any other string.
+
+    The token is the only key: a wrong, revoked or malformed one gets the same 404 as a
+    page that never existed, so a link reveals nothing about whether it once worked.
+    """
+    if not token or len(token) > 64:
+        raise Http404
+    try:
+        return Registration.objects.select_related(
+            "workshop", "participant", "participant__agency"
+        ).get(token=token)
+    except Registration.DoesNotExist:
+        raise Http404 from None
+
+
+def open_questionnaires(registration: Registration, *, now=None) -> list:
+    """The workshop's questionnaires open now that this registration has not answered: one query.
+
+    Open means its window has started (``opens_at`` set and past) and not ended. Only a
+    confirmed registration is asked for feedback. Reached through the workshop's reverse
+    relation: ``participants`` does not import ``feedback``.
+    """
+    if registration.status != Registration.Status.CONFIRMED:
+        return []
+    now = now or timezone.now()
+    return list(
+        registration.workshop.questionnaires.filter(opens_at__lte=now)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .exclude(submissions__registration=registration)
+        .order_by("opens_at", "pk")
     )

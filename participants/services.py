@@ -298,15 +298,17 @@ def register_participant(
     ``data`` is a RegistrationData or a mapping of its fields. The person is found by e-mail,
     ignoring case (or created); a trusted ``source`` (everything but the public form) updates
     their details with the non-blank values given. If they already have a registration for
-    this workshop, it is returned unchanged with ``created`` False, except a cancelled one,
-    which registering again reopens (at the end of the waiting list if anyone waits).
+    this workshop, it is returned unchanged with ``created`` False; except that a person
+    who cancelled and registers again themselves (public form, API) reopens it, under the
+    same rules as a newcomer (``reopened`` True). Organisers' sources leave a cancellation
+    as it is, so importing the same list again does not undo it; they approve instead.
 
     The new registration is ``pending`` when the workshop requires approval, else
     ``confirmed`` if a seat is free and nobody waits, else ``waitlisted``.
 
     The returned registration carries ``participant_is_new``: whether this call created the
     person, so that the public form sends a known address's link by e-mail instead of
-    showing it to whoever typed that address.
+    showing it to whoever typed that address; and ``reopened``.
 
     Raises RegistrationClosed (see :func:`check_registration_open`) and RegistrationError
     when neither a name nor an e-mail address is given.
@@ -333,8 +335,14 @@ def register_participant(
                 .select_related("participant")
                 .first()
             )
-        if registration is not None and registration.status != Status.CANCELLED:
+        reopen = (
+            registration is not None
+            and registration.status == Status.CANCELLED
+            and source in SELF_SERVICE_SOURCES
+        )
+        if registration is not None and not reopen:
             registration.participant_is_new = False
+            registration.reopened = False
             return registration, False
 
         check_registration_open(workshop, source=source)
@@ -350,6 +358,7 @@ def register_participant(
             registration.nominated_by = data.nominated_by
         registration.save()
         registration.participant_is_new = person_is_new
+        registration.reopened = reopen
         if notify:
             _notify(registration, f"registered_{status}")
         return registration, created
@@ -474,10 +483,17 @@ def cancel_registration(
     return registration
 
 
-def revoke_registration_link(*, registration: Registration) -> Registration:
-    """Give the registration a new secret: the old personal link stops working at once."""
-    registration.token = new_token()
-    registration.save(update_fields=["token", "updated_at"])
+def revoke_registration_link(*, registration: Registration, notify: bool = True) -> Registration:
+    """Give the registration a new secret: the old personal link stops working at once.
+
+    The person is sent the new link. Their calendar feed has a secret of its own, replaced
+    separately (``participants.feed_tokens.reissue_participant_feed``).
+    """
+    with transaction.atomic():
+        registration.token = new_token()
+        registration.save(update_fields=["token", "updated_at"])
+        if notify:
+            _notify(registration, "new_link")
     return registration
 
 

@@ -2,11 +2,20 @@
 
 from django.urls import path
 
-from participants.views import feeds, organiser
+from participants.views import feeds, organiser, personal, public
 
 app_name = "participants"
 
 urlpatterns = []
+
+# Public: a workshop's page with its registration form; the personal pages behind a token.
+urlpatterns += [
+    path("w/<slug:slug>/", public.public_workshop, name="public_workshop"),
+    path("w/<slug:slug>/registered/", public.registered, name="registered"),
+    path("r/<str:token>/", personal.personal, name="personal"),
+    path("r/<str:token>/cancel/", personal.personal_cancel, name="personal_cancel"),
+    path("r/<str:token>/language/", personal.personal_language, name="personal_language"),
+]
 
 # Calendars: the personal feed and organisers replacing its link.
 urlpatterns += [

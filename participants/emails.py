@@ -1,0 +1,235 @@
+"""The e-mails participants receive about their registration, in their own language.
+
+``services`` queues :func:`send_registration_email` with ``transaction.on_commit``, so a message
+goes out only for a change that was saved. Each message is plain text with an HTML
+alternative; an invitation (a seat confirmed) carries the workshop's sessions as an
+iCalendar REQUEST, and losing a seat carries a CANCEL, so calendar programs add or remove
+the sessions themselves.
+"""
+
+from dataclasses import dataclass
+from email.mime.text import MIMEText
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from events.calendar import calendar_for_sessions
+from events.models import Session
+from participants.models import Registration
+from participants.queries import waitlist_position_of
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    paragraphs: list[str]
+    calendar_method: str | None = None
+
+
+def personal_url(registration: Registration) -> str:
+    """The absolute address of the person's page: e-mails are read outside any request."""
+    path = reverse("participants:personal", kwargs={"token": registration.token})
+    return f"{settings.SITE_URL}{path}"
+
+
+def workshop_title(workshop, language: str | None = None) -> str:
+    """The workshop's title in ``language`` (its local-script title for Chinese, if it has one)."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if language.startswith("zh") and workshop.title_local:
+        return workshop.title_local
+    return workshop.title
+
+
+def _message(kind: str, registration: Registration) -> Message:
+    """Subject, text and calendar of the e-mail ``kind``, in the active language."""
+    title = workshop_title(registration.workshop)
+    tag = {"title": title}
+    if kind in ("registered_confirmed", "approved", "promoted"):
+        lead = {
+            "registered_confirmed": _("Thank you for registering. Your seat is confirmed."),
+            "approved": _(
+                "The organisers have approved your registration. Your seat is confirmed."
+            ),
+            "promoted": _(
+                "A seat has become free and it is yours: you have moved from the waiting list "
+                "to confirmed."
+            ),
+        }[kind]
+        subject = {
+            "registered_confirmed": _("Registration confirmed: %(title)s"),
+            "approved": _("Registration approved: %(title)s"),
+            "promoted": _("A seat is yours: %(title)s"),
+        }[kind]
+        return Message(
+            subject=subject % tag,
+            paragraphs=[
+                lead,
+                _(
+                    "The sessions are attached as a calendar file: open it to add them to your "
+                    "calendar. If you cannot come after all, please cancel on your personal "
+                    "page so that someone on the waiting list can take your seat."
+                ),
+            ],
+            calendar_method="REQUEST",
+        )
+    if kind == "registered_waitlisted":
+        position = waitlist_position_of(registration)
+        return Message(
+            subject=_("On the waiting list: %(title)s") % tag,
+            paragraphs=[
+                _(
+                    "Thank you for registering. The workshop is full, so you are on the "
+                    "waiting list."
+                ),
+                _(
+                    "You are number %(position)s on the waiting list. When a seat becomes free, "
+                    "the first on the list takes it and is told by e-mail at once."
+                )
+                % {"position": position},
+            ],
+        )
+    if kind == "registered_pending":
+        return Message(
+            subject=_("Registration received: %(title)s") % tag,
+            paragraphs=[
+                _(
+                    "Thank you for registering. The organisers approve each registration for "
+                    "this workshop."
+                ),
+                _("We will write to you as soon as they have decided."),
+            ],
+        )
+    if kind in ("declined", "declined_seat"):
+        paragraphs = [_("We are sorry: the organisers could not accept your registration.")]
+        if kind == "declined_seat":
+            paragraphs.append(
+                _("The attached calendar file removes the sessions from your calendar.")
+            )
+        return Message(
+            subject=_("Registration declined: %(title)s") % tag,
+            paragraphs=paragraphs,
+            calendar_method="CANCEL" if kind == "declined_seat" else None,
+        )
+    if kind in ("cancelled", "cancelled_seat"):
+        paragraphs = [_("Your registration has been cancelled.")]
+        if kind == "cancelled_seat":
+            paragraphs.append(
+                _(
+                    "Your seat has gone to the first person on the waiting list. The attached "
+                    "calendar file removes the sessions from your calendar."
+                )
+            )
+        paragraphs.append(
+            _(
+                "If this is a mistake, register again on the workshop's page or write to the "
+                "organisers."
+            )
+        )
+        return Message(
+            subject=_("Registration cancelled: %(title)s") % tag,
+            paragraphs=paragraphs,
+            calendar_method="CANCEL" if kind == "cancelled_seat" else None,
+        )
+    if kind == "link":
+        return Message(
+            subject=_("Your registration: %(title)s") % tag,
+            paragraphs=[
+                _(
+                    "Someone, probably you, asked to register this e-mail address again for "
+                    "this workshop. You are already registered; your registration is "
+                    "unchanged."
+                ),
+                _("Its status: %(status)s.") % {"status": registration.get_status_display()},
+            ],
+        )
+    if kind == "new_link":
+        return Message(
+            subject=_("Your new personal link: %(title)s") % tag,
+            paragraphs=[
+                _(
+                    "The organisers have replaced the personal link of your registration. "
+                    "The old link no longer works; use the one below."
+                ),
+                _("Its status: %(status)s.") % {"status": registration.get_status_display()},
+            ],
+        )
+    raise ValueError(f"Unknown registration e-mail {kind!r}")
+
+
+KINDS = (
+    "registered_confirmed",
+    "registered_waitlisted",
+    "registered_pending",
+    "approved",
+    "promoted",
+    "declined",
+    "declined_seat",
+    "cancelled",
+    "cancelled_seat",
+    "link",
+    "new_link",
+)
+
+
+def build_registration_email(registration: Registration, kind: str) -> EmailMultiAlternatives:
+    """The e-mail ``kind`` for ``registration``, in the participant's preferred language."""
+    person = registration.participant
+    workshop = registration.workshop
+    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+        message = _message(kind, registration)
+        context = {
+            "registration": registration,
+            "participant": person,
+            "workshop": workshop,
+            "title": workshop_title(workshop),
+            "paragraphs": message.paragraphs,
+            "personal_url": personal_url(registration),
+            "workshop_url": f"{settings.SITE_URL}"
+            + reverse("participants:public_workshop", kwargs={"slug": workshop.slug}),
+            "with_calendar": bool(message.calendar_method),
+        }
+        text = render_to_string("participants/emails/registration.txt", context)
+        html = render_to_string("participants/emails/registration.html", context)
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[person.email],
+        )
+        email.attach_alternative(html, "text/html")
+        if message.calendar_method:
+            email.attach(_calendar_part(registration, message.calendar_method))
+    return email
+
+
+def _calendar_part(registration: Registration, method: str) -> MIMEText:
+    workshop = registration.workshop
+    sessions = (
+        Session.objects.filter(workshop=workshop)
+        .select_related("workshop", "room")
+        .prefetch_related("trainers__agency", "topics")
+        .order_by("starts_at", "pk")
+    )
+    if method == "REQUEST":
+        sessions = sessions.filter(status=Session.Status.SCHEDULED)
+    ics = calendar_for_sessions(sessions, name=workshop_title(workshop), method=method)
+    # The iTIP method belongs on the MIME type too (RFC 6047), or mail programs show a file.
+    part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename=f"{workshop.slug}.ics")
+    return part
+
+
+def send_registration_email(registration_pk: int, kind: str) -> bool:
+    """Send the e-mail ``kind`` about a registration, read afresh; False if it has no address."""
+    registration = Registration.objects.select_related("workshop", "participant").get(
+        pk=registration_pk
+    )
+    if not registration.participant.email:
+        return False
+    build_registration_email(registration, kind).send()
+    return True

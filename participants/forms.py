@@ -1,0 +1,121 @@
+"""The public registration form: it reads and checks input; the rules are the service's."""
+
+from django import forms
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Workshop
+from participants.models import Participant
+from participants.queries import agency_choices
+from participants.services import RegistrationData
+
+# The field only bots fill: hidden from people (and screen readers) by the page.
+HONEYPOT_FIELD = "fax_number"
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()./-]{5,40}$",
+    _(
+        "Enter a phone number with digits, spaces and + ( ) - . / only, "
+        "for example +86 10 6512 3456."
+    ),
+)
+
+
+class RegistrationForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name (English / Latin script)"),
+        max_length=255,
+        help_text=_("As it should appear on your certificate, for example Li Mei."),
+    )
+    name_local = forms.CharField(
+        label=_("Name (local script)"),
+        max_length=255,
+        required=False,
+        help_text=_("For example 李梅."),
+    )
+    gender = forms.ChoiceField(
+        label=_("Gender"),
+        choices=[("", _("Choose…")), *Participant.Gender.choices],
+        help_text=_("Counted, never listed, in the figures the funders receive."),
+    )
+    agency = forms.TypedChoiceField(label=_("Agency"), coerce=int, required=False, empty_value=None)
+    agency_name = forms.CharField(
+        label=_("Agency, if it is not in the list"), max_length=255, required=False
+    )
+    position = forms.CharField(label=_("Position"), max_length=255, required=False)
+    region = forms.CharField(
+        label=_("Region"),
+        max_length=120,
+        required=False,
+        help_text=_("The province, state or region you work in."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        help_text=_("Your confirmation and your personal link are sent here."),
+    )
+    phone = forms.CharField(
+        label=_("Phone"), max_length=40, required=False, validators=[phone_validator]
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=settings.LANGUAGES,
+        help_text=_("For your e-mails and your personal page."),
+    )
+
+    def __init__(self, *args, workshop: Workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+        attending, others = agency_choices(workshop)
+        self.agencies = {agency.pk: agency for agency in [*attending, *others]}
+        choices: list = [("", _("Choose your agency…"))]
+        if attending:
+            choices.append((_("Attending this workshop"), [(a.pk, str(a)) for a in attending]))
+            choices.append((_("All agencies"), [(a.pk, str(a)) for a in others]))
+        else:
+            choices.extend((a.pk, str(a)) for a in others)
+        self.fields["agency"].choices = choices
+        language = (get_language() or settings.LANGUAGE_CODE).lower()
+        self.fields["preferred_language"].initial = (
+            language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        )
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        self.fields["phone"].widget.input_type = "tel"
+
+    def clean(self):
+        cleaned = super().clean()
+        agency_id = cleaned.get("agency")
+        if agency_id is None and not cleaned.get("agency_name") and "agency" not in self.errors:
+            self.add_error(
+                "agency",
+                _("Choose your agency from the list, or type its name in the next field."),
+            )
+        if agency_id is not None:
+            cleaned["agency"] = self.agencies.get(agency_id)
+            # A chosen agency wins over a typed one: one answer, not two that may disagree.
+            cleaned["agency_name"] = ""
+        return cleaned
+
+    def to_data(self) -> RegistrationData:
+        values = self.cleaned_data
+        return RegistrationData(
+            name=values["name"],
+            name_local=values["name_local"],
+            gender=values["gender"],
+            agency=values.get("agency"),
+            agency_name=values["agency_name"],
+            position=values["position"],
+            region=values["region"],
+            email=values["email"],
+            phone=values["phone"],
+            preferred_language=values["preferred_language"],
+        )
+
+
+def filled_honeypot(post) -> bool:
+    """Whether a submission filled the field people never see: a bot."""
+    return bool(post.get(HONEYPOT_FIELD, "").strip())

@@ -1,0 +1,178 @@
+"""A participant's personal page, reached by the secret link in their e-mails; no password.
+
+Everything here is found through the token alone, and a wrong or revoked token is the same
+404 as a page that never existed. Pages are in the person's preferred language, which the
+switch on the page changes (for their e-mails too). Nothing about anyone else is shown.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from events.models import Workshop
+from participants.emails import workshop_title
+from participants.models import Registration
+from participants.queries import (
+    get_registration_by_token,
+    open_questionnaires,
+    public_sessions,
+    waitlist_position_of,
+)
+from participants.services import (
+    RegistrationError,
+    cancel_registration,
+    update_preferred_language,
+)
+from participants.views.public import timetable_days
+
+SUBSCRIBE_TEMPLATE = "events/calendar/_subscribe.html"
+ACTIVE = (
+    Registration.Status.PENDING,
+    Registration.Status.CONFIRMED,
+    Registration.Status.WAITLISTED,
+)
+
+
+def _language(registration: Registration) -> str:
+    return registration.participant.preferred_language or "en"
+
+
+def _optional_url(name: str, *args) -> str:
+    """A URL of a page another part of the system may not have yet; empty if it does not."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def _has_template(name: str) -> bool:
+    try:
+        get_template(name)
+    except TemplateDoesNotExist:
+        return False
+    return True
+
+
+def _feedback_links(registration: Registration) -> list[tuple]:
+    """[(questionnaire, its answering page)] open now, once the feedback pages exist.
+
+    The feedback pages are reached as ``feedback:respond`` with (personal token,
+    questionnaire pk); until that URL exists, there is nothing to link to.
+    """
+    if not _optional_url("feedback:respond", registration.token, 1):
+        return []
+    return [
+        (questionnaire, reverse("feedback:respond", args=[registration.token, questionnaire.pk]))
+        for questionnaire in open_questionnaires(registration)
+    ]
+
+
+def can_cancel(registration: Registration) -> bool:
+    """Still registered, and the workshop has neither ended nor been called off."""
+    workshop = registration.workshop
+    if registration.status not in ACTIVE:
+        return False
+    if workshop.status in (Workshop.Status.CANCELLED, Workshop.Status.COMPLETED):
+        return False
+    return workshop.local(timezone.now()).date() <= workshop.end_date
+
+
+def _personal_headers(response: HttpResponse) -> HttpResponse:
+    # The address is the key: keep it out of search engines and other sites' logs.
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@require_GET
+def personal(request: HttpRequest, token: str) -> HttpResponse:
+    """Status, timetable in the workshop's zone, calendar link, feedback, certificate, cancel.
+
+    Queries, whatever the number of sessions: the registration with its workshop and person;
+    the sessions with rooms; their trainers with agencies; and, when they apply, the
+    waiting-list position or the open questionnaires.
+    """
+    registration = get_registration_by_token(token)
+    workshop = registration.workshop
+    participant = registration.participant
+    with translation.override(_language(registration)):
+        confirmed = registration.status == Registration.Status.CONFIRMED
+        show_timetable = workshop.status != Workshop.Status.CANCELLED
+        sessions = list(public_sessions(workshop)) if show_timetable else []
+
+        feed_url = ""
+        if confirmed:
+            path = _optional_url("participants:participant_feed", participant.feed_token)
+            feed_url = request.build_absolute_uri(path) if path else ""
+
+        feedback_links = _feedback_links(registration) if confirmed else []
+
+        certificate_url = ""
+        if confirmed and workshop.status == Workshop.Status.COMPLETED:
+            certificate_url = _optional_url("reports:certificate", registration.token)
+
+        context = {
+            "registration": registration,
+            "participant": participant,
+            "workshop": workshop,
+            "title": workshop_title(workshop),
+            "position": waitlist_position_of(registration),
+            "days": timetable_days(workshop, sessions),
+            "feed_url": feed_url,
+            "subscribe_template": SUBSCRIBE_TEMPLATE if _has_template(SUBSCRIBE_TEMPLATE) else "",
+            "feedback_links": feedback_links,
+            "certificate_url": certificate_url,
+            "can_cancel": can_cancel(registration),
+            "public_url": reverse("participants:public_workshop", kwargs={"slug": workshop.slug})
+            if workshop.status in (Workshop.Status.PUBLISHED,)
+            else "",
+        }
+        response = render(request, "participants/personal/page.html", context)
+    return _personal_headers(response)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def personal_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """Ask, then cancel. A seat freed goes to the first on the waiting list, who is told."""
+    registration = get_registration_by_token(token)
+    with translation.override(_language(registration)):
+        if not can_cancel(registration):
+            return redirect("participants:personal", token=registration.token)
+        if request.method == "POST":
+            cancel_registration(registration=registration)
+            messages.success(request, _("Your registration has been cancelled."))
+            return redirect("participants:personal", token=registration.token)
+        response = render(
+            request,
+            "participants/personal/cancel.html",
+            {
+                "registration": registration,
+                "participant": registration.participant,
+                "workshop": registration.workshop,
+                "title": workshop_title(registration.workshop),
+            },
+        )
+    return _personal_headers(response)
+
+
+@require_POST
+def personal_language(request: HttpRequest, token: str) -> HttpResponse:
+    """The person's own language switch: their pages and e-mails from now on."""
+    registration = get_registration_by_token(token)
+    try:
+        update_preferred_language(
+            participant=registration.participant, language=request.POST.get("language", "")
+        )
+    except RegistrationError as refused:
+        with translation.override(_language(registration)):
+            messages.error(request, refused.message)
+    return redirect("participants:personal", token=registration.token)

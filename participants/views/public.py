@@ -1,0 +1,166 @@
+"""The public page of a workshop, with its registration form, and the page after registering.
+
+Abuse resistance: Django's CSRF protection, a rate limit per client address (counted in the
+shared database cache, so it holds across application servers), and a field people never
+see: a submission that fills it gets an ordinary-looking thank-you and nothing is written.
+"""
+
+import math
+import time
+from itertools import groupby
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from participants.forms import RegistrationForm, filled_honeypot
+from participants.models import Registration
+from participants.queries import (
+    get_public_workshop,
+    public_sessions,
+    seats,
+    workshop_partners,
+)
+from participants.services import (
+    RegistrationClosed,
+    RegistrationError,
+    check_registration_open,
+    register_participant,
+    resend_personal_link,
+)
+
+# The personal links this browser has itself just created: a double submit lands on the
+# personal page again instead of the "check your e-mail" page.
+SESSION_KEY = "registration_tokens"
+
+
+def client_address(request: HttpRequest) -> str:
+    header = settings.CLIENT_ADDRESS_HEADER
+    if header and request.META.get(header):
+        # A proxy may append; the first address is the client as the proxy saw it.
+        return request.META[header].split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def rate_limited(request: HttpRequest) -> int:
+    """Count this submission; return the seconds to wait if over the limit, else 0.
+
+    A fixed window per address: the first submission of a window creates its counter
+    (``add`` does nothing if another server already did), every one increments it. Two
+    cache queries per submission.
+    """
+    window = settings.REGISTRATION_RATE_LIMIT_WINDOW
+    now = time.time()
+    slot = int(now // window)
+    key = f"registration-rate:{client_address(request)}:{slot}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    if count > settings.REGISTRATION_RATE_LIMIT_COUNT:
+        return max(1, math.ceil((slot + 1) * window - now))
+    return 0
+
+
+def timetable_days(workshop, sessions) -> list[tuple]:
+    """[(day, [sessions])] by the day each session starts in the workshop's time zone."""
+    return [
+        (day, list(group))
+        for day, group in groupby(sessions, key=lambda s: workshop.local(s.starts_at).date())
+    ]
+
+
+def trainers_of(sessions) -> list:
+    """Everyone who teaches a session, once each, by name (from the prefetched trainers)."""
+    found = {}
+    for session in sessions:
+        for trainer in session.trainers.all():
+            found[trainer.pk] = trainer
+    return sorted(found.values(), key=lambda t: (t.name, t.pk))
+
+
+def _remembered(request: HttpRequest, token: str) -> bool:
+    return token in request.session.get(SESSION_KEY, [])
+
+
+def _remember(request: HttpRequest, token: str) -> None:
+    request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-9:], token]
+
+
+@require_http_methods(["GET", "POST"])
+def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
+    """What, when, where, who teaches, seats left, and the form. 404 unless published (or later).
+
+    Queries, whatever the number of sessions: the workshop; hosts and partners; sessions
+    with rooms; their trainers with agencies; the seat counts; the agencies for the form.
+    """
+    workshop = get_public_workshop(slug)
+    closed_reason = ""
+    try:
+        check_registration_open(workshop, source=Registration.Source.PUBLIC)
+    except RegistrationClosed as closed:
+        closed_reason = closed.message
+
+    form = None
+    status = 200
+    if request.method == "POST":
+        wait = rate_limited(request)
+        if wait:
+            return render(
+                request,
+                "participants/public/rate_limited.html",
+                {"workshop": workshop, "minutes": math.ceil(wait / 60), "seconds": wait},
+                status=429,
+                headers={"Retry-After": str(wait)},
+            )
+        if filled_honeypot(request.POST):
+            return redirect("participants:registered", slug=workshop.slug)
+        form = RegistrationForm(request.POST, workshop=workshop)
+        if form.is_valid():
+            try:
+                registration, created = register_participant(
+                    workshop=workshop, data=form.to_data(), source=Registration.Source.PUBLIC
+                )
+            except RegistrationError as refused:
+                form.add_error(None, refused.message)
+            else:
+                if registration.participant_is_new or _remembered(request, registration.token):
+                    _remember(request, registration.token)
+                    return redirect("participants:personal", token=registration.token)
+                # A known address: whoever typed it may not be its owner, so the link goes
+                # by e-mail to the address, never onto this screen.
+                if not created and not registration.reopened:
+                    resend_personal_link(registration=registration)
+                return redirect("participants:registered", slug=workshop.slug)
+        status = 400
+    elif not closed_reason:
+        form = RegistrationForm(workshop=workshop)
+
+    sessions = list(public_sessions(workshop))
+    context = {
+        "workshop": workshop,
+        "partners": workshop_partners(workshop),
+        "days": timetable_days(workshop, sessions),
+        "trainers": trainers_of(sessions),
+        "seats": seats(workshop),
+        "form": form,
+        "closed_reason": closed_reason,
+        "local_opens_at": workshop.registration_opens_at
+        and workshop.local(workshop.registration_opens_at),
+        "local_closes_at": workshop.registration_closes_at
+        and workshop.local(workshop.registration_closes_at),
+        "form_action": reverse("participants:public_workshop", kwargs={"slug": workshop.slug}),
+    }
+    return render(request, "participants/public/workshop.html", context, status=status)
+
+
+@require_GET
+def registered(request: HttpRequest, slug: str) -> HttpResponse:
+    """Thanks, and where the personal link went. The same for everyone: it reveals nothing."""
+    workshop = get_public_workshop(slug)
+    return render(request, "participants/public/registered.html", {"workshop": workshop})
