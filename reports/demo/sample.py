@@ -377,11 +377,31 @@ GIVEN = {
     ],
 }  # fmt: skip
 
+# (role, username, password, superuser, the password hashed once with a fixed salt). The
+# hashes let a load store the same value every time and cost no hashing (~0.4 s each by
+# design); the passwords are printed for anyone to use, so their hashes hide nothing.
 LOGINS = (
-    # (role, username, password, superuser)
-    ("organiser", "organiser", "lijiang2007", False),
-    ("administrator", "admin", "admin2007", True),
-    ("funder", "funder", "funder2007", False),
+    (
+        "organiser",
+        "organiser",
+        "lijiang2007",
+        False,
+        "pbkdf2_sha256$1000000$LijiangDemoOrganiser07$FBjq4fQgVUG3iU8SH1mV8CTd+phWQvLMVQxGbqwzVy4=",
+    ),
+    (
+        "administrator",
+        "admin",
+        "admin2007",
+        True,
+        "pbkdf2_sha256$1000000$LijiangDemoAdminist007$5vsriQ+Nd1Ao70Ssvnl2K8lVxTSHfCoBlZIRJvaXzGo=",
+    ),
+    (
+        "funder",
+        "funder",
+        "funder2007",
+        False,
+        "pbkdf2_sha256$1000000$LijiangDemoFunderUNIAP$dV+I78SQraSofztQLKlOSZGjNuJBEWSDb2+yAl+5+4w=",
+    ),
 )
 
 QK = Question.Kind
