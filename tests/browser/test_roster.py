@@ -1,0 +1,81 @@
+"""An organiser imports an agency's nominations and approves one, in a real browser."""
+
+import re
+
+from playwright.sync_api import expect
+
+from events.models import Agency
+from participants.models import Registration
+
+NOMINATIONS = (
+    "Name,Local name,Gender,Agency,Email\n"
+    "Li Na,李娜,女,MPS,li.na@example.cn\n"
+    ",无名,女,MPS,no.name@example.cn\n"
+    "Wang Jun,王军,男,,wang.jun@example.cn\n"
+    "Harry,,male,Ministry of Magic,harry@example.org\n"
+)
+
+
+def test_organiser_imports_nominations_and_approves_one(
+    page, sign_in, screenshot, workshop, organiser
+):
+    workshop.requires_approval = True
+    workshop.save()
+    Agency.objects.create(name="Ministry of Public Security", name_local="公安部", acronym="MPS")
+    Agency.objects.create(name="Yunnan Public Security Department", acronym="YPSD")
+    sign_in(organiser)
+
+    page.goto(f"/organise/workshops/{workshop.slug}/registrations/import/")
+    expect(page.get_by_role("heading", name="Import nominations", exact=True)).to_be_visible()
+    page.get_by_label("Nominating agency").select_option(
+        label="Yunnan Public Security Department (YPSD)"
+    )
+    page.get_by_label("Nominations file (CSV or XLSX)").set_input_files(
+        {
+            "name": "yunnan-nominations.csv",
+            "mimeType": "text/csv",
+            "buffer": ("\ufeff" + NOMINATIONS).encode(),
+        }
+    )
+    page.get_by_role("button", name="Upload and preview").click()
+
+    expect(page.get_by_role("heading", name="Check the nominations")).to_be_visible()
+    problems = page.locator("ul.problems li")
+    expect(problems).to_have_text(
+        [
+            "Row 3, column “Name”: Name is missing.",
+            re.compile(r"^Row 5, column “Agency”: Unknown agency “Ministry of Magic”"),
+        ]
+    )
+    expect(page.locator("#row-2")).to_contain_text("李娜")
+    expect(page.locator("#row-3 .badge")).to_have_text("Problem")
+    screenshot("roster-import-preview")
+    assert Registration.objects.count() == 0
+
+    page.get_by_role("button", name="Import 2 people").click()
+
+    expect(page.get_by_role("status")).to_contain_text(
+        "2 nominations imported (2 pending approval)."
+    )
+    rows = page.locator("table.roster tbody tr")
+    expect(rows).to_have_count(2)
+    li_row = rows.filter(has_text="Li Na")
+    expect(li_row).to_contain_text("李娜")
+    expect(li_row).to_contain_text("Ministry of Public Security (MPS)")
+    expect(li_row).to_contain_text("nominated by Yunnan Public Security Department (YPSD)")
+    expect(li_row).to_contain_text("Pending approval")
+    # No agency in the file: Wang Jun belongs to the nominating agency.
+    wang_row = rows.filter(has_text="Wang Jun")
+    expect(wang_row).to_contain_text("Yunnan Public Security Department (YPSD)")
+    expect(wang_row).not_to_contain_text("nominated by")
+
+    page.get_by_label("Select Li Na").check()
+    page.get_by_role("button", name="Approve").click()
+
+    expect(page.get_by_role("status")).to_contain_text("1 approved.")
+    expect(rows.filter(has_text="Li Na")).to_contain_text("Confirmed")
+    expect(rows.filter(has_text="Wang Jun")).to_contain_text("Pending approval")
+    expect(page.locator('[data-count="confirmed"]')).to_have_text("1 of 30 seats")
+    screenshot("roster-after-approval")
+    statuses = dict(Registration.objects.values_list("participant__name", "status").order_by("pk"))
+    assert statuses == {"Li Na": "confirmed", "Wang Jun": "pending"}
