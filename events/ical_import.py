@@ -1,0 +1,516 @@
+"""Import a timetable from an iCalendar file (say, drafted in Outlook) into a workshop.
+
+Two steps, so that nothing is written until an organiser has seen what will happen:
+:func:`preview_import` reads the file and lists each event as the session it would become,
+with its problems; :func:`import_sessions` writes the chosen ones in one transaction.
+
+Each event becomes a session whose ``uid`` is the event's UID, so importing the same file
+again updates those sessions instead of adding copies (``Session.save`` bumps SEQUENCE when a
+time, room or status changes). A recurring event is expanded within the workshop's days;
+each occurrence gets a UID derived from the event's UID and its RECURRENCE-ID, so it too is
+found again next time.
+
+Times: a TZID defined by the file's own VTIMEZONE (Outlook's "W. Europe Standard Time") or an
+IANA or Windows zone name is honoured (icalendar resolves both); a floating time is read in
+the file's X-WR-TIMEZONE if it names a zone, else in the workshop's zone.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.rrule import rruleset, rrulestr
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+from events.clashes import find_clashes, outside_workshop_dates
+from events.models import Room, Session, Trainer, Workshop
+
+# The largest file accepted: a generous year of a busy calendar is well under this.
+MAX_FILE_BYTES = 1024 * 1024
+# The most sessions one import may list, recurrences expanded.
+MAX_EVENTS = 1000
+# An event with a start and no end (no DTEND, no DURATION) is given this length.
+DEFAULT_DURATION = timedelta(hours=1)
+UID_MAX_LENGTH = Session._meta.get_field("uid").max_length
+TITLE_MAX_LENGTH = Session._meta.get_field("title").max_length
+
+
+class CalendarFileError(ValueError):
+    """The upload is not a calendar we can read; the message says why, for the organiser."""
+
+
+@dataclass
+class ImportedEvent:
+    """One event of the file as the session it would become."""
+
+    uid: str
+    title: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    description: str = ""
+    location: str = ""
+    kind: str | None = None  # None: the file does not say (a new session is a lecture)
+    cancelled: bool = False
+    room: Room | None = None
+    trainers: list[Trainer] = field(default_factory=list)
+    existing: Session | None = None
+    recurrence: bool = False
+    # ATTENDEE addresses, only to find trainers by e-mail; never stored.
+    attendees: list[str] = field(default_factory=list, repr=False)
+    # Problems stop the event from being imported; warnings are for the organiser to check.
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def importable(self) -> bool:
+        return not self.problems
+
+    @property
+    def action(self) -> str:
+        if not self.importable:
+            return "skip"
+        return "update" if self.existing else "create"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+
+
+def read_calendar(data: bytes) -> Calendar:
+    """The parsed calendar, or :class:`CalendarFileError` with a message naming the rule."""
+    if len(data) > MAX_FILE_BYTES:
+        raise CalendarFileError(_("The file is too large: at most %(size)s.") % {"size": "1 MB"})
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CalendarFileError(
+            _("The file is not UTF-8 text; export it again as an iCalendar (.ics) file.")
+        ) from None
+    if "BEGIN:VCALENDAR" not in text[:1024].upper():
+        raise CalendarFileError(
+            _("This is not an iCalendar file: it must begin with BEGIN:VCALENDAR.")
+        )
+    try:
+        calendar = Calendar.from_ical(text)
+    except ValueError as error:
+        raise CalendarFileError(
+            _("The calendar file could not be read: %(error)s") % {"error": error}
+        ) from None
+    if not calendar.walk("VEVENT"):
+        raise CalendarFileError(_("The calendar file holds no events."))
+    return calendar
+
+
+def preview_import(workshop: Workshop, data: bytes) -> list[ImportedEvent]:
+    """Each event of the file as the session it would become, with its problems, by start.
+
+    Reads only: rooms and trainers to match, the workshop's sessions with the same UIDs,
+    and one clash check per event that has a room or trainers.
+    """
+    calendar = read_calendar(data)
+    floating_zone = _file_zone(calendar) or workshop.tz
+    events = _expand(calendar, workshop, floating_zone)
+    if len(events) > MAX_EVENTS:
+        raise CalendarFileError(
+            _("The file lists %(count)d sessions; at most %(max)d can be imported at once.")
+            % {"count": len(events), "max": MAX_EVENTS}
+        )
+    _match_rooms(events, workshop)
+    _match_trainers(events)
+    _match_existing(events, workshop)
+    _check(events, workshop)
+    events.sort(key=lambda e: (e.starts_at is None, e.starts_at or workshop.starts_at, e.title))
+    return events
+
+
+@transaction.atomic
+def import_sessions(
+    *, workshop: Workshop, events: list[ImportedEvent], chosen: set[str]
+) -> ImportResult:
+    """Create or update the chosen importable events as sessions of ``workshop``, atomically.
+
+    A session found by UID keeps its trainers, room and kind unless the file names ones we
+    know; its title, description, times and status follow the file.
+    """
+    created = updated = 0
+    for event in events:
+        if not event.importable or event.uid not in chosen:
+            continue
+        session = event.existing
+        if session is None:
+            session = Session(workshop=workshop, uid=event.uid, kind=event.kind or "lecture")
+        elif event.kind:
+            session.kind = event.kind
+        session.title = event.title
+        session.description = event.description
+        session.starts_at = event.starts_at
+        session.ends_at = event.ends_at
+        if event.room is not None:
+            session.room = event.room
+        session.status = Session.Status.CANCELLED if event.cancelled else Session.Status.SCHEDULED
+        session.full_clean(exclude=["trainers", "topics"], validate_unique=False)
+        is_new = session.pk is None
+        session.save()
+        if event.trainers:
+            session.trainers.set(event.trainers)
+        if is_new:
+            created += 1
+        else:
+            updated += 1
+    return ImportResult(created=created, updated=updated)
+
+
+# --- reading events -----------------------------------------------------------------------
+
+
+def _file_zone(calendar: Calendar) -> ZoneInfo | None:
+    name = str(calendar.get("X-WR-TIMEZONE", "")).strip()
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _expand(calendar: Calendar, workshop: Workshop, floating: ZoneInfo) -> list[ImportedEvent]:
+    """Every VEVENT as an ImportedEvent; a recurring one as its occurrences in the workshop."""
+    masters: list[Event] = []
+    overrides: dict[str, dict[datetime, Event]] = {}
+    for component in calendar.walk("VEVENT"):
+        if "RECURRENCE-ID" in component and "UID" in component:
+            recurrence_id = component["RECURRENCE-ID"].dt
+            if isinstance(recurrence_id, datetime):
+                recurrence_id = _aware(recurrence_id, floating)
+                overrides.setdefault(str(component["UID"]), {})[recurrence_id] = component
+                continue
+        masters.append(component)
+
+    events: list[ImportedEvent] = []
+    seen_uids: set[str] = set()
+    for component in masters:
+        if "RRULE" in component or "RDATE" in component:
+            events.extend(
+                _occurrences(component, workshop, floating, overrides.get(_raw_uid(component), {}))
+            )
+            continue
+        event = _read_event(component, floating)
+        if event.uid in seen_uids:
+            event.problems.append(_("Another event in the file has the same UID."))
+        seen_uids.add(event.uid)
+        events.append(event)
+    return events
+
+
+def _raw_uid(component: Event) -> str:
+    uid = str(component.get("UID", "")).strip()
+    if uid:
+        return uid
+    # No UID (the RFC requires one, not every program writes one): derive a stable one.
+    start = component.get("DTSTART")
+    seed = f"{component.get('SUMMARY', '')}|{start.to_ical().decode() if start else ''}"
+    return f"{hashlib.sha256(seed.encode()).hexdigest()[:32]}@imported"
+
+
+def _fit_uid(uid: str) -> str:
+    if len(uid) <= UID_MAX_LENGTH:
+        return uid
+    return f"{hashlib.sha256(uid.encode()).hexdigest()}@imported"
+
+
+def _aware(moment: datetime, zone) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
+
+
+def _read_event(
+    component: Event,
+    floating: ZoneInfo,
+    *,
+    uid: str | None = None,
+    start: datetime | None = None,
+    recurrence: bool = False,
+) -> ImportedEvent:
+    """One VEVENT (or one occurrence of a recurring one, from ``start``) as an ImportedEvent."""
+    title = " ".join(str(component.get("SUMMARY", "")).split())
+    event = ImportedEvent(
+        uid=_fit_uid(uid or _raw_uid(component)),
+        title=title[:TITLE_MAX_LENGTH] or _("Untitled session"),
+        starts_at=None,
+        ends_at=None,
+        description=str(component.get("DESCRIPTION", "")).strip(),
+        location=" ".join(str(component.get("LOCATION", "")).split()),
+        kind=_kind(component),
+        cancelled=str(component.get("STATUS", "")).upper() == "CANCELLED",
+        recurrence=recurrence,
+        attendees=[
+            str(a).removeprefix("mailto:").removeprefix("MAILTO:").strip().lower()
+            for a in _as_list(component.get("ATTENDEE"))
+        ],
+    )
+    if not title:
+        event.warnings.append(_("No title in the file."))
+    elif len(title) > TITLE_MAX_LENGTH:
+        event.warnings.append(
+            _("The title was shortened to %(max)d characters.") % {"max": TITLE_MAX_LENGTH}
+        )
+    if not str(component.get("UID", "")).strip():
+        event.warnings.append(
+            _("No UID in the file: if its time changes, importing it again adds a new session.")
+        )
+
+    dtstart = component.get("DTSTART")
+    if dtstart is None:
+        event.problems.append(_("No start time."))
+        return event
+    first = dtstart.dt
+    if not isinstance(first, datetime):
+        event.problems.append(_("An all-day event has no times; give it a start and an end."))
+        return event
+    if first.tzinfo is None and "TZID" in dtstart.params:
+        event.warnings.append(
+            _("Unknown time zone “%(tzid)s”: times read in the workshop's time zone.")
+            % {"tzid": dtstart.params["TZID"]}
+        )
+    first = _aware(first, floating)
+
+    duration = _duration(component, first, floating)
+    if duration is None:
+        duration = DEFAULT_DURATION
+        event.warnings.append(
+            _("No end time in the file: it is given %(minutes)d minutes.")
+            % {"minutes": DEFAULT_DURATION.seconds // 60}
+        )
+    starts_at = start or first
+    event.starts_at = starts_at
+    event.ends_at = starts_at + duration
+    if duration <= timedelta(0):
+        event.problems.append(_("It ends before it starts."))
+    return event
+
+
+def _duration(component: Event, first: datetime, floating: ZoneInfo) -> timedelta | None:
+    """The event's length from DTEND or DURATION; None when the file gives neither."""
+    if "DTEND" in component:
+        end = component["DTEND"].dt
+        if not isinstance(end, datetime):
+            end = datetime.combine(end, first.timetz())
+        return _aware(end, floating) - first
+    if "DURATION" in component:
+        return component["DURATION"].dt
+    return None
+
+
+def _kind(component: Event) -> str | None:
+    """A session kind named in CATEGORIES (by value or English label), if any."""
+    wanted = set()
+    categories = component.get("CATEGORIES")
+    for item in categories if isinstance(categories, list) else [categories]:
+        if item is not None:
+            wanted.update(str(c).strip().lower() for c in item.cats)
+    for value, label in Session.Kind.choices:
+        if value in wanted or str(label).lower() in wanted or value.replace("_", " ") in wanted:
+            return value
+    return None
+
+
+def _occurrences(
+    component: Event,
+    workshop: Workshop,
+    floating: ZoneInfo,
+    overrides: dict[datetime, Event],
+) -> list[ImportedEvent]:
+    """A recurring event's occurrences within the workshop's days, overrides applied."""
+    base = _read_event(component, floating)
+    if base.problems:  # all-day, no start: say so once, for the whole series
+        base.recurrence = True
+        return [base]
+    first = base.starts_at
+    try:
+        starts = _recurrence_starts(component, first, workshop)
+    except (ValueError, TypeError) as error:
+        base.problems.append(
+            _("The recurrence rule could not be read: %(error)s") % {"error": error}
+        )
+        return [base]
+    uid = _raw_uid(component)
+    events = []
+    for start in starts:
+        recurrence_id = f"{start.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+        override = overrides.pop(start, None)
+        source = override if override is not None else component
+        event = _read_event(
+            source,
+            floating,
+            uid=f"{uid}/{recurrence_id}",
+            start=None if override is not None else start,
+            recurrence=True,
+        )
+        events.append(event)
+    for moved in overrides.values():  # an override for an occurrence outside the days
+        moved_from = _aware(moved["RECURRENCE-ID"].dt, floating).astimezone(UTC)
+        recurrence_id = f"{moved_from:%Y%m%dT%H%M%SZ}"
+        events.append(_read_event(moved, floating, uid=f"{uid}/{recurrence_id}", recurrence=True))
+    if not events:
+        base.recurrence = True
+        base.problems.append(
+            _("It repeats, but never within the workshop's dates (%(first)s to %(last)s).")
+            % {
+                "first": date_format(workshop.start_date, "DATE_FORMAT"),
+                "last": date_format(workshop.end_date, "DATE_FORMAT"),
+            }
+        )
+        return [base]
+    return events
+
+
+def _recurrence_starts(component: Event, first: datetime, workshop: Workshop) -> list[datetime]:
+    """The starts of a recurring event within the workshop's days (RRULE, RDATE, EXDATE).
+
+    Expanded with dateutil, which icalendar already depends on, in the event's own zone so
+    that a weekly 09:00 stays 09:00 across a change of summer time.
+    """
+    rules = rruleset()
+    for rule in _as_list(component.get("RRULE")):
+        until = rule.get("UNTIL", [None])[0]
+        if until is not None and not (isinstance(until, datetime) and until.tzinfo):
+            # A floating UNTIL, or a date, with a zoned start: read it in the start's zone
+            # (dateutil insists on UTC).
+            if not isinstance(until, datetime):
+                until = datetime.combine(until, datetime.max.time())
+            rule = rule.copy()
+            rule["UNTIL"] = [until.replace(tzinfo=first.tzinfo).astimezone(UTC)]
+        rules.rrule(rrulestr(rule.to_ical().decode(), dtstart=first))
+    for dates in _as_list(component.get("RDATE")):
+        for item in dates.dts:
+            if isinstance(item.dt, datetime):
+                rules.rdate(_aware(item.dt, first.tzinfo))
+    for dates in _as_list(component.get("EXDATE")):
+        for item in dates.dts:
+            if isinstance(item.dt, datetime):
+                rules.exdate(_aware(item.dt, first.tzinfo))
+    if "RRULE" not in component:
+        rules.rdate(first)  # RDATE adds to DTSTART, which is the first occurrence
+    starts = []
+    for start in rules.xafter(workshop.starts_at, inc=True):
+        if start >= workshop.ends_at or len(starts) > MAX_EVENTS:
+            break
+        starts.append(start)
+    return starts
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+# --- matching and checking ----------------------------------------------------------------
+
+
+def _match_rooms(events: list[ImportedEvent], workshop: Workshop) -> None:
+    """LOCATION names a room by its name (case aside), alone or before a comma.
+
+    One query. Rooms of the workshop's venue win over rooms of the same name elsewhere.
+    """
+    rooms: dict[str, Room] = {}
+    for room in Room.objects.order_by("venue", "name"):
+        key = room.name.strip().lower()
+        if key not in rooms or (room.venue and room.venue == workshop.venue):
+            rooms[key] = room
+    for event in events:
+        if not event.location:
+            continue
+        candidates = [event.location, event.location.split(",")[0]]
+        event.room = next(
+            (rooms[c.strip().lower()] for c in candidates if c.strip().lower() in rooms), None
+        )
+        if event.room is None and event.importable:
+            event.warnings.append(
+                _("No room is called “%(location)s”: the session gets no room.")
+                % {"location": event.location}
+            )
+
+
+def _match_trainers(events: list[ImportedEvent]) -> None:
+    """ATTENDEEs whose e-mail is a trainer's become the session's trainers. One query.
+
+    Other attendees are ignored: an import never stores people who are not trainers.
+    """
+    wanted = {email for event in events for email in event.attendees}
+    if not wanted:
+        return
+    trainers = {
+        t.email_lower: t
+        for t in Trainer.objects.annotate(email_lower=Lower("email")).filter(email_lower__in=wanted)
+    }
+    for event in events:
+        event.trainers = [trainers[e] for e in dict.fromkeys(event.attendees) if e in trainers]
+
+
+def _match_existing(events: list[ImportedEvent], workshop: Workshop) -> None:
+    """The workshop's sessions with the events' UIDs: those are updated. One query."""
+    existing = {s.uid: s for s in workshop.sessions.filter(uid__in=[e.uid for e in events])}
+    for event in events:
+        event.existing = existing.get(event.uid)
+        if event.cancelled and event.existing is None and event.importable:
+            event.problems.append(_("Cancelled in the file, and there is no session to cancel."))
+
+
+def _check(events: list[ImportedEvent], workshop: Workshop) -> None:
+    """Outside the workshop's dates, clashes with saved sessions and within the file."""
+    updating = {e.existing.pk for e in events if e.existing is not None}
+    for event in events:
+        if event.starts_at is None or event.ends_at is None or event.problems:
+            continue
+        outside = outside_workshop_dates(workshop, event.starts_at, event.ends_at)
+        if outside:
+            event.problems.append(outside)
+            continue
+        if event.cancelled:
+            continue
+        for clash in find_clashes(
+            starts_at=event.starts_at,
+            ends_at=event.ends_at,
+            room=event.room,
+            trainers=event.trainers,
+            exclude=event.existing,
+        ):
+            # A session this import moves is checked where the file puts it, below.
+            if clash.other.pk not in updating:
+                event.problems.append(clash.message())
+    active = [e for e in events if e.importable and not e.cancelled and e.starts_at]
+    active.sort(key=lambda e: e.starts_at)
+    for index, event in enumerate(active):
+        for later in active[index + 1 :]:
+            if later.starts_at >= event.ends_at:
+                break
+            shared = _shared(event, later)
+            if shared:
+                for item in (event, later):
+                    other = later if item is event else event
+                    item.problems.append(
+                        _("%(what)s is also booked for “%(other)s” in this file (%(when)s).")
+                        % {
+                            "what": shared,
+                            "other": other.title,
+                            "when": date_format(
+                                other.starts_at.astimezone(workshop.tz), "DATETIME_FORMAT"
+                            ),
+                        }
+                    )
+
+
+def _shared(a: ImportedEvent, b: ImportedEvent) -> str:
+    if a.room is not None and b.room is not None and a.room.pk == b.room.pk:
+        return str(a.room)
+    common = {t.pk for t in a.trainers} & {t.pk for t in b.trainers}
+    if common:
+        return str(next(t for t in a.trainers if t.pk in common))
+    return ""
