@@ -185,9 +185,10 @@ PROVINCES = [
     ("shanxi", "Shanxi Province", "山西省", "Shanxi Provincial Department of Public Security"),
     ("jilin", "Jilin Province", "吉林省", "Jilin Provincial Department of Public Security"),
 ]
-for _key, _region, _region_local, _name in PROVINCES:
-    _local = _region_local + "公安厅"
-    AGENCIES[_key] = AgencyData(_name, _local, level=Level.PROVINCIAL, region=_region)
+AGENCIES.update(
+    (key, AgencyData(name, f"{region_local}公安厅", level=Level.PROVINCIAL, region=region))
+    for key, region, region_local, name in PROVINCES
+)
 
 ALSO_SENT_PERSONNEL = "also sent personnel to attend"
 # (agency key, role, note), in the order the summary names them within each role.
@@ -204,8 +205,6 @@ ROLES = [
     *((key, Role.ATTENDING, "") for key, *_ in PROVINCES),
     ("uniap_china", Role.ATTENDING, ALSO_SENT_PERSONNEL),
     ("iom_china", Role.ATTENDING, ALSO_SENT_PERSONNEL),
-    # Sample: the summary does not say who paid for the workshop.
-    ("uniap_china", Role.FUNDER, "Sample data: the 2007 summary does not name the funder."),
 ]
 
 TOPICS = {

@@ -25,7 +25,17 @@ ROOMS = {
     "room2": ("Meeting Room 2", 30),
     "room3": ("Meeting Room 3", 30),
 }
-CAPACITY = 60
+# The summary gives neither the venue nor how people were nominated.
+WORKSHOP_SAMPLE = {
+    "venue": VENUE,
+    "capacity": 60,
+    "requires_approval": True,
+    "registration_opens_at": datetime(2007, 7, 16, 9, 0, tzinfo=TZ),
+    "registration_closes_at": datetime(2007, 8, 17, 18, 0, tzinfo=TZ),
+}
+# Nor who paid for the workshop: the office that provided the summary stands in.
+FUNDER = "uniap_china"
+FUNDER_NOTE = "Sample data: the 2007 summary does not name the funder."
 
 SK = Session.Kind
 
