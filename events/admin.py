@@ -1,0 +1,445 @@
+"""The admin for agencies, workshops and timetables.
+
+Every changelist reads its rows in a fixed number of queries, whatever their number: foreign
+keys shown in a column are ``list_select_related``, counts are annotated, many-to-many
+columns are prefetched. Inline rows share their select lists (``SharedChoicesFormSet``), so
+a workshop of 300 sessions costs what one of 3 does.
+"""
+
+import zoneinfo
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from events.clashes import Clash, find_clashes, workshop_clashes
+from events.models import (
+    Agency,
+    AgencyMember,
+    Programme,
+    Room,
+    Session,
+    Topic,
+    Trainer,
+    Workshop,
+    WorkshopAgency,
+    validate_timezone,
+)
+
+
+class SharedChoicesFormSet(BaseInlineFormSet):
+    """An inline formset whose select lists are read once for all its rows.
+
+    A select for a foreign key renders by reading its queryset: once per row, so a workshop
+    with 300 sessions would read the rooms 300 times. Here each field named in
+    ``shared_choice_fields`` reads its choices on the first row and hands that list to every
+    other row and to the empty row for "Add another". Validation still reads the queryset.
+    """
+
+    shared_choice_fields: tuple[str, ...] = ()
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        cache = self.__dict__.setdefault("_shared_choices", {})
+        for name in self.shared_choice_fields:
+            field = form.fields.get(name)
+            if field is None:
+                continue
+            self.limit_choices(name, field)
+            if name not in cache:
+                # Through iter(): list() of the field's iterator would first ask its length,
+                # which is one more query (a COUNT).
+                cache[name] = list(iter(field.choices))
+            field.choices = cache[name]
+
+    def limit_choices(self, name, field) -> None:
+        """Narrow ``field``'s queryset for this parent (``self.instance``) before it is read."""
+
+
+def shared_choices_formset(*names: str, base=SharedChoicesFormSet):
+    return type("SharedChoicesFormSet", (base,), {"shared_choice_fields": names})
+
+
+def count_of(model, relation: str, **conditions):
+    """An expression counting the rows of ``model``'s reverse ``relation`` (where ``conditions``).
+
+    A correlated subquery rather than a JOIN with GROUP BY: the changelist's row count and
+    its filters' look-ups stay plain queries on the table, and only the shown page is counted.
+    """
+    rel = model._meta.get_field(relation)
+    to = rel.field.name
+    rows = rel.related_model._default_manager.filter(**{to: OuterRef("pk")}, **conditions)
+    counted = rows.order_by().values(to).annotate(count=Count("*")).values("count")
+    return Coalesce(Subquery(counted), 0)
+
+
+def _count_column(field: str, description):
+    """A changelist column showing the annotation ``field``, sortable by it."""
+
+    @admin.display(description=description, ordering=field)
+    def column(self, obj):
+        return getattr(obj, field)
+
+    return column
+
+
+def known_timezone(name: str | None) -> zoneinfo.ZoneInfo | None:
+    try:
+        validate_timezone(name or "")
+    except ValidationError:
+        return None
+    return zoneinfo.ZoneInfo(name)
+
+
+class WorkshopTimeZoneMixin:
+    """Show and read the form's date-times in the workshop's own time zone.
+
+    An organiser plans "9:00 in Lijiang", not "01:00 UTC". ``workshop_timezone`` names the
+    zone for the page; the response is rendered inside it, since a TemplateResponse renders
+    only after the view returns.
+    """
+
+    def workshop_timezone(self, request, object_id) -> zoneinfo.ZoneInfo | None:
+        raise NotImplementedError
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        tz = self.workshop_timezone(request, object_id)
+        if tz is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with timezone.override(tz):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+
+def _warn_clashes(request, clashes: list[Clash], *, session: Session | None = None) -> None:
+    """One warning per clash, naming both sessions and what they share.
+
+    ``session``: the session every clash is about, when the clashes come from find_clashes
+    (which describes it by the values it checked, without its workshop).
+    """
+    for clash in clashes:
+        this = session or clash.session
+        messages.warning(
+            request,
+            gettext("Clash: “%(session)s” (%(when)s): %(problem)s")
+            % {
+                "session": this.title,
+                "when": date_format(this.workshop.local(this.starts_at), "DATETIME_FORMAT"),
+                "problem": clash.message(),
+            },
+        )
+
+
+# Agencies
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "name_local",
+        "acronym",
+        "kind",
+        "level",
+        "region",
+        "parent",
+        "children_count",
+    ]
+    list_select_related = ["parent"]
+    list_filter = ["kind", "level", "country"]
+    search_fields = ["name", "name_local", "acronym", "region"]
+    autocomplete_fields = ["parent"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fieldsets = [
+        (None, {"fields": ["name", "name_local", "acronym", "kind", "level"]}),
+        (_("Where"), {"fields": ["region", "country", "parent", "website"]}),
+    ]
+
+    children_count = _count_column("children_count", _("sub-agencies"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(children_count=count_of(Agency, "children"))
+
+
+@admin.register(AgencyMember)
+class AgencyMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "agency"]
+    list_select_related = ["user", "agency"]
+    search_fields = ["user__username", "user__email", "agency__name", "agency__acronym"]
+    autocomplete_fields = ["user", "agency"]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_local", "workshops_count"]
+    search_fields = ["name", "name_local"]
+
+    workshops_count = _count_column("workshops_count", _("workshops"))
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(workshops_count=count_of(Programme, "workshops"))
+        )
+
+
+# Workshops
+
+
+class WorkshopAgencyInline(admin.TabularInline):
+    model = WorkshopAgency
+    extra = 0
+    fields = ["agency", "role", "order", "note"]
+    formset = shared_choices_formset("agency")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agency")
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ["title", "kind", "starts_at", "ends_at", "room", "trainers", "status"]
+    formset = shared_choices_formset("room", "trainers")
+    show_change_link = True
+    ordering = ["starts_at", "ends_at", "pk"]
+    verbose_name_plural = _("sessions (times in the workshop's time zone)")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("room").prefetch_related("trainers")
+
+
+@admin.register(Workshop)
+class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "start_date",
+        "end_date",
+        "city",
+        "status",
+        "programme",
+        "sessions_count",
+        "seats_taken",
+        "capacity",
+        "is_sample",
+    ]
+    list_select_related = ["programme"]
+    list_filter = ["status", "programme", "country", "requires_approval", "is_sample"]
+    search_fields = ["title", "title_local", "slug", "city", "venue", "region"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["programme", "summary_provided_by"]
+    filter_horizontal = ["organisers"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [WorkshopAgencyInline, SessionInline]
+    fieldsets = [
+        (None, {"fields": ["title", "title_local", "slug", "programme", "status", "is_sample"]}),
+        (
+            _("When and where"),
+            {
+                "fields": [
+                    ("start_date", "end_date"),
+                    "timezone",
+                    "venue",
+                    "city",
+                    "region",
+                    "country",
+                    "language",
+                ],
+                "description": _(
+                    "Session times and registration dates on this page are in the "
+                    "workshop's time zone."
+                ),
+            },
+        ),
+        (
+            _("Registration"),
+            {
+                "fields": [
+                    "capacity",
+                    "requires_approval",
+                    "registration_opens_at",
+                    "registration_closes_at",
+                ]
+            },
+        ),
+        (_("Organisers"), {"fields": ["organisers"]}),
+        (
+            _("Report"),
+            {
+                "fields": [
+                    "objectives",
+                    "narrative",
+                    "summary_provided_by",
+                    "summary_date",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    sessions_count = _count_column("sessions_count", _("sessions"))
+    seats_taken = _count_column("seats_taken", _("confirmed"))
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                sessions_count=count_of(Workshop, "sessions"),
+                seats_taken=count_of(Workshop, "registrations", status="confirmed"),
+            )
+        )
+
+    def workshop_timezone(self, request, object_id):
+        if request.method == "POST":
+            return known_timezone(request.POST.get("timezone"))
+        if object_id is None:
+            return None
+        name = (
+            Workshop.objects.filter(pk=unquote(object_id))
+            .values_list("timezone", flat=True)
+            .first()
+        )
+        return known_timezone(name)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "organisers":
+            # The names in the list are the users' own columns: no query per option.
+            kwargs["queryset"] = db_field.remote_field.model.objects.order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _warn_clashes(request, workshop_clashes(form.instance))
+
+
+@admin.register(WorkshopAgency)
+class WorkshopAgencyAdmin(admin.ModelAdmin):
+    list_display = ["agency", "role", "workshop", "order", "note"]
+    list_select_related = ["agency", "workshop"]
+    list_filter = ["role", "workshop"]
+    search_fields = ["agency__name", "agency__acronym", "workshop__title", "note"]
+    autocomplete_fields = ["workshop", "agency"]
+
+
+# People and places of the timetable
+
+
+@admin.register(Trainer)
+class TrainerAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "name_local", "position", "agency", "email", "sessions_count"]
+    list_select_related = ["agency"]
+    list_filter = [("agency", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "name_local", "position", "email", "agency__name", "agency__acronym"]
+    autocomplete_fields = ["agency"]
+
+    sessions_count = _count_column("sessions_count", _("sessions"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(sessions_count=count_of(Trainer, "sessions"))
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "venue", "city", "capacity", "sessions_count"]
+    list_filter = ["city"]
+    search_fields = ["name", "venue", "city"]
+
+    sessions_count = _count_column("sessions_count", _("sessions"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(sessions_count=count_of(Room, "sessions"))
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_local", "sessions_count"]
+    search_fields = ["name", "name_local", "description"]
+
+    sessions_count = _count_column("sessions_count", _("sessions"))
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(sessions_count=count_of(Topic, "sessions"))
+
+
+@admin.register(Session)
+class SessionAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
+    list_display = [
+        "title",
+        "workshop",
+        "local_start",
+        "local_end",
+        "room",
+        "trainer_names",
+        "kind",
+        "status",
+        "sequence",
+    ]
+    list_select_related = ["workshop", "room"]
+    list_filter = ["status", "kind", "workshop", ("room", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "title_local", "workshop__title", "trainers__name"]
+    autocomplete_fields = ["workshop", "room", "trainers", "topics"]
+    readonly_fields = ["uid", "sequence", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["workshop", "title", "title_local", "kind", "status"]}),
+        (
+            _("When and where"),
+            {
+                "fields": ["starts_at", "ends_at", "room"],
+                "description": _("Times are in the workshop's time zone."),
+            },
+        ),
+        (None, {"fields": ["trainers", "topics", "description"]}),
+        (_("Calendars"), {"fields": ["uid", "sequence", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("trainers")
+
+    @admin.display(description=_("starts (local time)"), ordering="starts_at")
+    def local_start(self, session):
+        return date_format(session.workshop.local(session.starts_at), "DATETIME_FORMAT")
+
+    @admin.display(description=_("ends (local time)"), ordering="ends_at")
+    def local_end(self, session):
+        return date_format(session.workshop.local(session.ends_at), "DATETIME_FORMAT")
+
+    @admin.display(description=_("trainers"))
+    def trainer_names(self, session):
+        return ", ".join(str(trainer) for trainer in session.trainers.all())
+
+    def workshop_timezone(self, request, object_id):
+        workshop_id = request.POST.get("workshop") or request.GET.get("workshop")
+        if workshop_id is None and object_id is not None:
+            sessions = Session.objects.filter(pk=unquote(object_id))
+            name = sessions.values_list("workshop__timezone", flat=True).first()
+        elif workshop_id and str(workshop_id).isdigit():
+            name = Workshop.objects.filter(pk=workshop_id).values_list("timezone", flat=True)
+            name = name.first()
+        else:
+            name = None
+        return known_timezone(name)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        session = form.instance
+        clashes = find_clashes(
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            room=session.room,
+            trainers=session.trainers.all(),
+            exclude=session,
+            status=session.status,
+        )
+        _warn_clashes(request, clashes, session=session)

@@ -1,0 +1,244 @@
+"""The admin for people, registrations and attendance.
+
+A registration changes status only through ``participants.services`` (the admin actions
+below), so capacity, the waiting list and the e-mails behave as on the organisers' pages.
+"""
+
+from django.contrib import admin, messages
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from events.admin import count_of
+from participants import services
+from participants.models import Attendance, Participant, Registration
+
+
+class RegistrationInline(admin.TabularInline):
+    """The person's workshops, to read: registrations change through the actions."""
+
+    model = Registration
+    extra = 0
+    fields = ["workshop", "status", "source", "created_at"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("workshop")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "name_local",
+        "gender",
+        "agency_label",
+        "position",
+        "region",
+        "email",
+        "registrations_count",
+        "is_sample",
+    ]
+    list_select_related = ["agency"]
+    list_filter = ["gender", "preferred_language", "is_sample", "region"]
+    search_fields = [
+        "name",
+        "name_local",
+        "email",
+        "phone",
+        "position",
+        "agency_name",
+        "agency__name",
+        "agency__acronym",
+    ]
+    autocomplete_fields = ["agency"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [RegistrationInline]
+    fieldsets = [
+        (None, {"fields": ["name", "name_local", "gender", "preferred_language", "is_sample"]}),
+        (_("Work"), {"fields": ["agency", "agency_name", "position", "region"]}),
+        (_("Contact"), {"fields": ["email", "phone", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(registrations_count=count_of(Participant, "registrations"))
+        )
+
+    @admin.display(description=_("agency"), ordering="agency__name")
+    def agency_label(self, participant):
+        return participant.agency_label
+
+    @admin.display(description=_("registrations"), ordering="registrations_count")
+    def registrations_count(self, participant):
+        return participant.registrations_count
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = [
+        "participant",
+        "workshop",
+        "status",
+        "source",
+        "nominated_by",
+        "waitlisted_at",
+        "created_at",
+    ]
+    list_select_related = ["participant", "workshop", "nominated_by"]
+    list_filter = ["status", "source", "workshop"]
+    search_fields = [
+        "participant__name",
+        "participant__name_local",
+        "participant__email",
+        "workshop__title",
+    ]
+    autocomplete_fields = ["nominated_by"]
+    # Who and where are fixed; the status moves only through the actions, under the rules.
+    readonly_fields = [
+        "workshop",
+        "participant",
+        "status",
+        "source",
+        "waitlisted_at",
+        "status_changed_at",
+        "created_at",
+        "updated_at",
+    ]
+    fields = [*readonly_fields[:4], "nominated_by", *readonly_fields[4:]]
+    actions = [
+        "approve",
+        "put_on_waiting_list",
+        "decline",
+        "cancel",
+        "revoke_link",
+    ]
+
+    def has_add_permission(self, request):
+        # People register on the workshop's page, or organisers add and import them there.
+        return False
+
+    def _apply(self, request, queryset, decide, done) -> None:
+        """Apply ``decide`` to each selected registration; report refusals one by one.
+
+        ``done(count)`` is the message for the ones that went through.
+        """
+        count = 0
+        for registration in queryset.select_related("participant", "workshop"):
+            try:
+                decide(registration)
+            except services.RegistrationError as refusal:
+                messages.error(
+                    request,
+                    gettext("%(person)s, %(workshop)s: %(reason)s")
+                    % {
+                        "person": registration.participant.name,
+                        "workshop": registration.workshop.title,
+                        "reason": refusal.message,
+                    },
+                )
+            else:
+                count += 1
+        if count:
+            messages.success(request, done(count) % {"count": count})
+
+    @admin.action(description=_("Approve selected registrations (a seat, or the waiting list)"))
+    def approve(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda r: services.approve_registration(registration=r, by=request.user),
+            lambda n: ngettext(
+                "Approved %(count)d registration.", "Approved %(count)d registrations.", n
+            ),
+        )
+
+    @admin.action(description=_("Put selected registrations on the waiting list"))
+    def put_on_waiting_list(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda r: services.waitlist_registration(registration=r, by=request.user),
+            lambda n: ngettext(
+                "Put %(count)d registration on the waiting list.",
+                "Put %(count)d registrations on the waiting list.",
+                n,
+            ),
+        )
+
+    @admin.action(description=_("Decline selected registrations"))
+    def decline(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda r: services.decline_registration(registration=r, by=request.user),
+            lambda n: ngettext(
+                "Declined %(count)d registration.", "Declined %(count)d registrations.", n
+            ),
+        )
+
+    @admin.action(description=_("Cancel selected registrations (frees their seats)"))
+    def cancel(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda r: services.cancel_registration(registration=r, by=request.user),
+            lambda n: ngettext(
+                "Cancelled %(count)d registration.", "Cancelled %(count)d registrations.", n
+            ),
+        )
+
+    @admin.action(description=_("Send new personal links (the old ones stop working)"))
+    def revoke_link(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda r: services.revoke_registration_link(registration=r),
+            lambda n: ngettext(
+                "Sent a new personal link for %(count)d registration.",
+                "Sent new personal links for %(count)d registrations.",
+                n,
+            ),
+        )
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(admin.ModelAdmin):
+    list_display = [
+        "participant",
+        "session",
+        "session_start",
+        "workshop",
+        "status",
+        "recorded_at",
+        "recorded_by",
+    ]
+    list_select_related = ["registration__participant", "session__workshop", "recorded_by"]
+    list_filter = ["status", "session__workshop"]
+    search_fields = [
+        "registration__participant__name",
+        "registration__participant__name_local",
+        "session__title",
+    ]
+    autocomplete_fields = ["registration", "session", "recorded_by"]
+    readonly_fields = ["recorded_at"]
+
+    @admin.display(description=_("participant"), ordering="registration__participant__name")
+    def participant(self, attendance):
+        return attendance.registration.participant
+
+    @admin.display(description=_("workshop"), ordering="session__workshop__title")
+    def workshop(self, attendance):
+        return attendance.session.workshop
+
+    @admin.display(description=_("starts (local time)"), ordering="session__starts_at")
+    def session_start(self, attendance):
+        session = attendance.session
+        return date_format(session.workshop.local(session.starts_at), "DATETIME_FORMAT")
