@@ -96,8 +96,8 @@ COLUMNS = (
         "Agency",
         gettext_lazy("Agency"),
         gettext_lazy(
-            "The agency's name, local name or acronym, as listed under Agencies. Empty means "
-            "the nominating agency chosen below."
+            "The agency's name, local name or acronym, as listed under Agencies. Empty: the "
+            "nominating agency chosen on the form, for people new to the system."
         ),
         aliases=(
             "organisation",
@@ -148,8 +148,8 @@ COLUMNS = (
         "Language",
         gettext_lazy("Language"),
         gettext_lazy(
-            "en (English) or zh (Simplified Chinese), for e-mails and pages. Empty means the "
-            "workshop's main language."
+            "en (English) or zh (Simplified Chinese), for e-mails and pages. Empty: the "
+            "workshop's main language for people new to the system."
         ),
         aliases=("preferred language", "语言"),
     ),

@@ -303,7 +303,7 @@ class NominationsUploadForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("— not recorded —"),
         help_text=gettext_lazy(
-            "The agency that sent the list. People with no agency in the file belong to it."
+            "The agency that sent the list. New people with no agency in the file belong to it."
         ),
     )
 

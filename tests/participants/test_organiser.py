@@ -603,3 +603,19 @@ def test_new_link_for_another_workshops_registration_is_404(
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.token == token
+
+
+def test_roster_in_chinese(client, workshop, organiser, register):
+    register("Li Na", name_local="李娜", gender=Gender.FEMALE)
+    client.force_login(organiser)
+
+    response = client.get(roster_url(workshop), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    page = response.content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "1 / 30 个名额" in page
+    assert "已确认人员按性别：" in page
+    assert (
+        '<button type="submit" name="action" value="approve" class="primary">批准</button>' in page
+    )
+    assert '<th scope="col">候补名次</th>' in page
