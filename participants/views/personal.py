@@ -84,10 +84,12 @@ def can_cancel(registration: Registration) -> bool:
     return workshop.local(timezone.now()).date() <= workshop.end_date
 
 
-def _personal_headers(response: HttpResponse) -> HttpResponse:
+def _personal_headers(response: HttpResponse, registration: Registration) -> HttpResponse:
     # The address is the key: keep it out of search engines and other sites' logs.
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
+    # The page's language is the person's, not the one LocaleMiddleware chose.
+    response["Content-Language"] = _language(registration)
     return response
 
 
@@ -136,7 +138,7 @@ def personal(request: HttpRequest, token: str) -> HttpResponse:
             else "",
         }
         response = render(request, "participants/personal/page.html", context)
-    return _personal_headers(response)
+    return _personal_headers(response, registration)
 
 
 @never_cache
@@ -161,7 +163,7 @@ def personal_cancel(request: HttpRequest, token: str) -> HttpResponse:
                 "title": workshop_title(registration.workshop),
             },
         )
-    return _personal_headers(response)
+    return _personal_headers(response, registration)
 
 
 @require_POST

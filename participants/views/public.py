@@ -111,13 +111,14 @@ def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         wait = rate_limited(request)
         if wait:
-            return render(
+            response = render(
                 request,
                 "participants/public/rate_limited.html",
                 {"workshop": workshop, "minutes": math.ceil(wait / 60), "seconds": wait},
                 status=429,
-                headers={"Retry-After": str(wait)},
             )
+            response["Retry-After"] = str(wait)
+            return response
         if filled_honeypot(request.POST):
             return redirect("participants:registered", slug=workshop.slug)
         form = RegistrationForm(request.POST, workshop=workshop)

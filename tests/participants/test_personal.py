@@ -1,0 +1,304 @@
+"""The personal page behind the secret link: status, timetable, calendar, feedback, cancel."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.http import HttpResponse
+from django.test import Client
+from django.urls import include, path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+import config.urls
+from events.models import Agency, Room, Trainer, Workshop
+from feedback.models import Questionnaire, Submission
+from participants.models import Participant, Registration
+from participants.services import register_participant, revoke_registration_link
+from tests.conftest import SHANGHAI, at
+
+Status = Registration.Status
+pytestmark = pytest.mark.django_db
+
+
+def _stand_in(request, **kwargs):
+    return HttpResponse("stand-in")
+
+
+# The site as it will be once the feedback and certificate pages exist (later issues): the
+# personal page links to them only when their URLs are there.
+urlpatterns = [
+    # First, so that these namespaces are found before the real apps' own.
+    path(
+        "",
+        include(
+            ([path("f/<str:token>/<int:pk>/", _stand_in, name="respond")], "feedback"),
+        ),
+    ),
+    path(
+        "",
+        include(
+            ([path("c/<str:token>/", _stand_in, name="certificate")], "reports"),
+        ),
+    ),
+    *config.urls.urlpatterns,
+]
+
+
+def personal_url(registration):
+    return reverse("participants:personal", kwargs={"token": registration.token})
+
+
+def register(workshop, email, **fields):
+    data = {"name": fields.pop("name", email.split("@")[0]), "email": email, **fields}
+    return register_participant(workshop=workshop, data=data, source="public")[0]
+
+
+def ahead(days: int, hour: int, minute: int = 0) -> datetime:
+    """A moment ``days`` from today, Lijiang time: a workshop still to come can be cancelled."""
+    day = timezone.now().astimezone(SHANGHAI).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def workshop(make_workshop, make_session):
+    workshop = make_workshop(
+        title="National Anti-Trafficking Workshop",
+        title_local="全国反拐培训班",
+        slug="lijiang",
+        capacity=1,
+        venue="Guanfang Hotel",
+        start_date=ahead(30, 0).date(),
+        end_date=ahead(35, 0).date(),
+    )
+    trainer = Trainer.objects.create(name="Zhang Jun", honorific="Prof.")
+    make_session(
+        workshop, title="Opening ceremony", starts_at=ahead(31, 9), ends_at=ahead(31, 10, 30)
+    )
+    make_session(
+        workshop,
+        title="Trafficking law",
+        starts_at=ahead(32, 14),
+        ends_at=ahead(32, 15),
+        trainers=[trainer],
+    )
+    return workshop
+
+
+@pytest.fixture
+def confirmed(workshop):
+    agency = Agency.objects.create(name="Yunnan Women's Federation")
+    return register(workshop, "li.mei@example.org", name="Li Mei", name_local="李梅", agency=agency)
+
+
+@pytest.fixture
+def waiting(workshop, confirmed):
+    return register(workshop, "wang.fang@example.org", name="Wang Fang")
+
+
+def test_personal_page_shows_a_confirmed_registration(client, confirmed):
+    response = client.get(personal_url(confirmed))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Your seat is confirmed." in page
+    assert "Personal page of Li Mei" in page
+    assert "Li Mei, Yunnan Women&#x27;s Federation · li.mei@example.org" in page
+    assert "Cancel my registration" in page
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_personal_page_shows_the_waiting_list_position(client, workshop, waiting):
+    third = register(workshop, "third@example.org")
+    assert (
+        "You are number 1 on the waiting list."
+        in client.get(personal_url(waiting)).content.decode()
+    )
+    assert (
+        "You are number 2 on the waiting list." in client.get(personal_url(third)).content.decode()
+    )
+
+
+def test_personal_page_shows_pending_approval(client, make_workshop):
+    registration = register(make_workshop(requires_approval=True, slug="approval"), "p@example.org")
+    page = client.get(personal_url(registration)).content.decode()
+    assert "Pending approval" in page
+    assert "The organisers approve each registration for this workshop." in page
+
+
+def test_personal_page_shows_declined_without_cancel(client, confirmed):
+    Registration.objects.filter(pk=confirmed.pk).update(status=Status.DECLINED)
+    page = client.get(personal_url(confirmed)).content.decode()
+    assert "the organisers could not accept your registration" in page
+    assert "Cancel my registration" not in page
+
+
+def test_personal_page_timetable_is_in_the_workshops_time_zone(client, confirmed, settings):
+    settings.TIME_ZONE = "Europe/London"
+    page = client.get(personal_url(confirmed)).content.decode()
+    assert "09:00–10:30" in page  # noqa: RUF001
+    assert "14:00–15:00" in page  # noqa: RUF001
+    assert date_format(ahead(31, 9).date(), "DATE_FORMAT") in page
+    assert "Times are local to the workshop (Asia/Shanghai)." in page
+    assert "Prof. Zhang Jun" in page
+
+
+def test_personal_page_offers_the_calendar_to_confirmed_people_only(client, confirmed, waiting):
+    feed = reverse(
+        "participants:participant_feed", kwargs={"token": confirmed.participant.feed_token}
+    )
+    page = client.get(personal_url(confirmed)).content.decode()
+    assert f"webcal://testserver{feed}" in page
+    waiting_page = client.get(personal_url(waiting)).content.decode()
+    assert "/feeds/people/" not in waiting_page
+
+
+def test_personal_page_never_shows_anyone_else(client, confirmed, waiting):
+    page = client.get(personal_url(waiting)).content.decode()
+    for other in ("Li Mei", "李梅", "li.mei@example.org", confirmed.token):
+        assert other not in page
+    assert confirmed.participant.feed_token not in page
+
+
+def test_personal_page_wrong_token_is_a_plain_404(client, confirmed):
+    wrong = client.get("/r/not-the-token/")
+    almost = client.get(f"/r/{confirmed.token[:-1]}x/")
+    assert wrong.status_code == almost.status_code == 404
+    assert "Li Mei" not in almost.content.decode()
+
+
+def test_personal_page_revoked_token_is_the_same_404(client, confirmed):
+    old_url = personal_url(confirmed)
+    revoke_registration_link(registration=confirmed, notify=False)
+    stale = client.get(old_url)
+    never = client.get("/r/never-existed/")
+    assert stale.status_code == 404
+    assert stale.content == never.content
+    confirmed.refresh_from_db()
+    assert client.get(personal_url(confirmed)).status_code == 200
+
+
+def test_personal_page_in_the_participants_language(client, workshop):
+    registration = register(workshop, "zh@example.org", preferred_language="zh-hans")
+    response = client.get(personal_url(registration))
+    page = response.content.decode()
+    assert response["Content-Language"] == "zh-hans"
+    assert '<html lang="zh-hans">' in page
+    assert "全国反拐培训班" in page
+    assert "您的座位已确认。" in page
+
+
+def test_personal_page_language_switch_changes_page_and_emails(client, confirmed):
+    response = client.post(
+        reverse("participants:personal_language", kwargs={"token": confirmed.token}),
+        {"language": "zh-hans"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == personal_url(confirmed)
+    assert Participant.objects.get(pk=confirmed.participant_id).preferred_language == "zh-hans"
+    assert "您的座位已确认。" in client.get(personal_url(confirmed)).content.decode()
+
+
+def test_personal_page_language_switch_refuses_other_languages(client, confirmed):
+    client.post(
+        reverse("participants:personal_language", kwargs={"token": confirmed.token}),
+        {"language": "xx"},
+    )
+    assert Participant.objects.get(pk=confirmed.participant_id).preferred_language == "en"
+
+
+def test_personal_cancel_asks_first_then_promotes_the_first_waiting(
+    client, confirmed, waiting, mailoutbox, django_capture_on_commit_callbacks
+):
+    cancel_url = reverse("participants:personal_cancel", kwargs={"token": confirmed.token})
+    question = client.get(cancel_url)
+    assert question.status_code == 200
+    assert "Do you really want to cancel" in question.content.decode()
+    assert Registration.objects.get(pk=confirmed.pk).status == Status.CONFIRMED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(cancel_url, follow=True)
+    page = response.content.decode()
+    assert "Your registration has been cancelled." in page
+    assert "Cancel my registration" not in page
+    assert Registration.objects.get(pk=confirmed.pk).status == Status.CANCELLED
+    assert Registration.objects.get(pk=waiting.pk).status == Status.CONFIRMED
+    assert sorted(m.to[0] for m in mailoutbox) == ["li.mei@example.org", "wang.fang@example.org"]
+    assert "Your seat is confirmed." in client.get(personal_url(waiting)).content.decode()
+
+
+def test_personal_cancel_is_refused_once_the_workshop_is_over(client, confirmed):
+    Workshop.objects.filter(pk=confirmed.workshop_id).update(status=Workshop.Status.COMPLETED)
+    cancel_url = reverse("participants:personal_cancel", kwargs={"token": confirmed.token})
+    assert client.post(cancel_url).status_code == 302
+    assert Registration.objects.get(pk=confirmed.pk).status == Status.CONFIRMED
+
+
+def test_personal_cancel_with_a_wrong_token_is_404(client, confirmed):
+    assert client.post("/r/wrong/cancel/").status_code == 404
+
+
+def test_personal_page_links_open_unanswered_feedback_once_it_exists(client, confirmed, settings):
+    now = timezone.now()
+    workshop = confirmed.workshop
+    open_one = Questionnaire.objects.create(
+        workshop=workshop, title="Daily evaluation", opens_at=now - timedelta(hours=1)
+    )
+    answered = Questionnaire.objects.create(
+        workshop=workshop, title="Answered already", opens_at=now - timedelta(hours=1)
+    )
+    Submission.objects.create(questionnaire=answered, registration=confirmed)
+    Questionnaire.objects.create(
+        workshop=workshop, title="Not yet open", opens_at=now + timedelta(days=1)
+    )
+    Questionnaire.objects.create(
+        workshop=workshop,
+        title="Closed",
+        opens_at=now - timedelta(days=2),
+        closes_at=now - timedelta(days=1),
+    )
+    # Before the feedback pages exist: no links at all.
+    assert "Daily evaluation" not in client.get(personal_url(confirmed)).content.decode()
+
+    settings.ROOT_URLCONF = __name__
+    page = client.get(personal_url(confirmed)).content.decode()
+    assert f'<a href="/f/{confirmed.token}/{open_one.pk}/">Daily evaluation</a>' in page
+    for title in ("Answered already", "Not yet open", "Closed"):
+        assert title not in page
+
+
+def test_personal_page_links_the_certificate_once_completed(client, confirmed, settings):
+    settings.ROOT_URLCONF = __name__
+    assert "certificate" not in client.get(personal_url(confirmed)).content.decode().lower()
+    Workshop.objects.filter(pk=confirmed.workshop_id).update(status=Workshop.Status.COMPLETED)
+    page = client.get(personal_url(confirmed)).content.decode()
+    assert f'href="/c/{confirmed.token}/"' in page
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_personal_page_query_count_does_not_grow_with_the_timetable(
+    make_workshop, make_session, django_assert_num_queries, count
+):
+    workshop = make_workshop(slug="big", capacity=1)
+    trainers = [
+        Trainer.objects.create(name=f"T{n}", agency=Agency.objects.create(name=f"A{n}"))
+        for n in range(3)
+    ]
+    room = Room.objects.create(name="Hall")
+    for n in range(count):
+        start = at(26 + n % 6, 8) + timedelta(minutes=5 * (n // 6))
+        make_session(
+            workshop,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=4),
+            trainers=trainers,
+            room=room,
+        )
+    register(workshop, "seated@example.org")
+    waiting = register(workshop, "waiting@example.org")
+    client = Client()
+    # The registration with its workshop and person; the sessions with rooms; their
+    # trainers with agencies; the waiting-list position.
+    with django_assert_num_queries(4):
+        response = client.get(personal_url(waiting))
+    assert "You are number 1 on the waiting list." in response.content.decode()

@@ -1,0 +1,340 @@
+"""The public workshop page and its registration form."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Agency, Room, Trainer, Workshop, WorkshopAgency
+from participants.models import Participant, Registration
+from tests.conftest import at
+
+Status = Registration.Status
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    # The limiter counts in the database cache, which outlives a test's transaction when
+    # transactional tests ran before; start every test from zero.
+    cache.clear()
+
+
+def url(workshop):
+    return reverse("participants:public_workshop", kwargs={"slug": workshop.slug})
+
+
+def form_data(**overrides):
+    data = {
+        "name": "Zhang Wei",
+        "name_local": "张伟",
+        "gender": "male",
+        "agency": "",
+        "agency_name": "Yunnan Women's Federation",
+        "position": "Programme officer",
+        "region": "Yunnan",
+        "email": "zhang.wei@example.org",
+        "phone": "+86 888 512 3456",
+        "preferred_language": "en",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def lijiang(make_workshop, make_session):
+    workshop = make_workshop(
+        title="National Anti-Trafficking Workshop",
+        title_local="全国反拐培训班",
+        slug="lijiang",
+        venue="Guanfang Hotel",
+        city="Lijiang",
+        region="Yunnan",
+        country="China",
+        objectives="Improve cooperation between police and women's federations.",
+        capacity=3,
+    )
+    mps = Agency.objects.create(name="Ministry of Public Security", acronym="MPS")
+    acwf = Agency.objects.create(name="All-China Women's Federation", acronym="ACWF")
+    unicef = Agency.objects.create(name="UNICEF", kind=Agency.Kind.UN)
+    ilo = Agency.objects.create(name="International Labour Organization", acronym="ILO")
+    yunnan = Agency.objects.create(name="Yunnan Public Security Department")
+    Agency.objects.create(name="Zhejiang Public Security Department")
+    WorkshopAgency.objects.create(workshop=workshop, agency=acwf, role="host", order=2)
+    WorkshopAgency.objects.create(workshop=workshop, agency=mps, role="host", order=1)
+    WorkshopAgency.objects.create(workshop=workshop, agency=unicef, role="partner", order=1)
+    WorkshopAgency.objects.create(workshop=workshop, agency=ilo, role="partner", order=2)
+    WorkshopAgency.objects.create(workshop=workshop, agency=yunnan, role="attending")
+    room = Room.objects.create(name="Hall A", venue="Guanfang Hotel")
+    prof = Trainer.objects.create(
+        name="Zhang Jun", honorific="Prof.", position="Researcher", agency=mps
+    )
+    make_session(
+        workshop,
+        title="Opening ceremony",
+        starts_at=at(27, 9),
+        ends_at=at(27, 10),
+        room=room,
+        kind="ceremony",
+    )
+    make_session(
+        workshop,
+        title="Trafficking law",
+        starts_at=at(28, 14),
+        ends_at=at(28, 15, 30),
+        trainers=[prof],
+        room=room,
+    )
+    return workshop
+
+
+def test_public_workshop_shows_what_when_where_and_who(client, lijiang):
+    response = client.get(url(lijiang))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for text in [
+        "National Anti-Trafficking Workshop",
+        "全国反拐培训班",
+        "Guanfang Hotel, Lijiang, Yunnan, China",
+        "Improve cooperation between police and women&#x27;s federations.",
+        "Prof. Zhang Jun",
+        "Researcher, Ministry of Public Security",
+        "3 seats left of 3",
+        "How your data is used",
+        "Who sees it: only the organisers of this workshop.",
+    ]:
+        assert text in page, text
+    # Hosts and partners in their stated order.
+    assert page.index("Ministry of Public Security (MPS)") < page.index(
+        "All-China Women&#x27;s Federation (ACWF)"
+    )
+    assert page.index("UNICEF") < page.index("International Labour Organization (ILO)")
+    assert page.index("Hosted by") < page.index("In cooperation with")
+
+
+def test_public_workshop_timetable_is_day_by_day_in_local_time(client, lijiang, settings):
+    settings.TIME_ZONE = "America/New_York"  # the server's zone must not leak into the page
+    page = client.get(url(lijiang)).content.decode()
+    assert "Aug. 27, 2007 (Monday)" in page
+    assert "Aug. 28, 2007 (Tuesday)" in page
+    assert "09:00–10:00" in page  # noqa: RUF001
+    assert "14:00–15:30" in page  # noqa: RUF001
+    assert (
+        page.index("Opening ceremony") < page.index("Aug. 28, 2007") < page.index("Trafficking law")
+    )
+    assert "Times are local to the workshop (Asia/Shanghai)." in page
+
+
+def test_public_workshop_lists_attending_agencies_first_in_the_form(client, lijiang):
+    page = client.get(url(lijiang)).content.decode()
+    attending = page.index('<optgroup label="Attending this workshop">')
+    everyone = page.index('<optgroup label="All agencies">')
+    assert attending < page.index("Yunnan Public Security Department") < everyone
+    assert everyone < page.index("Zhejiang Public Security Department")
+
+
+@pytest.mark.parametrize(
+    "status", [Workshop.Status.DRAFT, Workshop.Status.CANCELLED], ids=["draft", "cancelled"]
+)
+def test_public_workshop_is_404_unless_public(client, make_workshop, status):
+    workshop = make_workshop(status=status, slug="hidden")
+    assert client.get(url(workshop)).status_code == 404
+
+
+def test_public_workshop_unknown_slug_is_404(client, db):
+    assert client.get("/w/no-such-workshop/").status_code == 404
+
+
+def test_public_workshop_never_shows_registered_people(client, lijiang):
+    person = Participant.objects.create(
+        name="Chen Xiaoling", name_local="陈晓玲", email="chen.xl@example.org", phone="13900000000"
+    )
+    Registration.objects.create(
+        workshop=lijiang, participant=person, status=Status.CONFIRMED, source="organiser"
+    )
+    page = client.get(url(lijiang)).content.decode()
+    for private in ("Chen Xiaoling", "陈晓玲", "chen.xl@example.org", "13900000000"):
+        assert private not in page
+    assert "2 seats left of 3" in page
+
+
+def test_public_workshop_registers_a_new_person_and_opens_their_page(client, lijiang):
+    yunnan = Agency.objects.get(name="Yunnan Public Security Department")
+    response = client.post(url(lijiang), form_data(agency=yunnan.pk, agency_name="ignored"))
+    registration = Registration.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/r/{registration.token}/"
+    assert registration.status == Status.CONFIRMED
+    assert registration.source == Registration.Source.PUBLIC
+    person = registration.participant
+    assert (person.name, person.name_local, person.gender) == ("Zhang Wei", "张伟", "male")
+    assert (person.agency, person.agency_name) == (yunnan, "")
+    assert (person.position, person.region, person.phone) == (
+        "Programme officer",
+        "Yunnan",
+        "+86 888 512 3456",
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Your seat is confirmed." in page
+
+
+def test_public_workshop_full_workshop_puts_newcomers_on_the_waiting_list(client, lijiang):
+    for n in range(3):
+        Client().post(url(lijiang), form_data(email=f"p{n}@example.org"))
+    response = client.post(url(lijiang), form_data(email="late@example.org"), follow=True)
+    assert "You are number 1 on the waiting list." in response.content.decode()
+    assert (
+        "Full: new registrations join the waiting list."
+        in client.get(url(lijiang)).content.decode()
+    )
+
+
+def test_public_workshop_form_errors_name_the_field_and_keep_the_input(client, lijiang):
+    response = client.post(
+        url(lijiang), form_data(agency_name="", email="not-an-email", phone="call me")
+    )
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["agency"] == [
+        "Choose your agency from the list, or type its name in the next field."
+    ]
+    assert errors["email"] == ["Enter a valid email address."]
+    assert errors["phone"][0].startswith("Enter a phone number with digits")
+    page = response.content.decode()
+    assert 'value="Zhang Wei"' in page
+    assert 'value="张伟"' in page
+    assert Participant.objects.count() == 0
+
+
+def test_public_workshop_known_email_sends_the_link_instead_of_showing_it(
+    client, lijiang, mailoutbox, django_capture_on_commit_callbacks
+):
+    Client().post(url(lijiang), form_data(email="li.mei@example.org", name="Li Mei"))
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(lijiang), form_data(email="LI.MEI@example.org", name="Other"))
+    assert response.status_code == 302
+    assert response["Location"] == f"/w/{lijiang.slug}/registered/"
+    assert Registration.objects.count() == 1
+    assert Participant.objects.get().name == "Li Mei"
+    assert [m.to for m in mailoutbox] == [["li.mei@example.org"]]
+    token = Registration.objects.get().token
+    assert f"/r/{token}/" in mailoutbox[0].body
+    page = client.get(response["Location"]).content.decode()
+    assert token not in page
+    assert "We have sent an e-mail to the address you gave." in page
+
+
+def test_public_workshop_double_submit_returns_to_the_same_personal_page(client, lijiang):
+    first = client.post(url(lijiang), form_data())
+    second = client.post(url(lijiang), form_data())
+    assert first["Location"] == second["Location"]
+    assert Registration.objects.count() == 1
+
+
+def test_public_workshop_honeypot_looks_like_success_and_writes_nothing(
+    client, lijiang, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(lijiang), form_data(fax_number="+1 555 0100"))
+    assert response.status_code == 302
+    assert response["Location"] == f"/w/{lijiang.slug}/registered/"
+    assert Participant.objects.count() == 0
+    assert Registration.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_public_workshop_honeypot_is_hidden_from_people(client, lijiang):
+    page = client.get(url(lijiang)).content.decode()
+    assert '<div class="hp-field" aria-hidden="true">' in page
+    assert 'name="fax_number" id="id_fax_number" tabindex="-1" autocomplete="off"' in page
+
+
+def test_public_workshop_rate_limit_answers_429_with_when_to_retry(client, lijiang, settings):
+    settings.REGISTRATION_RATE_LIMIT_COUNT = 2
+    settings.REGISTRATION_RATE_LIMIT_WINDOW = 600
+    for n in range(2):
+        assert client.post(url(lijiang), form_data(email=f"p{n}@example.org")).status_code == 302
+    response = client.post(url(lijiang), form_data(email="third@example.org"))
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 600
+    page = response.content.decode()
+    assert "Too many registrations have been sent from your network in a short time." in page
+    assert "Please try again in" in page
+    assert Registration.objects.count() == 2
+    # Another address is not held back.
+    other = Client(REMOTE_ADDR="203.0.113.9")
+    assert other.post(url(lijiang), form_data(email="other@example.org")).status_code == 302
+
+
+def test_public_workshop_rate_limit_counts_the_address_a_trusted_proxy_gives(
+    client, lijiang, settings
+):
+    settings.REGISTRATION_RATE_LIMIT_COUNT = 1
+    settings.CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP"
+    first = Client(HTTP_X_REAL_IP="198.51.100.1")
+    second = Client(HTTP_X_REAL_IP="198.51.100.2")
+    assert first.post(url(lijiang), form_data(email="a@example.org")).status_code == 302
+    assert second.post(url(lijiang), form_data(email="b@example.org")).status_code == 302
+    assert first.post(url(lijiang), form_data(email="c@example.org")).status_code == 429
+
+
+def test_public_workshop_requires_csrf(lijiang):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(url(lijiang), form_data())
+    assert response.status_code == 403
+    assert Participant.objects.count() == 0
+
+
+def test_public_workshop_before_the_window_shows_when_it_opens(client, lijiang):
+    opens = timezone.now() + timedelta(days=3)
+    Workshop.objects.filter(pk=lijiang.pk).update(registration_opens_at=opens)
+    page = client.get(url(lijiang)).content.decode()
+    assert "Registration opens on" in page
+    assert '<form method="post" action="/w/lijiang/"' not in page
+
+
+def test_public_workshop_submitting_after_closing_explains_and_writes_nothing(client, lijiang):
+    page = client.get(url(lijiang))  # the form was open when the page was read
+    Workshop.objects.filter(pk=lijiang.pk).update(
+        registration_closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    response = client.post(url(lijiang), form_data())
+    assert page.status_code == 200
+    assert response.status_code == 400
+    assert "Registration closed on" in response.content.decode()
+    assert Registration.objects.count() == 0
+
+
+def test_public_workshop_in_chinese(client, lijiang):
+    page = client.get(url(lijiang), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "您的数据如何使用" in page
+    assert "报名" in page
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_public_workshop_query_count_does_not_grow_with_the_timetable(
+    client, make_workshop, make_session, django_assert_num_queries, count
+):
+    workshop = make_workshop(slug="big", capacity=10)
+    agency = Agency.objects.create(name="MPS")
+    trainers = [Trainer.objects.create(name=f"T{n}", agency=agency) for n in range(3)]
+    room = Room.objects.create(name="Hall")
+    WorkshopAgency.objects.create(workshop=workshop, agency=agency, role="host")
+    for n in range(count):
+        start = at(26 + n % 6, 8) + timedelta(minutes=5 * (n // 6))
+        make_session(
+            workshop,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=4),
+            trainers=trainers,
+            room=room,
+        )
+    # The workshop; hosts and partners; the sessions with rooms; their trainers with
+    # agencies; the seat counts; the agencies for the form.
+    with django_assert_num_queries(6):
+        response = client.get(url(workshop))
+    assert response.status_code == 200
