@@ -125,27 +125,62 @@ def workshop_clashes(workshop: Workshop) -> list[Clash]:
     A fixed number of queries, whatever the size of the timetable: the workshop's sessions,
     then every other session overlapping the workshop's days that shares a trainer or room.
     """
-    own = list(
-        workshop.sessions.exclude(status=Session.Status.CANCELLED)
-        .select_related("room", "workshop")
-        .prefetch_related("trainers")
-    )
+    return clashes_by_workshop([workshop]).get(workshop.pk, [])
+
+
+def clashes_by_workshop(
+    workshops: Iterable[Workshop], *, sessions: Iterable[Session] | None = None
+) -> dict[int, list[Clash]]:
+    """The clashes of several workshops at once, keyed by workshop id, each pair once per side.
+
+    A clash between two of the given workshops is listed under both, each time with that
+    workshop's session first. ``sessions``, when given, are the workshops' sessions already
+    loaded (with ``workshop`` and ``room`` selected and ``trainers`` prefetched), which saves
+    the first query. At most four queries, however many workshops and sessions: their
+    sessions and trainers, then the other sessions sharing a trainer or room at overlapping
+    times, and their trainers.
+    """
+    workshops = list(workshops)
+    if sessions is None:
+        sessions = (
+            Session.objects.filter(workshop__in=workshops)
+            .select_related("room", "workshop")
+            .prefetch_related("trainers")
+        )
+    own = [s for s in sessions if s.status != Session.Status.CANCELLED]
     if not own:
-        return []
+        return {}
     trainer_ids = {t.pk for s in own for t in s.trainers.all()}
     room_ids = {s.room_id for s in own if s.room_id}
-    first = min(s.starts_at for s in own)
-    last = max(s.ends_at for s in own)
+    # One time window per workshop, so that workshops a year apart do not drag in the year.
+    windows = Q()
+    by_workshop: dict[int, list[Session]] = defaultdict(list)
+    for session in own:
+        by_workshop[session.workshop_id].append(session)
+    for items in by_workshop.values():
+        first = min(s.starts_at for s in items)
+        last = max(s.ends_at for s in items)
+        windows |= Q(starts_at__lt=last, ends_at__gt=first)
     foreign = list(
         Session.objects.filter(Q(trainers__in=trainer_ids) | Q(room__in=room_ids))
-        .filter(starts_at__lt=last, ends_at__gt=first)
-        .exclude(workshop=workshop)
+        .filter(windows)
+        .exclude(workshop__in=list(by_workshop))
         .exclude(status=Session.Status.CANCELLED)
         .select_related("room", "workshop")
         .prefetch_related("trainers")
         .distinct()
     )
-    return _sweep(own, foreign)
+    result: dict[int, list[Clash]] = defaultdict(list)
+    for clash in _sweep(own, foreign):
+        result[clash.session.workshop_id].append(clash)
+        other = clash.other
+        if other.workshop_id != clash.session.workshop_id and other.workshop_id in by_workshop:
+            result[other.workshop_id].append(
+                Clash(clash.kind, other, clash.session, trainer=clash.trainer, room=clash.room)
+            )
+    for clashes in result.values():
+        clashes.sort(key=lambda c: (c.session.starts_at, c.kind, c.other.starts_at))
+    return dict(result)
 
 
 def _sweep(own: list[Session], foreign: list[Session]) -> list[Clash]:

@@ -1,0 +1,535 @@
+"""Forms of the organiser pages. They turn what is typed into values and hand them to
+``events.services``, which holds the rules; a refusal comes back as errors on the fields.
+"""
+
+import zoneinfo
+from datetime import datetime
+from functools import cache
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from events import services
+from events.models import Agency, Room, Session, Topic, Trainer, Workshop, WorkshopAgency
+from events.queries import search_agencies
+
+DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    # Region/City names only: the aliases (US/Eastern, Etc/GMT+8) are legacy or confusing.
+    names = sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix", "right"))
+    )
+    return [("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names)]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time as written on the wall clock where the workshop happens.
+
+    Returns a naive datetime; the form makes it aware in the workshop's time zone, which the
+    server's own time zone must not be mistaken for.
+    """
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL_FORMAT)
+    input_formats = [DATETIME_LOCAL_FORMAT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+    def to_python(self, value):
+        with timezone.override(zoneinfo.ZoneInfo("UTC")):
+            result = super().to_python(value)
+        return result.replace(tzinfo=None) if result else result
+
+    def prepare_value(self, value):
+        return value
+
+
+class ServiceErrorsMixin:
+    """Put a service's refusal on the form, each message on the field it is about."""
+
+    # Model field name -> form field name, where they differ.
+    error_fields: dict[str, str] = {}
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            field = self.error_fields.get(name, name)
+            self.add_error(field if field in self.fields else None, errors)
+
+
+class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
+    """A workshop's details. On a new workshop, the report's fields wait for later."""
+
+    capacity = forms.IntegerField(
+        label=_("Capacity"),
+        min_value=1,
+        help_text=_("Seats: confirmed registrations never exceed it; the rest wait."),
+    )
+    registration_opens_at = LocalDateTimeField(
+        label=_("Registration opens"),
+        required=False,
+        help_text=_("Local time where the workshop takes place. Empty: open when published."),
+    )
+    registration_closes_at = LocalDateTimeField(
+        label=_("Registration closes"),
+        required=False,
+        help_text=_("Local time where the workshop takes place. Empty: until it is closed."),
+    )
+
+    class Meta:
+        model = Workshop
+        fields = services.WORKSHOP_FIELDS
+        widgets = {
+            "start_date": DateInput,
+            "end_date": DateInput,
+            "summary_date": DateInput,
+            "timezone": forms.Select,
+            "objectives": forms.Textarea(attrs={"rows": 4}),
+            "narrative": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].widget.choices = timezone_choices()
+        self.fields["slug"].required = False
+        if self.instance.pk is None:
+            self.fields["slug"].help_text = _("Leave empty to make one from the title and year.")
+            for name in ("narrative", "summary_provided_by", "summary_date"):
+                del self.fields[name]
+        else:
+            self.fields["slug"].help_text = _(
+                "Changing it breaks the links already sent to people."
+            )
+            self.fields["summary_provided_by"].queryset = Agency.objects.filter(
+                workshop_roles__workshop=self.instance
+            ).distinct()
+            tz = self.instance.tz
+            for name in ("registration_opens_at", "registration_closes_at"):
+                value = getattr(self.instance, name)
+                if value is not None:
+                    self.initial[name] = value.astimezone(tz).replace(tzinfo=None)
+
+    FIELDSETS = (
+        (
+            _("The workshop"),
+            ("title", "title_local", "slug", "programme", "objectives", "language"),
+        ),
+        (
+            _("When and where"),
+            ("start_date", "end_date", "timezone", "venue", "city", "region", "country"),
+        ),
+        (
+            _("Registration"),
+            ("capacity", "requires_approval", "registration_opens_at", "registration_closes_at"),
+        ),
+        (_("For the report"), ("narrative", "summary_provided_by", "summary_date")),
+    )
+
+    def fieldsets(self):
+        """``(legend, bound fields)`` in the order the form shows them."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.FIELDSETS
+            if any(name in self.fields for name in names)
+        ]
+
+    def clean_timezone(self):
+        value = self.cleaned_data["timezone"]
+        if value not in dict(timezone_choices()):
+            raise ValidationError(_("Choose a time zone from the list."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        tz_name = cleaned.get("timezone") or self.instance.timezone or "UTC"
+        tz = zoneinfo.ZoneInfo(tz_name)
+        for name in ("registration_opens_at", "registration_closes_at"):
+            value = cleaned.get(name)
+            if value is not None:
+                cleaned[name] = value.replace(tzinfo=tz)
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("The last day cannot come before the first day."))
+        opens, closes = cleaned.get("registration_opens_at"), cleaned.get("registration_closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("registration_closes_at", _("Registration must close after it opens."))
+        return cleaned
+
+    def _post_clean(self):
+        # The model's own validation runs in the service; running it here too would report
+        # the same problem twice.
+        pass
+
+    def save(self, *, by=None) -> Workshop:
+        data = {name: self.cleaned_data[name] for name in self.fields}
+        try:
+            if self.instance.pk is None:
+                return services.create_workshop(data=data, by=by)
+            return services.update_workshop(workshop=self.instance, data=data)
+        except ValidationError as error:
+            self.add_service_error(error)
+            raise
+
+
+class CopyWorkshopForm(forms.Form):
+    start_date = forms.DateField(label=_("First day of the new workshop"), widget=DateInput)
+    title = forms.CharField(
+        label=_("Title (English)"),
+        max_length=255,
+        help_text=_("Usually the same title; the year in the link tells them apart."),
+    )
+
+    def __init__(self, *args, source: Workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.source = source
+        self.fields["title"].initial = source.title
+
+    def save(self, *, by) -> Workshop:
+        return services.copy_workshop(
+            source=self.source,
+            start_date=self.cleaned_data["start_date"],
+            title=self.cleaned_data["title"],
+            by=by,
+        )
+
+
+class WorkshopStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Workshop.Status.choices, widget=forms.HiddenInput)
+
+
+# Timetable ---------------------------------------------------------------------------------
+
+
+class SessionTimesMixin(ServiceErrorsMixin):
+    """Day, start and end as written on the workshop's wall clock, made aware in its zone."""
+
+    error_fields = {"starts_at": "day", "ends_at": "end_time"}
+
+    def add_time_fields(self, workshop: Workshop) -> None:
+        self.workshop = workshop
+        self.fields["day"] = forms.TypedChoiceField(
+            label=_("Day"),
+            choices=[(day.isoformat(), date_format(day, "l j F Y")) for day in workshop.days],
+            coerce=lambda value: datetime.strptime(value, "%Y-%m-%d").date(),
+        )
+        self.fields["start_time"] = forms.TimeField(
+            label=_("Starts"),
+            widget=TimeInput,
+            help_text=_("Local time in %(tz)s.") % {"tz": workshop.timezone},
+        )
+        self.fields["end_time"] = forms.TimeField(label=_("Ends"), widget=TimeInput)
+
+    def initial_times(self, session: Session) -> dict:
+        start = self.workshop.local(session.starts_at)
+        end = self.workshop.local(session.ends_at)
+        return {"day": start.date().isoformat(), "start_time": start.time(), "end_time": end.time()}
+
+    def clean_times(self, cleaned: dict) -> None:
+        day, start, end = cleaned.get("day"), cleaned.get("start_time"), cleaned.get("end_time")
+        if day is None or start is None or end is None:
+            return
+        tz = self.workshop.tz
+        cleaned["starts_at"] = datetime.combine(day, start, tzinfo=tz)
+        cleaned["ends_at"] = datetime.combine(day, end, tzinfo=tz)
+        if end <= start:
+            self.add_error("end_time", _("A session must end after it starts."))
+
+
+class TrainerChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, trainer):
+        agency = trainer.agency.acronym or trainer.agency.name if trainer.agency_id else ""
+        return f"{trainer} — {agency}" if agency else str(trainer)
+
+
+class SessionForm(SessionTimesMixin, forms.Form):
+    """A session of the timetable, checked for clashes before anything is saved."""
+
+    title = forms.CharField(label=_("Title (English)"), max_length=255)
+    title_local = forms.CharField(label=_("Title (local script)"), max_length=255, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Session.Kind.choices)
+    room = forms.ModelChoiceField(
+        label=_("Room"), queryset=Room.objects.all(), required=False, empty_label=_("— none —")
+    )
+    new_room = forms.CharField(
+        label=_("Or a new room"),
+        max_length=120,
+        required=False,
+        help_text=_("Its name; it will be added at the workshop's venue."),
+    )
+    trainers = TrainerChoiceField(
+        label=_("Trainers"),
+        queryset=Trainer.objects.select_related("agency"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    field_order = [
+        "title",
+        "title_local",
+        "kind",
+        "day",
+        "start_time",
+        "end_time",
+        "room",
+        "new_room",
+        "trainers",
+        "topics",
+        "description",
+    ]
+
+    def __init__(self, *args, workshop: Workshop, session: Session | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.add_time_fields(workshop)
+        self.order_fields(self.field_order)
+        # The rooms of the workshop's venue and any it already uses elsewhere.
+        self.fields["room"].queryset = Room.objects.filter(
+            Q(venue=workshop.venue.strip()) | Q(sessions__workshop=workshop)
+        ).distinct()
+        if session is not None and not self.is_bound:
+            self.initial.update(
+                {
+                    "title": session.title,
+                    "title_local": session.title_local,
+                    "kind": session.kind,
+                    "room": session.room_id,
+                    "trainers": [t.pk for t in session.trainers.all()],
+                    "topics": [t.pk for t in session.topics.all()],
+                    "description": session.description,
+                    **self.initial_times(session),
+                }
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_times(cleaned)
+        new_room = cleaned.get("new_room", "").strip()
+        if new_room:
+            # Only an existing room can clash; a new one is created when the session is saved.
+            cleaned["room"] = Room.objects.filter(
+                venue=self.workshop.venue.strip(), name=new_room
+            ).first()
+        if self.errors or "starts_at" not in cleaned:
+            return cleaned
+        try:
+            services.check_session(
+                workshop=self.workshop,
+                starts_at=cleaned["starts_at"],
+                ends_at=cleaned["ends_at"],
+                room=cleaned.get("room"),
+                trainers=cleaned.get("trainers") or (),
+                session=self.session,
+                status=self.session.status if self.session else Session.Status.SCHEDULED,
+            )
+        except ValidationError as error:
+            if new_room:
+                self.error_fields = {**self.error_fields, "room": "new_room"}
+            self.add_service_error(error)
+        return cleaned
+
+    def save(self) -> Session:
+        cleaned = self.cleaned_data
+        room = cleaned.get("room")
+        if cleaned.get("new_room", "").strip():
+            room = services.get_or_create_room(
+                name=cleaned["new_room"], venue=self.workshop.venue, city=self.workshop.city
+            )
+        data = {name: cleaned[name] for name in ("title", "title_local", "kind", "description")}
+        data.update(starts_at=cleaned["starts_at"], ends_at=cleaned["ends_at"], room=room)
+        try:
+            return services.save_session(
+                workshop=self.workshop,
+                data=data,
+                trainers=cleaned["trainers"],
+                topics=cleaned["topics"],
+                session=self.session,
+            )
+        except ValidationError as error:
+            # Someone else booked the trainer or room between the check and the save.
+            self.add_service_error(error)
+            raise
+
+
+class MoveSessionForm(SessionTimesMixin, forms.Form):
+    """A new day and time for a session, keeping everything else."""
+
+    def __init__(self, *args, session: Session, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.session = session
+        self.add_time_fields(session.workshop)
+        if not self.is_bound:
+            self.initial.update(self.initial_times(session))
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_times(cleaned)
+        return cleaned
+
+    def save(self) -> Session:
+        try:
+            return services.move_session(
+                session=self.session,
+                starts_at=self.cleaned_data["starts_at"],
+                ends_at=self.cleaned_data["ends_at"],
+            )
+        except ValidationError as error:
+            self.add_service_error(error)
+            raise
+
+
+# Agencies and trainers ---------------------------------------------------------------------
+
+
+class AgencyRoleForm(forms.Form):
+    """An existing agency, found by search, given a role in the workshop."""
+
+    agency = forms.ModelChoiceField(queryset=Agency.objects.all(), widget=forms.HiddenInput)
+    role = forms.ChoiceField(label=_("Role"), choices=WorkshopAgency.Role.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=255,
+        required=False,
+        help_text=_("For example: “also sent personnel to attend”."),
+    )
+
+    def __init__(self, *args, workshop: Workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+
+    def save(self) -> WorkshopAgency:
+        try:
+            return services.add_agency_role(
+                workshop=self.workshop,
+                agency=self.cleaned_data["agency"],
+                role=self.cleaned_data["role"],
+                note=self.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
+            raise
+
+
+class AgencyForm(ServiceErrorsMixin, forms.ModelForm):
+    """A new agency, its parent chosen among the agencies a search finds, and its role in
+    the workshop. The search button re-shows the form with what was typed, saving nothing.
+    """
+
+    parent_query = forms.CharField(
+        label=_("Find the parent agency"),
+        required=False,
+        help_text=_("Part of its name, local name or acronym; then press “Find”."),
+    )
+    role = forms.ChoiceField(label=_("Role in this workshop"), choices=WorkshopAgency.Role.choices)
+    note = forms.CharField(label=_("Note"), max_length=255, required=False)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Agency
+        fields = services.AGENCY_FIELDS
+
+    field_order = [
+        "name",
+        "name_local",
+        "acronym",
+        "kind",
+        "level",
+        "region",
+        "country",
+        "website",
+        "parent_query",
+        "parent",
+        "role",
+        "note",
+    ]
+
+    def __init__(self, *args, workshop: Workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop = workshop
+        values = self.data if self.is_bound else self.initial
+        query = (values.get("parent_query") or "").strip()
+        chosen = values.get("parent")
+        matches = Q(pk__in=search_agencies(query).values("pk")) if query else Q(pk__in=[])
+        if chosen and str(chosen).isdigit():
+            matches |= Q(pk=int(chosen))
+        parent = self.fields["parent"]
+        parent.queryset = Agency.objects.filter(matches).order_by("name")
+        parent.empty_label = _("— none —")
+        parent.help_text = _("Only the agencies the search found are listed.")
+        self.parent_query = query
+
+    def _post_clean(self):
+        pass
+
+    def save(self) -> Agency:
+        data = {name: self.cleaned_data.get(name) for name in services.AGENCY_FIELDS}
+        try:
+            # Both or neither: an agency made for a role it could not take is clutter.
+            with transaction.atomic():
+                agency = services.create_agency(data=data)
+                services.add_agency_role(
+                    workshop=self.workshop,
+                    agency=agency,
+                    role=self.cleaned_data["role"],
+                    note=self.cleaned_data["note"],
+                )
+        except ValidationError as error:
+            self.add_service_error(error)
+            raise
+        return agency
+
+
+class TrainerForm(ServiceErrorsMixin, forms.ModelForm):
+    class Meta:
+        model = Trainer
+        fields = services.TRAINER_FIELDS
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].empty_label = _("— none —")
+
+    def _post_clean(self):
+        pass
+
+    def save(self) -> Trainer:
+        data = {name: self.cleaned_data[name] for name in services.TRAINER_FIELDS}
+        try:
+            if self.instance.pk is None:
+                return services.create_trainer(data=data)
+            return services.update_trainer(trainer=self.instance, data=data)
+        except ValidationError as error:
+            self.add_service_error(error)
+            raise

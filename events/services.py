@@ -1,0 +1,498 @@
+"""Changes of state for workshops, timetables, trainers and agencies.
+
+Each is one function, called alike by the organiser pages, the admin and the API, so that a
+rule (which status may follow which, no trainer in two places at once) lives here only.
+Refusals are ``ValidationError``s whose messages name the rule, keyed by the field at fault
+where there is one, so that a form can show them beside that field.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from events.clashes import find_clashes, outside_workshop_dates
+from events.models import (
+    Agency,
+    Room,
+    Session,
+    Topic,
+    Trainer,
+    Workshop,
+    WorkshopAgency,
+    new_session_uid,
+    unique_slug,
+)
+
+Status = Workshop.Status
+
+# Which status may follow which. Cancelling is possible from anything but a finished
+# workshop; a completed workshop is history and changes no more.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.DRAFT: (Status.PUBLISHED, Status.CANCELLED),
+    Status.PUBLISHED: (Status.CLOSED, Status.COMPLETED, Status.CANCELLED),
+    Status.CLOSED: (Status.PUBLISHED, Status.COMPLETED, Status.CANCELLED),
+    Status.COMPLETED: (),
+    Status.CANCELLED: (),
+}
+
+# What each change is called on a button, in the order the buttons are shown.
+TRANSITION_LABELS: dict[tuple[str, str], str] = {
+    (Status.DRAFT, Status.PUBLISHED): gettext_lazy("Publish"),
+    (Status.PUBLISHED, Status.CLOSED): gettext_lazy("Close registration"),
+    (Status.CLOSED, Status.PUBLISHED): gettext_lazy("Reopen registration"),
+    (Status.PUBLISHED, Status.COMPLETED): gettext_lazy("Mark completed"),
+    (Status.CLOSED, Status.COMPLETED): gettext_lazy("Mark completed"),
+    (Status.DRAFT, Status.CANCELLED): gettext_lazy("Cancel workshop"),
+    (Status.PUBLISHED, Status.CANCELLED): gettext_lazy("Cancel workshop"),
+    (Status.CLOSED, Status.CANCELLED): gettext_lazy("Cancel workshop"),
+}
+
+# The fields of a workshop an organiser sets in the workshop form; the rest are the system's.
+WORKSHOP_FIELDS = (
+    "title",
+    "title_local",
+    "slug",
+    "programme",
+    "start_date",
+    "end_date",
+    "timezone",
+    "venue",
+    "city",
+    "region",
+    "country",
+    "objectives",
+    "narrative",
+    "language",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+    "requires_approval",
+    "summary_provided_by",
+    "summary_date",
+)
+
+# Copied to the next edition of a workshop; the narrative and report belong to the old one.
+COPIED_FIELDS = (
+    "title_local",
+    "programme",
+    "timezone",
+    "venue",
+    "city",
+    "region",
+    "country",
+    "objectives",
+    "language",
+    "capacity",
+    "requires_approval",
+)
+
+SESSION_FIELDS = ("title", "title_local", "kind", "description", "starts_at", "ends_at", "room")
+TRAINER_FIELDS = ("name", "name_local", "honorific", "position", "agency", "bio", "email")
+AGENCY_FIELDS = (
+    "name",
+    "name_local",
+    "acronym",
+    "kind",
+    "level",
+    "region",
+    "country",
+    "parent",
+    "website",
+)
+
+
+@dataclass(frozen=True)
+class Transition:
+    to: str
+    label: str
+    is_destructive: bool
+
+
+def allowed_transitions(workshop: Workshop) -> list[Transition]:
+    """The status changes open to ``workshop`` now, as the buttons to offer."""
+    return [
+        Transition(
+            to=target,
+            label=str(TRANSITION_LABELS[(workshop.status, target)]),
+            is_destructive=target in (Status.CANCELLED, Status.COMPLETED),
+        )
+        for target in TRANSITIONS[workshop.status]
+    ]
+
+
+def _apply(instance, data: dict, fields: Iterable[str]) -> None:
+    for name in fields:
+        if name in data:
+            setattr(instance, name, data[name])
+
+
+def _full_clean(instance, *, exclude=()) -> None:
+    """Run the model's validation, so that the admin, the API and forms refuse alike."""
+    instance.full_clean(exclude=list(exclude), validate_constraints=True)
+
+
+# Workshops ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_workshop(*, data: dict, by) -> Workshop:
+    """A new draft workshop organised by ``by``. ``data`` holds ``WORKSHOP_FIELDS``."""
+    workshop = Workshop(status=Status.DRAFT)
+    _apply(workshop, data, WORKSHOP_FIELDS)
+    if not workshop.slug:
+        workshop.slug = unique_slug(Workshop, f"{workshop.title} {workshop.start_date:%Y}")
+    _full_clean(workshop)
+    workshop.save()
+    workshop.organisers.add(by)
+    return workshop
+
+
+@transaction.atomic
+def update_workshop(*, workshop: Workshop, data: dict) -> Workshop:
+    """Change the workshop's details; refused if it would leave sessions outside its dates."""
+    _apply(workshop, data, WORKSHOP_FIELDS)
+    _full_clean(workshop)
+    outside = [
+        s
+        for s in workshop.sessions.filter(status=Session.Status.SCHEDULED)
+        if outside_workshop_dates(workshop, s.starts_at, s.ends_at)
+    ]
+    if outside:
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "These sessions would fall outside the new dates; move them first: "
+                    "%(sessions)s."
+                )
+                % {"sessions": ", ".join(_session_label(workshop, s) for s in outside)}
+            }
+        )
+    workshop.save()
+    return workshop
+
+
+@transaction.atomic
+def change_workshop_status(*, workshop: Workshop, status: str) -> Workshop:
+    """Move the workshop to ``status`` if the rules allow it (see ``TRANSITIONS``)."""
+    if status not in Status.values:
+        raise ValidationError(_("“%(status)s” is not a workshop status.") % {"status": status})
+    # Lock the row: two organisers pressing buttons at once must not skip a rule.
+    current = Workshop.objects.select_for_update().only("status").get(pk=workshop.pk)
+    workshop.status = current.status
+    if status not in TRANSITIONS[current.status]:
+        raise ValidationError(
+            _("A workshop that is “%(current)s” cannot become “%(target)s”.")
+            % {"current": current.get_status_display(), "target": Status(status).label},
+            code="invalid_transition",
+        )
+    workshop.status = status
+    workshop.save(update_fields=["status", "updated_at"])
+    return workshop
+
+
+def shift_keeping_wall_clock(moment: datetime, *, days: int, tz) -> datetime:
+    """``moment`` moved by ``days`` calendar days, at the same local time in ``tz``.
+
+    Across a change to or from summer time, a session at 09:00 stays at 09:00 local time;
+    adding a ``timedelta`` to the aware instant would move it to 08:00 or 10:00.
+    """
+    local = moment.astimezone(tz)
+    moved = datetime.combine(local.date() + timedelta(days=days), local.time(), tzinfo=tz)
+    return moved
+
+
+@transaction.atomic
+def copy_workshop(*, source: Workshop, start_date: date, title: str | None = None, by) -> Workshop:
+    """A new draft edition of ``source`` starting on ``start_date``, organised by ``by``.
+
+    Keeps the timetable (shifted to the new dates at the same local times in the workshop's
+    time zone), its trainers, topics and rooms, and the agencies' roles. Cancelled sessions,
+    participants, the narrative and the report are not copied. Sessions get new calendar
+    UIDs: they are new events in people's calendars. A fixed number of queries.
+    """
+    days = (start_date - source.start_date).days
+    title = title or source.title
+    copy = Workshop(
+        title=title,
+        start_date=start_date,
+        end_date=source.end_date + timedelta(days=days),
+        status=Status.DRAFT,
+        slug=unique_slug(Workshop, f"{title} {start_date:%Y}"),
+    )
+    for name in COPIED_FIELDS:
+        setattr(copy, name, getattr(source, name))
+    tz = source.tz
+    for name in ("registration_opens_at", "registration_closes_at"):
+        value = getattr(source, name)
+        if value is not None:
+            setattr(copy, name, shift_keeping_wall_clock(value, days=days, tz=tz))
+    _full_clean(copy)
+    copy.save()
+    copy.organisers.add(by)
+
+    WorkshopAgency.objects.bulk_create(
+        WorkshopAgency(
+            workshop=copy,
+            agency_id=role.agency_id,
+            role=role.role,
+            order=role.order,
+            note=role.note,
+        )
+        for role in source.agency_roles.all()
+    )
+
+    originals = list(
+        source.sessions.filter(status=Session.Status.SCHEDULED).prefetch_related(
+            "trainers", "topics"
+        )
+    )
+    copies = Session.objects.bulk_create(
+        Session(
+            workshop=copy,
+            title=s.title,
+            title_local=s.title_local,
+            kind=s.kind,
+            description=s.description,
+            starts_at=shift_keeping_wall_clock(s.starts_at, days=days, tz=tz),
+            ends_at=shift_keeping_wall_clock(s.ends_at, days=days, tz=tz),
+            room_id=s.room_id,
+            uid=new_session_uid(),
+        )
+        for s in originals
+    )
+    SessionTrainers = Session.trainers.through
+    SessionTopics = Session.topics.through
+    SessionTrainers.objects.bulk_create(
+        SessionTrainers(session_id=new.pk, trainer_id=trainer.pk)
+        for old, new in zip(originals, copies, strict=True)
+        for trainer in old.trainers.all()
+    )
+    SessionTopics.objects.bulk_create(
+        SessionTopics(session_id=new.pk, topic_id=topic.pk)
+        for old, new in zip(originals, copies, strict=True)
+        for topic in old.topics.all()
+    )
+    return copy
+
+
+# Agencies ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_agency(*, data: dict) -> Agency:
+    """A new agency; refused if its name is taken or its parent chain would loop."""
+    agency = Agency()
+    _apply(agency, data, AGENCY_FIELDS)
+    _full_clean(agency)
+    agency.save()
+    return agency
+
+
+@transaction.atomic
+def add_agency_role(
+    *, workshop: Workshop, agency: Agency, role: str, note: str = ""
+) -> WorkshopAgency:
+    """Give ``agency`` a ``role`` in ``workshop``, named after the agencies already in it."""
+    if WorkshopAgency.objects.filter(workshop=workshop, agency=agency, role=role).exists():
+        raise ValidationError(
+            _("%(agency)s is already listed as %(role)s.")
+            % {"agency": agency, "role": WorkshopAgency.Role(role).label.lower()},
+            code="duplicate_role",
+        )
+    last = (
+        WorkshopAgency.objects.filter(workshop=workshop, role=role)
+        .order_by("-order")
+        .values_list("order", flat=True)
+        .first()
+    )
+    return WorkshopAgency.objects.create(
+        workshop=workshop,
+        agency=agency,
+        role=role,
+        note=note,
+        order=0 if last is None else last + 1,
+    )
+
+
+@transaction.atomic
+def remove_agency_role(*, agency_role: WorkshopAgency) -> None:
+    """Take an agency out of one role in a workshop (the agency itself stays)."""
+    agency_role.delete()
+
+
+@transaction.atomic
+def move_agency_role(*, agency_role: WorkshopAgency, up: bool) -> None:
+    """Swap the agency with its neighbour among the workshop's agencies in that role."""
+    siblings = list(
+        WorkshopAgency.objects.select_for_update()
+        .filter(workshop_id=agency_role.workshop_id, role=agency_role.role)
+        .order_by("order", "pk")
+    )
+    index = next(i for i, item in enumerate(siblings) if item.pk == agency_role.pk)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for order, item in enumerate(siblings):
+        item.order = order
+    WorkshopAgency.objects.bulk_update(siblings, ["order"])
+
+
+# Trainers ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_trainer(*, data: dict) -> Trainer:
+    trainer = Trainer()
+    _apply(trainer, data, TRAINER_FIELDS)
+    _full_clean(trainer, exclude=["feed_token"])
+    trainer.save()
+    return trainer
+
+
+@transaction.atomic
+def update_trainer(*, trainer: Trainer, data: dict) -> Trainer:
+    _apply(trainer, data, TRAINER_FIELDS)
+    _full_clean(trainer, exclude=["feed_token"])
+    trainer.save()
+    return trainer
+
+
+# Sessions ----------------------------------------------------------------------------------
+
+
+def _session_label(workshop: Workshop, session: Session) -> str:
+    when = date_format(workshop.local(session.starts_at), "DATETIME_FORMAT")
+    return f"“{session.title}” ({when})"
+
+
+def check_session(
+    *,
+    workshop: Workshop,
+    starts_at: datetime,
+    ends_at: datetime,
+    room: Room | None = None,
+    trainers: Iterable[Trainer] = (),
+    session: Session | None = None,
+    status: str = Session.Status.SCHEDULED,
+) -> None:
+    """Refuse a session that ends before it starts, lies outside the workshop's dates, or
+    puts a trainer or a room in two places at once, naming each clash.
+
+    Forms call it before saving, so the organiser sees every problem at once; the save
+    calls it again inside its transaction. Two queries (see ``find_clashes``).
+    """
+    errors: dict[str, list[str]] = {}
+    if ends_at <= starts_at:
+        errors["ends_at"] = [_("A session must end after it starts.")]
+    else:
+        outside = outside_workshop_dates(workshop, starts_at, ends_at)
+        if outside:
+            errors["starts_at"] = [outside]
+        clashes = find_clashes(
+            starts_at=starts_at,
+            ends_at=ends_at,
+            room=room,
+            trainers=trainers,
+            exclude=session,
+            status=status,
+        )
+        for clash in clashes:
+            field = "trainers" if clash.kind == "trainer" else "room"
+            errors.setdefault(field, []).append(clash.message())
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_session(
+    *,
+    workshop: Workshop,
+    data: dict,
+    trainers: Iterable[Trainer] = (),
+    topics: Iterable[Topic] = (),
+    session: Session | None = None,
+) -> Session:
+    """Create a session in ``workshop`` or change ``session``; refused on any clash.
+
+    ``data`` holds ``SESSION_FIELDS``; ``starts_at`` and ``ends_at`` are aware datetimes.
+    A change of time, room or status raises the calendar revision (see ``Session.save``).
+    """
+    trainers = list(trainers)
+    if session is None:
+        session = Session(workshop=workshop)
+    elif session.workshop_id != workshop.pk:
+        raise ValidationError(_("This session belongs to another workshop."))
+    _apply(session, data, SESSION_FIELDS)
+    check_session(
+        workshop=workshop,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        room=session.room,
+        trainers=trainers,
+        session=session if session.pk else None,
+        status=session.status,
+    )
+    session.save()
+    session.trainers.set(trainers)
+    session.topics.set(list(topics))
+    return session
+
+
+@transaction.atomic
+def move_session(*, session: Session, starts_at: datetime, ends_at: datetime) -> Session:
+    """Give ``session`` a new time, keeping everything else; refused on any clash."""
+    check_session(
+        workshop=session.workshop,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        room=session.room,
+        trainers=session.trainers.all(),
+        session=session,
+        status=session.status,
+    )
+    session.starts_at, session.ends_at = starts_at, ends_at
+    session.save()
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, session: Session) -> Session:
+    """Cancel the session; it stays in the timetable and in calendars as cancelled."""
+    if session.is_cancelled:
+        return session
+    session.status = Session.Status.CANCELLED
+    session.save()
+    return session
+
+
+@transaction.atomic
+def reinstate_session(*, session: Session) -> Session:
+    """Schedule a cancelled session again, if its trainers and room are still free."""
+    if not session.is_cancelled:
+        return session
+    check_session(
+        workshop=session.workshop,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        room=session.room,
+        trainers=session.trainers.all(),
+        session=session,
+    )
+    session.status = Session.Status.SCHEDULED
+    session.save()
+    return session
+
+
+def get_or_create_room(*, name: str, venue: str, city: str = "") -> Room:
+    """The room called ``name`` at ``venue``, created if new (a typed room in a form)."""
+    room, _created = Room.objects.get_or_create(
+        venue=venue.strip(), name=name.strip(), defaults={"city": city}
+    )
+    return room

@@ -1,0 +1,440 @@
+"""The rules behind the organiser pages, called directly as the admin and the API call them."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from events import services
+from events.models import Agency, Room, Session, Topic, Trainer, Workshop, WorkshopAgency
+from participants.models import Participant, Registration
+from tests.conftest import at
+
+Status = Workshop.Status
+ALL = list(Status.values)
+ALLOWED = {
+    ("draft", "published"),
+    ("draft", "cancelled"),
+    ("published", "closed"),
+    ("published", "completed"),
+    ("published", "cancelled"),
+    ("closed", "published"),
+    ("closed", "completed"),
+    ("closed", "cancelled"),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("current", ALL)
+@pytest.mark.parametrize("target", ALL)
+def test_change_workshop_status_follows_the_transitions(make_workshop, current, target):
+    workshop = make_workshop(status=current)
+    if (current, target) in ALLOWED:
+        services.change_workshop_status(workshop=workshop, status=target)
+        workshop.refresh_from_db()
+        assert workshop.status == target
+    else:
+        with pytest.raises(ValidationError) as refused:
+            services.change_workshop_status(workshop=workshop, status=target)
+        assert refused.value.messages == [
+            f"A workshop that is “{Status(current).label}” cannot become “{Status(target).label}”."
+        ]
+        workshop.refresh_from_db()
+        assert workshop.status == current
+
+
+@pytest.mark.django_db
+def test_change_workshop_status_refuses_an_unknown_status(workshop):
+    with pytest.raises(ValidationError, match="“postponed” is not a workshop status"):
+        services.change_workshop_status(workshop=workshop, status="postponed")
+
+
+@pytest.mark.django_db
+def test_change_workshop_status_judges_by_the_saved_status_not_a_stale_copy(workshop):
+    stale = Workshop.objects.get(pk=workshop.pk)
+    services.change_workshop_status(workshop=workshop, status=Status.CANCELLED)
+    with pytest.raises(ValidationError, match="“Cancelled” cannot become “Registration closed”"):
+        services.change_workshop_status(workshop=stale, status=Status.CLOSED)
+
+
+@pytest.mark.django_db
+def test_allowed_transitions_name_the_buttons(make_workshop):
+    labels = [t.label for t in services.allowed_transitions(make_workshop(status="closed"))]
+    assert labels == ["Reopen registration", "Mark completed", "Cancel workshop"]
+    assert services.allowed_transitions(make_workshop(status="completed", slug="done")) == []
+
+
+@pytest.mark.django_db
+def test_create_workshop_is_a_draft_with_a_slug_and_its_organiser(organiser):
+    workshop = services.create_workshop(
+        data={
+            "title": "Border Liaison Workshop",
+            "start_date": date(2008, 3, 10),
+            "end_date": date(2008, 3, 12),
+            "timezone": "Asia/Bangkok",
+            "capacity": 20,
+            "status": Status.COMPLETED,  # not a field an organiser sets: ignored
+        },
+        by=organiser,
+    )
+    assert workshop.status == Status.DRAFT
+    assert workshop.slug == "border-liaison-workshop-2008"
+    assert list(workshop.organisers.all()) == [organiser]
+
+
+@pytest.mark.django_db
+def test_create_workshop_refuses_bad_values_naming_the_field(organiser):
+    with pytest.raises(ValidationError) as refused:
+        services.create_workshop(
+            data={
+                "title": "Nowhere",
+                "start_date": date(2008, 3, 10),
+                "end_date": date(2008, 3, 12),
+                "timezone": "Mars/Olympus",
+            },
+            by=organiser,
+        )
+    assert refused.value.message_dict["timezone"] == [
+        "“Mars/Olympus” is not an IANA time zone name (for example Asia/Shanghai)."
+    ]
+    assert not Workshop.objects.filter(title="Nowhere").exists()
+
+
+@pytest.mark.django_db
+def test_update_workshop_refuses_dates_that_leave_a_session_outside(workshop, make_session):
+    make_session(workshop, title="Opening", starts_at=at(26, 9), ends_at=at(26, 10))
+    with pytest.raises(ValidationError) as refused:
+        services.update_workshop(workshop=workshop, data={"start_date": date(2007, 8, 27)})
+    assert refused.value.message_dict["start_date"] == [
+        "These sessions would fall outside the new dates; move them first: "
+        "“Opening” (Aug. 26, 2007, 9 a.m.)."
+    ]
+    workshop.refresh_from_db()
+    assert workshop.start_date == date(2007, 8, 26)
+
+
+@pytest.mark.django_db
+def test_update_workshop_refuses_a_time_zone_that_pushes_sessions_out(workshop, make_session):
+    # 06:00 on the first day in Lijiang is 23:00 the evening before in London.
+    make_session(workshop, title="Early start", starts_at=at(26, 6), ends_at=at(26, 7))
+    with pytest.raises(ValidationError, match="Early start"):
+        services.update_workshop(workshop=workshop, data={"timezone": "Europe/London"})
+
+
+# Copying a workshop ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def programme(workshop, make_session, organiser):
+    """The Lijiang workshop with agencies, trainers, topics, rooms and a participant."""
+    host = Agency.objects.create(name="Ministry of Public Security")
+    partner = Agency.objects.create(name="International Organisation for Migration")
+    WorkshopAgency.objects.create(workshop=workshop, agency=host, role="host", order=0)
+    WorkshopAgency.objects.create(
+        workshop=workshop, agency=partner, role="partner", order=1, note="also sent personnel"
+    )
+    liang = Trainer.objects.create(name="Liang ShuYing")
+    huang = Trainer.objects.create(name="Huang TaiYun")
+    law = Topic.objects.create(name="Criminal law")
+    hall = Room.objects.create(name="Jade Hall", venue="Guanfang Hotel")
+    make_session(
+        workshop,
+        title="Definitions",
+        starts_at=at(27, 9),
+        ends_at=at(27, 10, 30),
+        trainers=[liang, huang],
+        topics=[law],
+        room=hall,
+    )
+    make_session(
+        workshop,
+        title="Prosecution",
+        starts_at=at(31, 14),
+        ends_at=at(31, 15, 30),
+        trainers=[huang],
+    )
+    make_session(
+        workshop,
+        title="Dropped",
+        starts_at=at(28, 9),
+        ends_at=at(28, 10),
+        status=Session.Status.CANCELLED,
+    )
+    person = Participant.objects.create(name="Li Mei")
+    Registration.objects.create(
+        workshop=workshop, participant=person, status="confirmed", source="organiser"
+    )
+    workshop.registration_opens_at = at(1, 9)
+    workshop.narrative = "Lively discussions took place."
+    workshop.save()
+    return workshop
+
+
+@pytest.mark.django_db
+def test_copy_workshop_shifts_the_timetable_keeping_local_times(programme, make_user):
+    copier = make_user("copier")
+    copy = services.copy_workshop(source=programme, start_date=date(2008, 8, 24), by=copier)
+
+    assert (copy.start_date, copy.end_date) == (date(2008, 8, 24), date(2008, 8, 29))
+    assert copy.status == Status.DRAFT
+    assert copy.slug == "national-anti-trafficking-workshop-2008"
+    assert list(copy.organisers.all()) == [copier]
+    assert copy.timezone == "Asia/Shanghai"
+    assert copy.narrative == ""
+    assert copy.registration_opens_at == datetime(2008, 7, 30, 9, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert not copy.registrations.exists()
+
+    sessions = list(copy.sessions.order_by("starts_at"))
+    tz = ZoneInfo("Asia/Shanghai")
+    assert [(s.title, s.starts_at.astimezone(tz).isoformat()) for s in sessions] == [
+        ("Definitions", "2008-08-25T09:00:00+08:00"),
+        ("Prosecution", "2008-08-29T14:00:00+08:00"),
+    ]
+    first = sessions[0]
+    assert sorted(t.name for t in first.trainers.all()) == ["Huang TaiYun", "Liang ShuYing"]
+    assert [t.name for t in first.topics.all()] == ["Criminal law"]
+    assert first.room.name == "Jade Hall"
+    assert first.sequence == 0
+    old_uids = set(programme.sessions.values_list("uid", flat=True))
+    assert not old_uids & {s.uid for s in sessions}
+
+    roles = [(r.agency.name, r.role, r.order, r.note) for r in copy.agency_roles.order_by("order")]
+    assert roles == [
+        ("Ministry of Public Security", "host", 0, ""),
+        ("International Organisation for Migration", "partner", 1, "also sent personnel"),
+    ]
+    # The original is untouched.
+    assert programme.sessions.count() == 3
+    assert programme.registrations.count() == 1
+
+
+@pytest.mark.django_db
+def test_copy_workshop_keeps_wall_clock_times_across_a_summer_time_change(
+    make_workshop, make_session, organiser
+):
+    berlin = ZoneInfo("Europe/Berlin")
+    winter = make_workshop(
+        title="Berlin Workshop",
+        start_date=date(2023, 3, 20),
+        end_date=date(2023, 3, 22),
+        timezone="Europe/Berlin",
+    )
+    make_session(
+        winter,
+        title="Morning",
+        starts_at=datetime(2023, 3, 21, 9, tzinfo=berlin),
+        ends_at=datetime(2023, 3, 21, 10, 30, tzinfo=berlin),
+    )
+    # Clocks go forward on 26 March 2023: 09:00 is 08:00 UTC before, 07:00 UTC after.
+    copy = services.copy_workshop(source=winter, start_date=date(2023, 4, 3), by=organiser)
+    session = copy.sessions.get()
+    assert session.starts_at.astimezone(berlin).isoformat() == "2023-04-04T09:00:00+02:00"
+    assert session.ends_at.astimezone(berlin).isoformat() == "2023-04-04T10:30:00+02:00"
+    assert session.starts_at.isoformat() == "2023-04-04T07:00:00+00:00"
+    # And back again, into winter time.
+    back = services.copy_workshop(source=copy, start_date=date(2023, 10, 30), by=organiser)
+    assert back.sessions.get().starts_at.astimezone(berlin).isoformat() == (
+        "2023-10-31T09:00:00+01:00"
+    )
+
+
+@pytest.mark.django_db
+def test_copy_workshop_takes_the_title_given(programme, organiser):
+    copy = services.copy_workshop(
+        source=programme, start_date=date(2007, 11, 5), title="Follow-up Workshop", by=organiser
+    )
+    assert copy.title == "Follow-up Workshop"
+    assert copy.slug == "follow-up-workshop-2007"
+
+
+# Sessions ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def liang(db):
+    return Trainer.objects.create(name="Liang ShuYing", honorific="Prof.")
+
+
+@pytest.fixture
+def booked(workshop, make_session, liang):
+    return make_session(
+        workshop,
+        title="Definitions",
+        starts_at=at(27, 9),
+        ends_at=at(27, 10, 30),
+        trainers=[liang],
+    )
+
+
+def _data(**values):
+    return {
+        "title": "Victim protection",
+        "kind": "lecture",
+        "starts_at": at(27, 10),
+        "ends_at": at(27, 11),
+        **values,
+    }
+
+
+@pytest.mark.django_db
+def test_save_session_refuses_a_trainer_in_two_places(workshop, booked, liang):
+    with pytest.raises(ValidationError) as refused:
+        services.save_session(workshop=workshop, data=_data(), trainers=[liang])
+    assert refused.value.message_dict == {
+        "trainers": [
+            "Prof. Liang ShuYing also teaches “Definitions” "
+            "(National Anti-Trafficking Workshop, Aug. 27, 2007, 9 a.m.)."
+        ]
+    }
+    assert workshop.sessions.count() == 1
+
+
+@pytest.mark.django_db
+def test_save_session_refuses_a_trainer_booked_in_another_workshop(
+    workshop, make_workshop, make_session, liang
+):
+    elsewhere = make_workshop(title="Kunming Workshop", slug="kunming")
+    make_session(
+        elsewhere,
+        title="Kunming lecture",
+        starts_at=at(27, 10, 30),
+        ends_at=at(27, 12),
+        trainers=[liang],
+    )
+    with pytest.raises(ValidationError, match=r"also teaches “Kunming lecture” \(Kunming Workshop"):
+        services.save_session(workshop=workshop, data=_data(), trainers=[liang])
+
+
+@pytest.mark.django_db
+def test_save_session_allows_back_to_back_and_ignores_cancelled(
+    workshop, booked, liang, make_session
+):
+    make_session(
+        workshop,
+        title="Called off",
+        starts_at=at(27, 11),
+        ends_at=at(27, 12),
+        trainers=[liang],
+        status=Session.Status.CANCELLED,
+    )
+    session = services.save_session(
+        workshop=workshop,
+        data=_data(starts_at=at(27, 10, 30), ends_at=at(27, 12)),
+        trainers=[liang],
+    )
+    assert list(session.trainers.all()) == [liang]
+
+
+@pytest.mark.django_db
+def test_save_session_refuses_times_outside_the_workshop(workshop):
+    with pytest.raises(ValidationError) as refused:
+        services.save_session(
+            workshop=workshop, data=_data(starts_at=at(25, 9), ends_at=at(25, 10))
+        )
+    assert refused.value.message_dict["starts_at"] == [
+        "The session must lie within the workshop's dates, Aug. 26, 2007 to Aug. 31, 2007 "
+        "(Asia/Shanghai)."
+    ]
+
+
+@pytest.mark.django_db
+def test_save_session_refuses_an_end_before_the_start(workshop):
+    with pytest.raises(ValidationError) as refused:
+        services.save_session(workshop=workshop, data=_data(ends_at=at(27, 9)))
+    assert refused.value.message_dict == {"ends_at": ["A session must end after it starts."]}
+
+
+@pytest.mark.django_db
+def test_save_session_edit_excludes_itself_and_raises_the_revision(workshop, booked, liang):
+    services.save_session(
+        workshop=workshop,
+        data={"starts_at": at(27, 9, 30), "ends_at": at(27, 11)},
+        trainers=[liang],
+        session=booked,
+    )
+    booked.refresh_from_db()
+    assert booked.starts_at == at(27, 9, 30)
+    assert booked.sequence == 1
+
+
+@pytest.mark.django_db
+def test_move_session_refuses_a_room_clash(workshop, make_session):
+    hall = Room.objects.create(name="Jade Hall")
+    first = make_session(
+        workshop, title="First", starts_at=at(27, 9), ends_at=at(27, 10), room=hall
+    )
+    second = make_session(
+        workshop, title="Second", starts_at=at(28, 9), ends_at=at(28, 10), room=hall
+    )
+    with pytest.raises(ValidationError, match="Jade Hall is also booked for “First”"):
+        services.move_session(session=second, starts_at=at(27, 9, 30), ends_at=at(27, 10, 30))
+    second.refresh_from_db()
+    assert second.starts_at == at(28, 9)
+    moved = services.move_session(session=second, starts_at=at(27, 10), ends_at=at(27, 11))
+    assert moved.sequence == 1
+    assert first.pk != moved.pk
+
+
+@pytest.mark.django_db
+def test_cancel_then_reinstate_session_unless_something_took_its_place(
+    workshop, booked, liang, make_session
+):
+    services.cancel_session(session=booked)
+    booked.refresh_from_db()
+    assert booked.status == Session.Status.CANCELLED
+    assert booked.sequence == 1
+    # Its trainer is now free, and someone books them.
+    make_session(
+        workshop, title="Replacement", starts_at=at(27, 9), ends_at=at(27, 10), trainers=[liang]
+    )
+    with pytest.raises(ValidationError, match="also teaches “Replacement”"):
+        services.reinstate_session(session=booked)
+    booked.refresh_from_db()
+    assert booked.status == Session.Status.CANCELLED
+
+
+# Agencies and trainers ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_add_agency_role_appends_in_order_and_refuses_a_repeat(workshop):
+    one = Agency.objects.create(name="National Working Committee on Children and Women")
+    two = Agency.objects.create(name="Ministry of Public Security", acronym="MPS")
+    first = services.add_agency_role(workshop=workshop, agency=one, role="host")
+    second = services.add_agency_role(workshop=workshop, agency=two, role="host")
+    assert (first.order, second.order) == (0, 1)
+    # The same agency may have another role.
+    services.add_agency_role(workshop=workshop, agency=two, role="attending")
+    with pytest.raises(ValidationError, match=r"Ministry of Public Security \(MPS\) is already"):
+        services.add_agency_role(workshop=workshop, agency=two, role="host")
+
+    services.move_agency_role(agency_role=second, up=True)
+    hosts = WorkshopAgency.objects.filter(workshop=workshop, role="host").order_by("order")
+    assert [r.agency_id for r in hosts] == [two.pk, one.pk]
+    services.remove_agency_role(agency_role=second)
+    assert [r.agency_id for r in hosts.all()] == [one.pk]
+    assert Agency.objects.filter(pk=two.pk).exists()
+
+
+@pytest.mark.django_db
+def test_create_agency_with_a_parent_and_refuse_a_taken_name():
+    un = services.create_agency(data={"name": "United Nations", "acronym": "UN", "kind": "un"})
+    office = services.create_agency(
+        data={"name": "UNIAP China Office", "parent": un, "kind": "un", "level": "national"}
+    )
+    assert office.parent == un
+    with pytest.raises(ValidationError) as refused:
+        services.create_agency(data={"name": "United Nations"})
+    assert refused.value.message_dict["name"] == ["Agency with this Name (English) already exists."]
+
+
+@pytest.mark.django_db
+def test_create_and_update_trainer():
+    trainer = services.create_trainer(data={"name": "Mi XiaoXiong", "honorific": "Dr."})
+    services.update_trainer(trainer=trainer, data={"name_local": "米晓雄"})
+    trainer.refresh_from_db()
+    assert (str(trainer), trainer.name_local) == ("Dr. Mi XiaoXiong", "米晓雄")
+    with pytest.raises(ValidationError) as refused:
+        services.update_trainer(trainer=trainer, data={"email": "nowhere"})
+    assert refused.value.message_dict["email"] == ["Enter a valid email address."]
