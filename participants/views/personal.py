@@ -85,9 +85,10 @@ def can_cancel(registration: Registration) -> bool:
 
 
 def _personal_headers(response: HttpResponse, registration: Registration) -> HttpResponse:
-    # The address is the key: keep it out of search engines and other sites' logs.
+    # The address is the key: keep it out of search engines. (Other sites' logs never see
+    # it: the Referrer-Policy is same-origin. Not no-referrer: with it, browsers send
+    # "Origin: null" on this page's forms and CSRF protection rightly refuses them.)
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
     # The page's language is the person's, not the one LocaleMiddleware chose.
     response["Content-Language"] = _language(registration)
     return response

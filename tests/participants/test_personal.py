@@ -104,7 +104,7 @@ def test_personal_page_shows_a_confirmed_registration(client, confirmed):
     assert "Li Mei, Yunnan Women&#x27;s Federation · li.mei@example.org" in page
     assert "Cancel my registration" in page
     assert response["X-Robots-Tag"] == "noindex, nofollow"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
 
 
