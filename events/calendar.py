@@ -78,9 +78,15 @@ def calendar_for_sessions(
 
 
 def event_fields(sessions: Iterable[Session], *, method: str | None = None) -> list[EventFields]:
-    """What each session's VEVENT will say, in the order given. Runs no query if prefetched."""
+    """What each session's VEVENT will say, in the order given. Runs no query if prefetched.
+
+    ``sessions`` are Session instances with ``workshop``, ``room``, ``trainers__agency`` and
+    ``topics`` loaded, or any objects with the same attributes whose ``trainers`` and
+    ``topics`` are plain lists (``events.feeds.load_calendar_sessions`` makes those, faster).
+    """
     _check_method(method)
     stamp = django_timezone.now().astimezone(UTC) if method else None
+    texts = _Texts()
     links: dict[int, str] = {}
     zones: dict[str, ZoneInfo] = {}
     rows = []
@@ -105,7 +111,7 @@ def event_fields(sessions: Iterable[Session], *, method: str | None = None) -> l
                 starts_at=session.starts_at.astimezone(zone),
                 ends_at=session.ends_at.astimezone(zone),
                 summary=session.title,
-                description=session_description(session, cancelled=cancelled),
+                description=texts.description(session, cancelled=cancelled),
                 location=session_location(session),
                 url=url,
                 last_modified=updated_at,
@@ -115,6 +121,50 @@ def event_fields(sessions: Iterable[Session], *, method: str | None = None) -> l
             )
         )
     return rows
+
+
+class _Texts:
+    """The translated words of descriptions, looked up once per calendar, not per event.
+
+    Translating a label costs microseconds that a 3,000-session feed would pay 30,000 times;
+    a trainer teaching many sessions is described once.
+    """
+
+    def __init__(self):
+        self.kinds = {value: str(label) for value, label in Session.Kind.choices}
+        self.trainers_line = _("Trainers: %(names)s")
+        self.topics_line = _("Topics: %(names)s")
+        self.cancelled = _("Cancelled")
+        self.trainer_labels: dict[int, str] = {}
+
+    def trainer(self, trainer) -> str:
+        label = self.trainer_labels.get(trainer.pk)
+        if label is None:
+            label = self.trainer_labels[trainer.pk] = trainer_label(trainer)
+        return label
+
+    def description(self, session, *, cancelled: bool) -> str:
+        """Kind, trainers with their titles, topics, then the session's own description."""
+        lines = [self.kinds.get(session.kind, session.kind)]
+        if session.title_local:
+            lines.insert(0, session.title_local)
+        if cancelled:
+            lines.insert(0, self.cancelled)
+        trainers = _rows(session.trainers)
+        if trainers:
+            names = "; ".join([self.trainer(trainer) for trainer in trainers])
+            lines.append(self.trainers_line % {"names": names})
+        topics = _rows(session.topics)
+        if topics:
+            lines.append(self.topics_line % {"names": ", ".join([t.name for t in topics])})
+        if session.description:
+            lines.extend(["", session.description])
+        return "\n".join(lines)
+
+
+def _rows(related) -> list:
+    """A prefetched many-to-many's objects, or the plain list given in its place."""
+    return related if isinstance(related, list) else list(related.all())
 
 
 def calendar_fingerprint(rows: Sequence[EventFields], *, name: str) -> str:
@@ -187,20 +237,7 @@ def _check_method(method: str | None) -> None:
 
 def session_description(session: Session, *, cancelled: bool = False) -> str:
     """Kind, trainers with their titles, topics, then the session's own description."""
-    lines = [session.get_kind_display()]
-    if session.title_local:
-        lines.insert(0, session.title_local)
-    trainers = [trainer_label(trainer) for trainer in session.trainers.all()]
-    if trainers:
-        lines.append(_("Trainers: %(names)s") % {"names": "; ".join(trainers)})
-    topics = [topic.name for topic in session.topics.all()]
-    if topics:
-        lines.append(_("Topics: %(names)s") % {"names": ", ".join(topics)})
-    if cancelled:
-        lines.insert(0, _("Cancelled"))
-    if session.description:
-        lines.extend(["", session.description])
-    return "\n".join(lines)
+    return _Texts().description(session, cancelled=cancelled)
 
 
 def trainer_label(trainer) -> str:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from events.feeds import back_to, calendar_response, calendar_sessions
+from events.feeds import back_to, calendar_response, load_calendar_sessions
 from events.models import Session, Workshop
 from participants.feed_tokens import participants_feed_managed_by, reissue_participant_feed
 from participants.models import Participant, Registration
@@ -39,7 +39,7 @@ def participant_feed(request: HttpRequest, token: str) -> HttpResponse:
     participant = get_object_or_404(Participant, feed_token=token)
     return calendar_response(
         request,
-        calendar_sessions(participant_sessions(participant)),
+        load_calendar_sessions(participant_sessions(participant)),
         name=_("My workshop sessions"),
         filename="workshop-sessions.ics",
         attachment="download" in request.GET,

@@ -9,7 +9,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from events.calendar import calendar_for_sessions, event_fields
-from events.feeds import calendar_sessions
+from events.feeds import calendar_sessions, load_calendar_sessions
 from events.models import Session, Workshop
 from tests.conftest import SHANGHAI, at
 from tests.events.calendar_support import (
@@ -285,3 +285,24 @@ def test_event_fields_runs_no_query_on_loaded_sessions(
     with django_assert_num_queries(0):
         calendar_for_sessions(sessions, name="W")
         event_fields(sessions)
+
+
+def test_calendar_for_sessions_same_bytes_from_model_instances_and_loaded_rows(
+    lecture, make_session, django_assert_num_queries
+):
+    cancelled = make_session(
+        lecture.workshop, title="Dropped", starts_at=at(28, 9), ends_at=at(28, 10)
+    )
+    Session.objects.filter(pk=cancelled.pk).update(
+        status=Session.Status.CANCELLED, title_local="取消"
+    )
+    queryset = lecture.workshop.sessions.all()
+
+    # The sessions with workshop and room; the trainers with agencies; the topics.
+    with django_assert_num_queries(3):
+        rows = load_calendar_sessions(queryset)
+
+    assert [s.uid for s in rows] == [lecture.uid, cancelled.uid]
+    assert calendar_for_sessions(rows, name="W") == calendar_for_sessions(
+        list(calendar_sessions(queryset)), name="W"
+    )

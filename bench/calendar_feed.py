@@ -1,0 +1,205 @@
+"""The calendar feed of a 3,000-session programme, against icalendar alone (the floor).
+
+Measured through the view with Django's test client, so the figure holds the queries,
+the row building, the ETag digest, icalendar's build and serialisation, the cache and the
+middleware. The floor is icalendar building and serialising the same events from tuples
+loaded beforehand: what any feed of these events must cost at least.
+
+Three figures for the feed: uncached (the cache emptied before each request: the cost after
+any change to the timetable), cached (the body found under its ETag) and a conditional
+request answered 304 (what polling clients mostly send).
+"""
+
+import statistics
+import time
+from datetime import date, timedelta
+
+from bench._harness import report, setup_django
+
+SESSIONS = 3000
+REPEAT = 7
+
+
+def build_programme():
+    from events.models import Agency, Room, Session, Topic, Trainer, Workshop
+
+    workshop = Workshop.objects.create(
+        title="National Anti-Trafficking Programme",
+        slug="programme",
+        start_date=date(2024, 10, 1),
+        end_date=date(2024, 11, 30),
+        timezone="Europe/Berlin",
+        venue="Tagungszentrum",
+        city="Berlin",
+        status=Workshop.Status.PUBLISHED,
+    )
+    agencies = [Agency.objects.create(name=f"Agency {n}", acronym=f"AG{n}") for n in range(5)]
+    trainers = [
+        Trainer.objects.create(
+            name=f"Trainer {n}",
+            honorific="Dr.",
+            position="Senior adviser",
+            agency=agencies[n % 5],
+        )
+        for n in range(20)
+    ]
+    rooms = [Room.objects.create(name=f"Room {n}", venue="Tagungszentrum") for n in range(6)]
+    topics = [Topic.objects.create(name=f"Topic {n}") for n in range(12)]
+    start = workshop.starts_at + timedelta(hours=8)
+    sessions = Session.objects.bulk_create(
+        Session(
+            workshop=workshop,
+            title=f"Session {n}: prevention, protection; prosecution",
+            description="Case material and group exercises.\nBring the handout.",
+            kind=Session.Kind.LECTURE if n % 3 else Session.Kind.GROUP_WORK,
+            starts_at=start + timedelta(minutes=25 * n),
+            ends_at=start + timedelta(minutes=25 * n + 20),
+            room=rooms[n % 6],
+            status=Session.Status.CANCELLED if n % 50 == 0 else Session.Status.SCHEDULED,
+        )
+        for n in range(SESSIONS)
+    )
+    Session.trainers.through.objects.bulk_create(
+        Session.trainers.through(session_id=s.pk, trainer_id=trainers[n % 20].pk)
+        for n, s in enumerate(sessions)
+    )
+    Session.topics.through.objects.bulk_create(
+        Session.topics.through(session_id=s.pk, topic_id=topics[(n + k) % 12].pk)
+        for n, s in enumerate(sessions)
+        for k in range(2)
+    )
+    return workshop
+
+
+def floor_builder(workshop):
+    """icalendar alone: the same events from tuples loaded beforehand, built and serialised."""
+    from icalendar import Calendar, Event, vDuration, vText
+
+    from events.calendar import PRODID, REFRESH_INTERVAL, _vtimezone, event_fields
+    from events.feeds import calendar_sessions
+
+    rows = [tuple(row) for row in event_fields(calendar_sessions(workshop.sessions.all()))]
+    first, last = rows[0][2].year, rows[-1][3].year
+
+    def build() -> bytes:
+        calendar = Calendar()
+        calendar.add("PRODID", PRODID)
+        calendar.add("VERSION", "2.0")
+        calendar.add("CALSCALE", "GREGORIAN")
+        calendar.add("REFRESH-INTERVAL", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
+        calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH_INTERVAL))
+        calendar.add("NAME", vText(workshop.title))
+        calendar.add("X-WR-CALNAME", vText(workshop.title))
+        calendar.add_component(_vtimezone(workshop.timezone, first, last))
+        for (
+            uid,
+            stamp,
+            start,
+            end,
+            summary,
+            description,
+            location,
+            url,
+            modified,
+            seq,
+            cancelled,
+            _,
+        ) in rows:
+            event = Event()
+            event.add("UID", uid)
+            event.add("DTSTAMP", stamp)
+            event.add("DTSTART", start)
+            event.add("DTEND", end)
+            event.add("SUMMARY", summary)
+            event.add("DESCRIPTION", description)
+            event.add("LOCATION", location)
+            event.add("URL", url)
+            event.add("LAST-MODIFIED", modified)
+            event.add("SEQUENCE", seq)
+            event.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
+            calendar.add_component(event)
+        return calendar.to_ical()
+
+    return build
+
+
+def main() -> None:
+    setup_django()
+    from django.core.cache import cache
+    from django.test import Client
+    from django.urls import reverse
+
+    workshop = build_programme()
+    client = Client()
+    url = reverse("events:workshop_feed", kwargs={"slug": workshop.slug})
+
+    floor = floor_builder(workshop)
+    expected = floor()
+    first = client.get(url)
+    assert first.status_code == 200
+    # The floor builds exactly what the feed serves.
+    assert first.content == expected, "the floor and the feed differ"
+    etag = first["ETag"]
+    print(f"{SESSIONS} sessions, {len(expected) / 1e6:.2f} MB of iCalendar")
+
+    def uncached():
+        response = client.get(url)
+        assert response.status_code == 200
+
+    def cached():
+        response = client.get(url)
+        assert response.status_code == 200
+
+    def not_modified():
+        response = client.get(url, headers={"if-none-match": etag})
+        assert response.status_code == 304
+
+    # The machine is shared: floor and feed are timed in turn, so that a burst of load
+    # elsewhere falls on both rather than on one.
+    floor_time, uncached_time = interleaved_medians(
+        [(floor, None), (uncached, cache.clear)], repeat=REPEAT
+    )
+    report(
+        "workshop feed, uncached",
+        uncached_time,
+        "s",
+        baseline_name="icalendar alone",
+        baseline=floor_time,
+        target=1.5,
+    )
+    cached()
+    floor_time, cached_time, not_modified_time = interleaved_medians(
+        [(floor, None), (cached, None), (not_modified, None)], repeat=REPEAT
+    )
+    report(
+        "workshop feed, cached body",
+        cached_time,
+        "s",
+        baseline_name="icalendar alone",
+        baseline=floor_time,
+    )
+    report(
+        "workshop feed, 304 to If-None-Match",
+        not_modified_time,
+        "s",
+        baseline_name="icalendar alone",
+        baseline=floor_time,
+    )
+
+
+def interleaved_medians(runs, *, repeat: int) -> list[float]:
+    """The median time of each ``(fn, setup)``, run in turn ``repeat`` times after a warm-up.
+
+    ``setup`` (untimed) runs before each timed call: emptying the cache for the uncached
+    figure is not part of what a request costs.
+    """
+    times: list[list[float]] = [[] for _ in runs]
+    for round_ in range(repeat + 1):
+        for index, (fn, setup) in enumerate(runs):
+            if setup is not None:
+                setup()
+            start = time.perf_counter()
+            fn()
+            if round_:  # the first round warms up
+                times[index].append(time.perf_counter() - start)
+    return [statistics.median(t) for t in times]
