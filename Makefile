@@ -44,6 +44,7 @@ bench: $(BIN)/.installed
 messages: $(BIN)/.installed
 	cd events && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
 	cd participants && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
+	cd reports && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
 	$(BIN)/python manage.py compilemessages
 
 clean:

@@ -28,7 +28,7 @@ def build_workshop(
     """A workshop with ``sessions`` sessions and ``participants`` registrations.
 
     Sessions run in parallel tracks across ``days`` days, one room and one trainer per
-    track, so nothing clashes. Nine in ten registrations are confirmed, the rest split
+    track, so nothing clashes. Eight in ten registrations are confirmed, the rest split
     between the waiting list and pending approval. The first ``attended_sessions``
     sessions have a register; a tenth of the confirmed answered an anonymous evaluation.
     """

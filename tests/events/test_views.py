@@ -685,8 +685,8 @@ def test_organiser_pages_speak_simplified_chinese(organiser_client, workshop, se
         reverse("events:timetable", args=[workshop.slug]), HTTP_ACCEPT_LANGUAGE="zh-hans"
     )
     html = response.content.decode()
-    assert "添加会议" in html
-    assert "时间表" in html
+    assert "添加日程" in html
+    assert "日程表" in html
 
 
 # The same number of queries for a small and a large workshop -------------------------------

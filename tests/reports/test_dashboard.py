@@ -1,0 +1,299 @@
+"""The organisers' dashboard: the figures, the grouping by date, what needs doing, the cost."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from events.models import Room, Session, Trainer, Workshop
+from feedback.models import Questionnaire, Response
+from participants.models import Attendance, Participant, Registration
+from reports import statistics
+from tests.conftest import at
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def register(workshop, name: str, status: str) -> Registration:
+    person = Participant.objects.create(name=name, email=f"{name.lower()}@example.org")
+    return Registration.objects.create(
+        workshop=workshop,
+        participant=person,
+        status=status,
+        source=Registration.Source.ORGANISER,
+        waitlisted_at=datetime.now(UTC) if status == "waitlisted" else None,
+    )
+
+
+@pytest.fixture
+def held(workshop, make_session):
+    """The Lijiang workshop, over: 4 confirmed of 30, 1 waiting, 2 to approve.
+
+    Registers were taken at two sessions: 6 of the 8 seats filled (present or late), so
+    attendance is 75%. A third session has no register yet and a cancelled one never took
+    place: neither counts. One confirmed and one anonymous person answered the evaluation
+    (2 of 4, 50%); the knowledge test's answers are not feedback.
+    """
+    confirmed = [register(workshop, f"Person{n}", "confirmed") for n in range(4)]
+    register(workshop, "Waiting", "waitlisted")
+    register(workshop, "PendingA", "pending")
+    register(workshop, "PendingB", "pending")
+    cancelled = register(workshop, "Gone", "cancelled")
+    first = make_session(workshop, title="First", starts_at=at(27, 9), ends_at=at(27, 10))
+    second = make_session(workshop, title="Second", starts_at=at(28, 9), ends_at=at(28, 10))
+    make_session(workshop, title="Unrecorded", starts_at=at(29, 9), ends_at=at(29, 10))
+    dropped = make_session(
+        workshop,
+        title="Dropped",
+        starts_at=at(30, 9),
+        ends_at=at(30, 10),
+        status=Session.Status.CANCELLED,
+    )
+    marks = {
+        first: ["present", "present", "late", "absent"],
+        second: ["present", "excused", "present", "present"],
+    }
+    for session, statuses in marks.items():
+        for registration, status in zip(confirmed, statuses, strict=True):
+            Attendance.objects.create(registration=registration, session=session, status=status)
+    # Neither a cancelled registration's nor a cancelled session's marks count.
+    Attendance.objects.create(registration=cancelled, session=first, status="present")
+    Attendance.objects.create(registration=confirmed[0], session=dropped, status="present")
+
+    evaluation = Questionnaire.objects.create(workshop=workshop, title="Evaluation")
+    Response.objects.create(
+        questionnaire=evaluation, registration=confirmed[0], submitted_on=date(2007, 8, 31)
+    )
+    Response.objects.create(questionnaire=evaluation, submitted_on=date(2007, 8, 31))
+    test = Questionnaire.objects.create(
+        workshop=workshop, title="Test", kind=Questionnaire.Kind.PRE_TEST, is_anonymous=False
+    )
+    Response.objects.create(
+        questionnaire=test, registration=confirmed[1], submitted_on=date(2007, 8, 26)
+    )
+    return workshop
+
+
+@pytest.mark.django_db
+def test_with_figures_counts_in_the_database(held, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        figures = statistics.workshop_figures(held, now=datetime(2007, 9, 1, tzinfo=UTC))
+    assert (figures.confirmed, figures.waitlisted, figures.pending) == (4, 1, 2)
+    assert figures.scheduled_sessions == 3
+    assert figures.registered_sessions == 2
+    assert figures.attended == 6
+    assert figures.attendance_rate == pytest.approx(0.75)
+    assert (figures.evaluations, figures.evaluation_responses) == (1, 2)
+    assert figures.response_rate == pytest.approx(0.5)
+
+
+@pytest.mark.django_db
+def test_with_figures_has_no_rates_before_anything_happened(workshop):
+    figures = statistics.workshop_figures(workshop, now=datetime(2007, 8, 1, tzinfo=UTC))
+    assert (figures.confirmed, figures.attendance_rate, figures.response_rate) == (0, None, None)
+
+
+@pytest.mark.django_db
+def test_with_figures_counts_only_sessions_already_started(held):
+    # On the morning of the 28th (Lijiang), the second session has not begun.
+    figures = statistics.workshop_figures(held, now=at(28, 8))
+    assert (figures.registered_sessions, figures.attended) == (1, 3)
+    assert figures.attendance_rate == pytest.approx(0.75)
+
+
+@pytest.mark.django_db
+def test_dashboard_page_shows_the_figures(client, organiser, held):
+    client.force_login(organiser)
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    row = html.split('data-workshop="national-anti-trafficking-workshop-2007"')[1].split("</tr>")[0]
+    assert "4 of 30" in row
+    assert '<td class="num" data-figure="waitlisted">1</td>' in row
+    assert '<td class="num" data-figure="pending">2</td>' in row
+    assert '<td class="num" data-figure="attendance">75%</td>' in row
+    assert '<td class="num" data-figure="feedback">50%</td>' in row
+    assert '<h2 id="past-heading">Past</h2>' in html
+
+
+@pytest.mark.django_db
+def test_dashboard_groups_by_today_where_each_workshop_happens(make_workshop, organiser):
+    now = datetime(2007, 8, 25, 12, tzinfo=UTC)
+    # 26 August has begun on Kiritimati (UTC+14) while it is noon on the 25th in London.
+    kiritimati = make_workshop(
+        title="Kiritimati",
+        slug="kiritimati",
+        start_date=date(2007, 8, 26),
+        end_date=date(2007, 8, 27),
+        timezone="Pacific/Kiritimati",
+    )
+    # ... and 25 August is still going in Honolulu (UTC-10) at that moment, at 02:00.
+    honolulu = make_workshop(
+        title="Honolulu",
+        slug="honolulu",
+        start_date=date(2007, 8, 20),
+        end_date=date(2007, 8, 25),
+        timezone="Pacific/Honolulu",
+    )
+    london = make_workshop(
+        title="London",
+        slug="london",
+        start_date=date(2007, 8, 26),
+        end_date=date(2007, 8, 27),
+        timezone="Europe/London",
+    )
+    berlin = make_workshop(
+        title="Berlin",
+        slug="berlin",
+        start_date=date(2007, 8, 1),
+        end_date=date(2007, 8, 24),
+        timezone="Europe/Berlin",
+    )
+    for w in (kiritimati, honolulu, london, berlin):
+        w.organisers.add(organiser)
+    board = statistics.dashboard(Workshop.objects.organised_by(organiser), now=now)
+    assert [w.title for w in board.running] == ["Honolulu", "Kiritimati"]
+    assert [w.title for w in board.upcoming] == ["London", "National Anti-Trafficking Workshop"]
+    assert [w.title for w in board.past] == ["Berlin"]
+
+
+@pytest.mark.django_db
+def test_dashboard_lists_what_needs_doing(client, organiser, make_workshop, make_session):
+    start = date.today() + timedelta(days=30)
+    tz = "Asia/Shanghai"
+    first = make_workshop(
+        title="Kunming Workshop",
+        slug="kunming",
+        start_date=start,
+        end_date=start + timedelta(days=2),
+        timezone=tz,
+    )
+    second = make_workshop(
+        title="Nanning Workshop",
+        slug="nanning",
+        start_date=start,
+        end_date=start + timedelta(days=2),
+        timezone=tz,
+        status=Workshop.Status.DRAFT,
+    )
+    for w in (first, second):
+        w.organisers.add(organiser)
+    huang = Trainer.objects.create(name="Huang TaiYun")
+    zone = first.tz
+    nine = datetime.combine(start, datetime.min.time(), tzinfo=zone) + timedelta(hours=9)
+    # The same trainer in both workshops at once: listed under each.
+    make_session(
+        first,
+        title="Legislation",
+        starts_at=nine,
+        ends_at=nine + timedelta(hours=1),
+        trainers=[huang],
+    )
+    make_session(
+        second,
+        title="Law review",
+        starts_at=nine + timedelta(minutes=30),
+        ends_at=nine + timedelta(hours=2),
+        trainers=[huang],
+    )
+    # A taught session without a trainer counts; a break does not.
+    make_session(
+        first,
+        title="Case study",
+        kind=Session.Kind.CASE_STUDY,
+        starts_at=nine + timedelta(hours=2),
+        ends_at=nine + timedelta(hours=3),
+        room=Room.objects.create(name="Hall"),
+    )
+    make_session(
+        first,
+        title="Tea",
+        kind=Session.Kind.BREAK,
+        starts_at=nine + timedelta(hours=1),
+        ends_at=nine + timedelta(hours=2),
+    )
+    register(first, "Pending", "pending")
+
+    client.force_login(organiser)
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    todo = html.split('id="todo-heading"')[1].split("</section>")[0]
+    kunming, nanning = todo.split("<h3>")[1:]
+    assert "Kunming Workshop" in kunming
+    assert "1 registration to approve" in kunming
+    assert "?status=pending" in kunming
+    assert "1 session without a trainer" in kunming
+    assert "1 clash in the timetable" in kunming
+    assert "Legislation: Huang TaiYun also teaches “Law review” (Nanning Workshop" in kunming
+    assert "Nanning Workshop" in nanning
+    assert "Still a draft: publish it to open registration." in nanning
+    assert "Law review: Huang TaiYun also teaches “Legislation” (Kunming Workshop" in nanning
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_only_the_organisers_workshops(client, other_organiser, workshop):
+    client.force_login(other_organiser)
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Another Workshop" in html
+    assert "National Anti-Trafficking Workshop" not in html
+
+
+@pytest.mark.django_db
+def test_dashboard_answers_404_to_a_funder_and_sends_strangers_to_sign_in(client, funder, workshop):
+    assert client.get(reverse("reports:dashboard")).status_code == 302
+    client.force_login(funder)
+    assert client.get(reverse("reports:dashboard")).status_code == 404
+
+
+@pytest.mark.django_db
+def test_dashboard_speaks_simplified_chinese(client, organiser, held):
+    client.force_login(organiser)
+    html = client.get(reverse("reports:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "您的研讨会" in html
+    assert "需要处理的事项" in html
+
+
+@pytest.fixture(params=["small", "large"])
+def sized(request, db, organiser):
+    from tests.events.organiser_support import build_workshop
+
+    sessions, participants = (3, 30) if request.param == "small" else (300, 3000)
+    today = date.today()
+    # One upcoming (its clashes are checked) and one past, each of that size.
+    build_workshop(
+        sessions=sessions,
+        participants=participants,
+        organiser=organiser,
+        start_date=today + timedelta(days=20),
+        title="Upcoming Workshop",
+    )
+    build_workshop(
+        sessions=sessions,
+        participants=participants,
+        organiser=organiser,
+        start_date=today - timedelta(days=60),
+        title="Past Workshop",
+    )
+    return request.param
+
+
+@pytest.mark.django_db
+def test_dashboard_query_count_is_the_same_for_3_and_300_sessions(
+    client, organiser, sized, django_assert_num_queries
+):
+    client.force_login(organiser)
+    # The session and its user; whether the user organises anything; the workshops with
+    # every figure; for the clash check, the upcoming workshop's sessions and their
+    # trainers, then other workshops' sessions sharing a trainer or room (none, so no
+    # query for their trainers).
+    with django_assert_num_queries(7):
+        response = client.get(reverse("reports:dashboard"))
+    html = response.content.decode()
+    row = html.split('data-workshop="past-workshop-')[1].split("</tr>")[0]
+    # 8 in 10 confirmed; every fifth of them absent at the 2 registered sessions (5 of 24
+    # or 480 of 2400); a tenth of them, rounded down, answered (2 of 24, 240 of 2400).
+    expected = {"small": ("24 of 30", "79%", "8%"), "large": ("2400 of 3000", "80%", "10%")}
+    registered, attendance, feedback = expected[sized]
+    assert registered in row
+    assert f'data-figure="attendance">{attendance}<' in row
+    assert f'data-figure="feedback">{feedback}<' in row
