@@ -189,11 +189,14 @@ class ResponseAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(answers_count=count_of(Response, "answers"))
 
+    readonly_fields = ["respondent"]
+
     def get_fields(self, request, obj=None):
         fields = ["questionnaire", "submitted_on", "language"]
-        # An anonymous response has no person to show; a named one (a knowledge test) does.
+        # An anonymous response has no person to show, not even an empty field; a named one
+        # (a knowledge test) shows who gave it.
         if obj is not None and obj.registration_id is not None:
-            fields.append("registration")
+            fields.append("respondent")
         return fields
 
     @admin.display(description=_("workshop"), ordering="questionnaire__workshop__title")
