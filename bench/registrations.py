@@ -1,0 +1,129 @@
+"""Registrations per second through ``register_participant`` on PostgreSQL, 8 workers at once.
+
+Each run registers 1,000 new people for a fresh 500-seat workshop from 8 threads (each with
+its own connection), so half take a seat and half join the waiting list. The figure is
+compared with the same work with the workshop lock switched off: the floor, what the
+database costs without serialising seat decisions (and which overbooks). E-mails are not
+sent (``notify=False``): their cost is the mail server's, not the rules'.
+
+    .venv/bin/python -m bench registrations
+"""
+
+import os
+import threading
+from itertools import count
+
+from bench._harness import median_seconds, report, setup_django
+
+DATABASE_URL = os.environ.get(
+    "BENCH_REGISTRATIONS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/h_reg_bench"
+)
+WORKERS = 8
+SEATS = 500
+PEOPLE = 1000
+RUNS = 3
+
+_runs = count()
+
+
+def ensure_database(url: str) -> None:
+    """Create the benchmark's database if it is missing (the harness then resets its schema)."""
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1]
+    server = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def register_in_parallel(*, locking: bool) -> dict:
+    """One run: a new workshop, PEOPLE registrations from WORKERS threads. Returns its counts."""
+    from datetime import date
+
+    from django.conf import settings
+    from django.db import connections
+
+    from events.models import Workshop
+    from participants.models import Registration
+    from participants.services import register_participant
+
+    settings.REGISTRATION_LOCKING = locking
+    run = next(_runs)
+    workshop = Workshop.objects.create(
+        title=f"Benchmark {run}",
+        slug=f"bench-{run}",
+        start_date=date(2030, 1, 1),
+        end_date=date(2030, 1, 5),
+        capacity=SEATS,
+        status=Workshop.Status.PUBLISHED,
+    )
+    barrier = threading.Barrier(WORKERS)
+    errors = []
+
+    def work(worker: int):
+        try:
+            barrier.wait()
+            for n in range(worker, PEOPLE, WORKERS):
+                register_participant(
+                    workshop=workshop,
+                    data={"name": f"Person {n}", "email": f"p{run}-{n}@example.org"},
+                    source=Registration.Source.PUBLIC,
+                    notify=False,
+                )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(WORKERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    rows = Registration.objects.filter(workshop=workshop)
+    return {
+        "confirmed": rows.filter(status=Registration.Status.CONFIRMED).count(),
+        "total": rows.count(),
+    }
+
+
+def main() -> None:
+    ensure_database(DATABASE_URL)
+    setup_django(DATABASE_URL)
+
+    outcomes = {True: [], False: []}
+
+    def timed(locking: bool):
+        def run():
+            outcomes[locking].append(register_in_parallel(locking=locking))
+
+        return run
+
+    locked = median_seconds(timed(True), repeat=RUNS, warmup=1)
+    unlocked = median_seconds(timed(False), repeat=RUNS, warmup=1)
+
+    seated = {c["confirmed"] for c in outcomes[True]}
+    assert seated == {SEATS}, f"the lock let capacity slip: {seated}"
+    assert {c["total"] for c in outcomes[True] + outcomes[False]} == {PEOPLE}
+    overbooked = max(c["confirmed"] for c in outcomes[False]) - SEATS
+
+    print(
+        f"{PEOPLE} registrations for {SEATS} seats from {WORKERS} threads, median of {RUNS} "
+        f"runs; with the lock every run seated exactly {SEATS}; without it the worst run "
+        f"overbooked by {overbooked}."
+    )
+    report(
+        "registrations per second (workshop lock)",
+        PEOPLE / locked,
+        "registrations/s",
+        baseline_name="no lock, the floor",
+        baseline=PEOPLE / unlocked,
+        higher_is_better=True,
+    )
