@@ -17,9 +17,10 @@ from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from events import services
 from events.clashes import Clash, find_clashes, workshop_clashes
 from events.models import (
     Agency,
@@ -140,6 +141,27 @@ def _warn_clashes(request, clashes: list[Clash], *, session: Session | None = No
         )
 
 
+def _apply_each(request, queryset, change, done) -> None:
+    """Apply ``change`` (a service call) to each selected row; report refusals one by one.
+
+    ``done(count)`` is the message for the rows that went through.
+    """
+    count = 0
+    for obj in queryset:
+        try:
+            change(obj)
+        except ValidationError as refusal:
+            messages.error(
+                request,
+                gettext("%(item)s: %(reason)s")
+                % {"item": obj, "reason": " ".join(refusal.messages)},
+            )
+        else:
+            count += 1
+    if count:
+        messages.success(request, done(count) % {"count": count})
+
+
 # Agencies
 
 
@@ -209,6 +231,8 @@ class SessionInline(admin.TabularInline):
     model = Session
     extra = 0
     fields = ["title", "kind", "starts_at", "ends_at", "room", "trainers", "status"]
+    # Cancelling and reinstating go through the session admin's actions (the services).
+    readonly_fields = ["status"]
     formset = shared_choices_formset("room", "trainers")
     show_change_link = True
     ordering = ["starts_at", "ends_at", "pk"]
@@ -288,8 +312,69 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         ),
     ]
 
+    actions = ["publish", "close_registration", "mark_completed", "cancel"]
+
     sessions_count = _count_column("sessions_count", _("sessions"))
     seats_taken = _count_column("seats_taken", _("confirmed"))
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # A status changes through the actions, under the rules of which may follow which.
+        return [*fields, "status"] if obj is not None else fields
+
+    def _change_status(self, request, queryset, status: str, done) -> None:
+        _apply_each(
+            request,
+            queryset,
+            lambda workshop: services.change_workshop_status(workshop=workshop, status=status),
+            done,
+        )
+
+    @admin.action(description=_("Publish selected workshops (or reopen registration)"))
+    def publish(self, request, queryset):
+        self._change_status(
+            request,
+            queryset,
+            Workshop.Status.PUBLISHED,
+            lambda n: ngettext(
+                "Published %(count)d workshop.", "Published %(count)d workshops.", n
+            ),
+        )
+
+    @admin.action(description=_("Close registration for selected workshops"))
+    def close_registration(self, request, queryset):
+        self._change_status(
+            request,
+            queryset,
+            Workshop.Status.CLOSED,
+            lambda n: ngettext(
+                "Closed registration for %(count)d workshop.",
+                "Closed registration for %(count)d workshops.",
+                n,
+            ),
+        )
+
+    @admin.action(description=_("Mark selected workshops completed"))
+    def mark_completed(self, request, queryset):
+        self._change_status(
+            request,
+            queryset,
+            Workshop.Status.COMPLETED,
+            lambda n: ngettext(
+                "Marked %(count)d workshop completed.", "Marked %(count)d workshops completed.", n
+            ),
+        )
+
+    @admin.action(description=_("Cancel selected workshops"))
+    def cancel(self, request, queryset):
+        self._change_status(
+            request,
+            queryset,
+            Workshop.Status.CANCELLED,
+            lambda n: ngettext(
+                "Cancelled %(count)d workshop.", "Cancelled %(count)d workshops.", n
+            ),
+        )
 
     def get_queryset(self, request):
         return (
@@ -404,8 +489,35 @@ class SessionAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         (_("Calendars"), {"fields": ["uid", "sequence", "created_at", "updated_at"]}),
     ]
 
+    actions = ["cancel_sessions", "reinstate_sessions"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("trainers")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Cancelling and reinstating are the actions: reinstating checks for clashes.
+        return [*fields, "status"] if obj is not None else fields
+
+    @admin.action(description=_("Cancel selected sessions (they stay in calendars, cancelled)"))
+    def cancel_sessions(self, request, queryset):
+        _apply_each(
+            request,
+            queryset,
+            lambda session: services.cancel_session(session=session),
+            lambda n: ngettext("Cancelled %(count)d session.", "Cancelled %(count)d sessions.", n),
+        )
+
+    @admin.action(description=_("Reinstate selected sessions, if trainers and room are free"))
+    def reinstate_sessions(self, request, queryset):
+        _apply_each(
+            request,
+            queryset,
+            lambda session: services.reinstate_session(session=session),
+            lambda n: ngettext(
+                "Reinstated %(count)d session.", "Reinstated %(count)d sessions.", n
+            ),
+        )
 
     @admin.display(description=_("starts (local time)"), ordering="starts_at")
     def local_start(self, session):

@@ -624,3 +624,48 @@ def test_admin_renders_every_list_and_change_page_of_the_demo(admin_client):
             page = admin_client.get(url(model, "change", shown.pk))
             assert page.status_code == 200, (model, shown.pk)
             assert escape(str(shown)) in page.content.decode()
+
+
+def act_on(client, model, action: str, *objects):
+    return client.post(
+        url(model, "changelist"),
+        {"action": action, "_selected_action": [obj.pk for obj in objects]},
+        follow=True,
+    )
+
+
+def test_workshop_admin_changes_status_only_by_the_rules(admin_client, make_workshop):
+    draft = make_workshop(title="Draft", slug="draft", status=Workshop.Status.DRAFT)
+    done = make_workshop(title="Done", slug="done", status=Workshop.Status.COMPLETED)
+    response = act_on(admin_client, Workshop, "publish", draft, done)
+    draft.refresh_from_db()
+    done.refresh_from_db()
+    assert (draft.status, done.status) == ("published", "completed")
+    assert shown_messages(response) == [
+        "Done: A workshop that is “Completed” cannot become “Published”.",
+        "Published 1 workshop.",
+    ]
+    # The form shows the status but does not change it.
+    admin_client.post(url(Workshop, "change", draft.pk), workshop_form(draft, status="draft"))
+    draft.refresh_from_db()
+    assert draft.status == "published"
+
+
+def test_session_admin_cancels_and_reinstates_through_the_rules(
+    admin_client, workshop, make_session, huang
+):
+    kept = make_session(workshop, title="Kept", starts_at=at(27, 9), ends_at=at(27, 10),
+                        trainers=[huang])  # fmt: skip
+    act_on(admin_client, Session, "cancel_sessions", kept)
+    kept.refresh_from_db()
+    assert (kept.status, kept.sequence) == ("cancelled", 1)
+
+    make_session(workshop, title="Meanwhile", starts_at=at(27, 9), ends_at=at(27, 10),
+                 trainers=[huang])  # fmt: skip
+    response = act_on(admin_client, Session, "reinstate_sessions", kept)
+    kept.refresh_from_db()
+    assert kept.status == "cancelled"
+    assert shown_messages(response) == [
+        "Kept: Huang TaiYun also teaches “Meanwhile” "
+        "(National Anti-Trafficking Workshop, Aug. 27, 2007, 9 a.m.)."
+    ]
