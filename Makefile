@@ -41,11 +41,13 @@ format: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python -m bench
 
+# One catalog per app; the settings need no secret for this, so DEBUG is on.
 messages: $(BIN)/.installed
-	cd events && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
-	cd participants && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
-	cd reports && ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
-	$(BIN)/python manage.py compilemessages
+	cd events && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
+	cd participants && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
+	cd feedback && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
+	cd reports && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
+	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=$(VENV)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .test-db.sqlite3* staticfiles
