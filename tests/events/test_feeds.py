@@ -374,3 +374,47 @@ def test_participant_data_never_reaches_trainer_feed(client, workshop, programme
 
     assert b"Wang Fang" not in body
     assert b"wang.fang" not in body
+
+
+# --- where the links are offered ----------------------------------------------------------
+
+
+def test_subscribe_snippet_offers_webcal_download_and_address(rf, settings):
+    from django.template.loader import render_to_string
+
+    settings.ALLOWED_HOSTS = ["workshops.example.org"]
+    request = rf.get("/w/lijiang/", secure=True, headers={"host": "workshops.example.org"})
+    html = render_to_string(
+        "events/calendar/_subscribe.html",
+        {"feed_url": "/w/lijiang/calendar.ics", "request": request},
+    )
+
+    assert 'href="webcal://workshops.example.org/w/lijiang/calendar.ics"' in html
+    assert 'href="https://workshops.example.org/w/lijiang/calendar.ics?download=1"' in html
+    assert 'value="https://workshops.example.org/w/lijiang/calendar.ics"' in html
+    assert "Subscribe in your calendar" in html
+
+
+def test_public_workshop_page_offers_the_feed_and_each_session(client, workshop, programme):
+    response = client.get(reverse("participants:public_workshop", kwargs={"slug": workshop.slug}))
+
+    html = response.content.decode()
+    assert f'href="webcal://testserver/w/{workshop.slug}/calendar.ics"' in html
+    assert f'href="http://testserver/w/{workshop.slug}/calendar.ics?download=1"' in html
+    for session in programme.values():
+        if isinstance(session, Session):
+            assert f'href="/w/{workshop.slug}/sessions/{session.pk}.ics"' in html
+
+
+def test_organiser_pages_offer_calendar_links(client, workshop, programme, organiser):
+    client.force_login(organiser)
+    trainer = programme["trainer"]
+
+    timetable = client.get(reverse("events:timetable", kwargs={"slug": workshop.slug}))
+    detail = client.get(reverse("events:trainer_detail", kwargs={"pk": trainer.pk}))
+
+    taught = programme["taught"]
+    assert f'href="/w/{workshop.slug}/sessions/{taught.pk}.ics"' in timetable.content.decode()
+    detail_html = detail.content.decode()
+    assert f"webcal://testserver/feeds/trainers/{trainer.feed_token}.ics" in detail_html
+    assert reverse("events:trainer_feed_reissue", kwargs={"pk": trainer.pk}) in detail_html
