@@ -343,6 +343,8 @@ class Trainer(models.Model):
     bio = models.TextField(_("biography"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     feed_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Timetables name trainers, rooms and topics: a change to one must renew cached pages.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("trainer")
@@ -358,6 +360,7 @@ class Room(models.Model):
     venue = models.CharField(_("venue"), max_length=255, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     capacity = models.PositiveIntegerField(_("seats"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("room")
@@ -375,6 +378,7 @@ class Topic(models.Model):
     name = models.CharField(_("name (English)"), max_length=255, unique=True)
     name_local = models.CharField(_("name (local script)"), max_length=255, blank=True)
     description = models.TextField(_("description"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("topic")
