@@ -17,7 +17,8 @@ The rules:
 - The waiting list is a queue ordered by (``waitlisted_at``, pk). Nobody overtakes it: while
   anyone waits, a newcomer (or a newly approved registration) joins the end of it even if a
   seat is free; and whenever a seat is freed, the first in the queue takes it, in the same
-  transaction, and is told by e-mail.
+  transaction, and is told by e-mail. Seats added by raising the capacity go to the queue
+  at the next registration or decision, or at once through ``promote_from_waitlist``.
 
 E-mails are sent after the transaction commits, so nobody hears of a change that was rolled
 back.
@@ -154,9 +155,16 @@ def _seat_figures(workshop: Workshop) -> tuple[int, int]:
     return figures["confirmed"], figures["waitlisted"]
 
 
-def _seat_or_queue(workshop: Workshop) -> str:
-    """CONFIRMED if a seat is free and nobody waits for it, else WAITLISTED. Under the lock."""
+def _seat_or_queue(workshop: Workshop, now: datetime, *, notify: bool) -> str:
+    """CONFIRMED if a seat is free and nobody waits for it, else WAITLISTED. Under the lock.
+
+    Seats found free while people wait (a capacity raised since) go to the waiting list
+    first: the newcomer only gets what is left.
+    """
     confirmed, waitlisted = _seat_figures(workshop)
+    if waitlisted and confirmed < workshop.capacity:
+        promoted = _fill_free_seats(workshop, now, notify=notify, figures=(confirmed, waitlisted))
+        confirmed, waitlisted = confirmed + len(promoted), waitlisted - len(promoted)
     _race_delay()
     if confirmed < workshop.capacity and not waitlisted:
         return Status.CONFIRMED
@@ -177,12 +185,15 @@ def _save_status(registration: Registration) -> None:
     registration.save(update_fields=["status", "status_changed_at", "waitlisted_at", "updated_at"])
 
 
-def _fill_free_seats(workshop: Workshop, now: datetime, *, notify: bool) -> list[Registration]:
+def _fill_free_seats(
+    workshop: Workshop, now: datetime, *, notify: bool, figures: tuple[int, int] | None = None
+) -> list[Registration]:
     """Promote the first of the waiting list into every free seat. Under the lock.
 
-    Two queries (the count, the queue's head) plus one update per promotion.
+    Two queries (the count unless ``figures`` gives it, the queue's head) plus one update
+    per promotion.
     """
-    confirmed, waitlisted = _seat_figures(workshop)
+    confirmed, waitlisted = figures or _seat_figures(workshop)
     free = workshop.capacity - confirmed
     if free <= 0 or not waitlisted:
         return []
@@ -347,7 +358,10 @@ def register_participant(
 
         check_registration_open(workshop, source=source)
         now = timezone.now()
-        status = Status.PENDING if workshop.requires_approval else _seat_or_queue(workshop)
+        if workshop.requires_approval:
+            status = Status.PENDING
+        else:
+            status = _seat_or_queue(workshop, now, notify=notify)
         created = registration is None
         if created:
             registration = Registration(
@@ -397,7 +411,7 @@ def approve_registration(*, registration: Registration, by, notify: bool = True)
                 _cannot(registration, _("A registration that is “%(status)s” cannot be approved."))
             )
         now = timezone.now()
-        status = _seat_or_queue(workshop)
+        status = _seat_or_queue(workshop, now, notify=notify)
         _set_status(registration, status, now)
         _save_status(registration)
         _log_decision("approved", registration, by)

@@ -80,17 +80,23 @@ def test_register_participant_waitlists_once_full_in_order_of_arrival(full_works
 
 
 def test_register_participant_never_overtakes_the_waiting_list(full_workshop):
-    # A seat is free while c@ and d@ wait (as after a capacity raise nobody promoted yet):
-    # a newcomer joins the end of the queue, not the free seat.
+    # A seat was added while c@ and d@ wait: it goes to c@, and the newcomer joins the end
+    # of the queue behind d@.
     Workshop.objects.filter(pk=full_workshop.pk).update(capacity=3)
     full_workshop.refresh_from_db()
     registration, _ = register(full_workshop, "newcomer@example.org")
     assert registration.status == Status.WAITLISTED
-    assert waiting_emails(full_workshop) == [
-        "c@example.org",
-        "d@example.org",
-        "newcomer@example.org",
-    ]
+    assert statuses(full_workshop)["c@example.org"] == Status.CONFIRMED
+    assert waiting_emails(full_workshop) == ["d@example.org", "newcomer@example.org"]
+
+
+def test_register_participant_gets_only_the_seats_the_waiting_list_leaves(full_workshop):
+    Workshop.objects.filter(pk=full_workshop.pk).update(capacity=5)
+    full_workshop.refresh_from_db()
+    registration, _ = register(full_workshop, "newcomer@example.org")
+    assert registration.status == Status.CONFIRMED
+    assert waiting_emails(full_workshop) == []
+    assert Registration.objects.filter(status=Status.CONFIRMED).count() == 5
 
 
 def test_register_participant_is_pending_when_the_workshop_requires_approval(make_workshop):
