@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from events.models import Workshop
-from participants.models import Registration
+from participants.models import Participant, Registration
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -68,24 +69,34 @@ def registration_rows(
     is where the organisers and participants are.
     """
     yield [str(column.header) for column in REGISTRATION_COLUMNS]
+    # Labels translated once, not per row: get_FOO_display() translates every choice of
+    # the field on each call, which for a long list costs more than the query.
+    genders = _labels(Participant.Gender.choices)
+    languages = _labels(settings.LANGUAGES)
+    statuses = _labels(Registration.Status.choices)
+    sources = _labels(Registration.Source.choices)
     for registration in registrations:
         person = registration.participant
         yield [
             person.name,
             person.name_local,
-            person.get_gender_display(),
+            genders.get(person.gender, person.gender),
             person.agency_label,
             person.position,
             person.region,
             person.email,
             person.phone,
-            person.get_preferred_language_display(),
-            registration.get_status_display(),
+            languages.get(person.preferred_language, person.preferred_language),
+            statuses.get(registration.status, registration.status),
             registration.waitlist_position,
             workshop.local(registration.created_at).replace(tzinfo=None),
-            registration.get_source_display(),
+            sources.get(registration.source, registration.source),
             str(registration.nominated_by) if registration.nominated_by_id else "",
         ]
+
+
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
 
 
 def render(rows: Iterable[list[Any]], fmt: str, *, widths: Iterable[int] = (), title: str) -> bytes:

@@ -16,7 +16,7 @@ import io
 import re
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -277,8 +277,7 @@ def read_table(upload) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
 def _csv_rows(content: bytes) -> Iterable[list[str]]:
     text = _decode(content)
-    sample = text[:4096]
-    first_line = sample.splitlines()[0] if sample else ""
+    first_line = next((line for line in text[:8192].splitlines() if line.strip()), "")
     # Excel writes ";" where "," is the decimal mark, and tab-separated text as "Unicode text".
     delimiter = max(",;\t", key=first_line.count)
     try:
@@ -309,24 +308,32 @@ def _decode(content: bytes) -> str:
     )
 
 
-def _xlsx_rows(content: bytes) -> Iterable[Sequence[Any]]:
+def _xlsx_rows(content: bytes) -> Iterator[Sequence[Any]]:
+    """The first sheet's rows, one at a time: reading stops at the row limit instead of
+    unpacking a whole (possibly huge) sheet first."""
+    unreadable = ImportFileError(_("The file could not be opened as an Excel workbook (.xlsx)."))
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportFileError(
-            _("The file could not be opened as an Excel workbook (.xlsx).")
-        ) from None
+    except _XLSX_ERRORS:
+        raise unreadable from None
     try:
-        sheet = workbook.worksheets[0]
-        # Whole numbers come back as floats from some writers: 13800138000.0 is a phone.
-        return [[_xlsx_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        # Read-only sheets parse as they go: a damaged sheet fails here, not on opening.
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [_xlsx_text(value) for value in row]
+    except _XLSX_ERRORS:
+        raise unreadable from None
     finally:
         workbook.close()
+
+
+# ElementTree's ParseError is a SyntaxError.
+_XLSX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, SyntaxError)
 
 
 def _xlsx_text(value: Any) -> str:
     if value is None:
         return ""
+    # Whole numbers come back as floats from some writers: 13800138000.0 is a phone.
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

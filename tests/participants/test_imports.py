@@ -4,6 +4,7 @@ column, and the all-or-nothing write through the registration rules."""
 import csv
 import io
 import re
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -176,7 +177,12 @@ def test_preview_lists_every_problem_by_row_and_column_and_writes_nothing(
     row6 = re.search(r'<tr id="row-6" class="has-problems">(.*?)</tr>', html, re.S).group(1)
     assert '<td class="cell-problem">Ministry of Magic</td>' in row6
     assert re.search(r'<tr id="row-2" class="is-ready">.*?李娜', html, re.S)
-    assert '<tr id="row-8" class="is-registered">' in html
+    assert re.search(
+        r'<tr id="row-8" class="is-registered">.*?<span class="badge">Already registered: '
+        r"Confirmed</span>",
+        html,
+        re.S,
+    )
     assert "row-10" not in html
     assert people_count() == before
 
@@ -692,3 +698,31 @@ def test_template_unknown_format(signed_in, workshop):
     url = reverse("participants:nominations_template", kwargs={"slug": workshop.slug, "fmt": "ods"})
 
     assert signed_in.get(url).status_code == 400
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _damaged_sheet() -> bytes:
+    good = xlsx_file([["Name", "Email"], ["Li Na", "li@example.cn"]]).read()
+    with zipfile.ZipFile(io.BytesIO(good)) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    entries["xl/worksheets/sheet1.xml"] = b"<worksheet><sheetData><row><c>"
+    return _zip(entries)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [_zip({"readme.txt": b"not a workbook"}), _damaged_sheet()],
+    ids=["zip-without-workbook", "damaged-sheet"],
+)
+def test_unreadable_workbooks_are_named(content):
+    with pytest.raises(imports.ImportFileError) as caught:
+        imports.read_table(SimpleUploadedFile("list.xlsx", content))
+
+    assert str(caught.value) == "The file could not be opened as an Excel workbook (.xlsx)."

@@ -435,6 +435,7 @@ def test_bulk_approve_fills_seats_in_order_then_waitlists(
 
 def test_bulk_approve_reports_refusals_by_reason(client, workshop, organiser, register):
     workshop.requires_approval = True
+    workshop.capacity = 1
     workshop.save()
     pending = register("Pending Person", Status.PENDING)
     confirmed = register("Confirmed Person")
@@ -443,13 +444,13 @@ def test_bulk_approve_reports_refusals_by_reason(client, workshop, organiser, re
 
     response = post_action(client, workshop, "approve", [pending, confirmed, waitlisted])
 
-    # Someone waits, so the pending registration queues behind them despite free seats.
+    # The one seat is taken: the approved registration queues behind the one waiting.
     assert statuses(pending, confirmed, waitlisted) == ["waitlisted", "confirmed", "waitlisted"]
     assert messages_of(response) == [
         "1 could not be approved (Pending Person): the workshop is full or people are "
-        "waiting, so they joined the waiting list; 1 could not be approved (Confirmed Person): they already are "
-        "“Confirmed”; 1 could not be approved (Waiting Person): A registration that is “On "
-        "the waiting list” cannot be approved."
+        "waiting, so they joined the waiting list; 1 could not be approved (Confirmed "
+        "Person): they already are “Confirmed”; 1 could not be approved (Waiting Person): "
+        "A registration that is “On the waiting list” cannot be approved."
     ]
 
 
@@ -614,7 +615,7 @@ def test_roster_in_chinese(client, workshop, organiser, register):
     page = response.content.decode()
     assert '<html lang="zh-hans">' in page
     assert "1 / 30 个名额" in page
-    assert "已确认人员按性别：" in page
+    assert "已确认人员按性别" in page
     assert (
         '<button type="submit" name="action" value="approve" class="primary">批准</button>' in page
     )
