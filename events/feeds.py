@@ -31,7 +31,7 @@ from django.utils.http import (
 )
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from events.calendar import calendar_fingerprint, event_fields, render_calendar
 from events.feed_tokens import reissue_trainer_feed, trainers_feed_managed_by
@@ -319,7 +319,7 @@ def _wants_download(request: HttpRequest) -> bool:
 # --- feeds --------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def workshop_feed(request: HttpRequest, slug: str) -> HttpResponse:
     """The workshop's whole timetable. Queries: the workshop, then its sessions (three)."""
     workshop = get_object_or_404(feed_workshops(request.user), slug=slug)
@@ -334,7 +334,7 @@ def workshop_feed(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def session_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """One session, to download. Queries: the session with its workshop, trainers, topics."""
     found = load_calendar_sessions(
@@ -356,7 +356,7 @@ def session_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def trainer_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A trainer's sessions in every workshop but drafts, behind the trainer's secret link.
 

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from events.feeds import back_to, calendar_response, load_calendar_sessions
 from events.models import Session, Workshop
@@ -29,7 +29,7 @@ def participant_sessions(participant: Participant):
     ).exclude(workshop__status=Workshop.Status.DRAFT)
 
 
-@require_GET
+@require_safe
 def participant_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The person's sessions, behind their secret link; nothing about anyone else.
 

@@ -414,7 +414,9 @@ def test_organiser_pages_offer_calendar_links(client, workshop, programme, organ
     detail = client.get(reverse("events:trainer_detail", kwargs={"pk": trainer.pk}))
 
     taught = programme["taught"]
-    assert f'href="/w/{workshop.slug}/sessions/{taught.pk}.ics"' in timetable.content.decode()
+    timetable_html = timetable.content.decode()
+    assert f'href="/w/{workshop.slug}/sessions/{taught.pk}.ics"' in timetable_html
+    assert f'href="webcal://testserver/w/{workshop.slug}/calendar.ics"' in timetable_html
     detail_html = detail.content.decode()
     assert f"webcal://testserver/feeds/trainers/{trainer.feed_token}.ics" in detail_html
     assert reverse("events:trainer_feed_reissue", kwargs={"pk": trainer.pk}) in detail_html
