@@ -66,8 +66,10 @@ def calendar_response(
 ) -> HttpResponse:
     """Serve ``sessions`` as a calendar, answering 304 when the client's copy is current.
 
-    ``sessions`` carry ``workshop`` and ``room`` selected and ``trainers__agency`` and
-    ``topics`` prefetched; evaluating them is this function's only database work.
+    ``sessions`` as :func:`load_calendar_sessions` gives them (or Session instances with
+    what the builder reads). Besides them, only the cache is asked: when this version was
+    first served, and, unless the answer is 304, the built body.
+
     ``private`` feeds (behind a personal link, or a draft shown to its organisers) tell
     shared caches not to keep them, so a revoked link is dead at once.
 
