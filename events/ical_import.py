@@ -145,7 +145,9 @@ def import_sessions(
             continue
         session = event.existing
         if session is None:
-            session = Session(workshop=workshop, uid=event.uid, kind=event.kind or "lecture")
+            session = Session(
+                workshop=workshop, uid=event.uid, kind=event.kind or Session.Kind.LECTURE
+            )
         elif event.kind:
             session.kind = event.kind
         session.title = event.title
