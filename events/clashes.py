@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -125,61 +126,106 @@ def workshop_clashes(workshop: Workshop) -> list[Clash]:
     A fixed number of queries, whatever the size of the timetable: the workshop's sessions,
     then every other session overlapping the workshop's days that shares a trainer or room.
     """
-    return clashes_by_workshop([workshop]).get(workshop.pk, [])
-
-
-def clashes_by_workshop(
-    workshops: Iterable[Workshop], *, sessions: Iterable[Session] | None = None
-) -> dict[int, list[Clash]]:
-    """The clashes of several workshops at once, keyed by workshop id, each pair once per side.
-
-    A clash between two of the given workshops is listed under both, each time with that
-    workshop's session first. ``sessions``, when given, are the workshops' sessions already
-    loaded (with ``workshop`` and ``room`` selected and ``trainers`` prefetched), which saves
-    the first query. At most four queries, however many workshops and sessions: their
-    sessions and trainers, then the other sessions sharing a trainer or room at overlapping
-    times, and their trainers.
-    """
-    workshops = list(workshops)
-    if sessions is None:
-        sessions = (
-            Session.objects.filter(workshop__in=workshops)
-            .select_related("room", "workshop")
-            .prefetch_related("trainers")
-        )
-    own = [s for s in sessions if s.status != Session.Status.CANCELLED]
+    own = list(
+        workshop.sessions.exclude(status=Session.Status.CANCELLED)
+        .select_related("room", "workshop")
+        .prefetch_related("trainers")
+    )
     if not own:
-        return {}
+        return []
     trainer_ids = {t.pk for s in own for t in s.trainers.all()}
     room_ids = {s.room_id for s in own if s.room_id}
-    # One time window per workshop, so that workshops a year apart do not drag in the year.
-    windows = Q()
-    by_workshop: dict[int, list[Session]] = defaultdict(list)
-    for session in own:
-        by_workshop[session.workshop_id].append(session)
-    for items in by_workshop.values():
-        first = min(s.starts_at for s in items)
-        last = max(s.ends_at for s in items)
-        windows |= Q(starts_at__lt=last, ends_at__gt=first)
+    first = min(s.starts_at for s in own)
+    last = max(s.ends_at for s in own)
     foreign = list(
         Session.objects.filter(Q(trainers__in=trainer_ids) | Q(room__in=room_ids))
-        .filter(windows)
-        .exclude(workshop__in=list(by_workshop))
+        .filter(starts_at__lt=last, ends_at__gt=first)
+        .exclude(workshop=workshop)
         .exclude(status=Session.Status.CANCELLED)
         .select_related("room", "workshop")
         .prefetch_related("trainers")
         .distinct()
     )
+    return _sweep(own, foreign)
+
+
+# The same rule as ``_sweep``, asked of the database: the pairs come back, not the sessions,
+# so a page that only needs the clashes does not load a whole timetable to find them.
+_PAIRS_SQL = """
+SELECT a.id, b.id, 'trainer', ta.trainer_id
+  FROM {session} a
+  JOIN {trainers} ta ON ta.session_id = a.id
+  JOIN {trainers} tb ON tb.trainer_id = ta.trainer_id AND tb.session_id <> a.id
+  JOIN {session} b ON b.id = tb.session_id
+ WHERE a.workshop_id IN ({workshops}) AND a.status = %s AND b.status = %s
+   AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at
+UNION ALL
+SELECT a.id, b.id, 'room', a.room_id
+  FROM {session} a
+  JOIN {session} b ON b.room_id = a.room_id AND b.id <> a.id
+ WHERE a.workshop_id IN ({workshops}) AND a.status = %s AND b.status = %s
+   AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at
+"""
+
+
+def clashes_by_workshop(
+    workshops: Iterable[Workshop], *, sessions: Iterable[Session] = ()
+) -> dict[int, list[Clash]]:
+    """The clashes of several workshops at once, keyed by workshop id.
+
+    Each pair once per workshop it involves, that workshop's session first: a clash between
+    two of the given workshops is listed under both; within one workshop, the session that
+    starts first comes first (as ``workshop_clashes`` lists them). ``sessions`` already
+    loaded (with ``room`` selected and ``trainers`` prefetched) are used as they are.
+
+    One query finds the clashing pairs in the database; only when there are some, one more
+    loads the sessions involved that were not given and one their trainers: at most three,
+    whatever the size of the timetables.
+    """
+    workshops = {w.pk: w for w in workshops}
+    if not workshops:
+        return {}
+    scheduled = Session.Status.SCHEDULED
+    sql = _PAIRS_SQL.format(
+        session=connection.ops.quote_name(Session._meta.db_table),
+        trainers=connection.ops.quote_name(Session.trainers.through._meta.db_table),
+        workshops=", ".join(["%s"] * len(workshops)),
+    )
+    ids = list(workshops)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, scheduled, scheduled, *ids, scheduled, scheduled])
+        rows = cursor.fetchall()
+    if not rows:
+        return {}
+
+    known = {s.pk: s for s in sessions}
+    wanted = {pk for a, b, _, _ in rows for pk in (a, b)} - known.keys()
+    if wanted:
+        known.update(
+            (s.pk, s)
+            for s in Session.objects.filter(pk__in=wanted).select_related("room", "workshop")
+        )
+    for session in known.values():
+        if session.workshop_id in workshops:
+            session.workshop = workshops[session.workshop_id]
+    trainer_ids = {resource for _, _, kind, resource in rows if kind == "trainer"}
+    trainers = Trainer.objects.in_bulk(trainer_ids) if trainer_ids else {}
+
     result: dict[int, list[Clash]] = defaultdict(list)
-    for clash in _sweep(own, foreign):
-        result[clash.session.workshop_id].append(clash)
-        other = clash.other
-        if other.workshop_id != clash.session.workshop_id and other.workshop_id in by_workshop:
-            result[other.workshop_id].append(
-                Clash(clash.kind, other, clash.session, trainer=clash.trainer, room=clash.room)
-            )
+    for a_id, b_id, kind, resource in rows:
+        session, other = known[a_id], known[b_id]
+        if other.workshop_id == session.workshop_id and (other.starts_at, other.pk) < (
+            session.starts_at,
+            session.pk,
+        ):
+            continue  # the same pair, found from its other end
+        if kind == "trainer":
+            clash = Clash("trainer", session, other, trainer=trainers[resource])
+        else:
+            clash = Clash("room", session, other, room=session.room)
+        result[session.workshop_id].append(clash)
     for clashes in result.values():
-        clashes.sort(key=lambda c: (c.session.starts_at, c.kind, c.other.starts_at))
+        clashes.sort(key=lambda c: (c.session.starts_at, c.kind, c.other.starts_at, c.other.pk))
     return dict(result)
 
 

@@ -65,7 +65,15 @@ class LocalDateTimeField(forms.DateTimeField):
         return value
 
 
-class ServiceErrorsMixin:
+class LabelsAbove:
+    """Labels stand above their fields: no colon after them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ServiceErrorsMixin(LabelsAbove):
     """Put a service's refusal on the form, each message on the field it is about."""
 
     # Model field name -> form field name, where they differ.
@@ -194,7 +202,7 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
             raise
 
 
-class CopyWorkshopForm(forms.Form):
+class CopyWorkshopForm(LabelsAbove, forms.Form):
     start_date = forms.DateField(label=_("First day of the new workshop"), widget=DateInput)
     title = forms.CharField(
         label=_("Title (English)"),
@@ -413,7 +421,7 @@ class MoveSessionForm(SessionTimesMixin, forms.Form):
 # Agencies and trainers ---------------------------------------------------------------------
 
 
-class AgencyRoleForm(forms.Form):
+class AgencyRoleForm(LabelsAbove, forms.Form):
     """An existing agency, found by search, given a role in the workshop."""
 
     agency = forms.ModelChoiceField(queryset=Agency.objects.all(), widget=forms.HiddenInput)

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Case, Count, Prefetch, Q, When
+from django.db.models import Case, Count, Max, Q, When
 from django.http import Http404
 
 from events.models import Agency, Session, Trainer, Workshop
@@ -79,19 +79,48 @@ def search_trainers(query: str):
 def timetable_sessions(workshop: Workshop) -> list[Session]:
     """The workshop's sessions, cancelled ones too, with what the timetable shows of each.
 
-    Three queries: the sessions with their rooms, their trainers (with agencies), their topics.
+    Three queries: the sessions with their rooms, their trainers, their topics.
     """
     sessions = list(
         workshop.sessions.select_related("room")
-        .prefetch_related(
-            Prefetch("trainers", queryset=Trainer.objects.select_related("agency")), "topics"
-        )
+        .prefetch_related("trainers", "topics")
         .order_by("starts_at", "ends_at", "pk")
     )
     for session in sessions:
         # Saves a join: every session here belongs to this workshop.
         session.workshop = workshop
     return sessions
+
+
+def timetable_version(*workshops: Workshop) -> str:
+    """A string that changes whenever anything the workshops' timetables show may change.
+
+    For keys of cached pages: the workshops themselves; their sessions and every other
+    session at overlapping times (a clash may come from another workshop); the trainers,
+    rooms and topics of those sessions. Counts catch deletions, the latest change times
+    catch edits; a trainer or topic set on a session is caught by the session's own change
+    time, since every write path saves the session. One query, on indexed columns.
+    """
+    scope = Q(workshop__in=[w.pk for w in workshops])
+    for workshop in workshops:
+        scope |= Q(starts_at__lt=workshop.ends_at, ends_at__gt=workshop.starts_at)
+    figures = Session.objects.filter(scope).aggregate(
+        # Named apart from the relations: an aggregate named "trainers" would hide them.
+        session_count=Count("pk", distinct=True),
+        session_changed=Max("updated_at"),
+        trainer_count=Count("trainers", distinct=True),
+        trainer_changed=Max("trainers__updated_at"),
+        room_count=Count("room", distinct=True),
+        room_changed=Max("room__updated_at"),
+        topic_count=Count("topics", distinct=True),
+        topic_changed=Max("topics__updated_at"),
+    )
+    parts = [f"{w.pk}@{w.updated_at.timestamp()}" for w in workshops]
+    parts += [
+        str(value.timestamp() if hasattr(value, "timestamp") else value)
+        for _name, value in sorted(figures.items())
+    ]
+    return "/".join(parts)
 
 
 def group_by_local_day(workshop: Workshop, sessions: Iterable[Session]) -> list[tuple]:

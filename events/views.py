@@ -3,14 +3,20 @@ trainers. Each page finds its workshop through ``get_organised_workshop`` (404 t
 who does not organise it) and leaves every change to ``events.services``.
 """
 
+import hashlib
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,6 +30,7 @@ from events.queries import (
     search_agencies,
     search_trainers,
     timetable_sessions,
+    timetable_version,
     trainer_teaching,
 )
 
@@ -172,27 +179,68 @@ def workshop_calendar(request, slug):
 # Timetable ---------------------------------------------------------------------------------
 
 
+# The timetable's body stays in the shared cache until something it shows changes (the key
+# holds ``timetable_version``); a day is only a ceiling for entries nobody asks for again.
+TIMETABLE_CACHE_SECONDS = 24 * 3600
+
+
 @login_required
 def timetable(request, slug):
+    """The workshop's days in its time zone, each session with its trainers and clashes.
+
+    Two queries when nothing changed since someone last looked (the version, the cached
+    body), on top of the workshop; the whole timetable is read only after a change.
+    """
     workshop = get_organised_workshop(request.user, slug)
+    version = hashlib.sha256(timetable_version(workshop).encode()).hexdigest()[:32]
+    key = f"events:timetable:{workshop.pk}:{get_language()}:{version}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string("events/organise/_timetable_body.html", _timetable_body(workshop))
+        cache.set(key, body, TIMETABLE_CACHE_SECONDS)
+    context = {"workshop": workshop, "body": mark_safe(body)}  # our own template's output
+    return render(request, "events/organise/timetable.html", context)
+
+
+def _timetable_body(workshop: Workshop) -> dict:
+    """What the timetable's body shows, worked out once per session here rather than by
+    template tags row by row (a 300-session programme renders in a few milliseconds)."""
     sessions = timetable_sessions(workshop)
     clashes = clashes_by_workshop([workshop], sessions=sessions).get(workshop.pk, [])
     clashing = {c.session.pk for c in clashes} | {c.other.pk for c in clashes}
+    kinds = dict(Session.Kind.choices)
+    untaught = (Session.Kind.BREAK, Session.Kind.CEREMONY)
+    tz = workshop.tz
     for session in sessions:
+        start, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+        session.local_start, session.local_end = f"{start:%H:%M}", f"{end:%H:%M}"
+        session.local_start_iso, session.local_end_iso = start.isoformat(), end.isoformat()
+        session.kind_label = kinds.get(session.kind, session.kind)
+        session.trainer_list = list(session.trainers.all())
+        session.topic_names = ", ".join(topic.name for topic in session.topics.all())
         session.has_clash = session.pk in clashing
         session.needs_trainer = (
-            not session.is_cancelled
-            and session.kind not in (Session.Kind.BREAK, Session.Kind.CEREMONY)
-            and not session.trainers.all()
+            not session.is_cancelled and session.kind not in untaught and not session.trainer_list
         )
-    context = {
+        if session.has_clash:
+            session.local_label = date_format(start, "D j M H:i")
+    urls = {
+        "create": reverse("events:session_create", args=[workshop.slug]),
+        "sessions": reverse("events:timetable", args=[workshop.slug]),
+        "trainers": reverse("events:trainer_list"),
+    }
+    try:
+        # The download of one session: its address up to the session's number.
+        urls["ics"] = reverse("events:session_ics", args=[workshop.slug, 0]).removesuffix("0.ics")
+    except NoReverseMatch:
+        urls["ics"] = ""
+    return {
         "workshop": workshop,
-        "tab": "timetable",
         "days": group_by_local_day(workshop, sessions),
         "clashes": clashes,
         "scheduled_count": sum(not s.is_cancelled for s in sessions),
+        "urls": urls,
     }
-    return render(request, "events/organise/timetable.html", context)
 
 
 def _get_session(workshop, pk) -> Session:
@@ -284,18 +332,26 @@ def session_cancel(request, slug, pk):
     )
 
 
-@require_POST
 @login_required
 def session_reinstate(request, slug, pk):
+    """GET: ask. POST: schedule the cancelled session again, unless something took its place."""
     workshop = get_organised_workshop(request.user, slug)
     session = _get_session(workshop, pk)
-    try:
-        services.reinstate_session(session=session)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("“%(title)s” is scheduled again.") % {"title": session.title})
-    return redirect("events:timetable", slug=workshop.slug)
+    if request.method == "POST":
+        try:
+            services.reinstate_session(session=session)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(
+                request, _("“%(title)s” is scheduled again.") % {"title": session.title}
+            )
+        return redirect("events:timetable", slug=workshop.slug)
+    return render(
+        request,
+        "events/organise/session_reinstate.html",
+        {"workshop": workshop, "session": session},
+    )
 
 
 # Agencies ----------------------------------------------------------------------------------

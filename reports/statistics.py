@@ -5,23 +5,25 @@ their figures is one query however many registrations, sessions and answers lie 
 The dashboard, the post-event report and the API read the same annotations.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     Exists,
-    F,
-    FloatField,
     IntegerField,
     OuterRef,
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
-from events.clashes import Clash, clashes_by_workshop
+from events.clashes import clashes_by_workshop
 from events.models import Session, Workshop
+from events.queries import timetable_version
 from feedback.models import Questionnaire, Response
 from participants.models import Attendance, Registration
 
@@ -42,12 +44,13 @@ def _count(queryset: QuerySet, outer: str) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _ratio(numerator: str, denominator) -> Cast:
-    return Cast(F(numerator), FloatField()) / NullIf(denominator, 0, output_field=FloatField())
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
 
 
 def with_figures(workshops: QuerySet[Workshop], *, now: datetime) -> QuerySet[Workshop]:
-    """``workshops`` annotated with the figures below, all computed by the database.
+    """``workshops`` annotated with the counts below, all computed by the database; pass
+    each through ``add_rates`` for the two rates.
 
     - ``confirmed``, ``waitlisted``, ``pending``: registrations in each state.
     - ``scheduled_sessions``: sessions not cancelled.
@@ -89,18 +92,31 @@ def with_figures(workshops: QuerySet[Workshop], *, now: datetime) -> QuerySet[Wo
             scheduled.filter(trainers__isnull=True).exclude(kind__in=UNTAUGHT_KINDS), "workshop"
         ),
         registered_sessions=_count(registered_sessions, "workshop"),
-        attended=_count(attended, "registration__workshop"),
+        # Through the sessions, not the registrations: a workshop has far fewer sessions
+        # than registrations, so the database looks attendance up from the smaller side.
+        attended=_count(attended, "session__workshop"),
         evaluations=_count(evaluations, "workshop"),
         evaluation_responses=_count(responses, "questionnaire__workshop"),
-    ).annotate(
-        attendance_rate=_ratio("attended", F("confirmed") * F("registered_sessions")),
-        response_rate=_ratio("evaluation_responses", F("confirmed") * F("evaluations")),
     )
 
 
+def add_rates(workshop: Workshop) -> Workshop:
+    """Set ``attendance_rate`` and ``response_rate`` from the counts ``with_figures`` made.
+
+    Divided here rather than in SQL, where each rate would repeat its counts' subqueries.
+    """
+    workshop.attendance_rate = _ratio(
+        workshop.attended, workshop.confirmed * workshop.registered_sessions
+    )
+    workshop.response_rate = _ratio(
+        workshop.evaluation_responses, workshop.confirmed * workshop.evaluations
+    )
+    return workshop
+
+
 def workshop_figures(workshop: Workshop, *, now: datetime) -> Workshop:
-    """One workshop with the figures of ``with_figures``: one query."""
-    return with_figures(Workshop.objects.filter(pk=workshop.pk), now=now).get()
+    """One workshop with the figures of ``with_figures`` and its rates: one query."""
+    return add_rates(with_figures(Workshop.objects.filter(pk=workshop.pk), now=now).get())
 
 
 @dataclass
@@ -110,7 +126,7 @@ class Dashboard:
     upcoming: list[Workshop] = field(default_factory=list)
     running: list[Workshop] = field(default_factory=list)
     past: list[Workshop] = field(default_factory=list)
-    clashes: dict[int, list[Clash]] = field(default_factory=dict)
+    clashes: dict[int, list["ClashNote"]] = field(default_factory=dict)
 
     @property
     def needs_doing(self) -> list[Workshop]:
@@ -131,12 +147,12 @@ def dashboard(workshops: QuerySet[Workshop], *, now: datetime) -> Dashboard:
     by the date today where the workshop takes place; clashes for those not yet over.
 
     A fixed number of queries whatever the number of workshops, sessions and people: one
-    for the workshops and their figures, at most four for the clashes (see
-    ``clashes_by_workshop``).
+    for the workshops and their figures, then those of ``clash_notes``.
     """
     board = Dashboard()
     current = []
     for workshop in with_figures(workshops, now=now).order_by("start_date", "title", "pk"):
+        add_rates(workshop)
         today = local_today(workshop, now)
         if workshop.end_date < today:
             board.past.append(workshop)
@@ -147,7 +163,7 @@ def dashboard(workshops: QuerySet[Workshop], *, now: datetime) -> Dashboard:
         if workshop.end_date >= today and workshop.status != Workshop.Status.CANCELLED:
             current.append(workshop)
     board.past.reverse()  # the most recent first
-    board.clashes = clashes_by_workshop(current)
+    board.clashes = clash_notes(current)
     current_ids = {w.pk for w in current}
     for workshop in [*board.upcoming, *board.running, *board.past]:
         is_current = workshop.pk in current_ids
@@ -159,3 +175,35 @@ def dashboard(workshops: QuerySet[Workshop], *, now: datetime) -> Dashboard:
             else 0
         ) + (1 if workshop.is_unpublished_draft else 0)
     return board
+
+
+@dataclass(frozen=True)
+class ClashNote:
+    """A clash as the dashboard lists it: the session, and what it clashes with."""
+
+    session_title: str
+    message: str
+
+
+# Kept until a timetable involved changes (the key holds ``timetable_version``); a day is
+# only a ceiling for entries nobody asks for again.
+CLASH_CACHE_SECONDS = 24 * 3600
+
+
+def clash_notes(workshops: list[Workshop]) -> dict[int, list[ClashNote]]:
+    """The clashes of ``workshops`` by workshop id, from the shared cache while none of the
+    timetables involved has changed: two queries then (the version, the cache), and those
+    of ``clashes_by_workshop`` and the cache's write after a change.
+    """
+    if not workshops:
+        return {}
+    version = hashlib.sha256(timetable_version(*workshops).encode()).hexdigest()[:32]
+    key = f"reports:clashes:{get_language()}:{version}"
+    notes = cache.get(key)
+    if notes is None:
+        notes = {
+            workshop_id: [ClashNote(c.session.title, c.message()) for c in clashes]
+            for workshop_id, clashes in clashes_by_workshop(workshops).items()
+        }
+        cache.set(key, notes, CLASH_CACHE_SECONDS)
+    return notes

@@ -166,6 +166,13 @@ ROUTES = [
     ),
     (
         "session_reinstate",
+        "get",
+        WORKSHOP,
+        lambda ids: reverse("events:session_reinstate", args=[ids["slug"], ids["session"]]),
+        None,
+    ),
+    (
+        "session_reinstate",
         "post",
         WORKSHOP,
         lambda ids: reverse("events:session_reinstate", args=[ids["slug"], ids["session"]]),
@@ -724,10 +731,6 @@ QUERY_COUNTS = [
     ),
     # + the trainers teaching in the workshop.
     ("workshop_calendar", lambda w: reverse("events:workshop_calendar", args=[w.slug]), 4),
-    # + sessions with rooms, their trainers with agencies, their topics; then the clash
-    # check: other workshops' sessions sharing a trainer or room (none here, so no query
-    # for their trainers).
-    ("timetable", lambda w: reverse("events:timetable", args=[w.slug]), 7),
     # + rooms, trainers with their agencies, topics, for the three choices.
     ("session_create", lambda w: reverse("events:session_create", args=[w.slug]), 6),
     # + the session with its room, its trainers and topics (initial values), then the choices.
@@ -777,3 +780,61 @@ def test_page_query_count_is_the_same_for_3_and_300_sessions(
     with django_assert_num_queries(queries):
         response = client.get(target)
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_timetable_query_count_is_the_same_for_3_and_300_sessions(
+    client, organiser, sized_workshop, django_assert_num_queries
+):
+    client.force_login(organiser)
+    url = reverse("events:timetable", args=[sized_workshop.slug])
+    # The first time: the session and its user, the workshop, the timetable's version, the
+    # cache (empty); then the sessions with their rooms, their trainers, their topics, the
+    # clashing pairs (none); the cache's write: its size, a savepoint, the key, the insert,
+    # the savepoint's release.
+    with django_assert_num_queries(14):
+        first = client.get(url)
+    # Then, nothing having changed: the session, its user, the workshop, the version, the
+    # cached body.
+    with django_assert_num_queries(5):
+        again = client.get(url)
+    # The same page (past the sign-out form, whose CSRF token is masked anew each time).
+    assert first.content.split(b"<main")[1] == again.content.split(b"<main")[1]
+    assert first.content.decode().count('<li class="session"') == sized_workshop.sessions.count()
+
+
+@pytest.mark.django_db
+def test_timetable_shows_every_change_at_once_despite_its_cache(
+    organiser_client, workshop, session, trainer, make_workshop, make_session
+):
+    url = reverse("events:timetable", args=[workshop.slug])
+    assert "Trafficking definitions" in organiser_client.get(url).content.decode()
+
+    session.title = "Definitions of trafficking"
+    session.save()
+    assert "Definitions of trafficking" in organiser_client.get(url).content.decode()
+
+    trainer.name = "Liang Shuying"
+    trainer.save()
+    assert "Prof. Liang Shuying" in organiser_client.get(url).content.decode()
+
+    session.room.name = "Jade Room"
+    session.room.save()
+    assert "Jade Room, Guanfang Hotel" in organiser_client.get(url).content.decode()
+
+    # Another workshop books the same trainer at the same time: the clash shows here.
+    elsewhere = make_workshop(title="Kunming Workshop", slug="kunming")
+    make_session(elsewhere, title="Kunming lecture", starts_at=at(27, 10), ends_at=at(27, 11),
+                 trainers=[trainer])  # fmt: skip
+    html = organiser_client.get(url).content.decode()
+    assert "also teaches “Kunming lecture” (Kunming Workshop" in html
+
+    # The workshop moves to another time zone: the same instants, other wall-clock times.
+    workshop.timezone = "Asia/Bangkok"
+    workshop.save()
+    html = organiser_client.get(url).content.decode()
+    assert 'datetime="2007-08-27T08:00:00+07:00">08:00</time>' in html
+
+    # A cancelled session, elsewhere: the clash goes.
+    Session.objects.filter(title="Kunming lecture").get().delete()
+    assert "Kunming lecture" not in organiser_client.get(url).content.decode()

@@ -282,12 +282,17 @@ def test_dashboard_query_count_is_the_same_for_3_and_300_sessions(
     client, organiser, sized, django_assert_num_queries
 ):
     client.force_login(organiser)
+    url = reverse("reports:dashboard")
     # The session and its user; whether the user organises anything; the workshops with
-    # every figure; for the clash check, the upcoming workshop's sessions and their
-    # trainers, then other workshops' sessions sharing a trainer or room (none, so no
-    # query for their trainers).
-    with django_assert_num_queries(7):
-        response = client.get(reverse("reports:dashboard"))
+    # every figure; the clashes' version (the upcoming workshop's timetable) and the cache
+    # (empty); the clashing pairs (none); the cache's write: its size, a savepoint, the key,
+    # the insert, the savepoint's release.
+    with django_assert_num_queries(12):
+        response = client.get(url)
+    # Again, the timetables unchanged: the clashes come from the cache.
+    with django_assert_num_queries(6):
+        again = client.get(url)
+    assert again.content.split(b"<main")[1] == response.content.split(b"<main")[1]
     html = response.content.decode()
     row = html.split('data-workshop="past-workshop-')[1].split("</tr>")[0]
     # 8 in 10 confirmed; every fifth of them absent at the 2 registered sessions (5 of 24
@@ -297,3 +302,30 @@ def test_dashboard_query_count_is_the_same_for_3_and_300_sessions(
     assert registered in row
     assert f'data-figure="attendance">{attendance}<' in row
     assert f'data-figure="feedback">{feedback}<' in row
+
+
+@pytest.mark.django_db
+def test_dashboard_clashes_follow_the_timetable_despite_the_cache(
+    client, organiser, make_workshop, make_session
+):
+    start = date.today() + timedelta(days=10)
+    upcoming = make_workshop(title="Kunming Workshop", slug="kunming", start_date=start,
+                             end_date=start + timedelta(days=1))  # fmt: skip
+    upcoming.organisers.add(organiser)
+    huang = Trainer.objects.create(name="Huang TaiYun")
+    nine = datetime.combine(start, datetime.min.time(), tzinfo=upcoming.tz) + timedelta(hours=9)
+    make_session(upcoming, title="One", starts_at=nine, ends_at=nine + timedelta(hours=1),
+                 trainers=[huang])  # fmt: skip
+    late = make_session(upcoming, title="Two", starts_at=nine + timedelta(hours=2),
+                        ends_at=nine + timedelta(hours=3), trainers=[huang])  # fmt: skip
+    client.force_login(organiser)
+    url = reverse("reports:dashboard")
+    assert "clash in the timetable" not in client.get(url).content.decode()
+
+    late.starts_at = nine + timedelta(minutes=30)
+    late.save()
+    assert "1 clash in the timetable" in client.get(url).content.decode()
+
+    huang.name = "Huang Taiyun"
+    huang.save()
+    assert "One: Huang Taiyun also teaches “Two”" in client.get(url).content.decode()
