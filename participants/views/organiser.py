@@ -295,11 +295,23 @@ def registration_new_link(request, slug, pk):
         Registration.objects.select_related("participant"), workshop=workshop, pk=pk
     )
     services.revoke_registration_link(registration=registration)
+    person = registration.participant
+    if person.email:
+        message = _(
+            "%(name)s has a new personal link, sent to %(email)s; the old one no longer works."
+        )
+    else:
+        # Nobody can be e-mailed: the organiser is the only way the link reaches them.
+        message = _(
+            "%(name)s has a new personal link; the old one no longer works. They have no "
+            "e-mail address, so give them the new link yourself: %(url)s"
+        )
     messages.success(
         request,
-        _("%(name)s has a new personal link; the old one no longer works. The new link: %(url)s")
+        message
         % {
-            "name": registration.participant.name,
+            "name": person.name,
+            "email": person.email,
             "url": request.build_absolute_uri(
                 reverse("participants:personal", args=[registration.token])
             ),

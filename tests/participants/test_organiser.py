@@ -567,29 +567,49 @@ def test_bulk_from_the_page_round_trip(client, workshop, organiser, register):
 # --- A new personal link ------------------------------------------------------------------
 
 
-def test_new_link_replaces_the_token_and_shows_it(
-    client, workshop, organiser, participant_registration
+def test_new_link_replaces_the_token_and_mails_it(
+    client, workshop, organiser, participant_registration, django_capture_on_commit_callbacks
 ):
     old = participant_registration.token
     client.force_login(organiser)
 
-    response = client.post(
-        roster_url(workshop, "registration_new_link", pk=participant_registration.pk),
-        {"filters": "status=confirmed"},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            roster_url(workshop, "registration_new_link", pk=participant_registration.pk),
+            {"filters": "status=confirmed"},
+            follow=True,
+        )
 
     participant_registration.refresh_from_db()
     new = participant_registration.token
     assert new != old
     assert len(new) >= 43
-    (message,) = messages_of(response)
-    assert message.startswith("Li Mei has a new personal link; the old one no longer works.")
-    assert message.endswith(f"/r/{new}/")
+    assert messages_of(response) == [
+        "Li Mei has a new personal link, sent to li.mei@example.org; the old one no longer works."
+    ]
+    assert new not in response.content.decode()
+    (sent,) = mail.outbox
+    assert sent.to == ["li.mei@example.org"]
+    assert f"/r/{new}/" in sent.body
     assert response.redirect_chain[-1][0] == roster_url(workshop) + "?status=confirmed"
     client.logout()
     assert client.get(f"/r/{old}/").status_code == 404
     assert client.get(f"/r/{new}/").status_code == 200
+
+
+def test_new_link_without_email_is_shown_to_the_organiser(client, workshop, organiser, register):
+    registration = register("No Mail", email="")
+    client.force_login(organiser)
+
+    response = client.post(
+        roster_url(workshop, "registration_new_link", pk=registration.pk), follow=True
+    )
+
+    registration.refresh_from_db()
+    assert messages_of(response) == [
+        "No Mail has a new personal link; the old one no longer works. They have no e-mail "
+        f"address, so give them the new link yourself: http://testserver/r/{registration.token}/"
+    ]
 
 
 def test_new_link_for_another_workshops_registration_is_404(
