@@ -327,7 +327,6 @@ def registration_new_link(request, slug, pk):
 class NominationsUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Nominations file (CSV or XLSX)"),
-        help_text=gettext_lazy("At most 2,000 people and 2 MB per file."),
     )
     nominated_by = forms.ModelChoiceField(
         label=gettext_lazy("Nominating agency"),
@@ -338,6 +337,13 @@ class NominationsUploadForm(forms.Form):
             "The agency that sent the list. New people with no agency in the file belong to it."
         ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("At most %(rows)s people and %(size)s MB per file.") % {
+            "rows": imports.MAX_ROWS,
+            "size": imports.MAX_BYTES // (1024 * 1024),
+        }
 
 
 def _session_key(workshop) -> str:

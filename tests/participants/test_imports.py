@@ -477,8 +477,8 @@ BAD_FILES = [
     (raw("list.xlsx", b"PK\x03\x04 not really a zip"), "could not be opened as an Excel workbook"),
     (raw("list.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), "This is an old Excel (.xls) file."),
     (
-        raw("list.csv", b"Name,Email\n" + b"A,a@example.org\n" * 2001),
-        "The file has more than 2,000 people.",
+        raw("list.csv", b"Name,Email\n" + b"A,a@example.org\n" * 501),
+        "The file has more than 500 people. Split it into files of at most 500 rows",
     ),
     (
         raw("list.csv", b"Name,Email\n" + b"x" * (2 * 1024 * 1024)),
@@ -649,6 +649,7 @@ def test_import_page_documents_columns_and_offers_templates(signed_in, workshop)
     response = signed_in.get(import_url(workshop))
 
     html = response.content.decode()
+    assert "At most 500 people and 2 MB per file." in html
     for header in imports.TEMPLATE_HEADERS:
         assert f"<code>{header}</code>" in html
     for fmt in ("xlsx", "csv"):
