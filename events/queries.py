@@ -1,11 +1,10 @@
 """Who may see what, for events: one named function per rule, used by views and API alike."""
 
-from collections.abc import Iterable
-
-from django.db.models import Case, Count, Max, Q, When
+from django.db import connection
+from django.db.models import Case, Count, Q, When
 from django.http import Http404
 
-from events.models import Agency, Session, Trainer, Workshop
+from events.models import Agency, Room, Session, Topic, Trainer, Workshop
 
 
 def organised_workshops(user):
@@ -76,20 +75,54 @@ def search_trainers(query: str):
     return trainers.order_by("name", "pk")
 
 
-def timetable_sessions(workshop: Workshop) -> list[Session]:
-    """The workshop's sessions, cancelled ones too, with what the timetable shows of each.
+def timetable_rows(workshop: Workshop) -> list[dict]:
+    """The workshop's sessions, cancelled ones too, in order, as what the timetable shows.
 
-    Three queries: the sessions with their rooms, their trainers, their topics.
+    Plain rows rather than model instances, since a programme may hold hundreds of sessions:
+    ``pk``, ``title``, ``title_local``, ``kind``, ``status``, ``starts_at``, ``ends_at``,
+    ``room`` (its name, or ""), ``trainers`` (a list of Trainer) and ``topics`` (their
+    names, joined). Five queries: the sessions, their rooms, trainers and the links to them,
+    topics and the links to them.
     """
-    sessions = list(
-        workshop.sessions.select_related("room")
-        .prefetch_related("trainers", "topics")
-        .order_by("starts_at", "ends_at", "pk")
+    rows = list(
+        workshop.sessions.order_by("starts_at", "ends_at", "pk").values(
+            "pk", "title", "title_local", "kind", "status", "starts_at", "ends_at", "room_id"
+        )
     )
-    for session in sessions:
-        # Saves a join: every session here belongs to this workshop.
-        session.workshop = workshop
-    return sessions
+    in_workshop = Q(sessions__workshop=workshop)
+    rooms = {room.pk: str(room) for room in Room.objects.filter(in_workshop).distinct()}
+    trainers = Trainer.objects.filter(in_workshop).distinct().in_bulk()
+    topics = {topic.pk: topic.name for topic in Topic.objects.filter(in_workshop).distinct()}
+    taught: dict[int, list] = {}
+    for session_id, trainer_id in Session.trainers.through.objects.filter(
+        session__workshop=workshop
+    ).values_list("session_id", "trainer_id"):
+        taught.setdefault(session_id, []).append(trainers[trainer_id])
+    about: dict[int, list] = {}
+    for session_id, topic_id in Session.topics.through.objects.filter(
+        session__workshop=workshop
+    ).values_list("session_id", "topic_id"):
+        about.setdefault(session_id, []).append(topics[topic_id])
+    for row in rows:
+        row["room"] = rooms.get(row.pop("room_id"), "")
+        row["trainers"] = sorted(taught.get(row["pk"], []), key=lambda t: t.name)
+        row["topics"] = ", ".join(sorted(about.get(row["pk"], [])))
+    return rows
+
+
+_VERSION_SQL = """
+SELECT COUNT(DISTINCT s.id), MAX(s.updated_at),
+       COUNT(DISTINCT st.trainer_id), MAX(t.updated_at),
+       COUNT(DISTINCT s.room_id), MAX(r.updated_at),
+       COUNT(DISTINCT sp.topic_id), MAX(p.updated_at)
+  FROM {session} s
+  LEFT JOIN {session_trainers} st ON st.session_id = s.id
+  LEFT JOIN {trainer} t ON t.id = st.trainer_id
+  LEFT JOIN {room} r ON r.id = s.room_id
+  LEFT JOIN {session_topics} sp ON sp.session_id = s.id
+  LEFT JOIN {topic} p ON p.id = sp.topic_id
+ WHERE s.workshop_id IN ({ids}) OR {windows}
+"""
 
 
 def timetable_version(*workshops: Workshop) -> str:
@@ -99,45 +132,29 @@ def timetable_version(*workshops: Workshop) -> str:
     session at overlapping times (a clash may come from another workshop); the trainers,
     rooms and topics of those sessions. Counts catch deletions, the latest change times
     catch edits; a trainer or topic set on a session is caught by the session's own change
-    time, since every write path saves the session. One query, on indexed columns.
+    time, since every write path saves the session. One query on indexed columns, written
+    out because building it with the ORM costs more than running it.
     """
-    scope = Q(workshop__in=[w.pk for w in workshops])
-    for workshop in workshops:
-        scope |= Q(starts_at__lt=workshop.ends_at, ends_at__gt=workshop.starts_at)
-    figures = Session.objects.filter(scope).aggregate(
-        # Named apart from the relations: an aggregate named "trainers" would hide them.
-        session_count=Count("pk", distinct=True),
-        session_changed=Max("updated_at"),
-        trainer_count=Count("trainers", distinct=True),
-        trainer_changed=Max("trainers__updated_at"),
-        room_count=Count("room", distinct=True),
-        room_changed=Max("room__updated_at"),
-        topic_count=Count("topics", distinct=True),
-        topic_changed=Max("topics__updated_at"),
+    qn = connection.ops.quote_name
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = _VERSION_SQL.format(
+        session=qn(Session._meta.db_table),
+        session_trainers=qn(Session.trainers.through._meta.db_table),
+        trainer=qn(Trainer._meta.db_table),
+        room=qn(Room._meta.db_table),
+        session_topics=qn(Session.topics.through._meta.db_table),
+        topic=qn(Topic._meta.db_table),
+        ids=", ".join(["%s"] * len(workshops)),
+        windows=" OR ".join(["(s.starts_at < %s AND s.ends_at > %s)"] * len(workshops)),
     )
-    parts = [f"{w.pk}@{w.updated_at.timestamp()}" for w in workshops]
-    parts += [
-        str(value.timestamp() if hasattr(value, "timestamp") else value)
-        for _name, value in sorted(figures.items())
-    ]
-    return "/".join(parts)
-
-
-def group_by_local_day(workshop: Workshop, sessions: Iterable[Session]) -> list[tuple]:
-    """``(day, sessions)`` for every day of the workshop, in its time zone, in order.
-
-    Sessions outside the workshop's days (possible only through old data or an import) come
-    last, under the day ``None``.
-    """
-    days: dict = {day: [] for day in workshop.days}
-    outside = []
-    for session in sessions:
-        day = workshop.local(session.starts_at).date()
-        days.get(day, outside).append(session)
-    grouped = list(days.items())
-    if outside:
-        grouped.append((None, outside))
-    return grouped
+    params = [w.pk for w in workshops]
+    for workshop in workshops:
+        params += [adapt(workshop.ends_at), adapt(workshop.starts_at)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    stamps = [f"{w.pk}@{w.updated_at.isoformat()}" for w in workshops]
+    return "/".join([*stamps, *map(str, row)])
 
 
 def trainer_teaching(trainer: Trainer, user) -> list[tuple[Workshop, list[Session]]]:

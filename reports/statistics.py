@@ -1,24 +1,19 @@
 """The figures organisers and funders watch, computed in the database, once, for every output.
 
-Every count is a correlated subquery on the workshop row, so a list of workshops with all
-their figures is one query however many registrations, sessions and answers lie behind it.
-The dashboard, the post-event report and the API read the same annotations.
+All the figures of any number of workshops come from one statement: every count is a
+scalar subquery on the workshop's row, answered from indexes, however many registrations,
+sessions and answers lie behind it. The statement is written out rather than built with
+the ORM: built, its nine subqueries cost more time in Python than the database takes to
+answer them. The dashboard, the post-event report and the API read the same ``Figures``.
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 from django.core.cache import cache
-from django.db.models import (
-    Count,
-    Exists,
-    IntegerField,
-    OuterRef,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from events.clashes import clashes_by_workshop
@@ -32,91 +27,118 @@ ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
 UNTAUGHT_KINDS = (Session.Kind.BREAK, Session.Kind.CEREMONY)
 
 
-def _count(queryset: QuerySet, outer: str) -> Coalesce:
-    """The number of rows of ``queryset`` whose ``outer`` is the workshop, as a subquery."""
-    counted = (
-        queryset.filter(**{outer: OuterRef("pk")})
-        .order_by()
-        .values(outer)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+@dataclass(frozen=True)
+class Figures:
+    """What an organiser watches in a workshop, counted by ``figures``.
+
+    - ``confirmed``, ``waitlisted``, ``pending``: registrations in each state.
+    - ``scheduled_sessions``: sessions not cancelled.
+    - ``sessions_without_trainers``: scheduled sessions that are taught (not breaks or
+      ceremonies) yet have no trainer.
+    - ``registered_sessions``: scheduled sessions that have started and whose register has
+      been taken (at least one attendance record).
+    - ``attended``: attendance records of confirmed registrations marked present or late at
+      those sessions.
+    - ``evaluations``: the workshop's evaluation questionnaires (knowledge tests are not
+      feedback); ``evaluation_responses``: the responses to them, named or anonymous.
+    """
+
+    confirmed: int = 0
+    waitlisted: int = 0
+    pending: int = 0
+    scheduled_sessions: int = 0
+    sessions_without_trainers: int = 0
+    registered_sessions: int = 0
+    attended: int = 0
+    evaluations: int = 0
+    evaluation_responses: int = 0
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """``attended / (confirmed * registered_sessions)``, from 0 to 1: the share of the
+        seats at the sessions held so far that were filled. A session whose register has not
+        been taken yet does not count against it. None (not 0) when no register has been
+        taken or nobody is confirmed."""
+        return _ratio(self.attended, self.confirmed * self.registered_sessions)
+
+    @property
+    def response_rate(self) -> float | None:
+        """``evaluation_responses / (confirmed * evaluations)``: the share of confirmed
+        participants who answered, each evaluation counted once per person. None when there
+        is no evaluation or nobody is confirmed."""
+        return _ratio(self.evaluation_responses, self.confirmed * self.evaluations)
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def with_figures(workshops: QuerySet[Workshop], *, now: datetime) -> QuerySet[Workshop]:
-    """``workshops`` annotated with the counts below, all computed by the database; pass
-    each through ``add_rates`` for the two rates.
+_FIGURES_SQL = """
+SELECT w.id,
+  (SELECT COUNT(*) FROM {registration} r WHERE r.workshop_id = w.id AND r.status = %(confirmed)s),
+  (SELECT COUNT(*) FROM {registration} r WHERE r.workshop_id = w.id AND r.status = %(waitlisted)s),
+  (SELECT COUNT(*) FROM {registration} r WHERE r.workshop_id = w.id AND r.status = %(pending)s),
+  (SELECT COUNT(*) FROM {session} s WHERE s.workshop_id = w.id AND s.status = %(scheduled)s),
+  (SELECT COUNT(*) FROM {session} s
+    WHERE s.workshop_id = w.id AND s.status = %(scheduled)s AND s.kind NOT IN ({untaught})
+      AND NOT EXISTS (SELECT 1 FROM {session_trainers} st WHERE st.session_id = s.id)),
+  (SELECT COUNT(*) FROM {session} s
+    WHERE s.workshop_id = w.id AND s.status = %(scheduled)s AND s.starts_at <= %(now)s
+      AND EXISTS (SELECT 1 FROM {attendance} a WHERE a.session_id = s.id)),
+  (SELECT COUNT(*) FROM {session} s
+     JOIN {attendance} a ON a.session_id = s.id
+     JOIN {registration} r ON r.id = a.registration_id
+    WHERE s.workshop_id = w.id AND s.status = %(scheduled)s AND s.starts_at <= %(now)s
+      AND a.status IN ({attended}) AND r.status = %(confirmed)s),
+  (SELECT COUNT(*) FROM {questionnaire} q WHERE q.workshop_id = w.id AND q.kind = %(evaluation)s),
+  (SELECT COUNT(*) FROM {questionnaire} q JOIN {response} x ON x.questionnaire_id = q.id
+    WHERE q.workshop_id = w.id AND q.kind = %(evaluation)s)
+FROM {workshop} w
+WHERE w.id IN ({ids})
+"""
 
-    - ``confirmed``, ``waitlisted``, ``pending``: registrations in each state.
-    - ``scheduled_sessions``: sessions not cancelled.
-    - ``sessions_without_trainers``: scheduled sessions that are taught (not breaks or
-      ceremonies) yet have no trainer.
-    - ``registered_sessions``: scheduled sessions that have started by ``now`` and whose
-      register has been taken (at least one attendance record).
-    - ``attended``: attendance records of confirmed registrations marked present or late at
-      those sessions.
-    - ``attendance_rate``: ``attended / (confirmed * registered_sessions)``, between
-      0 and 1: the share of the seats at sessions held so far that were filled. A session
-      whose register has not been taken yet does not count against it. None (not 0) when
-      no register has been taken or nobody is confirmed.
-    - ``evaluations``: the workshop's evaluation questionnaires (knowledge tests are not
-      feedback); ``evaluation_responses``: the responses to them, named or anonymous.
-    - ``response_rate``: ``evaluation_responses / (confirmed * evaluations)``: the
-      share of confirmed participants who answered, each evaluation counted once per person.
-      None when there is no evaluation or nobody is confirmed.
+
+def figures(workshop_ids, *, now: datetime) -> dict[int, Figures]:
+    """The ``Figures`` of each workshop in ``workshop_ids``, as they stand at ``now``.
+
+    One query, whatever the number of workshops and of the rows counted for them.
     """
-    registrations = Registration.objects.all()
-    scheduled = Session.objects.filter(status=Session.Status.SCHEDULED)
-    registered_sessions = scheduled.filter(starts_at__lte=now).filter(
-        Exists(Attendance.objects.filter(session=OuterRef("pk")))
+    workshop_ids = [int(pk) for pk in workshop_ids]
+    if not workshop_ids:
+        return {}
+    qn = connection.ops.quote_name
+    params = {
+        "confirmed": Registration.Status.CONFIRMED,
+        "waitlisted": Registration.Status.WAITLISTED,
+        "pending": Registration.Status.PENDING,
+        "scheduled": Session.Status.SCHEDULED,
+        "evaluation": Questionnaire.Kind.EVALUATION,
+        "now": connection.ops.adapt_datetimefield_value(now),
+    }
+    params.update({f"untaught{n}": value for n, value in enumerate(UNTAUGHT_KINDS)})
+    params.update({f"attended{n}": value for n, value in enumerate(ATTENDED)})
+    params.update({f"id{n}": value for n, value in enumerate(workshop_ids)})
+    sql = _FIGURES_SQL.format(
+        workshop=qn(Workshop._meta.db_table),
+        registration=qn(Registration._meta.db_table),
+        session=qn(Session._meta.db_table),
+        session_trainers=qn(Session.trainers.through._meta.db_table),
+        attendance=qn(Attendance._meta.db_table),
+        questionnaire=qn(Questionnaire._meta.db_table),
+        response=qn(Response._meta.db_table),
+        untaught=", ".join(f"%(untaught{n})s" for n in range(len(UNTAUGHT_KINDS))),
+        attended=", ".join(f"%(attended{n})s" for n in range(len(ATTENDED))),
+        ids=", ".join(f"%(id{n})s" for n in range(len(workshop_ids))),
     )
-    attended = Attendance.objects.filter(
-        registration__status=Registration.Status.CONFIRMED,
-        status__in=ATTENDED,
-        session__status=Session.Status.SCHEDULED,
-        session__starts_at__lte=now,
-    )
-    evaluations = Questionnaire.objects.filter(kind=Questionnaire.Kind.EVALUATION)
-    responses = Response.objects.filter(questionnaire__kind=Questionnaire.Kind.EVALUATION)
-    return workshops.annotate(
-        confirmed=_count(registrations.filter(status=Registration.Status.CONFIRMED), "workshop"),
-        waitlisted=_count(registrations.filter(status=Registration.Status.WAITLISTED), "workshop"),
-        pending=_count(registrations.filter(status=Registration.Status.PENDING), "workshop"),
-        scheduled_sessions=_count(scheduled, "workshop"),
-        sessions_without_trainers=_count(
-            scheduled.filter(trainers__isnull=True).exclude(kind__in=UNTAUGHT_KINDS), "workshop"
-        ),
-        registered_sessions=_count(registered_sessions, "workshop"),
-        # Through the sessions, not the registrations: a workshop has far fewer sessions
-        # than registrations, so the database looks attendance up from the smaller side.
-        attended=_count(attended, "session__workshop"),
-        evaluations=_count(evaluations, "workshop"),
-        evaluation_responses=_count(responses, "questionnaire__workshop"),
-    )
+    names = [f.name for f in fields(Figures)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0]: Figures(**dict(zip(names, row[1:], strict=True))) for row in cursor}
 
 
-def add_rates(workshop: Workshop) -> Workshop:
-    """Set ``attendance_rate`` and ``response_rate`` from the counts ``with_figures`` made.
-
-    Divided here rather than in SQL, where each rate would repeat its counts' subqueries.
-    """
-    workshop.attendance_rate = _ratio(
-        workshop.attended, workshop.confirmed * workshop.registered_sessions
-    )
-    workshop.response_rate = _ratio(
-        workshop.evaluation_responses, workshop.confirmed * workshop.evaluations
-    )
-    return workshop
-
-
-def workshop_figures(workshop: Workshop, *, now: datetime) -> Workshop:
-    """One workshop with the figures of ``with_figures`` and its rates: one query."""
-    return add_rates(with_figures(Workshop.objects.filter(pk=workshop.pk), now=now).get())
+def workshop_figures(workshop: Workshop, *, now: datetime) -> Figures:
+    """The ``Figures`` of one workshop: one query."""
+    return figures([workshop.pk], now=now).get(workshop.pk, Figures())
 
 
 @dataclass
@@ -146,13 +168,15 @@ def dashboard(workshops: QuerySet[Workshop], *, now: datetime) -> Dashboard:
     """``workshops`` with their figures, grouped as upcoming, running or past, each judged
     by the date today where the workshop takes place; clashes for those not yet over.
 
-    A fixed number of queries whatever the number of workshops, sessions and people: one
-    for the workshops and their figures, then those of ``clash_notes``.
+    A fixed number of queries whatever the number of workshops, sessions and people: the
+    workshops, their figures, then those of ``clash_notes``.
     """
     board = Dashboard()
     current = []
-    for workshop in with_figures(workshops, now=now).order_by("start_date", "title", "pk"):
-        add_rates(workshop)
+    workshops = list(workshops.order_by("start_date", "title", "pk"))
+    counted = figures([w.pk for w in workshops], now=now)
+    for workshop in workshops:
+        workshop.figures = counted.get(workshop.pk, Figures())
         today = local_today(workshop, now)
         if workshop.end_date < today:
             board.past.append(workshop)
@@ -170,7 +194,11 @@ def dashboard(workshops: QuerySet[Workshop], *, now: datetime) -> Dashboard:
         workshop.clashes = board.clashes.get(workshop.pk, []) if is_current else []
         workshop.is_unpublished_draft = is_current and workshop.status == Workshop.Status.DRAFT
         workshop.todo_count = (
-            (workshop.pending + workshop.sessions_without_trainers + len(workshop.clashes))
+            (
+                workshop.figures.pending
+                + workshop.figures.sessions_without_trainers
+                + len(workshop.clashes)
+            )
             if is_current
             else 0
         ) + (1 if workshop.is_unpublished_draft else 0)

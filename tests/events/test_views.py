@@ -789,10 +789,10 @@ def test_timetable_query_count_is_the_same_for_3_and_300_sessions(
     client.force_login(organiser)
     url = reverse("events:timetable", args=[sized_workshop.slug])
     # The first time: the session and its user, the workshop, the timetable's version, the
-    # cache (empty); then the sessions with their rooms, their trainers, their topics, the
-    # clashing pairs (none); the cache's write: its size, a savepoint, the key, the insert,
-    # the savepoint's release.
-    with django_assert_num_queries(14):
+    # cache (empty); then the sessions, their rooms, their trainers and the links to them,
+    # their topics and the links to them, the clashing pairs (none); the cache's write: its
+    # size, a savepoint, the key, the insert, the savepoint's release.
+    with django_assert_num_queries(17):
         first = client.get(url)
     # Then, nothing having changed: the session, its user, the workshop, the version, the
     # cached body.

@@ -78,7 +78,7 @@ def held(workshop, make_session):
 
 
 @pytest.mark.django_db
-def test_with_figures_counts_in_the_database(held, django_assert_num_queries):
+def test_figures_are_counted_in_the_database(held, django_assert_num_queries):
     with django_assert_num_queries(1):
         figures = statistics.workshop_figures(held, now=datetime(2007, 9, 1, tzinfo=UTC))
     assert (figures.confirmed, figures.waitlisted, figures.pending) == (4, 1, 2)
@@ -91,13 +91,13 @@ def test_with_figures_counts_in_the_database(held, django_assert_num_queries):
 
 
 @pytest.mark.django_db
-def test_with_figures_has_no_rates_before_anything_happened(workshop):
+def test_figures_have_no_rates_before_anything_happened(workshop):
     figures = statistics.workshop_figures(workshop, now=datetime(2007, 8, 1, tzinfo=UTC))
     assert (figures.confirmed, figures.attendance_rate, figures.response_rate) == (0, None, None)
 
 
 @pytest.mark.django_db
-def test_with_figures_counts_only_sessions_already_started(held):
+def test_figures_count_only_sessions_already_started(held):
     # On the morning of the 28th (Lijiang), the second session has not begun.
     figures = statistics.workshop_figures(held, now=at(28, 8))
     assert (figures.registered_sessions, figures.attended) == (1, 3)
