@@ -1,0 +1,187 @@
+"""Reading an uploaded CSV or XLSX file into a header and numbered rows of text."""
+
+import csv
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from openpyxl import load_workbook
+
+from participants.imports.columns import (
+    COLUMNS,
+    COLUMNS_BY_KEY,
+    HEADER_KEYS,
+    MAX_BYTES,
+    MAX_ROWS,
+    ImportFileError,
+    normalise,
+)
+
+
+def read_table(upload) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header row and the non-empty data rows (numbered as the spreadsheet shows them).
+
+    Raises ``ImportFileError`` naming the problem: too big, not CSV or XLSX, undecodable,
+    empty, too many rows.
+    """
+    if upload.size > MAX_BYTES:
+        raise ImportFileError(
+            _("The file is %(size)s MB; files up to %(limit)s MB can be imported.")
+            % {
+                "size": number_format(upload.size / 1024 / 1024, 1),
+                "limit": number_format(MAX_BYTES / 1024 / 1024, 0),
+            }
+        )
+    content = upload.read()
+    if not content.strip():
+        raise ImportFileError(_("The file is empty."))
+    name = (upload.name or "").lower()
+    if name.endswith(".xls") or content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            _(
+                "This is an old Excel (.xls) file. Save it as Excel Workbook (.xlsx) or as "
+                "CSV UTF-8, then upload it again."
+            )
+        )
+    if name.endswith(".xlsx") or content.startswith(b"PK\x03\x04"):
+        rows = _xlsx_rows(content)
+    elif name.endswith((".csv", ".txt")) or not name.rpartition(".")[1]:
+        rows = _csv_rows(content)
+    else:
+        raise ImportFileError(
+            _("“%(name)s” is not a CSV or XLSX file. Upload a .csv or .xlsx file.")
+            % {"name": upload.name}
+        )
+    numbered = []
+    header = None
+    for number, cells in enumerate(rows, start=1):
+        cells = ["" if cell is None else str(cell).strip() for cell in cells]
+        if not any(cells):
+            continue
+        if header is None:
+            header = cells
+            continue
+        numbered.append((number, cells))
+        if len(numbered) > MAX_ROWS:
+            raise ImportFileError(
+                _(
+                    "The file has more than %(limit)s people. Split it into files of at most "
+                    "%(limit)s rows and import them one after the other."
+                )
+                % {"limit": number_format(MAX_ROWS, force_grouping=True)}
+            )
+    if header is None:
+        raise ImportFileError(_("The file is empty."))
+    if not numbered:
+        raise ImportFileError(_("The file has a header row but nobody under it."))
+    return header, numbered
+
+
+def _csv_rows(content: bytes) -> Iterable[list[str]]:
+    text = _decode(content)
+    first_line = next((line for line in text[:8192].splitlines() if line.strip()), "")
+    # Excel writes ";" where "," is the decimal mark, and tab-separated text as "Unicode text".
+    delimiter = max(",;\t", key=first_line.count)
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise ImportFileError(
+            _("The file is not readable as CSV: %(error)s") % {"error": error}
+        ) from None
+
+
+def _decode(content: bytes) -> str:
+    """UTF-8 (with or without Excel's byte-order mark), UTF-16 with a byte-order mark, or
+    GB18030, what Chinese Excel writes for "CSV" without "UTF-8"."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
+    else:
+        encodings = ("utf-8-sig", "gb18030")
+    for encoding in encodings:
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(
+        _(
+            "The file's text could not be decoded. Save it as “CSV UTF-8” (or as .xlsx) and "
+            "upload it again."
+        )
+    )
+
+
+def _xlsx_rows(content: bytes) -> Iterator[Sequence[Any]]:
+    """The first sheet's rows, one at a time: reading stops at the row limit instead of
+    unpacking a whole (possibly huge) sheet first."""
+    unreadable = ImportFileError(_("The file could not be opened as an Excel workbook (.xlsx)."))
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except _XLSX_ERRORS:
+        raise unreadable from None
+    try:
+        # Read-only sheets parse as they go: a damaged sheet fails here, not on opening.
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
+            yield [_xlsx_text(value) for value in row]
+    except _XLSX_ERRORS:
+        raise unreadable from None
+    finally:
+        workbook.close()
+
+
+# ElementTree's ParseError is a SyntaxError.
+_XLSX_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, SyntaxError)
+
+
+def _xlsx_text(value: Any) -> str:
+    if value is None:
+        return ""
+    # Whole numbers come back as floats from some writers: 13800138000.0 is a phone.
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def map_headers(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Which cell holds which column, and the headers that match nothing (ignored)."""
+    positions: dict[str, int] = {}
+    ignored = []
+    for index, text in enumerate(header):
+        key = HEADER_KEYS.get(normalise(text))
+        if key is None:
+            if text:
+                ignored.append(text)
+            continue
+        if key in positions:
+            raise ImportFileError(
+                _("Two columns are both “%(column)s” (“%(first)s” and “%(second)s”); keep one.")
+                % {
+                    "column": COLUMNS_BY_KEY[key].header,
+                    "first": header[positions[key]],
+                    "second": text,
+                }
+            )
+        positions[key] = index
+    missing = [
+        column.header for column in COLUMNS if column.required and column.key not in positions
+    ]
+    if missing:
+        raise ImportFileError(
+            ngettext(
+                "The file has no “%(columns)s” column. The first row must name the columns; "
+                "download the template to see them.",
+                "The file has no “%(columns)s” columns. The first row must name the columns; "
+                "download the template to see them.",
+                len(missing),
+            )
+            % {"columns": "”, “".join(missing)}
+        )
+    return positions, ignored
+
+
+def file_digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
