@@ -7,8 +7,9 @@ Three steps, so that nothing is written until an organiser has seen every proble
    name, with their registration for the workshop);
 2. the organiser reads the preview; the rows that may be written travel to the next request
    as plain values (``NominationsPreview.to_session``), not as the file;
-3. ``import_nominations`` (``writing``) checks those rows again against the database as it is now and
-   writes them all through ``register_participant`` in one transaction, or none of them.
+3. ``import_nominations`` (``writing``) checks those rows again against the database as it
+   is now and writes them all through ``register_participant`` in one transaction, or none
+   of them.
 """
 
 from participants.imports.checking import (
