@@ -7,6 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from events.models import Agency, Session, Trainer, Workshop
+from feedback.models import Questionnaire, Response
+from participants.models import Attendance, Participant, Registration
+from tests.conftest import at
 
 
 def label(day: date) -> str:
@@ -23,6 +26,34 @@ def known(db):
     Trainer.objects.create(name="Huang TaiYun")
 
 
+@pytest.fixture
+def history(workshop, make_session):
+    """The organiser's Lijiang workshop, held: its figures fill the dashboard's past row."""
+    people = Participant.objects.bulk_create(
+        Participant(name=f"Participant {n}", email=f"p{n}@example.org") for n in range(27)
+    )
+    registrations = Registration.objects.bulk_create(
+        Registration(
+            workshop=workshop,
+            participant=person,
+            source=Registration.Source.ORGANISER,
+            status="confirmed" if n < 24 else "waitlisted",
+            waitlisted_at=None if n < 24 else at(20, 9),
+        )
+        for n, person in enumerate(people)
+    )
+    for day in (27, 28):
+        session = make_session(workshop, starts_at=at(day, 9), ends_at=at(day, 10))
+        Attendance.objects.bulk_create(
+            Attendance(registration=r, session=session, status="present" if n % 8 else "absent")
+            for n, r in enumerate(registrations[:24])
+        )
+    evaluation = Questionnaire.objects.create(workshop=workshop, title="Evaluation")
+    Response.objects.bulk_create(
+        Response(questionnaire=evaluation, submitted_on=workshop.end_date) for _ in range(18)
+    )
+
+
 def add_session(page, *, title, day, start, end, trainer, room="", another=False):
     page.get_by_label("Title (English)").fill(title)
     page.get_by_label("Day").select_option(label=label(day))
@@ -36,7 +67,7 @@ def add_session(page, *, title, day, start, end, trainer, room="", another=False
 
 
 def test_organiser_plans_publishes_and_copies_a_workshop(
-    page, organiser, known, sign_in, screenshot
+    page, organiser, known, history, sign_in, screenshot
 ):
     first = date.today() + timedelta(days=40)
     second = first + timedelta(days=1)
@@ -83,6 +114,7 @@ def test_organiser_plans_publishes_and_copies_a_workshop(
     expect(partners).to_contain_text("UNIAP China Office")
     expect(partners).to_contain_text("part of United Nations (UN)")
     expect(page.locator("#role-host + ol")).to_contain_text("Ministry of Public Security")
+    screenshot("organiser-agencies")
 
     # Three sessions on two days.
     page.get_by_role("navigation", name="Workshop").get_by_role("link", name="Timetable").click()
@@ -138,6 +170,7 @@ def test_organiser_plans_publishes_and_copies_a_workshop(
     expect(alert).to_contain_text(
         "Prof. Liang ShuYing also teaches “Trafficking definitions” (Border Liaison Workshop"
     )
+    screenshot("organiser-clash-refused")
     page.get_by_role("link", name="Back without saving").click()
     expect(page.get_by_text("Extra lecture")).to_have_count(0)
     screenshot("organiser-timetable")
@@ -175,4 +208,8 @@ def test_organiser_plans_publishes_and_copies_a_workshop(
     page.goto("/organise/")
     expect(page.get_by_role("heading", name="Your workshops")).to_be_visible()
     expect(page.get_by_text("Still a draft: publish it to open registration.")).to_be_visible()
+    past = page.locator('tr[data-workshop="national-anti-trafficking-workshop-2007"]')
+    expect(past.locator('[data-figure="registered"]')).to_contain_text("24 of 30")
+    expect(past.locator('[data-figure="attendance"]')).to_have_text("88%")
+    expect(past.locator('[data-figure="feedback"]')).to_have_text("75%")
     screenshot("organiser-dashboard")
