@@ -9,7 +9,7 @@ answer them. The dashboard, the post-event report and the API read the same ``Fi
 
 import hashlib
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connection
@@ -82,14 +82,18 @@ SELECT w.id,
   (SELECT COUNT(*) FROM {session} s
     WHERE s.workshop_id = w.id AND s.status = %(scheduled)s AND s.kind NOT IN ({untaught})
       AND NOT EXISTS (SELECT 1 FROM {session_trainers} st WHERE st.session_id = s.id)),
+  CASE WHEN w.start_date <= %(begun_by)s THEN
   (SELECT COUNT(*) FROM {session} s
     WHERE s.workshop_id = w.id AND s.status = %(scheduled)s AND s.starts_at <= %(now)s
-      AND EXISTS (SELECT 1 FROM {attendance} a WHERE a.session_id = s.id)),
+      AND EXISTS (SELECT 1 FROM {attendance} a WHERE a.session_id = s.id))
+  ELSE 0 END,
+  CASE WHEN w.start_date <= %(begun_by)s THEN
   (SELECT COUNT(*) FROM {session} s
      JOIN {attendance} a ON a.session_id = s.id
      JOIN {registration} r ON r.id = a.registration_id
     WHERE s.workshop_id = w.id AND s.status = %(scheduled)s AND s.starts_at <= %(now)s
-      AND a.status IN ({attended}) AND r.status = %(confirmed)s),
+      AND a.status IN ({attended}) AND r.status = %(confirmed)s)
+  ELSE 0 END,
   (SELECT COUNT(*) FROM {questionnaire} q WHERE q.workshop_id = w.id AND q.kind = %(evaluation)s),
   (SELECT COUNT(*) FROM {questionnaire} q JOIN {response} x ON x.questionnaire_id = q.id
     WHERE q.workshop_id = w.id AND q.kind = %(evaluation)s)
@@ -114,6 +118,10 @@ def figures(workshop_ids, *, now: datetime) -> dict[int, Figures]:
         "scheduled": Session.Status.SCHEDULED,
         "evaluation": Questionnaire.Kind.EVALUATION,
         "now": connection.ops.adapt_datetimefield_value(now),
+        # Attendance is counted only for workshops that may have begun somewhere by now: the
+        # first day has come in the time zone furthest ahead (UTC+14). Sessions lie within
+        # their workshop's days, so the others have held none yet, and have nothing to count.
+        "begun_by": connection.ops.adapt_datefield_value((now + timedelta(hours=14)).date()),
     }
     params.update({f"untaught{n}": value for n, value in enumerate(UNTAUGHT_KINDS)})
     params.update({f"attended{n}": value for n, value in enumerate(ATTENDED)})

@@ -329,3 +329,24 @@ def test_dashboard_clashes_follow_the_timetable_despite_the_cache(
     huang.name = "Huang Taiyun"
     huang.save()
     assert "One: Huang Taiyun also teaches “Two”" in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_figures_count_a_session_begun_where_the_day_comes_first(make_workshop, make_session):
+    # Noon in London on 25 August is already 02:00 on the 26th on Kiritimati (UTC+14).
+    now = datetime(2007, 8, 25, 12, tzinfo=UTC)
+    kiritimati = make_workshop(
+        title="Kiritimati", slug="kiritimati", start_date=date(2007, 8, 26),
+        end_date=date(2007, 8, 27), timezone="Pacific/Kiritimati",
+    )  # fmt: skip
+    zone = kiritimati.tz
+    early = make_session(
+        kiritimati,
+        starts_at=datetime(2007, 8, 26, 0, 30, tzinfo=zone),
+        ends_at=datetime(2007, 8, 26, 1, 30, tzinfo=zone),
+    )
+    Attendance.objects.create(
+        registration=register(kiritimati, "Early", "confirmed"), session=early, status="present"
+    )
+    figures = statistics.workshop_figures(kiritimati, now=now)
+    assert (figures.registered_sessions, figures.attended, figures.attendance_rate) == (1, 1, 1.0)
