@@ -838,3 +838,45 @@ def test_timetable_shows_every_change_at_once_despite_its_cache(
     # A cancelled session, elsewhere: the clash goes.
     Session.objects.filter(title="Kunming lecture").get().delete()
     assert "Kunming lecture" not in organiser_client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_session_reinstate_asks_then_schedules_again(organiser_client, workshop, session):
+    organiser_client.post(reverse("events:session_cancel", args=[workshop.slug, session.pk]))
+    url = reverse("events:session_reinstate", args=[workshop.slug, session.pk])
+    html = organiser_client.get(url).content.decode()
+    assert "Schedule “Trafficking definitions” again?" in html
+    assert "Monday 27 August 2007, 09:00\N{EN DASH}10:30" in html
+    session.refresh_from_db()
+    assert session.is_cancelled
+    response = organiser_client.post(url, follow=True)
+    session.refresh_from_db()
+    assert session.status == Session.Status.SCHEDULED
+    assert "“Trafficking definitions” is scheduled again." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_workshop_detail_shows_agencies_by_role_and_the_timetable_size(
+    organiser_client, workshop, session, funder_agency
+):
+    host = Agency.objects.create(name="Ministry of Public Security", acronym="MPS")
+    WorkshopAgency.objects.create(workshop=workshop, agency=host, role="host")
+    html = organiser_client.get(
+        reverse("events:workshop_detail", args=[workshop.slug])
+    ).content.decode()
+    assert "<dt>Host</dt>\n      <dd>Ministry of Public Security (MPS)</dd>" in html
+    assert "<dt>Funder</dt>\n      <dd>Funding Agency</dd>" in html
+    assert "1 session</a> · 6 days" in html
+    assert "Asia/Shanghai" in html
+
+
+@pytest.mark.django_db
+def test_workshop_calendar_lists_the_workshop_feed_and_each_trainers(
+    organiser_client, workshop, session, trainer
+):
+    html = organiser_client.get(
+        reverse("events:workshop_calendar", args=[workshop.slug])
+    ).content.decode()
+    assert reverse("events:workshop_feed", args=[workshop.slug]) in html
+    assert reverse("events:trainer_feed", args=[trainer.feed_token]) in html
+    assert "Prof. Liang ShuYing" in html
