@@ -114,8 +114,10 @@ _VERSION_SQL = """
 SELECT COUNT(DISTINCT s.id), MAX(s.updated_at),
        COUNT(DISTINCT st.trainer_id), MAX(t.updated_at),
        COUNT(DISTINCT s.room_id), MAX(r.updated_at),
-       COUNT(DISTINCT sp.topic_id), MAX(p.updated_at)
+       COUNT(DISTINCT sp.topic_id), MAX(p.updated_at),
+       MAX(w.updated_at)
   FROM {session} s
+  JOIN {workshop} w ON w.id = s.workshop_id
   LEFT JOIN {session_trainers} st ON st.session_id = s.id
   LEFT JOIN {trainer} t ON t.id = st.trainer_id
   LEFT JOIN {room} r ON r.id = s.room_id
@@ -129,9 +131,10 @@ def timetable_version(*workshops: Workshop) -> str:
     """A string that changes whenever anything the workshops' timetables show may change.
 
     For keys of cached pages: the workshops themselves; their sessions and every other
-    session at overlapping times (a clash may come from another workshop); the trainers,
-    rooms and topics of those sessions. Counts catch deletions, the latest change times
-    catch edits; a trainer or topic set on a session is caught by the session's own change
+    session at overlapping times (a clash may come from another workshop; its message names
+    that workshop and its local time, so that workshop's own changes count too); the
+    trainers, rooms and topics of those sessions. Counts catch deletions, the latest change
+    times catch edits; a trainer or topic set on a session is caught by the session's own change
     time, since every write path saves the session. One query on indexed columns, written
     out because building it with the ORM costs more than running it.
     """
@@ -139,6 +142,7 @@ def timetable_version(*workshops: Workshop) -> str:
     adapt = connection.ops.adapt_datetimefield_value
     sql = _VERSION_SQL.format(
         session=qn(Session._meta.db_table),
+        workshop=qn(Workshop._meta.db_table),
         session_trainers=qn(Session.trainers.through._meta.db_table),
         trainer=qn(Trainer._meta.db_table),
         room=qn(Room._meta.db_table),

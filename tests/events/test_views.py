@@ -829,6 +829,12 @@ def test_timetable_shows_every_change_at_once_despite_its_cache(
     html = organiser_client.get(url).content.decode()
     assert "also teaches “Kunming lecture” (Kunming Workshop" in html
 
+    # That other workshop is renamed: the clash names it anew, though nothing here changed.
+    elsewhere.title = "Kunming Regional Workshop"
+    elsewhere.save()
+    html = organiser_client.get(url).content.decode()
+    assert "also teaches “Kunming lecture” (Kunming Regional Workshop" in html
+
     # The workshop moves to another time zone: the same instants, other wall-clock times.
     workshop.timezone = "Asia/Bangkok"
     workshop.save()

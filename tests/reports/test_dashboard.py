@@ -330,6 +330,19 @@ def test_dashboard_clashes_follow_the_timetable_despite_the_cache(
     huang.save()
     assert "One: Huang Taiyun also teaches “Two”" in client.get(url).content.decode()
 
+    # A workshop someone else organises books him too; renamed, its new name shows here.
+    other = make_workshop(title="Dali Workshop", slug="dali", start_date=start,
+                          end_date=start + timedelta(days=1))  # fmt: skip
+    make_session(other, title="Dali lecture", starts_at=nine + timedelta(hours=5),
+                 ends_at=nine + timedelta(hours=6), trainers=[huang])  # fmt: skip
+    late.starts_at = nine + timedelta(hours=5)
+    late.ends_at = nine + timedelta(hours=6)
+    late.save()
+    assert "(Dali Workshop," in client.get(url).content.decode()
+    other.title = "Dali Prefecture Workshop"
+    other.save()
+    assert "(Dali Prefecture Workshop," in client.get(url).content.decode()
+
 
 @pytest.mark.django_db
 def test_figures_count_a_session_begun_where_the_day_comes_first(make_workshop, make_session):
