@@ -14,10 +14,13 @@ $(BIN)/.installed: requirements.lock
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	@touch $@
 
+# Local development: DEBUG on unless set, links in e-mails and feeds pointing at this server.
+run: export DEBUG := $(or $(DEBUG),true)
+run: export SITE_URL := $(or $(SITE_URL),http://$(HOST):$(PORT))
 run: $(BIN)/.installed
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite; browser tests run when Debian's chromium is installed (.ci/run installs it).
 test: $(BIN)/.installed
