@@ -28,7 +28,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration, vText
@@ -271,12 +271,8 @@ def session_location(session: Session) -> str:
 
 
 def workshop_url(slug: str) -> str:
-    """The workshop's public page, absolute; the site's address if that page is not wired."""
-    try:
-        path = reverse("participants:public_workshop", kwargs={"slug": slug})
-    except NoReverseMatch:
-        path = "/"
-    return f"{settings.SITE_URL}{path}"
+    """The workshop's public page, absolute."""
+    return settings.SITE_URL + reverse("participants:public_workshop", kwargs={"slug": slug})
 
 
 def _timezones_for(rows: Sequence[EventFields]) -> list[Timezone]:

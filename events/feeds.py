@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import (
@@ -408,7 +408,4 @@ def back_to(request: HttpRequest, name: str, **kwargs) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    try:
-        return reverse(name, kwargs=kwargs)
-    except NoReverseMatch:
-        return "/"
+    return reverse(name, kwargs=kwargs)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -243,12 +243,9 @@ def _timetable_body(workshop: Workshop) -> dict:
         "create": reverse("events:session_create", args=[workshop.slug]),
         "sessions": reverse("events:timetable", args=[workshop.slug]),
         "trainers": reverse("events:trainer_list"),
-    }
-    try:
         # The download of one session: its address up to the session's number.
-        urls["ics"] = reverse("events:session_ics", args=[workshop.slug, 0]).removesuffix("0.ics")
-    except NoReverseMatch:
-        urls["ics"] = ""
+        "ics": reverse("events:session_ics", args=[workshop.slug, 0]).removesuffix("0.ics"),
+    }
     grouped = [(day, _session_rows_html(items, urls)) for day, items in days.items()]
     if outside:
         grouped.append((None, _session_rows_html(outside, urls)))
@@ -278,7 +275,7 @@ def _session_rows_html(rows: list[dict], urls: dict) -> str:
         "cancel": escape(_("Cancel")),
         "ics": escape(_("Download (.ics)")),
     }
-    sessions, trainers, ics = escape(urls["sessions"]), escape(urls["trainers"]), urls["ics"]
+    sessions, trainers, ics = (escape(urls[name]) for name in ("sessions", "trainers", "ics"))
     html = []
     for row in rows:
         pk = row["pk"]
@@ -318,8 +315,7 @@ def _session_rows_html(rows: list[dict], urls: dict) -> str:
                 f'<a href="{base}move/" {described}>{label["move"]}</a> '
                 f'<a href="{base}cancel/" {described}>{label["cancel"]}</a>'
             )
-        if ics:
-            actions += f' <a href="{escape(ics)}{pk}.ics" download {described}>{label["ics"]}</a>'
+        actions += f' <a href="{ics}{pk}.ics" download {described}>{label["ics"]}</a>'
         html.append(
             f'<li class="{classes}" id="session-{pk}">'
             f'<div class="session-time"><time datetime="{row["local_start_iso"]}">'

@@ -8,8 +8,6 @@ switch on the page changes (for their e-mails too). Nothing about anyone else is
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -32,7 +30,6 @@ from participants.services import (
 )
 from participants.views.public import timetable_days
 
-SUBSCRIBE_TEMPLATE = "events/calendar/_subscribe.html"
 ACTIVE = (
     Registration.Status.PENDING,
     Registration.Status.CONFIRMED,
@@ -50,14 +47,6 @@ def _optional_url(name: str, *args) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
-
-
-def _has_template(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def _feedback_links(registration: Registration) -> list[tuple]:
@@ -113,8 +102,9 @@ def personal(request: HttpRequest, token: str) -> HttpResponse:
 
         feed_url = ""
         if confirmed:
-            path = _optional_url("participants:participant_feed", participant.feed_token)
-            feed_url = request.build_absolute_uri(path) if path else ""
+            feed_url = request.build_absolute_uri(
+                reverse("participants:participant_feed", args=[participant.feed_token])
+            )
 
         feedback_links = _feedback_links(registration) if confirmed else []
 
@@ -130,7 +120,6 @@ def personal(request: HttpRequest, token: str) -> HttpResponse:
             "position": waitlist_position_of(registration),
             "days": timetable_days(workshop, sessions),
             "feed_url": feed_url,
-            "subscribe_template": SUBSCRIBE_TEMPLATE if _has_template(SUBSCRIBE_TEMPLATE) else "",
             "feedback_links": feedback_links,
             "certificate_url": certificate_url,
             "can_cancel": can_cancel(registration),
