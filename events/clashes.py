@@ -4,10 +4,11 @@ Two sessions overlap when each starts before the other ends: back-to-back sessio
 at 10:00, the next starts at 10:00) do not. Cancelled sessions clash with nothing.
 """
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import Q
@@ -68,6 +69,40 @@ def _overlaps(a_start, a_end, b_start, b_end) -> bool:
     return a_start < b_end and b_start < a_end
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A session as a form, the admin or an import describes it, before it is saved.
+
+    ``exclude``: the saved session these values would replace (it does not clash with
+    itself). A cancelled candidate clashes with nothing.
+    """
+
+    starts_at: datetime
+    ends_at: datetime
+    room: Room | None = None
+    trainers: tuple[Trainer, ...] = ()
+    exclude: Session | None = None
+    status: str = Session.Status.SCHEDULED
+
+    @property
+    def checked(self) -> bool:
+        return self.status != Session.Status.CANCELLED and (
+            self.room is not None or bool(self.trainers)
+        )
+
+    def as_session(self) -> Session:
+        """The candidate as the values being checked describe it, not as saved."""
+        exclude = self.exclude
+        return Session(
+            pk=exclude.pk if exclude else None,
+            workshop_id=exclude.workshop_id if exclude else None,
+            title=exclude.title if exclude else "",
+            starts_at=self.starts_at,
+            ends_at=self.ends_at,
+            room=self.room,
+        )
+
+
 def find_clashes(
     *,
     starts_at: datetime,
@@ -81,42 +116,116 @@ def find_clashes(
 
     For a form before it saves: pass the cleaned values and ``exclude`` the session being
     edited. Looks across every workshop, since a trainer or a room is in one place at a
-    time whatever the workshop. One query, plus one for trainers when there are any.
+    time whatever the workshop. One query, plus one for trainers when it finds sessions
+    (see :func:`find_clashes_of_many`, which this asks for one candidate).
     """
-    trainers = list(trainers)
-    if status == Session.Status.CANCELLED or (room is None and not trainers):
-        return []
-    # The candidate as described by the values being checked, not as saved.
-    candidate = Session(
-        pk=exclude.pk if exclude else None,
-        workshop_id=exclude.workshop_id if exclude else None,
-        title=exclude.title if exclude else "",
-        starts_at=starts_at,
-        ends_at=ends_at,
-        room=room,
-    )
-    sharing = Q(trainers__in=trainers) if trainers else Q()
-    if room is not None:
-        sharing = sharing | Q(room=room) if trainers else Q(room=room)
-    others = (
-        Session.objects.filter(sharing, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    candidate = Candidate(starts_at, ends_at, room, tuple(trainers), exclude, status)
+    return find_clashes_of_many([candidate])[0]
+
+
+def find_clashes_of_many(candidates: Sequence[Candidate]) -> list[list[Clash]]:
+    """For each candidate, in the order given, the clashes it would have with saved sessions.
+
+    The candidates are not checked against each other (an import does that itself, since
+    only it knows which of them replace which). For each candidate the clashes come ordered
+    by the other session's start, then pk; a trainer's clash before the room's.
+
+    Two queries whatever the number of candidates: every scheduled session that overlaps
+    the candidates' overall span and shares a room or a trainer with any of them, then those
+    sessions' trainers (only when there are some). None when no candidate has a room or a
+    trainer. The overlap rule is then applied per candidate, here, in Python.
+    """
+    results: list[list[Clash]] = [[] for _ in candidates]
+    checked = [(i, c) for i, c in enumerate(candidates) if c.checked]
+    if not checked:
+        return results
+    room_ids = {c.room.pk for _, c in checked if c.room is not None}
+    trainer_ids = {t.pk for _, c in checked for t in c.trainers}
+    sharing = Q(room__in=room_ids) if room_ids else Q(trainers__in=trainer_ids)
+    if room_ids and trainer_ids:
+        sharing |= Q(trainers__in=trainer_ids)
+    first = min(c.starts_at for _, c in checked)
+    last = max(c.ends_at for _, c in checked)
+    others = list(
+        Session.objects.filter(sharing, starts_at__lt=last, ends_at__gt=first)
         .exclude(status=Session.Status.CANCELLED)
         .select_related("workshop", "room")
         .prefetch_related("trainers")
         .distinct()
         .order_by("starts_at", "pk")
     )
-    if exclude is not None and exclude.pk:
-        others = others.exclude(pk=exclude.pk)
-    wanted = {t.pk: t for t in trainers}
-    clashes = []
+    if not others:
+        return results
+
+    by_room = _Timeline()
+    by_trainer = _Timeline()
     for other in others:
+        if other.room_id in room_ids:
+            by_room.add(other.room_id, other)
         for trainer in other.trainers.all():
-            if trainer.pk in wanted:
-                clashes.append(Clash("trainer", candidate, other, trainer=wanted[trainer.pk]))
-        if room is not None and other.room_id == room.pk:
-            clashes.append(Clash("room", candidate, other, room=room))
-    return clashes
+            if trainer.pk in trainer_ids:
+                by_trainer.add(trainer.pk, other)
+
+    for index, candidate in checked:
+        start, end = candidate.starts_at, candidate.ends_at
+        near = by_trainer.near(start, end, {t.pk for t in candidate.trainers})
+        if candidate.room is not None:
+            near |= by_room.near(start, end, {candidate.room.pk})
+        excluded = candidate.exclude.pk if candidate.exclude is not None else None
+        near = sorted(
+            (
+                s
+                for s in near.values()
+                if s.pk != excluded and _overlaps(start, end, s.starts_at, s.ends_at)
+            ),
+            key=lambda s: (s.starts_at, s.pk),
+        )
+        if not near:
+            continue
+        session = candidate.as_session()
+        wanted = {t.pk: t for t in candidate.trainers}
+        for other in near:
+            for trainer in other.trainers.all():
+                if trainer.pk in wanted:
+                    results[index].append(
+                        Clash("trainer", session, other, trainer=wanted[trainer.pk])
+                    )
+            if candidate.room is not None and other.room_id == candidate.room.pk:
+                results[index].append(Clash("room", session, other, room=candidate.room))
+    return results
+
+
+class _Timeline:
+    """Saved sessions per room or per trainer, by start, to find those near a time span.
+
+    A search costs a bisection plus the sessions that start within the longest session's
+    length before the span: a file of 1,000 events against a full timetable stays linear.
+    """
+
+    def __init__(self):
+        self._sessions: dict[int, list[Session]] = defaultdict(list)
+        self._starts: dict[int, list[datetime]] = defaultdict(list)
+        self._longest: dict[int, timedelta] = defaultdict(timedelta)
+
+    def add(self, key: int, session: Session) -> None:
+        # Sessions arrive ordered by start, so each list stays sorted.
+        self._sessions[key].append(session)
+        self._starts[key].append(session.starts_at)
+        self._longest[key] = max(self._longest[key], session.ends_at - session.starts_at)
+
+    def near(self, start: datetime, end: datetime, keys: Iterable[int]) -> dict[int, Session]:
+        """Sessions under ``keys`` that may overlap [start, end), by pk (a superset)."""
+        found: dict[int, Session] = {}
+        for key in keys:
+            sessions = self._sessions.get(key)
+            if not sessions:
+                continue
+            starts = self._starts[key]
+            # Nothing starting a longest session's length before ``start`` reaches it.
+            low = bisect_right(starts, start - self._longest[key])
+            high = bisect_left(starts, end)
+            found.update((s.pk, s) for s in sessions[low:high])
+        return found
 
 
 def workshop_clashes(workshop: Workshop) -> list[Clash]:

@@ -1,8 +1,10 @@
 """No trainer and no room in two places at once: the clash functions."""
 
+from datetime import timedelta
+
 import pytest
 
-from events.clashes import find_clashes, workshop_clashes
+from events.clashes import Candidate, find_clashes, find_clashes_of_many, workshop_clashes
 from events.models import Room, Session, Trainer
 from tests.conftest import at
 
@@ -268,3 +270,92 @@ def test_clash_message_names_the_trainer_the_other_session_and_its_local_time(
     assert trainer_clash.message() == (
         "Huang TaiYun also teaches “Kunming lecture” (Kunming Workshop, Aug. 27, 2007, 9 a.m.)."
     )
+
+
+# find_clashes_of_many: many candidates (an import's events) in a fixed number of queries
+
+
+def test_find_clashes_of_many_answers_each_candidate_as_find_clashes_does(
+    workshop, make_workshop, make_session, huang, liang, hall, annex
+):
+    elsewhere = make_workshop(title="Kunming Workshop", slug="kunming")
+    in_hall = make_session(workshop, title="In the hall", starts_at=at(27, 9),
+                           ends_at=at(27, 11), room=hall, trainers=[liang])  # fmt: skip
+    make_session(elsewhere, title="Kunming lecture", starts_at=at(27, 10), ends_at=at(27, 11),
+                 room=annex, trainers=[huang])  # fmt: skip
+    make_session(workshop, title="Long field visit", starts_at=at(28, 8), ends_at=at(28, 18),
+                 trainers=[huang])  # fmt: skip
+    candidates = [
+        Candidate(at(27, 10, 30), at(27, 12), room=hall, trainers=(huang,)),
+        # Moving the hall's own session: it does not clash with itself.
+        Candidate(at(27, 9, 30), at(27, 11, 30), room=hall, trainers=(liang,), exclude=in_hall),
+        Candidate(at(27, 11), at(27, 12), room=hall, trainers=(huang, liang)),  # back to back
+        Candidate(at(27, 10), at(27, 11), room=annex, status=Session.Status.CANCELLED),
+        Candidate(at(27, 10), at(27, 11)),  # no room, no trainer
+        # Late in a long session that started hours before.
+        Candidate(at(28, 17), at(28, 17, 30), trainers=(huang,)),
+    ]
+
+    batch = find_clashes_of_many(candidates)
+
+    assert [[(c.kind, c.other.title, str(c.resource)) for c in found] for found in batch] == [
+        [
+            ("room", "In the hall", "Hall A, Lijiang Guesthouse"),
+            ("trainer", "Kunming lecture", "Huang TaiYun"),
+        ],
+        [],
+        [],
+        [],
+        [],
+        [("trainer", "Long field visit", "Huang TaiYun")],
+    ]
+    one_by_one = [
+        find_clashes(
+            starts_at=c.starts_at,
+            ends_at=c.ends_at,
+            room=c.room,
+            trainers=c.trainers,
+            exclude=c.exclude,
+            status=c.status,
+        )
+        for c in candidates
+    ]
+    assert [summary(found) for found in batch] == [summary(found) for found in one_by_one]
+    assert batch[0][0].session.starts_at == at(27, 10, 30)
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_find_clashes_of_many_runs_two_queries_for_any_number(
+    workshop, make_session, huang, hall, count, django_assert_num_queries
+):
+    make_session(workshop, title="Booked", starts_at=at(27, 9), ends_at=at(27, 10), room=hall,
+                 trainers=[huang])  # fmt: skip
+    candidates = [
+        Candidate(
+            at(27, 9) + timedelta(minutes=15 * n),
+            at(27, 9, 15) + timedelta(minutes=15 * n),
+            room=hall,
+            trainers=(huang,),
+        )
+        for n in range(count)
+    ]
+
+    # 1 the saved sessions overlapping the candidates' span that share a room or a trainer,
+    # 2 their trainers.
+    with django_assert_num_queries(2):
+        batch = find_clashes_of_many(candidates)
+
+    assert [len(found) for found in batch] == [2, 2, 2, 2, *[0] * (count - 4)][:count]
+
+
+def test_find_clashes_of_many_without_room_or_trainers_asks_nothing(
+    workshop, make_session, hall, django_assert_num_queries
+):
+    make_session(workshop, starts_at=at(27, 9), ends_at=at(27, 10), room=hall)
+    with django_assert_num_queries(0):
+        assert find_clashes_of_many(
+            [
+                Candidate(at(27, 9), at(27, 10)),
+                Candidate(at(27, 9), at(27, 10), room=hall, status=Session.Status.CANCELLED),
+            ]
+        ) == [[], []]

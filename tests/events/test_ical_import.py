@@ -1,6 +1,6 @@
 """Importing a timetable from an Outlook-shaped calendar file: preview, problems, re-import."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -415,3 +415,53 @@ def test_timetable_import_times_are_aware(workshop, cast, booked):
         for e in events
         if e.starts_at
     )
+
+
+def programme_file(count: int) -> bytes:
+    """``count`` events in Jade Hall taught by Zhang Wei, in 15-minute slots from 26 August
+    09:00: the first four overlap the session already booked there at 09:00-10:00."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Test//Programme//EN"]
+    for n in range(count):
+        start = at(26, 9) + timedelta(minutes=15 * n)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:programme-{n}@example.org",
+            "DTSTAMP:20070801T000000Z",
+            f"DTSTART:{start.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+            f"DTEND:{(start + timedelta(minutes=15)).astimezone(UTC):%Y%m%dT%H%M%SZ}",
+            f"SUMMARY:Session {n}",
+            "LOCATION:Jade Hall",
+            "ATTENDEE;CN=Zhang Wei:mailto:zhang.wei@example.org",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+@pytest.mark.parametrize("count", [3, 300])
+def test_timetable_import_preview_queries_do_not_grow_with_the_file(
+    client, workshop, organiser, cast, make_session, count, django_assert_num_queries
+):
+    trainer, room, _ = cast
+    make_session(workshop, title="Booked", starts_at=at(26, 9), ends_at=at(26, 10), room=room,
+                 trainers=[trainer])  # fmt: skip
+    client.force_login(organiser)
+    upload(client, workshop, programme_file(count))
+
+    # 1 session, 2 user, 3 workshop (organiser look-up), 4 rooms and 5 trainers to match,
+    # 6 the workshop's sessions with the file's UIDs, 7 the saved sessions that share a room
+    # or a trainer with any event and overlap the file's span, 8 their trainers.
+    with django_assert_num_queries(8):
+        response = client.get(import_url(workshop, "confirm"))
+
+    events = response.context["events"]
+    assert len(events) == count
+    clashing = [e.title for e in events if e.problems]
+    assert clashing == [f"Session {n}" for n in range(min(count, 4))]
+    assert events[0].problems == [
+        "Prof. Zhang Wei also teaches “Booked” (National Anti-Trafficking Workshop, "
+        "Aug. 26, 2007, 9 a.m.).",
+        "Jade Hall, Guanfang Hotel is also booked for “Booked” (National Anti-Trafficking "
+        "Workshop, Aug. 26, 2007, 9 a.m.).",
+    ]
+    assert response.content.decode().count('name="event"') == count - len(clashing)
