@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -36,6 +36,7 @@ from django.views.decorators.http import require_POST, require_safe
 from events.calendar import calendar_fingerprint, event_fields, render_calendar
 from events.feed_tokens import reissue_trainer_feed, trainers_feed_managed_by
 from events.models import Session, Trainer, Workshop
+from events.queries import feed_workshops
 
 # A built calendar stays cached for a day; its key changes whenever its content would.
 BODY_TIMEOUT = 24 * 60 * 60
@@ -129,24 +130,6 @@ def _first_served(digest: str) -> int:
 
 def _timestamp(moment: datetime) -> int:
     return timegm(moment.astimezone(UTC).utctimetuple())
-
-
-# --- who may fetch what -------------------------------------------------------------------
-
-
-def feed_workshops(user=None) -> QuerySet[Workshop]:
-    """Workshops whose timetable may be fetched as a calendar by ``user`` (None: anyone).
-
-    Every workshop but drafts: published ones and their later states, and cancelled ones,
-    whose feed tells subscribed calendars that every session is cancelled. Drafts only for
-    their organisers and superusers, for a download while planning.
-    """
-    visible = ~Q(status=Workshop.Status.DRAFT)
-    if user is not None and user.is_authenticated:
-        if user.is_superuser:
-            return Workshop.objects.all()
-        visible |= Q(pk__in=Workshop.objects.filter(organisers=user).values("pk"))
-    return Workshop.objects.filter(visible)
 
 
 def calendar_sessions(queryset: QuerySet[Session]) -> QuerySet[Session]:

@@ -1,7 +1,7 @@
 """Who may see what, for events: one named function per rule, used by views and API alike."""
 
 from django.db import connection
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import Http404
 
 from events.models import Agency, Room, Session, Topic, Trainer, Workshop
@@ -22,6 +22,18 @@ def get_organised_workshop(user, slug: str) -> Workshop:
         return organised_workshops(user).get(slug=slug)
     except Workshop.DoesNotExist:
         raise Http404 from None
+
+
+def feed_workshops(user) -> QuerySet[Workshop]:
+    """Workshops whose timetable ``user`` may fetch as a calendar.
+
+    Every workshop but drafts: published ones and their later states, and cancelled ones,
+    whose feed tells subscribed calendars that every session is cancelled. Drafts only for
+    those who organise them (``organised_workshops``), for a download while planning.
+    """
+    return Workshop.objects.filter(
+        ~Q(status=Workshop.Status.DRAFT) | Q(pk__in=organised_workshops(user).values("pk"))
+    )
 
 
 def is_organiser(user) -> bool:

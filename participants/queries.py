@@ -211,6 +211,18 @@ def public_sessions(workshop: Workshop) -> QuerySet[Session]:
     )
 
 
+def participant_sessions(participant: Participant) -> QuerySet[Session]:
+    """The sessions a participant's calendar holds: every session of each workshop where
+    their registration is confirmed, drafts aside. Cancelled sessions stay (as cancelled).
+
+    One registration per person and workshop (a named constraint), so the join repeats no row.
+    """
+    return Session.objects.filter(
+        workshop__registrations__participant=participant,
+        workshop__registrations__status=Registration.Status.CONFIRMED,
+    ).exclude(workshop__status=Workshop.Status.DRAFT)
+
+
 def workshop_partners(workshop: Workshop) -> dict[str, list[WorkshopAgency]]:
     """Hosts and co-organisers/partners, each in their stated order: one query."""
     roles = (

@@ -1,7 +1,7 @@
 """A participant's personal calendar feed, and organisers replacing its secret link.
 
-The selection lives here (which sessions a person may see); the calendar itself is built and
-served by ``events``, which knows nothing of participants.
+Which sessions a person's calendar holds is ``participants.queries.participant_sessions``;
+the calendar itself is built and served by ``events``, which knows nothing of participants.
 """
 
 from django.contrib import messages
@@ -12,21 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from events.feeds import back_to, calendar_response, load_calendar_sessions
-from events.models import Session, Workshop
 from participants.feed_tokens import participants_feed_managed_by, reissue_participant_feed
-from participants.models import Participant, Registration
-
-
-def participant_sessions(participant: Participant):
-    """The sessions a participant's calendar holds: every session of each workshop where
-    their registration is confirmed, drafts aside. Cancelled sessions stay (as cancelled).
-
-    One registration per person and workshop (a named constraint), so the join repeats no row.
-    """
-    return Session.objects.filter(
-        workshop__registrations__participant=participant,
-        workshop__registrations__status=Registration.Status.CONFIRMED,
-    ).exclude(workshop__status=Workshop.Status.DRAFT)
+from participants.models import Participant
+from participants.queries import participant_sessions
 
 
 @require_safe

@@ -106,6 +106,8 @@ def test_workshop_feed_of_a_draft_is_not_public(client, make_workshop, make_user
     response = client.get(feed_url(draft))
     assert response.status_code == 200
     assert "private" in response["Cache-Control"]
+    client.force_login(make_user("root", is_superuser=True))
+    assert client.get(feed_url(draft)).status_code == 200
 
 
 def test_workshop_feed_of_unknown_workshop_is_404(client, db):
