@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from events.models import Agency, Workshop
 from events.tokens import new_token
+from participants.feed_tokens import reissue_participant_feed
 from participants.models import Participant, Registration
 
 logger = logging.getLogger(__name__)
@@ -212,13 +213,25 @@ def _fill_free_seats(
     return promoted
 
 
+# A workshop that is over, or will not take place, gives nobody a seat from its queue.
+NO_PROMOTION_STATUSES = frozenset({Workshop.Status.COMPLETED, Workshop.Status.CANCELLED})
+
+
+def may_promote_from_waitlist(workshop: Workshop) -> bool:
+    """Whether :func:`promote_from_waitlist` would give ``workshop``'s free seats away."""
+    return workshop.status not in NO_PROMOTION_STATUSES
+
+
 def promote_from_waitlist(*, workshop: Workshop, notify: bool = True) -> list[Registration]:
     """Give every free seat to the waiting list, first come first served.
 
-    Call it after raising a workshop's capacity. Returns the promoted registrations.
+    Call it after raising a workshop's capacity (the organisers' roster offers it). Returns
+    the promoted registrations, in queue order; none for a completed or cancelled workshop.
     """
     with transaction.atomic():
         workshop = _lock_workshop(workshop)
+        if not may_promote_from_waitlist(workshop):
+            return []
         return _fill_free_seats(workshop, timezone.now(), notify=notify)
 
 
@@ -500,12 +513,15 @@ def cancel_registration(
 def revoke_registration_link(*, registration: Registration, notify: bool = True) -> Registration:
     """Give the registration a new secret: the old personal link stops working at once.
 
-    The person is sent the new link. Their calendar feed has a secret of its own, replaced
-    separately (``participants.feed_tokens.reissue_participant_feed``).
+    The person's calendar link is replaced too, in the same transaction: the personal page
+    shows it, so whoever holds the old page link may hold that one as well. (It is the
+    person's single calendar link, for all their workshops.) The person is sent the new
+    page link, which shows the new calendar link.
     """
     with transaction.atomic():
         registration.token = new_token()
         registration.save(update_fields=["token", "updated_at"])
+        reissue_participant_feed(participant=registration.participant)
         if notify:
             _notify(registration, "new_link")
     return registration
