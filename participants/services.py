@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from events.models import Agency, Workshop
 from events.tokens import new_token
+from participants import emails
 from participants.feed_tokens import reissue_participant_feed
 from participants.models import Participant, Registration
 
@@ -473,15 +474,7 @@ def decline_registration(*, registration: Registration, by, notify: bool = True)
             raise InvalidTransition(
                 _cannot(registration, _("A registration that is “%(status)s” cannot be declined."))
             )
-        held_seat = registration.status == Status.CONFIRMED
-        now = timezone.now()
-        _set_status(registration, Status.DECLINED, now)
-        _save_status(registration)
-        if held_seat:
-            _fill_free_seats(workshop, now, notify=notify)
-        _log_decision("declined", registration, by)
-        if notify:
-            _notify(registration, "declined_seat" if held_seat else "declined")
+        _end_registration(workshop, registration, Status.DECLINED, by=by, notify=notify)
     return registration
 
 
@@ -498,16 +491,25 @@ def cancel_registration(
         workshop, registration = _locked_registration(registration)
         if registration.status in (Status.CANCELLED, Status.DECLINED):
             return registration
-        held_seat = registration.status == Status.CONFIRMED
-        now = timezone.now()
-        _set_status(registration, Status.CANCELLED, now)
-        _save_status(registration)
-        if held_seat:
-            _fill_free_seats(workshop, now, notify=notify)
-        _log_decision("cancelled", registration, by)
-        if notify:
-            _notify(registration, "cancelled_seat" if held_seat else "cancelled")
+        _end_registration(workshop, registration, Status.CANCELLED, by=by, notify=notify)
     return registration
+
+
+def _end_registration(
+    workshop: Workshop, registration: Registration, status: str, *, by, notify: bool
+) -> None:
+    """Decline or cancel ``registration``, locked by the caller's transaction. A seat it
+    held goes to the first on the waiting list; the person hears of it (e-mail
+    ``<status>_seat``) or of the end alone (``<status>``)."""
+    held_seat = registration.status == Status.CONFIRMED
+    now = timezone.now()
+    _set_status(registration, status, now)
+    _save_status(registration)
+    if held_seat:
+        _fill_free_seats(workshop, now, notify=notify)
+    _log_decision(status, registration, by)
+    if notify:
+        _notify(registration, f"{status}_seat" if held_seat else status)
 
 
 def revoke_registration_link(*, registration: Registration, notify: bool = True) -> Registration:
@@ -552,6 +554,4 @@ def _notify(registration: Registration, kind: str) -> None:
 
 
 def _send(registration_pk: int, kind: str) -> None:
-    from participants import emails
-
     emails.send_registration_email(registration_pk, kind)
