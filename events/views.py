@@ -84,7 +84,6 @@ def workshop_detail(request, slug):
     workshop = get_organised_workshop(request.user, slug)
     context = {
         "workshop": workshop,
-        "tab": "overview",
         "transitions": services.allowed_transitions(workshop),
         "agency_roles": workshop.agency_roles.select_related("agency").order_by(
             "role", "order", "pk"
@@ -110,7 +109,7 @@ def workshop_edit(request, slug):
     return render(
         request,
         "events/organise/workshop_form.html",
-        {"form": form, "workshop": workshop, "tab": "overview"},
+        {"form": form, "workshop": workshop},
     )
 
 
@@ -136,7 +135,6 @@ def workshop_status(request, slug):
         return redirect("events:workshop_detail", slug=workshop.slug)
     context = {
         "workshop": workshop,
-        "tab": "overview",
         "transition": transition,
         "target": Workshop.Status(target),
     }
@@ -161,7 +159,7 @@ def workshop_copy(request, slug):
     return render(
         request,
         "events/organise/workshop_copy.html",
-        {"form": form, "workshop": source, "tab": "overview"},
+        {"form": form, "workshop": source},
     )
 
 
@@ -173,7 +171,7 @@ def workshop_calendar(request, slug):
     return render(
         request,
         "events/organise/calendar.html",
-        {"workshop": workshop, "trainers": trainers, "tab": "calendar"},
+        {"workshop": workshop, "trainers": trainers},
     )
 
 
@@ -358,7 +356,7 @@ def session_create(request, slug):
     return render(
         request,
         "events/organise/session_form.html",
-        {"form": form, "workshop": workshop, "tab": "timetable"},
+        {"form": form, "workshop": workshop},
     )
 
 
@@ -378,7 +376,7 @@ def session_edit(request, slug, pk):
     return render(
         request,
         "events/organise/session_form.html",
-        {"form": form, "workshop": workshop, "session": session, "tab": "timetable"},
+        {"form": form, "workshop": workshop, "session": session},
     )
 
 
@@ -398,7 +396,7 @@ def session_move(request, slug, pk):
     return render(
         request,
         "events/organise/session_move.html",
-        {"form": form, "workshop": workshop, "session": session, "tab": "timetable"},
+        {"form": form, "workshop": workshop, "session": session},
     )
 
 
@@ -414,7 +412,7 @@ def session_cancel(request, slug, pk):
     return render(
         request,
         "events/organise/session_cancel.html",
-        {"workshop": workshop, "session": session, "tab": "timetable"},
+        {"workshop": workshop, "session": session},
     )
 
 
@@ -472,7 +470,6 @@ def workshop_agencies(request, slug):
     matches = list(search_agencies(query)[: SEARCH_LIMIT + 1]) if query else []
     context = {
         "workshop": workshop,
-        "tab": "agencies",
         "groups": [(WorkshopAgency.Role(value), items) for value, items in by_role.items()],
         "query": query,
         "matches": matches[:SEARCH_LIMIT],
@@ -503,7 +500,7 @@ def agency_create(request, slug):
     return render(
         request,
         "events/organise/agency_form.html",
-        {"form": form, "workshop": workshop, "tab": "agencies", "searching": searching},
+        {"form": form, "workshop": workshop, "searching": searching},
     )
 
 
