@@ -154,6 +154,10 @@ def _message(kind: str, registration: Registration) -> Message:
                     "The organisers have replaced the personal link of your registration. "
                     "The old link no longer works; use the one below."
                 ),
+                _(
+                    "Your calendar link has been replaced too: if you subscribed to your "
+                    "sessions in a calendar program, subscribe again from your personal page."
+                ),
                 _("Its status: %(status)s.") % {"status": registration.get_status_display()},
             ],
         )

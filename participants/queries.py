@@ -120,6 +120,11 @@ class RegistrationCounts:
     def seats_left(self) -> int:
         return max(self.capacity - self.confirmed, 0)
 
+    @property
+    def seats_for_the_waiting_list(self) -> int:
+        """Seats free while people wait (a capacity raised since): how many could move up."""
+        return min(self.seats_left, self.waitlisted)
+
 
 def registration_counts(workshop: Workshop) -> RegistrationCounts:
     """Counts by status, and the confirmed by gender: one aggregate query."""

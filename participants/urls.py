@@ -45,6 +45,11 @@ urlpatterns += [
         name="registrations_bulk",
     ),
     path(
+        "organise/workshops/<slug:slug>/registrations/promote/",
+        organiser.registrations_promote,
+        name="registrations_promote",
+    ),
+    path(
         "organise/workshops/<slug:slug>/registrations/<int:pk>/new-link/",
         organiser.registration_new_link,
         name="registration_new_link",

@@ -87,6 +87,8 @@ def registrations(request, slug):
     form, filters, rows = _roster(request, workshop)
     counts = registration_counts(workshop)
     rows = _with_labels(rows)
+    # Seats left empty while people wait: a capacity raised since the last decision.
+    offer = counts.seats_for_the_waiting_list if services.may_promote_from_waitlist(workshop) else 0
     return render(
         request,
         "participants/organiser/registrations.html",
@@ -96,6 +98,7 @@ def registrations(request, slug):
             "filtered": bool(filters),
             "registrations": rows,
             "counts": counts,
+            "offer": offer,
             "gender_counts": [
                 (label, counts.confirmed_by_gender[value])
                 for value, label in Participant.Gender.choices
@@ -289,22 +292,53 @@ def _landed_in(status: str) -> str:
 
 @login_required
 @require_POST
+def registrations_promote(request, slug):
+    """Give the free seats to the waiting list, first come first served, and tell them.
+
+    For the seats a raised capacity adds while people wait: the workshop's edit page
+    (``events``) cannot reach the waiting list, so the roster offers it.
+    """
+    workshop = get_organised_workshop(request.user, slug)
+    promoted = services.promote_from_waitlist(workshop=workshop)
+    if promoted:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d person moved from the waiting list to confirmed: %(names)s. "
+                "They are told by e-mail if they have an address.",
+                "%(count)d people moved from the waiting list to confirmed, in the order they "
+                "joined it: %(names)s. They are told by e-mail if they have an address.",
+                len(promoted),
+            )
+            % {"count": len(promoted), "names": _names([r.participant.name for r in promoted])},
+        )
+    else:
+        # Someone else took the seats first, or the workshop is no longer running.
+        messages.info(request, _("No seat is free for the waiting list: nothing changed."))
+    return _back_to_roster(workshop, request)
+
+
+@login_required
+@require_POST
 def registration_new_link(request, slug, pk):
     workshop = get_organised_workshop(request.user, slug)
     registration = get_object_or_404(
         Registration.objects.select_related("participant"), workshop=workshop, pk=pk
     )
+    # Both of the person's secrets: the page link, and the calendar link the page shows.
     services.revoke_registration_link(registration=registration)
     person = registration.participant
     if person.email:
         message = _(
-            "%(name)s has a new personal link, sent to %(email)s; the old one no longer works."
+            "%(name)s has new personal links, sent to %(email)s; the old personal page and "
+            "calendar links no longer work."
         )
     else:
         # Nobody can be e-mailed: the organiser is the only way the link reaches them.
         message = _(
-            "%(name)s has a new personal link; the old one no longer works. They have no "
-            "e-mail address, so give them the new link yourself: %(url)s"
+            "%(name)s has new personal links; the old personal page and calendar links no "
+            "longer work. They have no e-mail address, so give them the new page link "
+            "yourself: %(url)s"
         )
     messages.success(
         request,

@@ -1,11 +1,15 @@
-"""An organiser imports an agency's nominations and approves one, in a real browser."""
+"""An organiser imports an agency's nominations and approves one, offers seats freed by a
+raised capacity to the waiting list, and gives someone new personal links, in a real browser."""
 
 import re
+from datetime import timedelta
 
+from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from events.models import Agency
-from participants.models import Registration
+from participants.models import Participant, Registration
 
 NOMINATIONS = (
     "Name,Local name,Gender,Agency,Email\n"
@@ -79,3 +83,68 @@ def test_organiser_imports_nominations_and_approves_one(
     screenshot("roster-after-approval")
     statuses = dict(Registration.objects.values_list("participant__name", "status").order_by("pk"))
     assert statuses == {"Li Na": "confirmed", "Wang Jun": "pending"}
+
+
+def add(workshop, name, status, waited=0):
+    person = Participant.objects.create(name=name, email=f"{name.lower()}@example.org")
+    return Registration.objects.create(
+        workshop=workshop,
+        participant=person,
+        status=status,
+        source=Registration.Source.ORGANISER,
+        waitlisted_at=timezone.now() + timedelta(minutes=waited)
+        if status == Registration.Status.WAITLISTED
+        else None,
+    )
+
+
+def test_organiser_offers_free_seats_then_gives_new_links(
+    page, sign_in, screenshot, workshop, organiser
+):
+    Status = Registration.Status
+    workshop.capacity = 1
+    workshop.save()
+    add(workshop, "Ann", Status.CONFIRMED)
+    cat = add(workshop, "Cat", Status.WAITLISTED, waited=1)
+    add(workshop, "Dan", Status.WAITLISTED, waited=2)
+    add(workshop, "Eve", Status.WAITLISTED, waited=3)
+    # The capacity raised (say, a bigger room): two seats stay empty while three wait.
+    workshop.capacity = 3
+    workshop.save()
+    sign_in(organiser)
+
+    page.goto(f"/organise/workshops/{workshop.slug}/registrations/")
+    banner = page.locator("#free-seats")
+    expect(banner.get_by_role("heading")).to_have_text("2 seats are free and 3 people are waiting")
+    screenshot("roster-free-seats")
+    banner.get_by_role("button", name="Offer the free seats to the waiting list").click()
+
+    expect(page.get_by_role("status")).to_contain_text(
+        "2 people moved from the waiting list to confirmed, in the order they joined it: Cat, Dan."
+    )
+    expect(page.locator("#free-seats")).to_have_count(0)
+    expect(page.locator('[data-count="confirmed"]')).to_have_text("3 of 3 seats")
+    rows = page.locator("table.roster tbody tr")
+    expect(rows.filter(has_text="Cat")).to_contain_text("Confirmed")
+    expect(rows.filter(has_text="Dan")).to_contain_text("Confirmed")
+    expect(rows.filter(has_text="Eve")).to_contain_text("On the waiting list")
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "cat@example.org",
+        "dan@example.org",
+    ]
+
+    old_page, old_feed = cat.token, cat.participant.feed_token
+    page.once("dialog", lambda dialog: dialog.accept())
+    rows.filter(has_text="Cat").get_by_role("button", name="New personal links").click()
+
+    expect(page.get_by_role("status")).to_contain_text(
+        "Cat has new personal links, sent to cat@example.org; the old personal page and "
+        "calendar links no longer work."
+    )
+    cat.refresh_from_db()
+    assert page.goto(f"/r/{old_page}/").status == 404
+    assert page.goto(f"/feeds/people/{old_feed}.ics").status == 404
+    assert page.goto(f"/r/{cat.token}/").status == 200
+    expect(
+        page.locator(f'a[href*="/feeds/people/{cat.participant.feed_token}.ics"]').first
+    ).to_be_attached()

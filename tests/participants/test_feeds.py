@@ -3,10 +3,12 @@
 from datetime import date
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from events.models import Session, Workshop
 from participants.models import Participant, Registration
+from participants.services import revoke_registration_link
 from tests.conftest import at
 from tests.events.calendar_support import (
     assert_wire_format,
@@ -162,6 +164,40 @@ def test_participant_feed_reissue_permissions(client, person, calendars, other_o
     assert funding.status_code == 404
     person.refresh_from_db()
     assert person.feed_token == token
+
+
+def test_new_personal_link_replaces_the_calendar_link_with_it(
+    client, person, participant_registration, calendars
+):
+    """The personal page shows the calendar link: a leaked page link leaked both, so the
+    one service the roster, the admin and the API call replaces both at once."""
+    old_page, old_feed = participant_registration.token, feed_url(person)
+
+    revoke_registration_link(registration=participant_registration, notify=False)
+
+    participant_registration.refresh_from_db()
+    person.refresh_from_db()
+    assert client.get(f"/r/{old_page}/").status_code == 404
+    assert client.get(old_feed).status_code == 404
+    assert client.get(f"/r/{participant_registration.token}/").status_code == 200
+    assert client.get(feed_url(person)).status_code == 200
+    assert feed_url(person) != old_feed
+
+
+def test_new_personal_links_are_one_change(person, participant_registration):
+    page, feed = participant_registration.token, person.feed_token
+
+    def revoke_then_fail():
+        with transaction.atomic():
+            revoke_registration_link(registration=participant_registration, notify=False)
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        revoke_then_fail()
+
+    person.refresh_from_db()
+    participant_registration.refresh_from_db()
+    assert (participant_registration.token, person.feed_token) == (page, feed)
 
 
 def test_participant_feed_of_unknown_token_is_404(client, db):

@@ -140,11 +140,14 @@ def test_pages_answer_each_persona(
 
 @pytest.mark.parametrize("persona", ["other_organiser", "funder", "anonymous"])
 def test_actions_refused_to_others_change_nothing(
-    request, client, workshop, participant_registration, persona
+    request, client, workshop, participant_registration, register, persona, mailoutbox
 ):
+    # A seat is free while someone waits: the offer to the waiting list would move them.
+    waiting = register("Waiting", Status.WAITLISTED)
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
     token = participant_registration.token
+    feed_token = participant_registration.participant.feed_token
 
     bulk = client.post(
         roster_url(workshop, "registrations_bulk"),
@@ -153,18 +156,23 @@ def test_actions_refused_to_others_change_nothing(
     new_link = client.post(
         roster_url(workshop, "registration_new_link", pk=participant_registration.pk)
     )
+    promote = client.post(roster_url(workshop, "registrations_promote"))
 
     expected = 302 if persona == "anonymous" else 404
-    assert (bulk.status_code, new_link.status_code) == (expected, expected)
+    assert (bulk.status_code, new_link.status_code, promote.status_code) == (expected,) * 3
     participant_registration.refresh_from_db()
     assert participant_registration.status == Status.CONFIRMED
     assert participant_registration.token == token
+    assert participant_registration.participant.feed_token == feed_token
+    assert statuses(waiting) == ["waitlisted"]
+    assert mailoutbox == []
 
 
 def test_actions_answer_get_with_method_not_allowed(client, workshop, organiser):
     client.force_login(organiser)
 
     assert client.get(roster_url(workshop, "registrations_bulk")).status_code == 405
+    assert client.get(roster_url(workshop, "registrations_promote")).status_code == 405
 
 
 # --- The roster ---------------------------------------------------------------------------
@@ -354,14 +362,20 @@ def test_roster_queries_do_not_grow_with_registrations(
     client, workshop, organiser, mps, count, django_assert_num_queries
 ):
     add_many(workshop, count, mps)
+    # A fifth of them confirmed, a fifth waiting: seats are free, so the offer shows too.
+    workshop.capacity = count
+    workshop.save()
     client.force_login(organiser)
 
     # 1 session, 2 user, 3 workshop (organiser look-up), 4 agencies and 5 regions for the
-    # filter choices, 6 counts (one aggregate), 7 the registrations with participant,
-    # agency, nominating agency and waiting-list position.
+    # filter choices, 6 counts (one aggregate, which the offer of free seats reads too),
+    # 7 the registrations with participant, agency, nominating agency and waiting-list
+    # position.
     with django_assert_num_queries(7):
         response = client.get(roster_url(workshop))
 
+    assert response.context["offer"] == count // 5
+    assert 'id="free-seats"' in response.content.decode()
     assert len(response.context["registrations"]) == count
     assert response.content.decode().count('type="checkbox" name="registration"') == count
 
@@ -564,6 +578,157 @@ def test_bulk_from_the_page_round_trip(client, workshop, organiser, register):
     assert response["Location"] == roster_url(workshop) + "?status=pending"
 
 
+# --- Seats freed by a capacity raise ----------------------------------------------------------
+
+
+@pytest.fixture
+def raised(workshop, register):
+    """Two seats, both taken, four waiting; then the capacity goes up to five. The queue is
+    by the time each joined it, not by arrival: Dan (created last) joined first."""
+    workshop.capacity = 2
+    workshop.save()
+    register("Ann")
+    register("Bob")
+    waiting = {
+        "cat": register("Cat", Status.WAITLISTED, waited=2),
+        "eve": register("Eve", Status.WAITLISTED, waited=3),
+        "fay": register("Fay", Status.WAITLISTED, waited=4),
+        "dan": register("Dan", Status.WAITLISTED, waited=1, preferred_language="zh-hans"),
+    }
+    workshop.capacity = 5
+    workshop.save()
+    return waiting
+
+
+def free_seats_banner(response) -> str | None:
+    found = re.search(r'<section[^>]*id="free-seats".*?</section>', response.content.decode(), re.S)
+    return (
+        " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group(0))).split()) if found else None
+    )
+
+
+def test_roster_offers_free_seats_to_the_waiting_list(client, workshop, organiser, raised):
+    client.force_login(organiser)
+
+    response = client.get(roster_url(workshop), {"status": "waitlisted"})
+
+    assert free_seats_banner(response) == (
+        "3 seats are free and 4 people are waiting "
+        "The capacity was raised while people were on the waiting list. Offering the seats "
+        "confirms the first 3 people on the list, in the order they joined it, and tells them "
+        "by e-mail. Offer the free seats to the waiting list"
+    )
+    page = response.content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)">\s*<input type="hidden" '
+                     r'name="csrfmiddlewaretoken"[^>]*>\s*<input type="hidden" name="filters" '
+                     r'value="([^"]*)">', page)  # fmt: skip
+    assert form.groups() == (roster_url(workshop, "registrations_promote"), "status=waitlisted")
+
+
+def test_offering_free_seats_promotes_the_queue_in_order_and_tells_them(
+    client, workshop, organiser, raised, django_capture_on_commit_callbacks
+):
+    client.force_login(organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            roster_url(workshop, "registrations_promote"),
+            {"filters": "status=waitlisted"},
+            follow=True,
+        )
+
+    assert statuses(raised["dan"], raised["cat"], raised["eve"], raised["fay"]) == [
+        "confirmed",
+        "confirmed",
+        "confirmed",
+        "waitlisted",
+    ]
+    assert messages_of(response) == [
+        "3 people moved from the waiting list to confirmed, in the order they joined it: "
+        "Dan, Cat, Eve. They are told by e-mail if they have an address."
+    ]
+    assert response.redirect_chain[-1][0] == roster_url(workshop) + "?status=waitlisted"
+    # Every seat taken now: nothing left to offer.
+    assert free_seats_banner(response) is None
+    assert response.context["counts"].confirmed == 5
+    assert [r.waitlist_position for r in response.context["registrations"]] == [1]
+    sent = {message.to[0]: message for message in mail.outbox}
+    assert set(sent) == {r.participant.email for r in (raised["dan"], raised["cat"], raised["eve"])}
+    assert sent[raised["cat"].participant.email].subject == (
+        "A seat is yours: National Anti-Trafficking Workshop"
+    )
+    assert "you have moved from the waiting list to confirmed" in " ".join(
+        sent[raised["cat"].participant.email].body.split()
+    )
+    # Each in their own language, with the sessions' invitation attached.
+    assert sent[raised["dan"].participant.email].subject.startswith("您已获得座位")
+    assert all("text/calendar" in str(m.message()) for m in sent.values())
+
+
+def test_offering_more_seats_than_people_waiting(client, workshop, organiser, register):
+    workshop.capacity = 10
+    workshop.save()
+    register("Ann")
+    waiting = register("Cat", Status.WAITLISTED)
+    client.force_login(organiser)
+
+    banner = free_seats_banner(client.get(roster_url(workshop)))
+    response = client.post(roster_url(workshop, "registrations_promote"), follow=True)
+
+    assert banner.startswith(
+        "9 seats are free and 1 person is waiting The capacity was raised while people were "
+        "on the waiting list. Offering the seats confirms the first person on the list and "
+        "tells them by e-mail."
+    )
+    assert statuses(waiting) == ["confirmed"]
+    assert messages_of(response) == [
+        "1 person moved from the waiting list to confirmed: Cat. They are told by e-mail if "
+        "they have an address."
+    ]
+    assert free_seats_banner(response) is None
+
+
+@pytest.mark.parametrize(
+    "situation",
+    ["nobody waits", "full with a queue", "workshop cancelled", "workshop completed"],
+)
+def test_no_free_seats_offer_when_there_is_nothing_to_do(
+    client, workshop, organiser, register, situation, mailoutbox
+):
+    workshop.capacity = 2
+    workshop.save()
+    register("Ann")
+    waiting = []
+    if situation != "nobody waits":
+        waiting.append(register("Cat", Status.WAITLISTED))
+    if situation == "full with a queue":
+        register("Bob")
+    if situation.startswith("workshop"):
+        workshop.status = situation.removeprefix("workshop ")
+        workshop.save()
+    client.force_login(organiser)
+
+    response = client.get(roster_url(workshop))
+    # A stale page (or a second click) changes nothing and says so.
+    posted = client.post(roster_url(workshop, "registrations_promote"), follow=True)
+
+    assert free_seats_banner(response) is None
+    assert "Offer the free seats" not in response.content.decode()
+    assert messages_of(posted) == ["No seat is free for the waiting list: nothing changed."]
+    assert statuses(*waiting) == ["waitlisted"] * len(waiting)
+    assert mailoutbox == []
+
+
+def test_free_seats_offer_in_chinese(client, workshop, organiser, raised):
+    client.force_login(organiser)
+
+    response = client.get(roster_url(workshop), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    banner = free_seats_banner(response)
+    assert banner.startswith("有 3 个空余名额，4 人正在候补")  # noqa: RUF001
+    assert banner.endswith("将空余名额提供给候补名单")
+
+
 # --- A new personal link ------------------------------------------------------------------
 
 
@@ -572,6 +737,8 @@ def test_new_link_replaces_the_token_and_mails_it(
 ):
     old = participant_registration.token
     client.force_login(organiser)
+
+    old_feed = participant_registration.participant.feed_token
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -582,19 +749,33 @@ def test_new_link_replaces_the_token_and_mails_it(
 
     participant_registration.refresh_from_db()
     new = participant_registration.token
+    new_feed = participant_registration.participant.feed_token
     assert new != old
+    assert new_feed != old_feed
     assert len(new) >= 43
+    assert len(new_feed) >= 43
     assert messages_of(response) == [
-        "Li Mei has a new personal link, sent to li.mei@example.org; the old one no longer works."
+        "Li Mei has new personal links, sent to li.mei@example.org; the old personal page and "
+        "calendar links no longer work."
     ]
-    assert new not in response.content.decode()
+    page = response.content.decode()
+    assert new not in page
+    assert new_feed not in page
     (sent,) = mail.outbox
     assert sent.to == ["li.mei@example.org"]
     assert f"/r/{new}/" in sent.body
+    assert "Your calendar link has been replaced too" in " ".join(sent.body.split())
     assert response.redirect_chain[-1][0] == roster_url(workshop) + "?status=confirmed"
     client.logout()
     assert client.get(f"/r/{old}/").status_code == 404
-    assert client.get(f"/r/{new}/").status_code == 200
+    assert client.get(f"/feeds/people/{old_feed}.ics").status_code == 404
+    personal = client.get(f"/r/{new}/")
+    assert personal.status_code == 200
+    # The new page shows the new calendar link, and that link answers.
+    assert f"/feeds/people/{new_feed}.ics" in personal.content.decode()
+    feed = client.get(f"/feeds/people/{new_feed}.ics")
+    assert feed.status_code == 200
+    assert feed["Content-Type"] == "text/calendar; charset=utf-8"
 
 
 def test_new_link_without_email_is_shown_to_the_organiser(client, workshop, organiser, register):
@@ -607,8 +788,9 @@ def test_new_link_without_email_is_shown_to_the_organiser(client, workshop, orga
 
     registration.refresh_from_db()
     assert messages_of(response) == [
-        "No Mail has a new personal link; the old one no longer works. They have no e-mail "
-        f"address, so give them the new link yourself: http://testserver/r/{registration.token}/"
+        "No Mail has new personal links; the old personal page and calendar links no longer "
+        "work. They have no e-mail address, so give them the new page link yourself: "
+        f"http://testserver/r/{registration.token}/"
     ]
 
 
@@ -617,6 +799,7 @@ def test_new_link_for_another_workshops_registration_is_404(
 ):
     theirs = register("Theirs", to=make_workshop(slug="theirs"))
     token = theirs.token
+    feed_token = theirs.participant.feed_token
     client.force_login(organiser)
 
     response = client.post(roster_url(workshop, "registration_new_link", pk=theirs.pk))
@@ -624,6 +807,7 @@ def test_new_link_for_another_workshops_registration_is_404(
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.token == token
+    assert theirs.participant.feed_token == feed_token
 
 
 def test_roster_in_chinese(client, workshop, organiser, register):
