@@ -258,7 +258,17 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
     ]
     list_select_related = ["programme"]
     list_filter = ["status", "programme", "country", "requires_approval", "is_sample"]
-    search_fields = ["title", "title_local", "slug", "city", "venue", "region"]
+    search_fields = [
+        "title",
+        "title_local",
+        "slug",
+        "city",
+        "city_local",
+        "venue",
+        "venue_local",
+        "region",
+        "region_local",
+    ]
     date_hierarchy = "start_date"
     autocomplete_fields = ["programme", "summary_provided_by"]
     filter_horizontal = ["organisers"]
@@ -273,10 +283,10 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
                 "fields": [
                     ("start_date", "end_date"),
                     "timezone",
-                    "venue",
-                    "city",
-                    "region",
-                    "country",
+                    ("venue", "venue_local"),
+                    ("city", "city_local"),
+                    ("region", "region_local"),
+                    ("country", "country_local"),
                     "language",
                 ],
                 "description": _(
@@ -302,7 +312,9 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "objectives",
+                    "objectives_local",
                     "narrative",
+                    "narrative_local",
                     "summary_provided_by",
                     "summary_date",
                     "created_at",

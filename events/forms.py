@@ -116,7 +116,9 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
             "summary_date": DateInput,
             "timezone": forms.Select,
             "objectives": forms.Textarea(attrs={"rows": 4}),
+            "objectives_local": forms.Textarea(attrs={"rows": 4}),
             "narrative": forms.Textarea(attrs={"rows": 6}),
+            "narrative_local": forms.Textarea(attrs={"rows": 6}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -125,7 +127,7 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
         self.fields["slug"].required = False
         if self.instance.pk is None:
             self.fields["slug"].help_text = _("Leave empty to make one from the title and year.")
-            for name in ("narrative", "summary_provided_by", "summary_date"):
+            for name in ("narrative", "narrative_local", "summary_provided_by", "summary_date"):
                 del self.fields[name]
         else:
             self.fields["slug"].help_text = _(
@@ -143,17 +145,40 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
     FIELDSETS = (
         (
             _("The workshop"),
-            ("title", "title_local", "slug", "programme", "objectives", "language"),
+            (
+                "title",
+                "title_local",
+                "slug",
+                "programme",
+                "objectives",
+                "objectives_local",
+                "language",
+            ),
         ),
         (
             _("When and where"),
-            ("start_date", "end_date", "timezone", "venue", "city", "region", "country"),
+            (
+                "start_date",
+                "end_date",
+                "timezone",
+                "venue",
+                "venue_local",
+                "city",
+                "city_local",
+                "region",
+                "region_local",
+                "country",
+                "country_local",
+            ),
         ),
         (
             _("Registration"),
             ("capacity", "requires_approval", "registration_opens_at", "registration_closes_at"),
         ),
-        (_("For the report"), ("narrative", "summary_provided_by", "summary_date")),
+        (
+            _("For the report"),
+            ("narrative", "narrative_local", "summary_provided_by", "summary_date"),
+        ),
     )
 
     def fieldsets(self):

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from events.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from events.tokens import new_token
 
 
@@ -77,7 +78,13 @@ class Agency(models.Model):
         verbose_name_plural = _("agencies")
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(parent=F("pk")), name="agency_not_own_parent"),
+            FieldCheckConstraint(
+                condition=~Q(parent=F("pk")),
+                name="agency_not_own_parent",
+                violation_error_field="parent",
+                violation_error_code="own_parent",
+                violation_error_message=_("An agency cannot be its own parent."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -158,15 +165,27 @@ class Workshop(models.Model):
         validators=[validate_timezone],
         help_text=_("IANA name, for example Asia/Shanghai."),
     )
+    # Each place and text has a twin in the local script, so that the report can be
+    # written in either language from the same workshop.
     venue = models.CharField(_("venue"), max_length=255, blank=True)
+    venue_local = models.CharField(_("venue (local script)"), max_length=255, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
+    city_local = models.CharField(_("city (local script)"), max_length=120, blank=True)
     region = models.CharField(_("region"), max_length=120, blank=True)
+    region_local = models.CharField(_("region (local script)"), max_length=120, blank=True)
     country = models.CharField(_("country"), max_length=120, blank=True)
+    country_local = models.CharField(_("country (local script)"), max_length=120, blank=True)
     objectives = models.TextField(_("objectives"), blank=True)
+    objectives_local = models.TextField(_("objectives (local script)"), blank=True)
     narrative = models.TextField(
         _("narrative for the report"),
         blank=True,
         help_text=_("What happened, what was discussed and concluded, in the organisers' words."),
+    )
+    narrative_local = models.TextField(
+        _("narrative for the report (local script)"),
+        blank=True,
+        help_text=_("The same narrative in the local script, for the report in that language."),
     )
     language = models.CharField(
         _("main language"), max_length=10, choices=settings.LANGUAGES, default="en"
@@ -213,15 +232,28 @@ class Workshop(models.Model):
         verbose_name_plural = _("workshops")
         ordering = ["-start_date", "title"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__gte=F("start_date")), name="workshop_ends_on_or_after_start"
+            FieldCheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="workshop_ends_on_or_after_start",
+                violation_error_field="end_date",
+                violation_error_code="ends_before_start",
+                violation_error_message=_("The last day cannot come before the first day."),
             ),
-            models.CheckConstraint(condition=Q(capacity__gt=0), name="workshop_capacity_positive"),
-            models.CheckConstraint(
+            FieldCheckConstraint(
+                condition=Q(capacity__gt=0),
+                name="workshop_capacity_positive",
+                violation_error_field="capacity",
+                violation_error_code="capacity_not_positive",
+                violation_error_message=_("The capacity must be at least one seat."),
+            ),
+            FieldCheckConstraint(
                 condition=Q(registration_opens_at__isnull=True)
                 | Q(registration_closes_at__isnull=True)
                 | Q(registration_closes_at__gt=F("registration_opens_at")),
                 name="workshop_registration_closes_after_opens",
+                violation_error_field="registration_closes_at",
+                violation_error_code="closes_before_opens",
+                violation_error_message=_("Registration must close after it opens."),
             ),
         ]
 
@@ -293,8 +325,12 @@ class WorkshopAgency(models.Model):
         verbose_name_plural = _("agency roles")
         ordering = ["workshop", "role", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["workshop", "agency", "role"], name="workshop_agency_role_unique"
+            FieldUniqueConstraint(
+                fields=["workshop", "agency", "role"],
+                name="workshop_agency_role_unique",
+                violation_error_field="agency",
+                violation_error_code="unique",
+                violation_error_message=_("This agency already has this role in the workshop."),
             ),
         ]
 
@@ -367,7 +403,13 @@ class Room(models.Model):
         verbose_name_plural = _("rooms")
         ordering = ["venue", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["venue", "name"], name="room_unique_per_venue"),
+            FieldUniqueConstraint(
+                fields=["venue", "name"],
+                name="room_unique_per_venue",
+                violation_error_field="name",
+                violation_error_code="unique",
+                violation_error_message=_("This venue already has a room of this name."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -451,11 +493,21 @@ class Session(models.Model):
         verbose_name_plural = _("sessions")
         ordering = ["starts_at", "ends_at", "pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            FieldCheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_start",
+                violation_error_field="ends_at",
+                violation_error_code="ends_before_start",
+                violation_error_message=_("A session must end after it starts."),
             ),
-            models.UniqueConstraint(
-                fields=["workshop", "uid"], name="session_uid_unique_per_workshop"
+            FieldUniqueConstraint(
+                fields=["workshop", "uid"],
+                name="session_uid_unique_per_workshop",
+                violation_error_field="uid",
+                violation_error_code="unique",
+                violation_error_message=_(
+                    "Another session of this workshop already has this calendar UID."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["starts_at", "ends_at"], name="session_time_idx")]

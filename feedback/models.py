@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from events.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from events.models import Session, Trainer, Workshop
 from participants.models import Registration
 
@@ -50,16 +51,25 @@ class Questionnaire(models.Model):
         verbose_name_plural = _("questionnaires")
         ordering = ["workshop", "kind", "pk"]
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(opens_at__isnull=True)
                 | Q(closes_at__isnull=True)
                 | Q(closes_at__gt=models.F("opens_at")),
                 name="questionnaire_closes_after_opens",
+                violation_error_field="closes_at",
+                violation_error_code="closes_before_opens",
+                violation_error_message=_("A questionnaire must close after it opens."),
             ),
             # Knowledge tests are scored per person to compare before and after.
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(kind="evaluation") | Q(is_anonymous=False),
                 name="questionnaire_tests_not_anonymous",
+                violation_error_field="is_anonymous",
+                violation_error_code="test_anonymous",
+                violation_error_message=_(
+                    "A knowledge test cannot be anonymous: its scores are compared person by "
+                    "person, before and after."
+                ),
             ),
         ]
 
@@ -133,10 +143,15 @@ class Response(models.Model):
         verbose_name = _("response")
         verbose_name_plural = _("responses")
         constraints = [
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
                 fields=["questionnaire", "registration"],
                 condition=Q(registration__isnull=False),
                 name="response_unique_per_registration",
+                violation_error_field="registration",
+                violation_error_code="unique",
+                violation_error_message=_(
+                    "This registration has already answered this questionnaire."
+                ),
             ),
         ]
 
@@ -162,11 +177,16 @@ class Answer(models.Model):
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         constraints = [
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=Q(rating__isnull=True)
                 | Q(rating__gte=RATING_MIN, rating__lte=RATING_MAX),
                 name="answer_rating_in_range",
+                violation_error_field="rating",
+                violation_error_code="rating_out_of_range",
+                # RATING_MIN and RATING_MAX: a constraint's message takes no parameters.
+                violation_error_message=_("A rating must be from 1 to 5."),
             ),
+            # About three fields at once: an error on the whole answer.
             models.CheckConstraint(
                 condition=(
                     Q(rating__isnull=False, choice__isnull=True, text="")
@@ -174,16 +194,26 @@ class Answer(models.Model):
                     | (Q(rating__isnull=True, choice__isnull=True) & ~Q(text=""))
                 ),
                 name="answer_exactly_one_value",
+                violation_error_code="not_one_value",
+                violation_error_message=_(
+                    "An answer holds exactly one of a rating, a choice or a text."
+                ),
             ),
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
                 fields=["response", "question", "choice"],
                 name="answer_choice_once_per_response",
+                violation_error_field="choice",
+                violation_error_code="unique",
+                violation_error_message=_("This choice is already ticked in this response."),
             ),
             # A rating or a text is one answer per question; only ticked choices are several.
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
                 fields=["response", "question"],
                 condition=Q(choice__isnull=True),
                 name="answer_once_per_question",
+                violation_error_field="question",
+                violation_error_code="unique",
+                violation_error_message=_("This question already has an answer in this response."),
             ),
         ]
 
@@ -206,8 +236,14 @@ class Submission(models.Model):
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
         constraints = [
-            models.UniqueConstraint(
-                fields=["questionnaire", "registration"], name="submission_once_per_questionnaire"
+            FieldUniqueConstraint(
+                fields=["questionnaire", "registration"],
+                name="submission_once_per_questionnaire",
+                violation_error_field="registration",
+                violation_error_code="unique",
+                violation_error_message=_(
+                    "This registration has already answered this questionnaire."
+                ),
             ),
         ]
 

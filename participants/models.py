@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from events.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from events.models import Agency, Session, Workshop
 from events.tokens import new_token
 
@@ -51,8 +52,16 @@ class Participant(models.Model):
         ordering = ["name", "pk"]
         constraints = [
             # One person, one row: e-mail identifies a person, whatever its case.
-            models.UniqueConstraint(
-                Lower("email"), condition=~Q(email=""), name="participant_email_unique_ci"
+            FieldUniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="participant_email_unique_ci",
+                violation_error_field="email",
+                violation_error_code="unique",
+                violation_error_message=_(
+                    "Another participant already has this e-mail address "
+                    "(capital and small letters count as the same)."
+                ),
             ),
         ]
 
@@ -120,12 +129,23 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         ordering = ["workshop", "created_at", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["workshop", "participant"], name="registration_unique_per_workshop"
+            FieldUniqueConstraint(
+                fields=["workshop", "participant"],
+                name="registration_unique_per_workshop",
+                violation_error_field="participant",
+                violation_error_code="unique",
+                violation_error_message=_(
+                    "This participant is already registered for this workshop."
+                ),
             ),
-            models.CheckConstraint(
+            FieldCheckConstraint(
                 condition=~Q(status="waitlisted") | Q(waitlisted_at__isnull=False),
                 name="registration_waitlisted_has_position",
+                violation_error_field="waitlisted_at",
+                violation_error_code="waitlisted_without_time",
+                violation_error_message=_(
+                    "A registration on the waiting list needs the time it joined the list."
+                ),
             ),
         ]
         indexes = [
@@ -166,9 +186,14 @@ class Attendance(models.Model):
         verbose_name_plural = _("attendance records")
         ordering = ["session", "registration"]
         constraints = [
-            models.UniqueConstraint(
+            FieldUniqueConstraint(
                 fields=["registration", "session"],
                 name="attendance_unique_per_registration_session",
+                violation_error_field="session",
+                violation_error_code="unique",
+                violation_error_message=_(
+                    "Attendance at this session is already recorded for this registration."
+                ),
             ),
         ]
 

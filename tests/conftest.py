@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from events.models import Agency, AgencyMember, Session, Workshop, WorkshopAgency
@@ -39,6 +40,17 @@ def refused_by(constraint: str):
     by_columns = connection.vendor == "sqlite" and message.startswith("UNIQUE constraint failed: ")
     if not by_columns or "index '" in message:
         assert constraint in message, message
+
+
+def refusals(validate) -> dict[str, list[tuple[str, str | None]]]:
+    """What ``validate`` (``instance.full_clean`` or ``.validate_constraints``) refuses: per
+    field (``__all__`` for the whole object), each message with its code."""
+    with pytest.raises(ValidationError) as refusal:
+        validate()
+    return {
+        field: [(error.messages[0], error.code) for error in errors]
+        for field, errors in refusal.value.error_dict.items()
+    }
 
 
 @pytest.fixture

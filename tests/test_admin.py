@@ -412,6 +412,24 @@ def test_workshop_admin_reads_session_times_in_the_workshop_time_zone(admin_clie
     assert 'name="sessions-0-starts_at_1" value="09:00:00"' in page
 
 
+def test_workshop_admin_puts_a_constraints_refusal_next_to_its_field(admin_client):
+    response = admin_client.post(
+        url(Workshop, "add"), workshop_form(end_date="2007-08-25", capacity="0")
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "end_date": ["The last day cannot come before the first day."],
+        "capacity": ["The capacity must be at least one seat."],
+    }
+    assert not Workshop.objects.exists()
+
+
+def test_workshop_admin_shows_each_place_and_text_in_both_scripts(admin_client):
+    page = admin_client.get(url(Workshop, "add")).content.decode()
+    for name in ("venue", "city", "region", "country", "objectives", "narrative"):
+        assert f'name="{name}_local"' in page
+
+
 def test_workshop_admin_refuses_an_inline_session_outside_the_workshop_days(admin_client):
     response = admin_client.post(
         url(Workshop, "add"),

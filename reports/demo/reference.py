@@ -36,8 +36,11 @@ WORKSHOP = {
     "end_date": date(2007, 8, 31),
     "timezone": "Asia/Shanghai",
     "city": "Lijiang",
+    "city_local": "丽江",
     "region": "Yunnan Province",
+    "region_local": "云南省",
     "country": "China",
+    "country_local": "中国",
     "objectives": (
         "To further improve the capabilities of personnel engaged in anti-trafficking work, "
         "more powerfully promoting the effective implementation of the six country, regional "
@@ -62,6 +65,24 @@ WORKSHOP = {
         "at the lowest cost for the largest society.\n\n"
         "Those who attended the training thoroughly approved of the training methods and made "
         "positive suggestions on the content of the training."
+    ),
+    # Translations of the objectives and the narrative, sentence by sentence, as the title's:
+    # the Chinese report says what the English summary says, no more.
+    "objectives_local": (
+        "进一步提高从事反拐工作人员的能力，更有力地推动六国区域《谅解备忘录》（COMMIT MoU）"
+        "和《次区域行动计划》的有效实施。"
+    ),
+    "narrative_local": (
+        "培训重点围绕国际和国内关于拐卖人口的定义、预防、对受害者的保护和法律援助、"
+        "对拐卖者的起诉等内容展开。培训中就理论和实践问题展开了热烈讨论。大家认为，"
+        "中国关于拐卖人口的立法体现在中国的《刑法》《劳动法》、治安管理法规以及其他法律法规"
+        "之中。有必要进一步考虑如何将国际拐卖人口议定书中使用的“拐卖定义”纳入中国法律，"
+        "并与其他国家进行比较与合作。学员们认为，反拐工作是一项长期而艰巨的任务，"
+        "需要在政府的领导下，多部门参与，开展国内和国际合作，从基层到国家层面，"
+        "人人都必须齐心协力。中国公安部已将打击拐卖人口作为工作重点；"
+        "为使经济从中受益，还应联合多个部门开展综合治理、全面预防，"
+        "并探索以最小代价取得最大社会效益的预防拐卖人口的方法。\n\n"
+        "参加培训的人员充分肯定了培训方法，并对培训内容提出了积极的建议。"
     ),
     # "(Provided by the UNIAP China Office, August 2008)": the month, as its first day.
     "summary_date": date(2008, 8, 1),

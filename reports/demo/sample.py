@@ -19,6 +19,7 @@ from reports.demo.reference import SLUG, TOPICS, TRAINERS, TZ, Level, at
 UID_DOMAIN = "workshops.demo"
 
 VENUE = "Lijiang Guanfang Hotel"
+VENUE_LOCAL = "丽江官房大酒店"
 ROOMS = {
     "hall": ("Main Hall", 120),
     "room1": ("Meeting Room 1", 30),
@@ -28,6 +29,7 @@ ROOMS = {
 # The summary gives neither the venue nor how people were nominated.
 WORKSHOP_SAMPLE = {
     "venue": VENUE,
+    "venue_local": VENUE_LOCAL,
     "capacity": 60,
     "requires_approval": True,
     "registration_opens_at": datetime(2007, 7, 16, 9, 0, tzinfo=TZ),

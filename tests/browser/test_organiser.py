@@ -82,8 +82,10 @@ def test_organiser_plans_publishes_and_copies_a_workshop(
     page.get_by_label("First day").fill(first.isoformat())
     page.get_by_label("Last day").fill((first + timedelta(days=2)).isoformat())
     page.get_by_label("Time zone").select_option("Asia/Shanghai")
-    page.get_by_label("Venue").fill("Guanfang Hotel")
+    page.get_by_label("Venue", exact=True).fill("Guanfang Hotel")
+    page.get_by_label("Venue (local script)").fill("官房大酒店")
     page.get_by_label("City", exact=True).fill("Lijiang")
+    page.get_by_label("City (local script)").fill("丽江")
     page.get_by_label("Capacity").fill("30")
     page.get_by_role("button", name="Create workshop").click()
     expect(page.get_by_role("heading", level=1, name="Border Liaison Workshop")).to_be_visible()
@@ -183,6 +185,7 @@ def test_organiser_plans_publishes_and_copies_a_workshop(
     expect(page.get_by_text("The workshop is now “Published”.")).to_be_visible()
     workshop = Workshop.objects.get(title="Border Liaison Workshop")
     assert workshop.status == Workshop.Status.PUBLISHED
+    assert (workshop.venue_local, workshop.city_local) == ("官房大酒店", "丽江")
 
     # The next edition, a year on: the timetable moves with it.
     next_first = first + timedelta(days=364)  # the same weekday
@@ -204,6 +207,7 @@ def test_organiser_plans_publishes_and_copies_a_workshop(
     assert copy.status == Workshop.Status.DRAFT
     assert copy.sessions.filter(status=Session.Status.SCHEDULED).count() == 3
     assert copy.agency_roles.count() == 2
+    assert (copy.venue_local, copy.city_local) == ("官房大酒店", "丽江")
 
     page.goto("/organise/")
     expect(page.get_by_role("heading", name="Your workshops")).to_be_visible()

@@ -7,9 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from events.models import Agency, Room, Session, Workshop, WorkshopAgency
-from tests.conftest import at, refused_by
+from tests.conftest import at, refusals, refused_by
 
 pytestmark = pytest.mark.django_db
 
@@ -314,3 +315,93 @@ def test_room_unique_per_venue_is_enforced_by_the_database():
     with refused_by("room_unique_per_venue"):
         Room.objects.create(name="Hall A")
     assert Room.objects.filter(name="Hall A").count() == 3
+
+
+# What validation says when a constraint would refuse: the field and the rule, with a code.
+# full_clean() runs where the admin, ModelForms and the services validate.
+
+
+def test_workshop_ends_on_or_after_start_names_the_last_day(make_workshop):
+    workshop = make_workshop()
+    workshop.end_date = date(2007, 8, 25)
+    assert refusals(workshop.full_clean) == {
+        "end_date": [("The last day cannot come before the first day.", "ends_before_start")]
+    }
+
+
+def test_workshop_capacity_positive_names_the_capacity(make_workshop):
+    workshop = make_workshop()
+    workshop.capacity = 0
+    assert refusals(workshop.full_clean) == {
+        "capacity": [("The capacity must be at least one seat.", "capacity_not_positive")]
+    }
+
+
+def test_workshop_registration_closes_after_opens_names_the_closing(make_workshop):
+    workshop = make_workshop(registration_opens_at=at(1, 9))
+    workshop.registration_closes_at = at(1, 9)
+    assert refusals(workshop.full_clean) == {
+        "registration_closes_at": [
+            ("Registration must close after it opens.", "closes_before_opens")
+        ]
+    }
+
+
+def test_workshop_constraint_messages_speak_chinese(make_workshop):
+    workshop = make_workshop()
+    workshop.end_date, workshop.capacity = date(2007, 8, 25), 0
+    with translation.override("zh-hans"):
+        errors = refusals(workshop.full_clean)
+    assert errors == {
+        "end_date": [("最后一天不能早于第一天。", "ends_before_start")],
+        "capacity": [("名额至少为一个。", "capacity_not_positive")],
+    }
+
+
+def test_agency_not_own_parent_names_the_parent():
+    agency = Agency.objects.create(name="Ministry of Public Security")
+    agency.parent = agency
+    # clean() refuses it first, as a cycle; the constraint says the same of the field alone.
+    assert refusals(agency.full_clean) == {
+        "parent": [("An agency cannot be its own ancestor.", None)]
+    }
+    assert refusals(agency.validate_constraints) == {
+        "parent": [("An agency cannot be its own parent.", "own_parent")]
+    }
+
+
+def test_workshop_agency_role_unique_names_the_agency(workshop):
+    agency = Agency.objects.create(name="UNIAP China Office")
+    WorkshopAgency.objects.create(workshop=workshop, agency=agency, role="partner")
+    again = WorkshopAgency(workshop=workshop, agency=agency, role="partner")
+    assert refusals(again.full_clean) == {
+        "agency": [("This agency already has this role in the workshop.", "unique")]
+    }
+
+
+def test_room_unique_per_venue_names_the_room_name():
+    Room.objects.create(name="Hall A", venue="Lijiang Guesthouse")
+    assert refusals(Room(name="Hall A", venue="Lijiang Guesthouse").full_clean) == {
+        "name": [("This venue already has a room of this name.", "unique")]
+    }
+
+
+def test_session_ends_after_start_names_the_end(workshop):
+    session = Session(workshop=workshop, title="Backwards", starts_at=at(27, 10), ends_at=at(27, 9))
+    # clean() says it first, on the same field; the rule is then not reported twice.
+    assert refusals(session.full_clean) == {
+        "ends_at": [("A session must end after it starts.", None)]
+    }
+    assert refusals(session.validate_constraints) == {
+        "ends_at": [("A session must end after it starts.", "ends_before_start")]
+    }
+
+
+def test_session_uid_unique_per_workshop_names_the_uid(workshop, make_session):
+    first = make_session(workshop)
+    copy = Session(
+        workshop=workshop, title="Copy", starts_at=at(28, 9), ends_at=at(28, 10), uid=first.uid
+    )
+    assert refusals(copy.full_clean) == {
+        "uid": [("Another session of this workshop already has this calendar UID.", "unique")]
+    }

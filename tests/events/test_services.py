@@ -210,6 +210,32 @@ def test_copy_workshop_shifts_the_timetable_keeping_local_times(programme, make_
 
 
 @pytest.mark.django_db
+def test_copy_workshop_keeps_the_place_and_objectives_in_both_scripts(make_workshop, organiser):
+    source = make_workshop(
+        title_local="全国反拐培训班",
+        venue="Guanfang Hotel",
+        venue_local="官房大酒店",
+        city_local="丽江",
+        region="Yunnan Province",
+        region_local="云南省",
+        country="China",
+        country_local="中国",
+        objectives="To improve the capabilities of anti-trafficking personnel.",
+        objectives_local="提高反拐工作人员的能力。",
+        narrative="Lively discussions took place.",
+        narrative_local="讨论热烈。",
+    )
+
+    copy = services.copy_workshop(source=source, start_date=date(2008, 8, 24), by=organiser)
+
+    fields = ("title_local", "venue_local", "city_local", "region_local", "country_local")
+    assert [getattr(copy, name) for name in fields] == [getattr(source, name) for name in fields]
+    assert copy.objectives_local == "提高反拐工作人员的能力。"
+    # The narrative tells what happened at the old edition, in either script.
+    assert (copy.narrative, copy.narrative_local) == ("", "")
+
+
+@pytest.mark.django_db
 def test_copy_workshop_keeps_wall_clock_times_across_a_summer_time_change(
     make_workshop, make_session, organiser
 ):

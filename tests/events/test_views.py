@@ -543,6 +543,48 @@ def test_workshop_edit_shows_the_registration_window_in_local_time(organiser_cli
 
 
 @pytest.mark.django_db
+def test_workshop_edit_keeps_each_text_and_place_in_both_scripts(organiser_client, workshop):
+    url = reverse("events:workshop_edit", args=[workshop.slug])
+    form = organiser_client.get(url).context["form"]
+    names = [field.name for _, fields in form.fieldsets() for field in fields]
+    # Each twin in the local script stands right after its English field.
+    for english in ("title", "objectives", "venue", "city", "region", "country", "narrative"):
+        assert names[names.index(english) + 1] == f"{english}_local"
+    local = {
+        "venue_local": "丽江官房大酒店",
+        "city_local": "丽江",
+        "region_local": "云南省",
+        "country_local": "中国",
+        "objectives_local": "进一步提高从事反拐工作人员的能力。",
+        "narrative_local": "培训重点围绕拐卖人口的定义展开。",
+    }
+    data = {
+        "title": workshop.title,
+        "slug": workshop.slug,
+        "start_date": "2007-08-26",
+        "end_date": "2007-08-31",
+        "timezone": workshop.timezone,
+        "language": "en",
+        "capacity": "30",
+        **local,
+    }
+
+    response = organiser_client.post(url, data)
+
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert {name: getattr(workshop, name) for name in local} == local
+
+
+@pytest.mark.django_db
+def test_workshop_create_leaves_the_narrative_in_both_scripts_for_later(organiser_client):
+    form = organiser_client.get(reverse("events:workshop_create")).context["form"]
+    assert "objectives_local" in form.fields
+    assert "narrative" not in form.fields
+    assert "narrative_local" not in form.fields
+
+
+@pytest.mark.django_db
 def test_workshop_status_publish_then_refuse_a_jump_back_to_draft(
     organiser_client, make_workshop, organiser
 ):

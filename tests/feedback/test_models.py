@@ -3,9 +3,10 @@
 from datetime import date
 
 import pytest
+from django.utils import translation
 
 from feedback.models import Answer, Choice, Question, Questionnaire, Response, Submission
-from tests.conftest import at, refused_by
+from tests.conftest import at, refusals, refused_by
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +146,86 @@ def test_submission_once_per_questionnaire_is_enforced_by_the_database(
     Submission.objects.create(questionnaire=evaluation, registration=participant_registration)
     with refused_by("submission_once_per_questionnaire"):
         Submission.objects.create(questionnaire=evaluation, registration=participant_registration)
+
+
+# What validation says when a constraint would refuse: the field and the rule, with a code.
+
+
+def test_questionnaire_closes_after_opens_names_the_closing(workshop):
+    backwards = Questionnaire(
+        workshop=workshop, title="Backwards", opens_at=at(31, 9), closes_at=at(31, 9)
+    )
+    assert refusals(backwards.full_clean) == {
+        "closes_at": [("A questionnaire must close after it opens.", "closes_before_opens")]
+    }
+
+
+def test_questionnaire_tests_not_anonymous_names_anonymity(workshop):
+    test = Questionnaire(workshop=workshop, kind="pre_test", title="Test", is_anonymous=True)
+    message = (
+        "A knowledge test cannot be anonymous: its scores are compared person by person, "
+        "before and after."
+    )
+    assert refusals(test.full_clean) == {"is_anonymous": [(message, "test_anonymous")]}
+    in_chinese = "知识测试不能匿名：测试前后的成绩要逐人比较。"  # noqa: RUF001
+    with translation.override("zh-hans"):
+        assert refusals(test.full_clean) == {"is_anonymous": [(in_chinese, "test_anonymous")]}
+
+
+def test_response_unique_per_registration_names_the_registration(
+    workshop, participant_registration
+):
+    named = Questionnaire.objects.create(workshop=workshop, title="Named", is_anonymous=False)
+    Response.objects.create(
+        questionnaire=named, registration=participant_registration, submitted_on=date(2007, 8, 31)
+    )
+    again = Response(
+        questionnaire=named, registration=participant_registration, submitted_on=date(2007, 8, 31)
+    )
+    assert refusals(again.full_clean) == {
+        "registration": [("This registration has already answered this questionnaire.", "unique")]
+    }
+
+
+def test_answer_rating_in_range_names_the_rating(response, rating):
+    answer = Answer(response=response, question=rating, rating=6)
+    assert refusals(answer.full_clean) == {
+        "rating": [("A rating must be from 1 to 5.", "rating_out_of_range")]
+    }
+
+
+def test_answer_exactly_one_value_is_about_the_whole_answer(response, rating):
+    empty = Answer(response=response, question=rating)
+    assert refusals(empty.full_clean) == {
+        "__all__": [
+            ("An answer holds exactly one of a rating, a choice or a text.", "not_one_value")
+        ]
+    }
+
+
+def test_answer_choice_once_per_response_names_the_choice(response, evaluation):
+    multiple = Question.objects.create(questionnaire=evaluation, kind="multiple", text="Topics?")
+    legal = Choice.objects.create(question=multiple, text="Legal assistance")
+    Answer.objects.create(response=response, question=multiple, choice=legal)
+    again = Answer(response=response, question=multiple, choice=legal)
+    assert refusals(again.full_clean) == {
+        "choice": [("This choice is already ticked in this response.", "unique")]
+    }
+
+
+def test_answer_once_per_question_names_the_question(response, rating):
+    Answer.objects.create(response=response, question=rating, rating=4)
+    again = Answer(response=response, question=rating, rating=2)
+    assert refusals(again.full_clean) == {
+        "question": [("This question already has an answer in this response.", "unique")]
+    }
+
+
+def test_submission_once_per_questionnaire_names_the_registration(
+    evaluation, participant_registration
+):
+    Submission.objects.create(questionnaire=evaluation, registration=participant_registration)
+    again = Submission(questionnaire=evaluation, registration=participant_registration)
+    assert refusals(again.full_clean) == {
+        "registration": [("This registration has already answered this questionnaire.", "unique")]
+    }

@@ -1,11 +1,11 @@
 """The invariants of people, registrations and attendance, as the database holds them."""
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.models import Agency
 from participants.models import Attendance, Participant, Registration
-from tests.conftest import at, refused_by
+from tests.conftest import at, refusals, refused_by
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,57 @@ def test_attendance_unique_per_registration_session_is_enforced_by_the_database(
 )
 def test_attendance_counts_as_attended_when_present_or_late(status, attended):
     assert Attendance(status=status).counts_as_attended is attended
+
+
+# What validation says when a constraint would refuse: the field and the rule, with a code.
+
+
+def test_participant_email_unique_ci_names_the_email():
+    Participant.objects.create(name="Li Mei", email="Li.Mei@example.org")
+    again = Participant(name="Li Mei again", email="li.mei@EXAMPLE.org")
+    message = (
+        "Another participant already has this e-mail address "
+        "(capital and small letters count as the same)."
+    )
+    assert refusals(again.full_clean) == {"email": [(message, "unique")]}
+    in_chinese = "已有另一位参会者使用此电子邮件地址（不区分大小写）。"  # noqa: RUF001
+    with translation.override("zh-hans"):
+        assert refusals(again.full_clean) == {"email": [(in_chinese, "unique")]}
+
+
+def test_registration_unique_per_workshop_names_the_participant(workshop):
+    person = Participant.objects.create(name="Li Mei")
+    register(workshop, person)
+    again = Registration(workshop=workshop, participant=person, source="organiser")
+    assert refusals(again.full_clean) == {
+        "participant": [("This participant is already registered for this workshop.", "unique")]
+    }
+
+
+def test_registration_waitlisted_has_position_names_the_time_joined(workshop):
+    waiting = Registration(
+        workshop=workshop,
+        participant=Participant.objects.create(name="Li Mei"),
+        source="organiser",
+        status=Registration.Status.WAITLISTED,
+    )
+    assert refusals(waiting.full_clean) == {
+        "waitlisted_at": [
+            (
+                "A registration on the waiting list needs the time it joined the list.",
+                "waitlisted_without_time",
+            )
+        ]
+    }
+
+
+def test_attendance_unique_per_registration_session_names_the_session(workshop, make_session):
+    session = make_session(workshop)
+    registration = register(workshop, Participant.objects.create(name="Li Mei"))
+    Attendance.objects.create(registration=registration, session=session, status="present")
+    again = Attendance(registration=registration, session=session, status="absent")
+    assert refusals(again.full_clean) == {
+        "session": [
+            ("Attendance at this session is already recorded for this registration.", "unique")
+        ]
+    }

@@ -3,6 +3,9 @@
 The facts asserted here are copied from ``shared/reference/lijiang-workshop-2007.txt``.
 """
 
+# Chinese text is written with full-width punctuation, as Chinese is.
+# ruff: noqa: RUF001
+
 import io
 import random
 import re
@@ -189,6 +192,20 @@ def test_load_demo_puts_changed_demo_rows_back(demo):
 
 
 @pytest.mark.django_db
+def test_load_demo_puts_the_chinese_texts_back(demo):
+    Workshop.objects.filter(slug="lijiang-2007").update(
+        narrative_local="", venue_local="Elsewhere", city_local="昆明"
+    )
+
+    again = load_demo()
+
+    lijiang = Workshop.objects.get(slug="lijiang-2007")
+    assert (lijiang.venue_local, lijiang.city_local) == ("丽江官房大酒店", "丽江")
+    assert lijiang.narrative_local.startswith("培训重点围绕国际和国内关于拐卖人口的定义")
+    assert (again.created, again.updated) == (0, 1)
+
+
+@pytest.mark.django_db
 def test_load_demo_leaves_other_data_alone(make_workshop):
     other = make_workshop(title="Another Workshop", slug="another")
     person = Participant.objects.create(name="Li Mei", name_local="李梅", email="li@example.org")
@@ -289,6 +306,28 @@ def test_demo_workshop_has_the_summarys_objectives_and_narrative(lijiang):
         "Those who attended the training thoroughly approved of the training methods and made "
         "positive suggestions on the content of the training."
     )
+
+
+@pytest.mark.django_db
+def test_demo_workshop_has_its_place_objectives_and_narrative_in_chinese(lijiang):
+    assert (
+        lijiang.title_local,
+        lijiang.venue_local,
+        lijiang.city_local,
+        lijiang.region_local,
+        lijiang.country_local,
+    ) == ("全国反拐培训班", "丽江官房大酒店", "丽江", "云南省", "中国")
+    assert lijiang.objectives_local == (
+        "进一步提高从事反拐工作人员的能力，更有力地推动六国区域《谅解备忘录》（COMMIT MoU）"
+        "和《次区域行动计划》的有效实施。"
+    )
+    # Two paragraphs, as in the English summary, the second its closing sentence.
+    paragraphs = lijiang.narrative_local.split("\n\n")
+    assert len(paragraphs) == len(lijiang.narrative.split("\n\n")) == 2
+    assert "《刑法》《劳动法》、治安管理法规以及其他法律法规" in paragraphs[0]
+    assert "“拐卖定义”纳入中国法律" in paragraphs[0]
+    assert "从基层到国家层面，人人都必须齐心协力。" in paragraphs[0]
+    assert paragraphs[1] == "参加培训的人员充分肯定了培训方法，并对培训内容提出了积极的建议。"
 
 
 @pytest.mark.django_db
