@@ -8,7 +8,6 @@ from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -529,15 +528,12 @@ class AgencyForm(ServiceErrorsMixin, forms.ModelForm):
     def save(self) -> Agency:
         data = {name: self.cleaned_data.get(name) for name in services.AGENCY_FIELDS}
         try:
-            # Both or neither: an agency made for a role it could not take is clutter.
-            with transaction.atomic():
-                agency = services.create_agency(data=data)
-                services.add_agency_role(
-                    workshop=self.workshop,
-                    agency=agency,
-                    role=self.cleaned_data["role"],
-                    note=self.cleaned_data["note"],
-                )
+            agency = services.create_agency_with_role(
+                data=data,
+                workshop=self.workshop,
+                role=self.cleaned_data["role"],
+                note=self.cleaned_data["note"],
+            )
         except ValidationError as error:
             self.add_service_error(error)
             raise

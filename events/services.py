@@ -306,6 +306,15 @@ def create_agency(*, data: dict) -> Agency:
 
 
 @transaction.atomic
+def create_agency_with_role(*, data: dict, workshop: Workshop, role: str, note: str = "") -> Agency:
+    """A new agency with a ``role`` in ``workshop``: both or neither, since an agency made
+    for a role it could not take would only be clutter."""
+    agency = create_agency(data=data)
+    add_agency_role(workshop=workshop, agency=agency, role=role, note=note)
+    return agency
+
+
+@transaction.atomic
 def add_agency_role(
     *, workshop: Workshop, agency: Agency, role: str, note: str = ""
 ) -> WorkshopAgency:

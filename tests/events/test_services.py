@@ -456,6 +456,34 @@ def test_create_agency_with_a_parent_and_refuse_a_taken_name():
 
 
 @pytest.mark.django_db
+def test_create_agency_with_role_writes_both_or_neither(workshop):
+    services.add_agency_role(
+        workshop=workshop,
+        agency=Agency.objects.create(name="Ministry of Public Security"),
+        role="host",
+    )
+    agency = services.create_agency_with_role(
+        data={"name": "National Working Committee on Children and Women"},
+        workshop=workshop,
+        role="host",
+        note="under the State Council",
+    )
+    hosts = WorkshopAgency.objects.filter(workshop=workshop, role="host").order_by("order")
+    assert [(r.agency.name, r.order, r.note) for r in hosts] == [
+        ("Ministry of Public Security", 0, ""),
+        ("National Working Committee on Children and Women", 1, "under the State Council"),
+    ]
+    assert agency.pk == hosts[1].agency_id
+    # A refused agency leaves no role behind, and a taken name no second agency.
+    with pytest.raises(ValidationError):
+        services.create_agency_with_role(
+            data={"name": "Ministry of Public Security"}, workshop=workshop, role="partner"
+        )
+    assert not WorkshopAgency.objects.filter(workshop=workshop, role="partner").exists()
+    assert Agency.objects.filter(name="Ministry of Public Security").count() == 1
+
+
+@pytest.mark.django_db
 def test_create_and_update_trainer():
     trainer = services.create_trainer(data={"name": "Mi XiaoXiong", "honorific": "Dr."})
     services.update_trainer(trainer=trainer, data={"name_local": "米晓雄"})
