@@ -192,6 +192,14 @@ def test_public_workshop_full_workshop_puts_newcomers_on_the_waiting_list(client
     )
 
 
+def test_public_workshop_closed_workshop_offers_no_seats_or_waiting_list(client, lijiang):
+    lijiang.status = Workshop.Status.COMPLETED
+    lijiang.requires_approval = True
+    lijiang.save()
+    seats = client.get(url(lijiang)).content.decode().split('id="seats">')[1].split("</dd>")[0]
+    assert " ".join(seats.split()) == "This workshop is not open for registration."
+
+
 def test_public_workshop_form_errors_name_the_field_and_keep_the_input(client, lijiang):
     response = client.post(
         url(lijiang), form_data(agency_name="", email="not-an-email", phone="call me")
