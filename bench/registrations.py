@@ -16,7 +16,7 @@ from itertools import count
 from bench._harness import median_seconds, report, setup_django
 
 DATABASE_URL = os.environ.get(
-    "BENCH_REGISTRATIONS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/h_reg_bench"
+    "BENCH_REGISTRATIONS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/workshops_bench"
 )
 WORKERS = 8
 SEATS = 500
