@@ -141,20 +141,25 @@ def _warn_clashes(request, clashes: list[Clash], *, session: Session | None = No
         )
 
 
-def _apply_each(request, queryset, change, done) -> None:
+def apply_each(
+    request, queryset, change, done, *, refusals=(ValidationError,), describe=str
+) -> None:
     """Apply ``change`` (a service call) to each selected row; report refusals one by one.
 
-    ``done(count)`` is the message for the rows that went through.
+    ``done(count)`` is the message for the rows that went through; a refusal (one of
+    ``refusals``, whose ``messages`` or ``message`` says why) is reported against
+    ``describe(row)``. Every admin action that changes state goes through here.
     """
     count = 0
     for obj in queryset:
         try:
             change(obj)
-        except ValidationError as refusal:
+        except refusals as refusal:
+            reasons = getattr(refusal, "messages", None) or [refusal.message]
             messages.error(
                 request,
                 gettext("%(item)s: %(reason)s")
-                % {"item": obj, "reason": " ".join(refusal.messages)},
+                % {"item": describe(obj), "reason": " ".join(reasons)},
             )
         else:
             count += 1
@@ -335,7 +340,7 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         return [*fields, "status"] if obj is not None else fields
 
     def _change_status(self, request, queryset, status: str, done) -> None:
-        _apply_each(
+        apply_each(
             request,
             queryset,
             lambda workshop: services.change_workshop_status(workshop=workshop, status=status),
@@ -513,7 +518,7 @@ class SessionAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Cancel selected sessions (they stay in calendars, cancelled)"))
     def cancel_sessions(self, request, queryset):
-        _apply_each(
+        apply_each(
             request,
             queryset,
             lambda session: services.cancel_session(session=session),
@@ -522,7 +527,7 @@ class SessionAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Reinstate selected sessions, if trainers and room are free"))
     def reinstate_sessions(self, request, queryset):
-        _apply_each(
+        apply_each(
             request,
             queryset,
             lambda session: services.reinstate_session(session=session),

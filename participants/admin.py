@@ -4,12 +4,12 @@ A registration changes status only through ``participants.services`` (the admin 
 below), so capacity, the waiting list and the e-mails behave as on the organisers' pages.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from events.admin import count_of
+from events.admin import apply_each, count_of
 from participants import services
 from participants.models import Attendance, Participant, Registration
 
@@ -126,28 +126,14 @@ class RegistrationAdmin(admin.ModelAdmin):
         return False
 
     def _apply(self, request, queryset, decide, done) -> None:
-        """Apply ``decide`` to each selected registration; report refusals one by one.
-
-        ``done(count)`` is the message for the ones that went through.
-        """
-        count = 0
-        for registration in queryset.select_related("participant", "workshop"):
-            try:
-                decide(registration)
-            except services.RegistrationError as refusal:
-                messages.error(
-                    request,
-                    gettext("%(person)s, %(workshop)s: %(reason)s")
-                    % {
-                        "person": registration.participant.name,
-                        "workshop": registration.workshop.title,
-                        "reason": refusal.message,
-                    },
-                )
-            else:
-                count += 1
-        if count:
-            messages.success(request, done(count) % {"count": count})
+        apply_each(
+            request,
+            queryset.select_related("participant", "workshop"),
+            decide,
+            done,
+            refusals=(services.RegistrationError,),
+            describe=lambda r: f"{r.participant.name}, {r.workshop.title}",
+        )
 
     @admin.action(description=_("Approve selected registrations (a seat, or the waiting list)"))
     def approve(self, request, queryset):
