@@ -292,23 +292,34 @@ def session_create(request, slug):
     )
 
 
+def _session_form_page(request, workshop, session, form, template: str, done: str):
+    """Save ``form`` on POST if valid and the service accepts it; else show it again.
+
+    A service refusal (a clash found at the last moment) lands on the form as an error.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = form.save()
+        except ValidationError:
+            pass
+        else:
+            messages.success(request, done % {"title": saved.title})
+            return redirect("events:timetable", slug=workshop.slug)
+    return render(request, template, {"form": form, "workshop": workshop, "session": session})
+
+
 @login_required
 def session_edit(request, slug, pk):
     workshop = get_organised_workshop(request.user, slug)
     session = _get_session(workshop, pk)
     form = forms.SessionForm(request.POST or None, workshop=workshop, session=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = form.save()
-        except ValidationError:
-            pass
-        else:
-            messages.success(request, _("“%(title)s” was saved.") % {"title": session.title})
-            return redirect("events:timetable", slug=workshop.slug)
-    return render(
+    return _session_form_page(
         request,
+        workshop,
+        session,
+        form,
         "events/organise/session_form.html",
-        {"form": form, "workshop": workshop, "session": session},
+        _("“%(title)s” was saved."),
     )
 
 
@@ -317,18 +328,13 @@ def session_move(request, slug, pk):
     workshop = get_organised_workshop(request.user, slug)
     session = _get_session(workshop, pk)
     form = forms.MoveSessionForm(request.POST or None, session=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            form.save()
-        except ValidationError:
-            pass
-        else:
-            messages.success(request, _("“%(title)s” was moved.") % {"title": session.title})
-            return redirect("events:timetable", slug=workshop.slug)
-    return render(
+    return _session_form_page(
         request,
+        workshop,
+        session,
+        form,
         "events/organise/session_move.html",
-        {"form": form, "workshop": workshop, "session": session},
+        _("“%(title)s” was moved."),
     )
 
 
