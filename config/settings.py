@@ -181,7 +181,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "cache_entries",
-    }
+    },
+    # The registration rate limit's counts: a table of their own that loses no live entry
+    # to a cull (config/cache.py). Past MAX_ENTRIES rows, expired ones are deleted.
+    "rate_limit": {
+        "BACKEND": "config.cache.ExpiryOnlyDatabaseCache",
+        "LOCATION": "rate_limit_entries",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 
 # Public registration: at most COUNT submissions per client address per WINDOW seconds.

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 def fresh_rate_limit():
     # The limiter counts in the database cache, which outlives a test's transaction when
     # transactional tests ran before; start every test from zero.
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 def url(workshop):
