@@ -144,7 +144,7 @@ def _message(kind: str, registration: Registration) -> Message:
                 _(
                     "Someone, probably you, asked to register this e-mail address again for "
                     "this workshop. You are already registered; your registration is "
-                    "unchanged."
+                    "unchanged, and nothing typed in that form was kept."
                 ),
                 _("Its status: %(status)s.") % {"status": registration.get_status_display()},
             ],
@@ -186,7 +186,7 @@ def build_registration_email(registration: Registration, kind: str) -> EmailMult
     """The e-mail ``kind`` for ``registration``, in the participant's preferred language."""
     person = registration.participant
     workshop = registration.workshop
-    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+    with translation.override(registration.preferred_language or settings.LANGUAGE_CODE):
         message = _message(kind, registration)
         context = {
             "registration": registration,
@@ -235,6 +235,36 @@ def one_line(text: str) -> str:
     """A header value on one line: a workshop title typed with a line break would otherwise
     make every message about it fail (Django refuses headers with line breaks)."""
     return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def send_my_registrations_email(address: str, registrations: list[Registration], language: str):
+    """One e-mail listing each registration of the address with its personal link."""
+    with translation.override(language):
+        context = {
+            "rows": [
+                {
+                    "registration": registration,
+                    "workshop": registration.workshop,
+                    "title": workshop_title(registration.workshop),
+                    "personal_url": personal_url(registration),
+                }
+                for registration in registrations
+            ]
+        }
+        email = EmailMultiAlternatives(
+            subject=_("Your workshop registrations"),
+            body=render_to_string("participants/emails/my_registrations.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+        )
+        email.attach_alternative(
+            render_to_string("participants/emails/my_registrations.html", context), "text/html"
+        )
+    try:
+        email.send()
+    except Exception:
+        # As for every e-mail: the answer on the page is the same, the failure is logged.
+        logger.exception("Could not send the list of registrations of an address")
 
 
 def send_registration_email(registration_pk: int, kind: str) -> bool:

@@ -12,19 +12,15 @@ urlpatterns = []
 urlpatterns += [
     path("w/<slug:slug>/", public.public_workshop, name="public_workshop"),
     path("w/<slug:slug>/registered/", public.registered, name="registered"),
+    path("my-registrations/", public.my_registrations, name="my_registrations"),
     path("r/<str:token>/", personal.personal, name="personal"),
     path("r/<str:token>/cancel/", personal.personal_cancel, name="personal_cancel"),
     path("r/<str:token>/language/", personal.personal_language, name="personal_language"),
 ]
 
-# Calendars: the personal feed and organisers replacing its link.
+# Calendars: a registration's personal feed.
 urlpatterns += [
     path("feeds/people/<str:token>.ics", feeds.participant_feed, name="participant_feed"),
-    path(
-        "organise/people/<int:pk>/calendar-link/",
-        feeds.participant_feed_reissue,
-        name="participant_feed_reissue",
-    ),
 ]
 
 # Organisers: a workshop's registrations, exports, actions and the nominations import.

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.client_address import client_address
-from participants.forms import RegistrationForm, filled_honeypot
+from participants.forms import MyRegistrationsForm, RegistrationForm, filled_honeypot
 from participants.models import Registration
 from participants.queries import (
     get_public_workshop,
@@ -32,11 +32,8 @@ from participants.services import (
     check_registration_open,
     register_participant,
     resend_personal_link,
+    send_my_registrations,
 )
-
-# The personal links this browser has itself just created: a double submit lands on the
-# personal page again instead of the "check your e-mail" page.
-SESSION_KEY = "registration_tokens"
 
 
 def rate_limited(request: HttpRequest) -> int:
@@ -79,14 +76,6 @@ def trainers_of(sessions) -> list:
     return sorted(found.values(), key=lambda t: (t.name, t.pk))
 
 
-def _remembered(request: HttpRequest, token: str) -> bool:
-    return token in request.session.get(SESSION_KEY, [])
-
-
-def _remember(request: HttpRequest, token: str) -> None:
-    request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-9:], token]
-
-
 @require_http_methods(["GET", "POST"])
 def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
     """What, when, where, who teaches, seats left, and the form. 404 unless published (or later).
@@ -119,19 +108,18 @@ def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
         form = RegistrationForm(request.POST, workshop=workshop)
         if form.is_valid():
             try:
-                registration, created = register_participant(
+                outcome = register_participant(
                     workshop=workshop, data=form.to_data(), source=Registration.Source.PUBLIC
                 )
             except RegistrationError as refused:
                 form.add_error(None, refused.message)
             else:
-                if registration.participant_is_new or _remembered(request, registration.token):
-                    _remember(request, registration.token)
-                    return redirect("participants:personal", token=registration.token)
-                # A known address: whoever typed it may not be its owner, so the link goes
-                # by e-mail to the address, never onto this screen.
-                if not created and not registration.reopened:
-                    resend_personal_link(registration=registration)
+                if not outcome.is_new:
+                    # Registered before, by whoever: tell the address, change nothing.
+                    resend_personal_link(registration=outcome.registration)
+                # The same answer whatever happened: the personal link goes to the address,
+                # by e-mail, never onto this screen, so typing someone's address shows
+                # nothing of them (not even whether they are known).
                 return redirect("participants:registered", slug=workshop.slug)
         status = 400
     elif not closed_reason:
@@ -160,3 +148,31 @@ def registered(request: HttpRequest, slug: str) -> HttpResponse:
     """Thanks, and where the personal link went. The same for everyone: it reveals nothing."""
     workshop = get_public_workshop(slug)
     return render(request, "participants/public/registered.html", {"workshop": workshop})
+
+
+@require_http_methods(["GET", "POST"])
+def my_registrations(request: HttpRequest) -> HttpResponse:
+    """Ask for the personal links of all one's workshops, sent to the address itself.
+
+    The answer is the same for every address, known or not, so the page reveals nothing;
+    submissions count against the same rate limit as registrations.
+    """
+    form = MyRegistrationsForm(request.POST or None)
+    if request.method == "POST":
+        wait = rate_limited(request)
+        if wait:
+            response = render(
+                request,
+                "participants/public/my_registrations.html",
+                {"form": form, "minutes": math.ceil(wait / 60)},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        if form.is_valid():
+            send_my_registrations(email=form.cleaned_data["email"], language=request.LANGUAGE_CODE)
+            return render(request, "participants/public/my_registrations.html", {"sent": True})
+    status = 400 if form.errors else 200
+    return render(
+        request, "participants/public/my_registrations.html", {"form": form}, status=status
+    )
