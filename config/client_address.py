@@ -28,8 +28,8 @@ def client_address(request: HttpRequest) -> str:
     remote = request.META.get("REMOTE_ADDR", "")
     count = settings.TRUSTED_PROXY_COUNT
     if count:
-        entries = [entry for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        entries = [entry.strip() for entry in entries if entry.strip()]
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        entries = [entry.strip() for entry in forwarded if entry.strip()]
         if len(entries) >= count:
             return _address(entries[-count]) or remote
         return remote

@@ -52,4 +52,3 @@ class ImpossibleTextMiddleware:
                 if impossible(name) or any(impossible(value) for value in values):
                     return name
         return None
-

@@ -7,7 +7,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF
-
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -260,8 +259,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"hide_personal_links": {"()": "config.logging.HidePersonalLinks"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["hide_personal_links"]}
-    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_personal_links"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # runserver's access lines: Django gives them a handler of their own, without the filter.
+    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
 }

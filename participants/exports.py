@@ -184,7 +184,7 @@ def table_response(
             "Cache-Control": "no-store, private",
             "Content-Disposition": content_disposition_header(
                 as_attachment=True, filename=f"{filename}.{fmt}"
-            )
+            ),
         },
     )
 

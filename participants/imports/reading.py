@@ -23,7 +23,6 @@ from participants.imports.columns import (
     normalise,
 )
 
-
 # What a nominations sheet may hold beyond its people: columns (the template has a dozen)
 # and rows read in all, empty ones included. A sheet claiming a million rows or 16,384
 # columns in a few kilobytes of XML is refused before the work, not after it.

@@ -304,9 +304,7 @@ def _load_users(tally, workshop, agencies) -> dict:
     users = {}
     names = [username for _role, username, *_rest in LOGINS]
     # One query: the demo's login names held by accounts that are not the demo's.
-    for username, email in User.objects.filter(username__in=names).values_list(
-        "username", "email"
-    ):
+    for username, email in User.objects.filter(username__in=names).values_list("username", "email"):
         if email != DEMO_EMAIL.format(username=username):
             raise DemoAccountTaken(
                 f"An account named {username!r} exists and was not created by the demo; "

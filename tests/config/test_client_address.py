@@ -8,7 +8,6 @@ from django.urls import reverse
 from config.client_address import client_address
 from participants.models import Registration
 
-
 pytestmark = pytest.mark.django_db
 
 
@@ -89,9 +88,7 @@ def test_rate_limit_behind_proxies_a_spoofed_first_entry_does_not_get_through(
     assert other.status_code == 302
 
 
-def test_rate_limit_blocked_address_stays_blocked_after_many_other_addresses(
-    settings, workshop
-):
+def test_rate_limit_blocked_address_stays_blocked_after_many_other_addresses(settings, workshop):
     settings.REGISTRATION_RATE_LIMIT_COUNT = 1
     # The rate-limit table prunes past 100 rows here (1000 in production), the default
     # cache past 300: 400 other addresses go past both.

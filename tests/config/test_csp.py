@@ -23,9 +23,7 @@ def policy(response) -> dict[str, str]:
 
 
 @pytest.mark.django_db
-def test_export_with_a_script_as_format_answers_plain_text_without_it(
-    client, organiser, workshop
-):
+def test_export_with_a_script_as_format_answers_plain_text_without_it(client, organiser, workshop):
     client.force_login(organiser)
     url = reverse("participants:registrations_export", kwargs={"slug": workshop.slug})
 
@@ -71,9 +69,7 @@ def test_every_page_carries_the_policy(client, admin_user, organiser, workshop, 
         response = client.get(reverse("api-docs"))
     elif name == "roster":
         client.force_login(organiser)
-        response = client.get(
-            reverse("participants:registrations", kwargs={"slug": workshop.slug})
-        )
+        response = client.get(reverse("participants:registrations", kwargs={"slug": workshop.slug}))
     else:
         response = client.get(
             reverse("participants:public_workshop", kwargs={"slug": workshop.slug})

@@ -136,7 +136,9 @@ def test_password_reset_by_email_sets_a_new_password(
     (message,) = mail.outbox
     assert message.to == ["li@example.org"]
     assert message.subject == subject
-    link = re.search(r"https://workshops\.example\.org(/accounts/password-reset/\S+/)", message.body)
+    link = re.search(
+        r"https://workshops\.example\.org(/accounts/password-reset/\S+/)", message.body
+    )
     assert link, message.body
     page = client.get(link.group(1), follow=True)
     assert heading in page.content.decode()

@@ -134,7 +134,11 @@ def upload_sheet(client, workshop, name, content):
         ("xfd.xlsx", lambda: xlsx(lambda s: s.cell(row=1, column=16384, value="x")), "16384"),
         ("wide.xlsx", lambda: xlsx(wide), "The sheet has 200 columns; at most 50 can be read."),
         ("bomb.xlsx", zip_bomb, "The workbook unpacks to 200 MB; at most 20 MB can be read."),
-        ("wide.csv", lambda: b"Name,E-mail\nLi," + b"," * 500_000 + b"x\n", "Row 2 has more than 50 columns"),
+        (
+            "wide.csv",
+            lambda: b"Name,E-mail\nLi," + b"," * 500_000 + b"x\n",
+            "Row 2 has more than 50 columns",
+        ),
         (
             "nul.csv",
             lambda: b"Name,E-mail\nLi\x00Mei,li@example.org\n",

@@ -111,9 +111,11 @@ def test_registration_with_the_mail_server_refusing_is_saved_and_answers(
     client, workshop, request, server, caplog, django_capture_on_commit_callbacks
 ):
     request.getfixturevalue(server)
-    with caplog.at_level(logging.ERROR, logger="participants.emails"):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = register(client, workshop)
+    with (
+        caplog.at_level(logging.ERROR, logger="participants.emails"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = register(client, workshop)
 
     assert response.status_code == 302
     registration = Registration.objects.get(participant__email="zhang.wei@example.org")
@@ -127,9 +129,11 @@ def test_registration_with_a_mail_server_that_never_answers_waits_only_the_timeo
     client, workshop, smtp_silent, caplog, django_capture_on_commit_callbacks
 ):
     started = time.monotonic()
-    with caplog.at_level(logging.ERROR, logger="participants.emails"):
-        with django_capture_on_commit_callbacks(execute=True):
-            response = register(client, workshop)
+    with (
+        caplog.at_level(logging.ERROR, logger="participants.emails"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = register(client, workshop)
     elapsed = time.monotonic() - started
 
     assert response.status_code == 302

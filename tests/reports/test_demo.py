@@ -145,7 +145,8 @@ def test_load_demo_twice_changes_no_row(django_assert_num_queries):
     before = every_row()
 
     # A loaded demo is only read: one SAVEPOINT and RELEASE; 22 agencies, the workshop,
-    # 18 agency roles; the accounts not the demo's (1); per account 1 (3), the organiser link, the funder's membership;
+    # 18 agency roles; the accounts not the demo's (1); per account 1 (3), the organiser
+    # link, the funder's membership;
     # 5 trainers, 4 topics, 4 rooms; per session 1 + 2 for its trainers and topics (69);
     # participants, registrations, attendance; 3 questionnaires, questions, choices,
     # responses, answers, submissions; 9 counts for the summary.
@@ -571,7 +572,11 @@ def test_load_demo_never_touches_an_account_it_did_not_create(settings):
 
     admin.refresh_from_db()
     assert admin.password == before
-    assert (admin.is_staff, admin.is_superuser, admin.email) == (False, False, "ops@ministry.example")
+    assert (admin.is_staff, admin.is_superuser, admin.email) == (
+        False,
+        False,
+        "ops@ministry.example",
+    )
     assert not Workshop.objects.exists()
 
 
