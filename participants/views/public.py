@@ -3,7 +3,8 @@
 Abuse resistance: Django's CSRF protection, a rate limit per client address (counted in the
 shared database, in a cache that never culls a live count, so it holds across application
 servers and however many addresses come; the address is the one our trusted proxies saw),
-and a field people never see: a submission that fills it gets an ordinary-looking thank-you and nothing is written.
+and a field people never see: a submission that fills it gets an ordinary-looking thank-you
+and nothing is written.
 """
 
 import math
