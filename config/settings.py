@@ -262,5 +262,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_personal_links"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # runserver's access lines: Django gives them a handler of their own, without the filter.
-    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # django-axes tells of every sign-in at INFO; lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -548,7 +548,7 @@ def _check(events: list[ImportedEvent], workshop: Workshop) -> None:
         for clash in clashes:
             # A session this import moves is checked where the file puts it, below.
             if clash.other.pk not in updating:
-                event.problems.append(clash.message())
+                event.problems.append(clash.message(workshop))
     active = [e for e in events if e.importable and not e.cancelled and e.starts_at]
     active.sort(key=lambda e: e.starts_at)
     for index, event in enumerate(active):
