@@ -104,22 +104,26 @@ def pending_count(questionnaire: Questionnaire) -> int:
     return SealedResponse.objects.filter(questionnaire=questionnaire).count()
 
 
-def flush_after_commit(questionnaire_id: int) -> None:
+def flush_after_commit(questionnaire_id: int, *, now=None) -> None:
     """Queue a flush of ``questionnaire_id`` for after the current transaction commits.
 
     Never inside it: the answers would then share the ``Submission``'s ``xmin``.
     """
-    transaction.on_commit(lambda: flush(Questionnaire.objects.get(pk=questionnaire_id)))
+    transaction.on_commit(
+        lambda: flush(
+            Questionnaire.objects.select_related("workshop").get(pk=questionnaire_id), now=now
+        )
+    )
 
 
-def flush(questionnaire: Questionnaire, *, final: bool = False) -> int:
+def flush(questionnaire: Questionnaire, *, final: bool = False, now=None) -> int:
     """Move waiting answers of ``questionnaire`` into the results; return how many responses.
 
     Nothing moves while fewer than a batch wait, unless ``final`` (the questionnaire has
     closed) or the questionnaire is past its close. Its own transaction: call it outside
     any other (``flush_after_commit`` does). Concurrent flushes skip each other's boxes.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     final = final or (questionnaire.closes_at is not None and questionnaire.closes_at <= now)
     with transaction.atomic():
         boxes = SealedResponse.objects.filter(questionnaire=questionnaire).select_for_update(
@@ -171,13 +175,13 @@ def _cover_small_batch(questionnaire: Questionnaire, written: list[Response], da
     Answer.objects.filter(response_id__in=chosen).update(quotable=F("quotable"))
 
 
-def flush_due() -> dict[int, int]:
+def flush_due(*, now=None) -> dict[int, int]:
     """Flush every questionnaire with waiting answers: closed ones entirely, open ones by
     batches. {questionnaire pk: responses written}. For the management command."""
     written = {}
     waiting = Questionnaire.objects.filter(sealed_responses__isnull=False).distinct()
     for questionnaire in waiting.select_related("workshop"):
-        count = flush(questionnaire)
+        count = flush(questionnaire, now=now)
         if count:
             written[questionnaire.pk] = count
     return written

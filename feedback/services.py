@@ -27,6 +27,7 @@ results, and before invitations are sent.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -288,7 +289,7 @@ def submit_response(
         raise _already_answered() from None
     if questionnaire.is_anonymous:
         # After the commit, in a transaction of its own, and only once a batch waits.
-        anonymity.flush_after_commit(questionnaire.pk)
+        anonymity.flush_after_commit(questionnaire.pk, now=now)
     return Submitted(submission=submission, sealed=questionnaire.is_anonymous, response=response)
 
 
@@ -300,7 +301,7 @@ def close_questionnaire(*, questionnaire: Questionnaire, now: datetime | None = 
             questionnaire.opens_at = now - timedelta(seconds=1)
         questionnaire.closes_at = now
         questionnaire.save(update_fields=["opens_at", "closes_at"])
-    return anonymity.flush(questionnaire, final=True)
+    return anonymity.flush(questionnaire, final=True, now=now)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -383,6 +384,47 @@ def create_questionnaire(
         pre_test=pre_test if kind == Questionnaire.Kind.POST_TEST else None,
         trainers_see_results=trainers_see_results,
     )
+
+
+def update_questionnaire(*, questionnaire: Questionnaire, **values) -> Questionnaire:
+    """Change a questionnaire's texts, dates, matching test and trainers' access."""
+    allowed = {
+        "title",
+        "title_local",
+        "introduction",
+        "opens_at",
+        "closes_at",
+        "pre_test",
+        "trainers_see_results",
+    }
+    unknown = set(values) - allowed
+    if unknown:
+        raise TypeError(f"not a questionnaire field to change: {sorted(unknown)}")
+    merged = {name: values.get(name, getattr(questionnaire, name)) for name in allowed}
+    if not str(merged["title"]).strip():
+        raise FeedbackError(_("A questionnaire needs a title."), code="required", field="title")
+    opens, closes = merged["opens_at"], merged["closes_at"]
+    if opens and closes and closes <= opens:
+        raise FeedbackError(
+            _("A questionnaire must close after it opens."),
+            code="closes_before_opens",
+            field="closes_at",
+        )
+    pre_test = merged["pre_test"]
+    if pre_test is not None and (
+        questionnaire.kind != Questionnaire.Kind.POST_TEST
+        or pre_test.workshop_id != questionnaire.workshop_id
+        or pre_test.kind != Questionnaire.Kind.PRE_TEST
+    ):
+        raise FeedbackError(
+            _("The matching test must be a test before, of this workshop."),
+            code="invalid",
+            field="pre_test",
+        )
+    for name, value in merged.items():
+        setattr(questionnaire, name, value.strip() if isinstance(value, str) else value)
+    questionnaire.save(update_fields=sorted(allowed))
+    return questionnaire
 
 
 @transaction.atomic
@@ -575,8 +617,7 @@ def copy_questionnaire(*, source: Questionnaire, workshop: Workshop) -> Question
     return copy
 
 
-@dataclass(frozen=True)
-class SyncResult:
+class SyncResult(NamedTuple):
     added: int
     updated: int
     removed: int
@@ -660,6 +701,14 @@ def sync_timetable_items(*, questionnaire: Questionnaire) -> SyncResult:
     return SyncResult(added, updated, removed)
 
 
+def keep_timetable_items_in_step(*, questionnaire: Questionnaire) -> SyncResult:
+    """``sync_timetable_items`` for a questionnaire that has generated items (one query if
+    it has none): what the feedback pages call on opening a questionnaire or its results."""
+    if not questionnaire.questions.filter(is_generated=True).exists():
+        return SyncResult(0, 0, 0)
+    return sync_timetable_items(questionnaire=questionnaire)
+
+
 def set_quotable(*, answer: Answer, quotable: bool) -> Answer:
     """Mark a comment as one the report may quote (or not)."""
     if not answer.text:
@@ -690,13 +739,14 @@ def recipients(questionnaire: Questionnaire, *, reminder: bool) -> list[Registra
     return list(registrations.order_by("pk"))
 
 
-def _language_of(registration: Registration) -> str:
+def language_of(registration: Registration) -> str:
+    """The language of the person's pages and e-mails for this workshop."""
     person = registration.participant
     return getattr(registration, "preferred_language", "") or person.preferred_language or "en"
 
 
 def _email(registration: Registration, questionnaire: Questionnaire, *, reminder: bool):
-    language = _language_of(registration)
+    language = language_of(registration)
     with translation.override(language):
         context = {
             "questionnaire": questionnaire,
@@ -728,7 +778,7 @@ def send_invitations(
     one the timetable says.
     """
     now = now or timezone.now()
-    sync_timetable_items(questionnaire=questionnaire)
+    keep_timetable_items_in_step(questionnaire=questionnaire)
     people = recipients(questionnaire, reminder=reminder)
     sent = 0
     for registration in people:

@@ -87,6 +87,8 @@ class RatingResult:
     def median(self) -> float | None:
         return median_of(self.distribution)
 
+    chart_height = 20 * len(SCALE)
+
     def bars(self) -> list[tuple[int, int, float]]:
         """(value, count, share 0..100) for each point of the scale, for the chart."""
         top = max(self.distribution.values(), default=0) or 1
@@ -99,6 +101,10 @@ class ChoiceResult:
     respondents: int
     counts: list[tuple[Choice, int]]
     shown: bool
+
+    @property
+    def chart_height(self) -> int:
+        return 20 * len(self.counts)
 
     def bars(self) -> list[tuple[Choice, int, float]]:
         top = max((n for _c, n in self.counts), default=0) or 1
@@ -469,3 +475,20 @@ def result_rows(results: QuestionnaireResults):
                 ]
         else:
             yield [question.text, about, item.count]
+
+
+def person_score(response: Response) -> tuple[int, int]:
+    """(score, maximum) of one knowledge-test response, for the person who gave it: a
+    question scores when exactly its correct choices are ticked. Two queries."""
+    correct: dict[int, set[int]] = defaultdict(set)
+    for question_id, choice_id in Choice.objects.filter(
+        question__questionnaire_id=response.questionnaire_id, is_correct=True
+    ).values_list("question_id", "pk"):
+        correct[question_id].add(choice_id)
+    ticked: dict[int, set[int]] = defaultdict(set)
+    for question_id, choice_id in response.answers.filter(choice__isnull=False).values_list(
+        "question_id", "choice_id"
+    ):
+        ticked[question_id].add(choice_id)
+    score = sum(1 for question_id, right in correct.items() if ticked[question_id] == right)
+    return score, len(correct)
