@@ -1,6 +1,6 @@
 """The results of questionnaires, computed in the database, once, for every output: the
 organisers' results page, the trainers' page, the CSV/XLSX exports and the coming report
-and API all read ``questionnaire_results`` and ``test_results``.
+and API all read ``questionnaire_results`` and ``knowledge_test_results``.
 
 Counting is the database's: one ``GROUP BY`` gives every rating question's distribution,
 one every choice's count, one every knowledge test score; the mean and the median are then
@@ -15,7 +15,7 @@ wait.
 
 Knowledge tests are named (their responses carry the registration), so that a score after
 the workshop can be set beside the same person's score before. The pairing is done inside
-the SQL of ``test_results``; what comes out is only averages over groups of at least the
+the SQL of ``knowledge_test_results``; what comes out is only averages over groups of at least the
 minimum: no page, export or API shows who scored what.
 """
 
@@ -354,7 +354,7 @@ class GainRow:
 
 
 @dataclass
-class TestResults:
+class GainResults:
     pre_test: Questionnaire
     post_test: Questionnaire
     maximum: int
@@ -368,7 +368,7 @@ def _float(value: Decimal | float | None) -> float | None:
     return None if value is None else float(value)
 
 
-def test_results(post_test: Questionnaire) -> TestResults | None:
+def knowledge_test_results(post_test: Questionnaire) -> GainResults | None:
     """Learning gain of the workshop, by agency and by gender, from the people who took
     both ``post_test`` and its test before. None without a test before. Four queries: the
     maximum score, and one paired aggregate per grouping (plus the agencies' names)."""
@@ -419,7 +419,7 @@ def test_results(post_test: Questionnaire) -> TestResults | None:
 
     whole = rows("workshop", lambda _g: str(_("All participants")))
     empty = GainRow(str(_("All participants")), 0, None, None, maximum, False)
-    return TestResults(
+    return GainResults(
         pre_test=pre_test,
         post_test=post_test,
         maximum=maximum,

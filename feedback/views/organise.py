@@ -227,7 +227,7 @@ def results(request, slug, pk):
 
     Queries, whatever the number of responses: the session, the user, the workshop, the
     questionnaire, the generated-items check, the seven of ``questionnaire_results`` and,
-    for a test after, the five of ``test_results``.
+    for a test after, the five of ``knowledge_test_results``.
     """
     questionnaire = get_organised_questionnaire(request.user, slug, pk)
     services.keep_timetable_items_in_step(questionnaire=questionnaire)
@@ -245,7 +245,7 @@ def results(request, slug, pk):
             widths=[50, 30, 10, 8, 8, 6, 6, 6, 6, 6, 30, 8],
             title=_("Results"),
         )
-    tests = statistics.test_results(questionnaire) if questionnaire.pre_test_id else None
+    tests = statistics.knowledge_test_results(questionnaire) if questionnaire.pre_test_id else None
     return render(
         request,
         "feedback/organise/results.html",
