@@ -10,11 +10,11 @@ from feedback.statistics import (
     ChoiceResult,
     RatingResult,
     TextResult,
+    knowledge_test_results,
     median_of,
     person_score,
     questionnaire_results,
     result_rows,
-    knowledge_test_results,
 )
 from tests.conftest import at
 from tests.feedback.conftest import answers_for, questions_of
