@@ -13,6 +13,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.constraints import FieldCheckConstraint, FieldUniqueConstraint
@@ -274,7 +275,9 @@ class Submission(models.Model):
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="submissions"
     )
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    # Set by submit_response to the moment it accepted the answers (which it is told, so
+    # that imports and the demo can give the real one). The anonymous rows carry no time.
+    submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("submission")

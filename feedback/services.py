@@ -257,7 +257,7 @@ def submit_response(
     try:
         with transaction.atomic():
             submission = Submission.objects.create(
-                questionnaire=questionnaire, registration=registration
+                questionnaire=questionnaire, registration=registration, submitted_at=now
             )
             if questionnaire.is_anonymous:
                 SealedResponse.objects.create(

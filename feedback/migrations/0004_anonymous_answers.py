@@ -9,6 +9,7 @@ import random
 import uuid
 
 import django.db.models.deletion
+import django.utils.timezone
 import events.constraints
 from django.db import migrations, models
 
@@ -107,6 +108,11 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(copy_answers_shuffled, copy_answers_back),
         migrations.DeleteModel(name="OldAnswer"),
+        migrations.AlterField(
+            model_name="submission",
+            name="submitted_at",
+            field=models.DateTimeField(default=django.utils.timezone.now),
+        ),
         migrations.CreateModel(
             name="SealedResponse",
             fields=[
