@@ -2,8 +2,8 @@
 organisers' results page, the trainers' page, the CSV/XLSX exports and the coming report
 and API all read ``questionnaire_results`` and ``knowledge_test_results``.
 
-Counting is the database's: one ``GROUP BY`` gives every rating question's distribution,
-one every choice's count, one every knowledge test score; the mean and the median are then
+Counting is the database's: one ``GROUP BY`` gives every rating question's distribution
+and every choice's count, another every knowledge test score; the mean and the median are then
 read off the five counts of a distribution (exact, and the same whatever the number of
 answers). A fixed number of queries, whatever the number of responses.
 
@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, IntegerField, Subquery
+from django.db.models import Count, IntegerField, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -168,10 +168,11 @@ class QuestionnaireResults:
 def questionnaire_results(
     questionnaire: Questionnaire, *, questions=None, with_comments: bool = True
 ) -> QuestionnaireResults:
-    """Every question's figures. Seven queries, whatever the number of responses: the
+    """Every question's figures. Six queries, whatever the number of responses: the
     confirmed, answered and waiting counts and the responses (one query), the questions
-    with their session and trainer, the rating distributions, the choices, the choice
-    counts, the respondents per question, and the comments.
+    with their session and trainer, every rating's and choice's count (one GROUP BY), the
+    respondents of several-choice questions (none if there are none), the choices, and
+    the comments.
 
     ``questions`` narrows to some questions (a trainer's page).
     """
@@ -197,40 +198,44 @@ def questionnaire_results(
     ids = [question.pk for question in questions]
     answers = Answer.objects.filter(question_id__in=ids)
 
+    # One pass over the ratings and choices: every (question, rating, choice) counted. A
+    # rating or a single choice is one answer per response, so its counts sum to the
+    # question's respondents; several choices need their responses counted apart.
     distributions: dict[int, dict[int, int]] = defaultdict(lambda: dict.fromkeys(SCALE, 0))
-    for question_id, rating, n in (
-        answers.filter(rating__isnull=False)
-        .values_list("question_id", "rating")
-        .annotate(n=Count("id"))
+    choice_counts: dict[tuple[int, int], int] = {}
+    respondents: dict[int, int] = defaultdict(int)
+    for question_id, rating, choice_id, n in (
+        answers.filter(Q(rating__isnull=False) | Q(choice__isnull=False))
+        .values_list("question_id", "rating", "choice_id")
+        .annotate(n=Count("*"))
         .order_by()
     ):
-        distributions[question_id][rating] = n
+        if rating is not None:
+            distributions[question_id][rating] = n
+        else:
+            choice_counts[question_id, choice_id] = n
+        respondents[question_id] += n
+    several = [question.pk for question in questions if question.kind == QK.MULTIPLE]
+    respondents.update(
+        answers.filter(question_id__in=several)
+        .values_list("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .order_by()
+    )
 
     choices = defaultdict(list)
     for choice in Choice.objects.filter(question_id__in=ids).order_by("order", "pk"):
         choices[choice.question_id].append(choice)
-    choice_counts = {
-        (question_id, choice_id): n
-        for question_id, choice_id, n in answers.filter(choice__isnull=False)
-        .values_list("question_id", "choice_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
-    respondents = dict(
-        answers.values_list("question_id")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by()
-    )
     comments = defaultdict(list)
-    if with_comments:
-        # In key order: the keys are random, so this order tells nothing about who or when.
-        for answer_id, question_id, text, quotable in (
-            answers.filter(question__kind=QK.TEXT)
-            .exclude(text="")
-            .order_by("id")
-            .values_list("id", "question_id", "text", "quotable")
-        ):
-            comments[question_id].append(Comment(str(answer_id), text, quotable))
+    # In key order: the keys are random, so this order tells nothing about who or when.
+    for answer_id, question_id, text, quotable in (
+        answers.filter(question__kind=QK.TEXT)
+        .exclude(text="")
+        .order_by("id")
+        .values_list("id", "question_id", "text", "quotable")
+    ):
+        comments[question_id].append(Comment(str(answer_id), text, quotable))
+        respondents[question_id] += 1
 
     items = []
     for question in questions:
@@ -238,7 +243,8 @@ def questionnaire_results(
         if question.kind == QK.RATING:
             items.append(RatingResult(question, dict(distributions[question.pk]), shown))
         elif question.kind == QK.TEXT:
-            items.append(TextResult(question, comments[question.pk] if shown else [], shown))
+            shown_comments = comments[question.pk] if shown and with_comments else []
+            items.append(TextResult(question, shown_comments, shown))
         else:
             items.append(
                 ChoiceResult(

@@ -226,7 +226,7 @@ def results(request, slug, pk):
     """Response rate, every question's figures and charts, comments to quote, test gains.
 
     Queries, whatever the number of responses: the session, the user, the workshop, the
-    questionnaire, the generated-items check, the seven of ``questionnaire_results`` and,
+    questionnaire, the generated-items check, the six of ``questionnaire_results`` and,
     for a test after, the five of ``knowledge_test_results``.
     """
     questionnaire = get_organised_questionnaire(request.user, slug, pk)

@@ -14,7 +14,8 @@ QK = Question.Kind
 
 
 def build_evaluation(workshop, *, responses: int, questions: int = 30, seed: int = 1):
-    """``questions`` questions (a text every tenth, a choice every seventh, else ratings;
+    """``questions`` questions (a text every tenth, a choice every seventh, several choices
+    every thirteenth, else ratings;
     the first ratings about sessions and trainers when the workshop has them) and
     ``responses`` flushed anonymous responses, each answering every question, plus as many
     confirmed registrations with their Submission."""
@@ -26,7 +27,15 @@ def build_evaluation(workshop, *, responses: int, questions: int = 30, seed: int
     trainers = list({t for s in sessions for t in s.trainers.all()})
     made = []
     for order in range(1, questions + 1):
-        kind = QK.TEXT if order % 10 == 0 else QK.CHOICE if order % 7 == 0 else QK.RATING
+        kind = (
+            QK.TEXT
+            if order % 10 == 0
+            else QK.CHOICE
+            if order % 7 == 0
+            else QK.MULTIPLE
+            if order % 13 == 0
+            else QK.RATING
+        )
         about = {}
         if kind == QK.RATING and sessions and order <= len(sessions):
             about = {"session": sessions[order - 1], "is_generated": True}
@@ -51,7 +60,7 @@ def build_evaluation(workshop, *, responses: int, questions: int = 30, seed: int
     made = Question.objects.bulk_create(made)
     choices = {}
     for question in made:
-        if question.kind == QK.CHOICE:
+        if question.kind in (QK.CHOICE, QK.MULTIPLE):
             choices[question.pk] = Choice.objects.bulk_create(
                 Choice(question=question, order=n, text=f"Choice {n}") for n in range(1, 5)
             )
@@ -66,6 +75,11 @@ def build_evaluation(workshop, *, responses: int, questions: int = 30, seed: int
                 answers.append(
                     Answer(response=response, question=question, rating=rng.randint(1, 5))
                 )
+            elif question.kind == QK.MULTIPLE:
+                answers += [
+                    Answer(response=response, question=question, choice=choice)
+                    for choice in rng.sample(choices[question.pk], rng.randint(1, 2))
+                ]
             elif question.kind == QK.CHOICE:
                 answers.append(
                     Answer(

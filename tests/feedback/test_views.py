@@ -260,9 +260,9 @@ def test_results_page_query_count_is_flat(
     client.force_login(organiser)
     # The session and the user; the workshop; the questionnaire; any generated items (no:
     # nothing to sync); the counts (confirmed, answered, waiting, responses); the questions
-    # with sessions and trainers; the rating distributions; the choices; the choice
-    # counts; the respondents per question; the comments.
-    with django_assert_num_queries(12):
+    # with sessions and trainers; every rating's and choice's count; the respondents of the
+    # several-choice questions; the choices; the comments.
+    with django_assert_num_queries(11):
         page = client.get(results_url(questionnaire))
     assert f'data-figure="responses">{responses}<' in page.content.decode()
 
