@@ -95,7 +95,7 @@ def main() -> None:
         else:
             answers[question.pk] = "A comment about the workshop."
     people = Participant.objects.bulk_create(
-        Participant(email=f"bench{n}@example.org", name=f"Bench {n}") for n in range(400)
+        Participant(email=f"bench{n}@example.org") for n in range(400)
     )
     registrations = iter(
         Registration.objects.bulk_create(
@@ -105,8 +105,9 @@ def main() -> None:
                 status=Registration.Status.CONFIRMED,
                 source=Registration.Source.ORGANISER,
                 token=f"bench-{person.pk}",
+                name=f"Bench {n}",
             )
-            for person in people
+            for n, person in enumerate(people)
         )
     )
     numbers = count()

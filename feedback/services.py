@@ -741,8 +741,7 @@ def recipients(questionnaire: Questionnaire, *, reminder: bool) -> list[Registra
 
 def language_of(registration: Registration) -> str:
     """The language of the person's pages and e-mails for this workshop."""
-    person = registration.participant
-    return getattr(registration, "preferred_language", "") or person.preferred_language or "en"
+    return registration.preferred_language or "en"
 
 
 def _email(registration: Registration, questionnaire: Questionnaire, *, reminder: bool):

@@ -95,8 +95,7 @@ def build_evaluation(workshop, *, responses: int, questions: int = 30, seed: int
     Response.objects.bulk_create(rows, batch_size=1000)
     Answer.objects.bulk_create(answers, batch_size=2000)
     people = Participant.objects.bulk_create(
-        Participant(email=f"respondent{n}@example.org", name=f"Respondent {n}")
-        for n in range(responses)
+        Participant(email=f"respondent{n}@example.org") for n in range(responses)
     )
     registrations = Registration.objects.bulk_create(
         Registration(
@@ -105,8 +104,9 @@ def build_evaluation(workshop, *, responses: int, questions: int = 30, seed: int
             status=Registration.Status.CONFIRMED,
             source=Registration.Source.ORGANISER,
             token=uuid.uuid4().hex,
+            name=f"Respondent {n}",
         )
-        for person in people
+        for n, person in enumerate(people)
     )
     Submission.objects.bulk_create(
         Submission(questionnaire=questionnaire, registration=registration)

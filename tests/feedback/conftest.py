@@ -8,24 +8,19 @@ from participants.models import Participant, Registration
 from tests.conftest import at
 
 QK = Question.Kind
-# The person's fields for one workshop live on Registration (those still on Participant go
-# there); the builder puts each where the model has it.
-_REGISTRATION_FIELDS = {field.name for field in Registration._meta.fields}
 
 
 @pytest.fixture
 def make_registration(db):
     def make(workshop, number: int, *, status=Registration.Status.CONFIRMED, **fields):
         fields.setdefault("name", f"Person {number}")
-        registration_fields = {k: v for k, v in fields.items() if k in _REGISTRATION_FIELDS}
-        person_fields = {k: v for k, v in fields.items() if k not in _REGISTRATION_FIELDS}
-        person = Participant.objects.create(email=f"person{number}@example.org", **person_fields)
+        person = Participant.objects.create(email=f"person{number}@example.org")
         return Registration.objects.create(
             workshop=workshop,
             participant=person,
             status=status,
             source=Registration.Source.ORGANISER,
-            **registration_fields,
+            **fields,
         )
 
     return make

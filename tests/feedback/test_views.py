@@ -46,11 +46,8 @@ def test_personal_page_links_to_the_open_questionnaire(client, evaluation, peopl
 
 def test_form_is_in_the_persons_language(client, evaluation, people, now_during):
     person = people[0]
-    person.participant.preferred_language = "zh-hans"
-    person.participant.save()
-    if hasattr(person, "preferred_language"):
-        person.preferred_language = "zh-hans"
-        person.save()
+    person.preferred_language = "zh-hans"
+    person.save()
     page = client.get(respond_url(person, evaluation))
     html = page.content.decode()
     assert page["Content-Language"] == "zh-hans"

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 import config.urls
 from events.models import Agency, Room, Trainer, Workshop
 from feedback.models import Questionnaire, Submission
-from participants.models import Participant, Registration
+from participants.models import Registration
 from participants.services import register_participant, revoke_registration_link
 from tests.conftest import SHANGHAI, at
 
@@ -24,16 +24,10 @@ def _stand_in(request, **kwargs):
     return HttpResponse("stand-in")
 
 
-# The site as it will be once the feedback and certificate pages exist (later issues): the
-# personal page links to them only when their URLs are there.
+# The site as it will be once the certificate pages exist (a later issue): the personal
+# page links to them only when their URLs are there.
 urlpatterns = [
-    # First, so that these namespaces are found before the real apps' own.
-    path(
-        "",
-        include(
-            ([path("f/<str:token>/<int:pk>/", _stand_in, name="respond")], "feedback"),
-        ),
-    ),
+    # First, so that this namespace is found before the real app's own.
     path(
         "",
         include(
@@ -50,7 +44,7 @@ def personal_url(registration):
 
 def register(workshop, email, **fields):
     data = {"name": fields.pop("name", email.split("@")[0]), "email": email, **fields}
-    return register_participant(workshop=workshop, data=data, source="public")[0]
+    return register_participant(workshop=workshop, data=data, source="public").registration
 
 
 def ahead(days: int, hour: int, minute: int = 0) -> datetime:
@@ -144,9 +138,7 @@ def test_personal_page_timetable_is_in_the_workshops_time_zone(client, confirmed
 
 
 def test_personal_page_offers_the_calendar_to_confirmed_people_only(client, confirmed, waiting):
-    feed = reverse(
-        "participants:participant_feed", kwargs={"token": confirmed.participant.feed_token}
-    )
+    feed = reverse("participants:participant_feed", kwargs={"token": confirmed.feed_token})
     page = client.get(personal_url(confirmed)).content.decode()
     assert f"webcal://testserver{feed}" in page
     waiting_page = client.get(personal_url(waiting)).content.decode()
@@ -157,7 +149,7 @@ def test_personal_page_never_shows_anyone_else(client, confirmed, waiting):
     page = client.get(personal_url(waiting)).content.decode()
     for other in ("Li Mei", "李梅", "li.mei@example.org", confirmed.token):
         assert other not in page
-    assert confirmed.participant.feed_token not in page
+    assert confirmed.feed_token not in page
 
 
 def test_personal_page_wrong_token_is_a_plain_404(client, confirmed):
@@ -195,7 +187,7 @@ def test_personal_page_language_switch_changes_page_and_emails(client, confirmed
     )
     assert response.status_code == 302
     assert response["Location"] == personal_url(confirmed)
-    assert Participant.objects.get(pk=confirmed.participant_id).preferred_language == "zh-hans"
+    assert Registration.objects.get(pk=confirmed.pk).preferred_language == "zh-hans"
     assert "您的座位已确认。" in client.get(personal_url(confirmed)).content.decode()
 
 
@@ -204,7 +196,7 @@ def test_personal_page_language_switch_refuses_other_languages(client, confirmed
         reverse("participants:personal_language", kwargs={"token": confirmed.token}),
         {"language": "xx"},
     )
-    assert Participant.objects.get(pk=confirmed.participant_id).preferred_language == "en"
+    assert Registration.objects.get(pk=confirmed.pk).preferred_language == "en"
 
 
 def test_personal_cancel_asks_first_then_promotes_the_first_waiting(
@@ -238,7 +230,7 @@ def test_personal_cancel_with_a_wrong_token_is_404(client, confirmed):
     assert client.post("/r/wrong/cancel/").status_code == 404
 
 
-def test_personal_page_links_open_unanswered_feedback_once_it_exists(client, confirmed, settings):
+def test_personal_page_links_open_unanswered_feedback(client, confirmed):
     now = timezone.now()
     workshop = confirmed.workshop
     open_one = Questionnaire.objects.create(
@@ -257,12 +249,8 @@ def test_personal_page_links_open_unanswered_feedback_once_it_exists(client, con
         opens_at=now - timedelta(days=2),
         closes_at=now - timedelta(days=1),
     )
-    # Before the feedback pages exist: no links at all.
-    assert "Daily evaluation" not in client.get(personal_url(confirmed)).content.decode()
-
-    settings.ROOT_URLCONF = __name__
     page = client.get(personal_url(confirmed)).content.decode()
-    assert f'<a href="/f/{confirmed.token}/{open_one.pk}/">Daily evaluation</a>' in page
+    assert f'<a href="/r/{confirmed.token}/feedback/{open_one.pk}/">Daily evaluation</a>' in page
     for title in ("Answered already", "Not yet open", "Closed"):
         assert title not in page
 
