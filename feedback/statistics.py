@@ -328,7 +328,7 @@ SELECT q.questionnaire_id, COUNT(DISTINCT q.id)
 """
 
 GROUPINGS = {
-    "workshop": "'all'",
+    "workshop": "b.questionnaire_id",  # one group: every pair
     "agency": "r.agency_id",
     "gender": "r.gender",
 }

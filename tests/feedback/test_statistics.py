@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 
 from events.models import Agency
 from feedback.models import Question, Questionnaire
@@ -222,3 +223,17 @@ def test_learning_gain_by_agency_and_gender(tests_taken):
     assert agency_a.gain == pytest.approx(1.0)
     assert agency_a.normalised_gain == pytest.approx(2 / 3)
     assert (agency_b.label, agency_b.shown, agency_b.gain) == ("Agency B", False, None)
+
+
+def test_the_results_page_of_a_test_after_shows_the_gains_not_the_people(
+    client, organiser, tests_taken
+):
+    client.force_login(organiser)
+    url = reverse("feedback:results", args=[tests_taken.workshop.slug, tests_taken.pk])
+    page = client.get(url).content.decode()
+    gains = page.split('id="gains"')[1].split("</table>")[0]
+    assert '<td class="num">6</td><td class="num">0.67</td><td class="num">1.67</td>' in gains
+    assert '<td class="num">1.00</td><td class="num">0.75</td>' in gains
+    assert gains.count("fewer than 5") == 4  # two agencies, two genders
+    for n in range(1, 8):
+        assert f"Person {n}<" not in page
