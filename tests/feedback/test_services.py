@@ -441,7 +441,9 @@ def test_send_invitations_and_reminders_in_each_persons_language(evaluation, peo
     # The reminder goes to those with no Submission: all but the one who answered.
     assert send_invitations(questionnaire=evaluation, reminder=True, now=DURING) == 11
     assert "person1@example.org" not in {m.to[0] for m in mail.outbox}
-    assert mail.outbox[0].subject.startswith("Reminder")
+    reminders = {message.to[0]: message.subject for message in mail.outbox}
+    assert reminders["person3@example.org"] == "Reminder: Workshop evaluation"
+    assert reminders["person2@example.org"] == "提醒：培训评估表"  # noqa: RUF001
 
 
 def test_send_due_invites_once_the_workshop_has_ended_then_reminds_once(evaluation, people):
