@@ -79,6 +79,17 @@ def trainer_questionnaires(trainer: Trainer) -> QuerySet[Questionnaire]:
     )
 
 
+def workshop_trainers(workshop) -> QuerySet[Trainer]:
+    """Trainers teaching a scheduled session of ``workshop``, by name."""
+    return (
+        Trainer.objects.filter(
+            sessions__workshop=workshop, sessions__status=Session.Status.SCHEDULED
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
 def trainer_questions(trainer: Trainer, questionnaire: Questionnaire) -> QuerySet[Question]:
     """The questions about ``trainer``: about them, or about a session they teach."""
     return questionnaire.questions.filter(

@@ -27,6 +27,7 @@ from feedback.queries import (
     get_organised_question,
     get_organised_questionnaire,
     questionnaires_of,
+    workshop_trainers,
 )
 from feedback.services import FeedbackError
 from participants import exports
@@ -122,6 +123,18 @@ def questionnaire_detail(request, slug, pk):
             "order", "pk"
         ),
         "answered": questionnaire.submissions.count(),
+        # Where each trainer reads the results about them, once the organiser allows it.
+        "trainer_links": [
+            (
+                trainer,
+                request.build_absolute_uri(
+                    reverse("feedback:trainer_results", args=[trainer.feed_token, questionnaire.pk])
+                ),
+            )
+            for trainer in workshop_trainers(workshop)
+        ]
+        if questionnaire.trainers_see_results
+        else [],
     }
     return render(request, "feedback/organise/questionnaire.html", context)
 

@@ -292,3 +292,92 @@ def test_a_trainer_sees_their_results_only_when_allowed(
     assert "Liang&#x27;s sessions?" in page
     assert "Overall?" not in page  # the workshop's own questions are the organisers'
     assert 'data-figure="mean">4.00<' in page
+
+
+def test_settings_refusal_is_shown_on_its_field_and_saves_nothing(client, evaluation, organiser):
+    client.force_login(organiser)
+    url = reverse("feedback:questionnaire", args=[evaluation.workshop.slug, evaluation.pk])
+    page = client.post(
+        url,
+        {
+            "save_questionnaire": "1",
+            "title": "Renamed",
+            "opens_at": "2007-08-31T12:00",
+            "closes_at": "2007-08-30T12:00",
+        },
+    ).content.decode()
+    assert "Closes</a>: A questionnaire must close after it opens." in page
+    evaluation.refresh_from_db()
+    assert evaluation.title == "Workshop evaluation"
+    client.post(
+        url,
+        {
+            "save_questionnaire": "1",
+            "title": "Renamed",
+            "opens_at": "2007-08-31T13:00",
+            "closes_at": "2007-09-08T12:00",
+            "trainers_see_results": "on",
+        },
+    )
+    evaluation.refresh_from_db()
+    assert evaluation.title == "Renamed"
+    assert evaluation.workshop.local(evaluation.opens_at) == at(31, 13)
+    assert evaluation.trainers_see_results
+
+
+def test_timetable_items_generated_from_the_page_and_shown_in_the_results(
+    client, evaluation, organiser, people, workshop, make_session
+):
+    trainer = Trainer.objects.create(name="Tong JiYu")
+    session = make_session(workshop, title="Field visit", trainers=[trainer])
+    client.force_login(organiser)
+    client.post(reverse("feedback:generate", args=[workshop.slug, evaluation.pk]))
+    about_session = evaluation.questions.get(session=session)
+    about_trainer = evaluation.questions.get(trainer=trainer)
+    for n, person in enumerate(people[:5]):
+        answers = answers_for(evaluation) | {
+            f"q{about_session.pk}": [str(1 + n)],
+            f"q{about_trainer.pk}": ["5"],
+        }
+        submit_response(questionnaire=evaluation, registration=person, answers=answers, now=DURING)
+    close_questionnaire(questionnaire=evaluation, now=at(1, 9, month=9))
+    # The session is renamed: opening the results brings the question in step.
+    session.title = "The field visit to the border"
+    session.save()
+    page = client.get(results_url(evaluation)).content.decode()
+    sessions = page.split('id="sessions"')[1].split("</table>")[0]
+    assert "How useful was the session “The field visit to the border”?" in sessions
+    assert 'data-figure="mean">3.00<' in sessions
+    trainers = page.split('id="trainers"')[1].split("</table>")[0]
+    assert "sessions given by Tong JiYu" in trainers
+    assert 'data-figure="mean">5.00<' in trainers
+    # Trainers' links are listed for the organiser once they may see their results.
+    evaluation.trainers_see_results = True
+    evaluation.save()
+    detail = client.get(reverse("feedback:questionnaire", args=[workshop.slug, evaluation.pk]))
+    assert f"/t/{trainer.feed_token}/feedback/{evaluation.pk}/" in detail.content.decode()
+
+
+def test_daily_command_sends_due_invitations_and_flushes(evaluation, people):
+    from django.core.management import call_command
+
+    for person in people[:2]:
+        submit_response(
+            questionnaire=evaluation,
+            registration=person,
+            answers=answers_for(evaluation),
+            now=DURING,
+        )
+    out = io.StringIO()
+    with mock.patch("django.utils.timezone.now", return_value=at(1, 9, month=9)):
+        call_command("send_feedback", stdout=out)
+    assert (
+        out.getvalue().strip()
+        == "12 invitations and 0 reminders sent; 0 sealed responses moved to the results."
+    )
+    assert len(mail.outbox) == 12
+    out = io.StringIO()
+    with mock.patch("django.utils.timezone.now", return_value=at(8, 9, month=9)):
+        call_command("flush_feedback", stdout=out)
+    assert out.getvalue().strip() == "2 sealed responses moved to the results."
+    assert Response.objects.count() == 2
