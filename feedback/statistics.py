@@ -277,6 +277,59 @@ def _subcount(queryset, column: str, value):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+@dataclass(frozen=True)
+class RateRow:
+    """One group's response rate: of ``invited`` confirmed participants, ``answered`` did."""
+
+    label: str
+    invited: int
+    answered: int | None  # None when the group is smaller than the minimum
+    shown: bool
+
+    @property
+    def rate(self) -> float | None:
+        return self.answered / self.invited if self.shown and self.invited else None
+
+
+def response_rates(questionnaire: Questionnaire) -> dict[str, list[RateRow]]:
+    """The response rate by agency and by gender, from the Submission records (who has
+    answered, never what): groups of fewer than the minimum confirmed participants show no
+    figure. Two queries, one per grouping, and the agencies' names come with the first."""
+    limit = min_group()
+    confirmed = Registration.objects.filter(
+        workshop_id=questionnaire.workshop_id, status=Registration.Status.CONFIRMED
+    )
+    answered = Count("submissions", filter=Q(submissions__questionnaire=questionnaire))
+    genders = dict(Registration.Gender.choices)
+
+    def rows(values, label_of) -> list[RateRow]:
+        found = [
+            RateRow(
+                label=label_of(row),
+                invited=row["invited"],
+                answered=row["answered"] if row["invited"] >= limit else None,
+                shown=row["invited"] >= limit,
+            )
+            for row in values
+        ]
+        return sorted(found, key=lambda row: (-row.invited, row.label))
+
+    by_agency = (
+        confirmed.values("agency_id", "agency__name")
+        .annotate(invited=Count("pk", distinct=True), answered=answered)
+        .order_by()
+    )
+    by_gender = (
+        confirmed.values("gender")
+        .annotate(invited=Count("pk", distinct=True), answered=answered)
+        .order_by()
+    )
+    return {
+        "agency": rows(by_agency, lambda row: row["agency__name"] or str(_("Agency not given"))),
+        "gender": rows(by_gender, lambda row: str(genders.get(row["gender"], row["gender"]))),
+    }
+
+
 # ---------------------------------------------------------------------------------------------
 # Knowledge tests
 

@@ -239,7 +239,8 @@ def results(request, slug, pk):
     """Response rate, every question's figures and charts, comments to quote, test gains.
 
     Queries, whatever the number of responses: the session, the user, the workshop, the
-    questionnaire, the generated-items check, the six of ``questionnaire_results`` and,
+    questionnaire, the generated-items check, the six of ``questionnaire_results``, the
+    two of ``response_rates`` and,
     for a test after, the five of ``knowledge_test_results``.
     """
     questionnaire = get_organised_questionnaire(request.user, slug, pk)
@@ -266,6 +267,7 @@ def results(request, slug, pk):
             "workshop": questionnaire.workshop,
             "questionnaire": questionnaire,
             "results": figures,
+            "rates": statistics.response_rates(questionnaire),
             "tests": tests,
             "batch": settings.FEEDBACK_BATCH,
         },

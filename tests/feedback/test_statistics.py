@@ -15,6 +15,7 @@ from feedback.statistics import (
     median_of,
     person_score,
     questionnaire_results,
+    response_rates,
     result_rows,
 )
 from tests.conftest import at
@@ -237,3 +238,28 @@ def test_the_results_page_of_a_test_after_shows_the_gains_not_the_people(
     assert gains.count("fewer than 5") == 4  # two agencies, two genders
     for n in range(1, 8):
         assert f"Person {n}<" not in page
+
+
+def test_response_rates_by_agency_and_gender_hide_small_groups(
+    workshop, evaluation, make_registration
+):
+    a, b = (Agency.objects.create(name=f"Agency {key}") for key in "AB")
+    group_a = [make_registration(workshop, n, gender="female", agency=a) for n in range(1, 8)]
+    group_b = [make_registration(workshop, n, gender="male", agency=b) for n in range(8, 11)]
+    for person in group_a[:5] + group_b[:2]:
+        submit_response(
+            questionnaire=evaluation,
+            registration=person,
+            answers=answers_for(evaluation),
+            now=DURING,
+        )
+    rates = response_rates(evaluation)
+    assert [(r.label, r.invited, r.answered, r.shown) for r in rates["agency"]] == [
+        ("Agency A", 7, 5, True),
+        ("Agency B", 3, None, False),
+    ]
+    assert rates["agency"][0].rate == pytest.approx(5 / 7)
+    assert [(r.label, r.answered, r.rate) for r in rates["gender"]] == [
+        ("Female", 5, pytest.approx(5 / 7)),
+        ("Male", None, None),
+    ]

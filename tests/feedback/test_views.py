@@ -258,8 +258,9 @@ def test_results_page_query_count_is_flat(
     # The session and the user; the workshop; the questionnaire; any generated items (no:
     # nothing to sync); the counts (confirmed, answered, waiting, responses); the questions
     # with sessions and trainers; every rating's and choice's count; the respondents of the
-    # several-choice questions; the choices; the comments.
-    with django_assert_num_queries(11):
+    # several-choice questions; the choices; the comments; who answered by agency and by
+    # gender.
+    with django_assert_num_queries(13):
         page = client.get(results_url(questionnaire))
     assert f'data-figure="responses">{responses}<' in page.content.decode()
 
