@@ -85,3 +85,19 @@ def build_pdf(
     else:
         doc.build(list(story))
     return buffer.getvalue()
+
+
+def render_canvas(draw: Callable, *, title: str, pagesize=PORTRAIT) -> bytes:
+    """A PDF drawn directly on a canvas (badges, certificates: fixed layouts, no flow):
+    ``draw(canvas)`` draws the pages and calls ``showPage`` after each."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    register_fonts()
+    buffer = io.BytesIO()
+    canvas = Canvas(
+        buffer, pagesize=pagesize, invariant=True, initialFontName=LATIN, initialFontSize=BODY_SIZE
+    )
+    canvas.setTitle(title)
+    draw(canvas)
+    canvas.save()
+    return buffer.getvalue()
