@@ -10,14 +10,16 @@ from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 
 from reports.pdf.document import render_canvas
-from reports.pdf.layout import CUT_MARK, CUT_MARK_LENGTH, MUTED, PORTRAIT
+from reports.pdf.layout import CUT_MARK, CUT_MARK_LENGTH, MUTED, PORTRAIT, style
 from reports.pdf.qr import draw_qr
-from reports.pdf.text import draw_text, fit_size
+from reports.pdf.text import draw_text, fit_size, para
 
 COLUMNS, ROWS = 2, 4
 BADGE_WIDTH, BADGE_HEIGHT = 90 * mm, 62 * mm
 PADDING = 5 * mm
 QR_SIZE = 26 * mm
+AGENCY_STYLE = style("badge-agency", size=10)
+AGENCY_SMALL_STYLE = style("badge-agency-small", size=7)
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,13 @@ def _draw_badge(canvas, badge: Badge, x: float, y: float, heading: str) -> None:
         local_size = fit_size(badge.name_local, 20, text_width, smallest=9)
         draw_text(canvas, x + PADDING, top - 56, badge.name_local, local_size)
     if badge.agency:
-        agency_size = fit_size(badge.agency, 10, text_width, smallest=6)
-        draw_text(canvas, x + PADDING, y + PADDING + 12, badge.agency, agency_size)
+        # Up to three lines beside the QR code; a longer name shrinks to fit.
+        agency = para(badge.agency, AGENCY_STYLE)
+        _width, agency_height = agency.wrap(text_width, BADGE_HEIGHT)
+        if agency_height > 3 * AGENCY_STYLE.leading:
+            agency = para(badge.agency, AGENCY_SMALL_STYLE)
+            _width, agency_height = agency.wrap(text_width, BADGE_HEIGHT)
+        agency.drawOn(canvas, x + PADDING, y + PADDING)
     qr_x = x + BADGE_WIDTH - PADDING - QR_SIZE
     qr_y = y + PADDING + 8
     draw_qr(canvas, badge.code, qr_x, qr_y, QR_SIZE)
