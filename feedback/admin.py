@@ -181,7 +181,7 @@ class ResponseAdmin(ReadOnlyAdmin):
         "respondent",
         "answers_count",
     ]
-    list_select_related = ["questionnaire__workshop", "registration__participant"]
+    list_select_related = ["questionnaire__workshop", "registration"]
     list_filter = ["questionnaire__kind", "questionnaire__is_anonymous", "questionnaire"]
     search_fields = ["questionnaire__title", "answers__text"]
     inlines = [AnswerInline]
@@ -207,7 +207,7 @@ class ResponseAdmin(ReadOnlyAdmin):
     def respondent(self, response):
         if response.registration_id is None:
             return _("anonymous")
-        return response.registration.participant
+        return response.registration.name
 
     @admin.display(description=_("answers"), ordering="answers_count")
     def answers_count(self, response):
@@ -235,14 +235,14 @@ class AnswerAdmin(ReadOnlyAdmin):
 @admin.register(Submission)
 class SubmissionAdmin(ReadOnlyAdmin):
     list_display = ["questionnaire", "workshop", "participant", "submitted_at"]
-    list_select_related = ["questionnaire__workshop", "registration__participant"]
+    list_select_related = ["questionnaire__workshop", "registration"]
     list_filter = ["questionnaire"]
-    search_fields = ["questionnaire__title", "registration__participant__name"]
+    search_fields = ["questionnaire__title", "registration__name"]
 
     @admin.display(description=_("workshop"), ordering="questionnaire__workshop__title")
     def workshop(self, submission):
         return submission.questionnaire.workshop
 
-    @admin.display(description=_("participant"), ordering="registration__participant__name")
+    @admin.display(description=_("participant"), ordering="registration__name")
     def participant(self, submission):
-        return submission.registration.participant
+        return submission.registration.name

@@ -33,37 +33,14 @@ class RegistrationInline(admin.TabularInline):
 
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "name_local",
-        "gender",
-        "agency_label",
-        "position",
-        "region",
-        "email",
-        "registrations_count",
-        "is_sample",
-    ]
-    list_select_related = ["agency"]
-    list_filter = ["gender", "preferred_language", "is_sample", "region"]
-    search_fields = [
-        "name",
-        "name_local",
-        "email",
-        "phone",
-        "position",
-        "agency_name",
-        "agency__name",
-        "agency__acronym",
-    ]
-    autocomplete_fields = ["agency"]
+    """The identity only: what a person told for a workshop is on each registration."""
+
+    list_display = ["email", "registrations_count", "is_sample", "created_at"]
+    list_filter = ["is_sample"]
+    search_fields = ["email"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [RegistrationInline]
-    fieldsets = [
-        (None, {"fields": ["name", "name_local", "gender", "preferred_language", "is_sample"]}),
-        (_("Work"), {"fields": ["agency", "agency_name", "position", "region"]}),
-        (_("Contact"), {"fields": ["email", "phone", "created_at", "updated_at"]}),
-    ]
+    fields = ["email", "is_sample", "created_at", "updated_at"]
 
     def get_queryset(self, request):
         return (
@@ -71,10 +48,6 @@ class ParticipantAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(registrations_count=count_of(Participant, "registrations"))
         )
-
-    @admin.display(description=_("agency"), ordering="agency__name")
-    def agency_label(self, participant):
-        return participant.agency_label
 
     @admin.display(description=_("registrations"), ordering="registrations_count")
     def registrations_count(self, participant):
@@ -84,7 +57,9 @@ class ParticipantAdmin(admin.ModelAdmin):
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
     list_display = [
-        "participant",
+        "name",
+        "name_local",
+        "email",
         "workshop",
         "status",
         "source",
@@ -93,14 +68,19 @@ class RegistrationAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_select_related = ["participant", "workshop", "nominated_by"]
-    list_filter = ["status", "source", "workshop"]
+    list_filter = ["status", "source", "gender", "preferred_language", "workshop"]
     search_fields = [
-        "participant__name",
-        "participant__name_local",
+        "name",
+        "name_local",
         "participant__email",
+        "phone",
+        "position",
+        "agency_name",
+        "agency__name",
+        "agency__acronym",
         "workshop__title",
     ]
-    autocomplete_fields = ["nominated_by"]
+    autocomplete_fields = ["agency", "nominated_by"]
     # Who and where are fixed; the status moves only through the actions, under the rules.
     readonly_fields = [
         "workshop",
@@ -112,7 +92,26 @@ class RegistrationAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
-    fields = [*readonly_fields[:4], "nominated_by", *readonly_fields[4:]]
+    fieldsets = [
+        (None, {"fields": readonly_fields[:4]}),
+        (
+            _("What they told for this workshop"),
+            {
+                "fields": [
+                    "name",
+                    "name_local",
+                    "gender",
+                    "preferred_language",
+                    "agency",
+                    "agency_name",
+                    "position",
+                    "region",
+                    "phone",
+                ]
+            },
+        ),
+        (None, {"fields": ["nominated_by", *readonly_fields[4:]]}),
+    ]
     actions = [
         "approve",
         "put_on_waiting_list",
@@ -125,6 +124,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         # People register on the workshop's page, or organisers add and import them there.
         return False
 
+    @admin.display(description=_("e-mail"), ordering="participant__email")
+    def email(self, registration):
+        return registration.participant.email
+
     def _apply(self, request, queryset, decide, done) -> None:
         apply_each(
             request,
@@ -132,7 +135,7 @@ class RegistrationAdmin(admin.ModelAdmin):
             decide,
             done,
             refusals=(services.RegistrationError,),
-            describe=lambda r: f"{r.participant.name}, {r.workshop.title}",
+            describe=lambda r: f"{r.name}, {r.workshop.title}",
         )
 
     @admin.action(description=_("Approve selected registrations (a seat, or the waiting list)"))
@@ -206,19 +209,19 @@ class AttendanceAdmin(admin.ModelAdmin):
         "recorded_at",
         "recorded_by",
     ]
-    list_select_related = ["registration__participant", "session__workshop", "recorded_by"]
+    list_select_related = ["registration", "session__workshop", "recorded_by"]
     list_filter = ["status", "session__workshop"]
     search_fields = [
-        "registration__participant__name",
-        "registration__participant__name_local",
+        "registration__name",
+        "registration__name_local",
         "session__title",
     ]
     autocomplete_fields = ["registration", "session", "recorded_by"]
     readonly_fields = ["recorded_at"]
 
-    @admin.display(description=_("participant"), ordering="registration__participant__name")
+    @admin.display(description=_("participant"), ordering="registration__name")
     def participant(self, attendance):
-        return attendance.registration.participant
+        return attendance.registration.name
 
     @admin.display(description=_("workshop"), ordering="session__workshop__title")
     def workshop(self, attendance):

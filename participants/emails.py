@@ -141,7 +141,7 @@ def _message(kind: str, registration: Registration) -> Message:
                 _(
                     "Someone, probably you, asked to register this e-mail address again for "
                     "this workshop. You are already registered; your registration is "
-                    "unchanged."
+                    "unchanged, and nothing typed in that form was kept."
                 ),
                 _("Its status: %(status)s.") % {"status": registration.get_status_display()},
             ],
@@ -183,7 +183,7 @@ def build_registration_email(registration: Registration, kind: str) -> EmailMult
     """The e-mail ``kind`` for ``registration``, in the participant's preferred language."""
     person = registration.participant
     workshop = registration.workshop
-    with translation.override(person.preferred_language or settings.LANGUAGE_CODE):
+    with translation.override(registration.preferred_language or settings.LANGUAGE_CODE):
         message = _message(kind, registration)
         context = {
             "registration": registration,

@@ -20,7 +20,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from events.models import Workshop
-from participants.models import Participant, Registration
+from participants.models import Registration
 
 CSV = "csv"
 XLSX = "xlsx"
@@ -71,22 +71,21 @@ def registration_rows(
     yield [str(column.header) for column in REGISTRATION_COLUMNS]
     # Labels translated once, not per row: get_FOO_display() translates every choice of
     # the field on each call, which for a long list costs more than the query.
-    genders = _labels(Participant.Gender.choices)
+    genders = _labels(Registration.Gender.choices)
     languages = _labels(settings.LANGUAGES)
     statuses = _labels(Registration.Status.choices)
     sources = _labels(Registration.Source.choices)
     for registration in registrations:
-        person = registration.participant
         yield [
-            person.name,
-            person.name_local,
-            genders.get(person.gender, person.gender),
-            person.agency_label,
-            person.position,
-            person.region,
-            person.email,
-            person.phone,
-            languages.get(person.preferred_language, person.preferred_language),
+            registration.name,
+            registration.name_local,
+            genders.get(registration.gender, registration.gender),
+            registration.agency_label,
+            registration.position,
+            registration.region,
+            registration.participant.email,
+            registration.phone,
+            languages.get(registration.preferred_language, registration.preferred_language),
             statuses.get(registration.status, registration.status),
             registration.waitlist_position,
             workshop.local(registration.created_at).replace(tzinfo=None),

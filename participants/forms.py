@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Workshop
-from participants.models import Participant
+from participants.models import Registration
 from participants.queries import agency_choices
 from participants.services import RegistrationData
 
@@ -37,7 +37,7 @@ class RegistrationForm(forms.Form):
     )
     gender = forms.ChoiceField(
         label=_("Gender"),
-        choices=[("", _("Choose…")), *Participant.Gender.choices],
+        choices=[("", _("Choose…")), *Registration.Gender.choices],
         help_text=_("Counted, never listed, in the figures the funders receive."),
     )
     agency = forms.TypedChoiceField(label=_("Agency"), coerce=int, required=False, empty_value=None)

@@ -12,36 +12,16 @@ from events.tokens import new_token
 
 
 class Participant(models.Model):
-    """A person who takes part in workshops. Their data is sensitive: see ``queries``."""
+    """One person, known by their e-mail address, across every workshop they take part in.
 
-    class Gender(models.TextChoices):
-        FEMALE = "female", _("Female")
-        MALE = "male", _("Male")
-        OTHER = "other", _("Another gender")
-        UNDISCLOSED = "undisclosed", _("Prefer not to say")
+    Only the identity lives here: what someone tells for a workshop (names, gender, agency,
+    position, region, phone, language) is kept on that :class:`Registration` and seen only by
+    that workshop's organisers. Another workshop's import or form never reads or changes it.
+    The identity serves the duplicate check, the waiting list, "unique people trained" and the
+    person's own view of their workshops, which goes only to the address itself, by e-mail.
+    """
 
-    name = models.CharField(_("name (English / Latin script)"), max_length=255)
-    name_local = models.CharField(_("name (local script)"), max_length=255, blank=True)
-    gender = models.CharField(
-        _("gender"), max_length=20, choices=Gender.choices, default=Gender.UNDISCLOSED
-    )
-    agency = models.ForeignKey(
-        Agency,
-        verbose_name=_("agency"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="participants",
-    )
-    agency_name = models.CharField(_("agency (if not in the list)"), max_length=255, blank=True)
-    position = models.CharField(_("position"), max_length=255, blank=True)
-    region = models.CharField(_("region"), max_length=120, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    preferred_language = models.CharField(
-        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
-    )
-    feed_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     is_sample = models.BooleanField(_("sample data"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -49,7 +29,7 @@ class Participant(models.Model):
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        ordering = ["name", "pk"]
+        ordering = ["email", "pk"]
         constraints = [
             # One person, one row: e-mail identifies a person, whatever its case.
             FieldUniqueConstraint(
@@ -66,12 +46,7 @@ class Participant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
-
-    @property
-    def agency_label(self) -> str:
-        """The agency as chosen or as typed; reads ``agency``, so select_related it."""
-        return str(self.agency) if self.agency_id else self.agency_name
+        return self.email or _("participant without e-mail #%(pk)s") % {"pk": self.pk}
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -83,7 +58,17 @@ class RegistrationQuerySet(models.QuerySet):
 
 
 class Registration(models.Model):
-    """A participant in a workshop. Only confirmed registrations take a seat."""
+    """A participant in a workshop, with what they told for it. Only confirmed ones take a seat.
+
+    The personal details are this workshop's record of the person: its organisers see and
+    correct them; nothing another workshop holds is shown or changed through them.
+    """
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Another gender")
+        UNDISCLOSED = "undisclosed", _("Prefer not to say")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending approval")
@@ -103,9 +88,34 @@ class Registration(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="registrations"
     )
+    name = models.CharField(_("name (English / Latin script)"), max_length=255)
+    name_local = models.CharField(_("name (local script)"), max_length=255, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=20, choices=Gender.choices, default=Gender.UNDISCLOSED
+    )
+    # PROTECT: the figures funders receive count people by agency; an agency in use is
+    # merged or kept, never deleted from under its registrations.
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+    )
+    agency_name = models.CharField(_("agency (if not in the list)"), max_length=255, blank=True)
+    position = models.CharField(_("position"), max_length=255, blank=True)
+    region = models.CharField(_("region"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
+    # Whether the person ended the registration themselves (their page): only then may they
+    # reopen it from the public form; an organiser's cancellation stands.
+    cancelled_by_participant = models.BooleanField(default=False, editable=False)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     nominated_by = models.ForeignKey(
         Agency,
@@ -117,6 +127,8 @@ class Registration(models.Model):
     )
     # The secret of the personal link; replacing it revokes the old link.
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # The secret of this registration's calendar feed (this workshop's sessions only).
+    feed_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     waitlisted_at = models.DateTimeField(_("joined the waiting list"), null=True, blank=True)
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
@@ -153,7 +165,12 @@ class Registration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.participant_id} → {self.workshop_id} ({self.status})"
+        return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def agency_label(self) -> str:
+        """The agency as chosen or as typed; reads ``agency``, so select_related it."""
+        return str(self.agency) if self.agency_id else self.agency_name
 
 
 class Attendance(models.Model):

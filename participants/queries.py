@@ -25,7 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from events.models import Agency, Session, Trainer, Workshop, WorkshopAgency
-from participants.models import Participant, Registration
+from participants.models import Registration
 
 
 def workshop_registrations(workshop: Workshop) -> QuerySet[Registration]:
@@ -36,7 +36,7 @@ def workshop_registrations(workshop: Workshop) -> QuerySet[Registration]:
     """
     return with_waitlist_position(
         Registration.objects.filter(workshop=workshop)
-        .select_related("participant__agency", "nominated_by")
+        .select_related("participant", "agency", "nominated_by")
         .order_by("created_at", "pk")
     )
 
@@ -87,16 +87,16 @@ def filter_registrations(
     if status:
         queryset = queryset.filter(status=status)
     if agency:
-        queryset = queryset.filter(participant__agency_id=agency)
+        queryset = queryset.filter(agency_id=agency)
     if region:
-        queryset = queryset.filter(participant__region=region)
+        queryset = queryset.filter(region=region)
     if gender:
-        queryset = queryset.filter(participant__gender=gender)
+        queryset = queryset.filter(gender=gender)
     search = search.strip()
     if search:
         queryset = queryset.filter(
-            Q(participant__name__icontains=search)
-            | Q(participant__name_local__icontains=search)
+            Q(name__icontains=search)
+            | Q(name_local__icontains=search)
             | Q(participant__email__icontains=search)
         )
     return queryset
@@ -130,10 +130,8 @@ def registration_counts(workshop: Workshop) -> RegistrationCounts:
     """Counts by status, and the confirmed by gender: one aggregate query."""
     statuses = Registration.Status
     aggregates = {status.value: Count("pk", filter=Q(status=status)) for status in statuses} | {
-        f"gender_{gender.value}": Count(
-            "pk", filter=Q(status=statuses.CONFIRMED, participant__gender=gender)
-        )
-        for gender in Participant.Gender
+        f"gender_{gender.value}": Count("pk", filter=Q(status=statuses.CONFIRMED, gender=gender))
+        for gender in Registration.Gender
     }
     figures = Registration.objects.filter(workshop=workshop).aggregate(
         total=Count("pk"), **aggregates
@@ -147,24 +145,20 @@ def registration_counts(workshop: Workshop) -> RegistrationCounts:
         cancelled=figures[statuses.CANCELLED],
         declined=figures[statuses.DECLINED],
         confirmed_by_gender={
-            gender.value: figures[f"gender_{gender.value}"] for gender in Participant.Gender
+            gender.value: figures[f"gender_{gender.value}"] for gender in Registration.Gender
         },
     )
 
 
 def registration_agencies(workshop: Workshop) -> list[Agency]:
     """The agencies the workshop's registered people belong to, by name: one query."""
-    return list(
-        Agency.objects.filter(participants__registrations__workshop=workshop)
-        .distinct()
-        .order_by("name")
-    )
+    return list(Agency.objects.filter(registrations__workshop=workshop).distinct().order_by("name"))
 
 
 def registration_regions(workshop: Workshop) -> list[str]:
     """The regions the workshop's registered people come from, sorted: one query."""
     return list(
-        Participant.objects.filter(registrations__workshop=workshop)
+        Registration.objects.filter(workshop=workshop)
         .exclude(region="")
         .order_by("region")
         .values_list("region", flat=True)
@@ -216,16 +210,19 @@ def public_sessions(workshop: Workshop) -> QuerySet[Session]:
     )
 
 
-def participant_sessions(participant: Participant) -> QuerySet[Session]:
-    """The sessions a participant's calendar holds: every session of each workshop where
-    their registration is confirmed, drafts aside. Cancelled sessions stay (as cancelled).
+def registration_sessions(registration: Registration) -> QuerySet[Session]:
+    """The sessions a registration's calendar holds: its workshop's, while it is confirmed and
+    the workshop is not a draft; none otherwise. Cancelled sessions stay (as cancelled).
 
-    One registration per person and workshop (a named constraint), so the join repeats no row.
+    Never the person's other workshops: a link reached through one workshop's form or page
+    shows that workshop alone, whoever registers the same address elsewhere later.
     """
-    return Session.objects.filter(
-        workshop__registrations__participant=participant,
-        workshop__registrations__status=Registration.Status.CONFIRMED,
-    ).exclude(workshop__status=Workshop.Status.DRAFT)
+    if (
+        registration.status != Registration.Status.CONFIRMED
+        or registration.workshop.status == Workshop.Status.DRAFT
+    ):
+        return Session.objects.none()
+    return Session.objects.filter(workshop_id=registration.workshop_id)
 
 
 def workshop_partners(workshop: Workshop) -> dict[str, list[WorkshopAgency]]:
@@ -289,9 +286,9 @@ def get_registration_by_token(token: str) -> Registration:
     if not token or len(token) > 64:
         raise Http404
     try:
-        return Registration.objects.select_related(
-            "workshop", "participant", "participant__agency"
-        ).get(token=token)
+        return Registration.objects.select_related("workshop", "participant", "agency").get(
+            token=token
+        )
     except Registration.DoesNotExist:
         raise Http404 from None
 

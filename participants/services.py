@@ -6,6 +6,13 @@ The rules:
 - One person, one row: a participant is found by e-mail, ignoring case. The same person
   registering twice for one workshop gets their existing registration back, so a repeated
   submit is harmless.
+- What a person or an organiser tells for a workshop (names, gender, agency, position,
+  region, phone, language) is kept on that registration, never on the person: another
+  workshop's form or import neither reads nor changes it. An organiser's source updates
+  their own workshop's registration with the non-blank values given; the public form and
+  the API never change an existing registration (anyone can type anyone's address).
+- A public submission never reopens a registration that an organiser cancelled or declined;
+  the person may reopen one they cancelled themselves.
 - Self-registration (the public form, the API) is accepted only while the workshop is
   published and its registration window is open. Organisers (their pages, the import, the
   demo data) may add people at any time, except to a cancelled workshop.
@@ -43,7 +50,6 @@ from django.utils.translation import gettext as _
 from events.models import Agency, Workshop
 from events.tokens import new_token
 from participants import emails
-from participants.feed_tokens import reissue_participant_feed
 from participants.models import Participant, Registration
 
 logger = logging.getLogger(__name__)
@@ -52,9 +58,8 @@ Status = Registration.Status
 Source = Registration.Source
 
 # Sources where people register themselves: the window and the workshop's status apply, and
-# an existing person's record is never changed (anyone can type anyone's address).
+# an existing registration is never changed (anyone can type anyone's address).
 SELF_SERVICE_SOURCES = frozenset({Source.PUBLIC, Source.API})
-UNTRUSTED_SOURCES = frozenset({Source.PUBLIC})
 
 
 class RegistrationError(Exception):
@@ -75,7 +80,10 @@ class InvalidTransition(RegistrationError):
 
 @dataclass
 class RegistrationData:
-    """What a person tells about themselves. Blank values leave a known person's data as is."""
+    """What a person tells about themselves for one workshop.
+
+    Blank values leave what that workshop's registration already holds as it is.
+    """
 
     name: str = ""
     email: str = ""
@@ -89,7 +97,8 @@ class RegistrationData:
     preferred_language: str = ""
     nominated_by: Agency | None = None
 
-    PERSON_FIELDS = (
+    # The details kept on the registration (the e-mail is the person's identity).
+    DETAIL_FIELDS = (
         "name",
         "name_local",
         "gender",
@@ -109,15 +118,37 @@ class RegistrationData:
         unknown = set(data) - known
         if unknown:
             raise TypeError(f"Unknown registration fields: {', '.join(sorted(unknown))}")
-        values = {key: value for key, value in data.items() if value is not None}
-        for key in ("agency", "nominated_by"):
-            if isinstance(values.get(key), int):
-                values[key] = Agency.objects.get(pk=values[key])
-        return cls(**values)
+        return cls(**{key: value for key, value in data.items() if value is not None})
 
     def __post_init__(self):
         for name in ("name", "email", "name_local", "agency_name", "position", "region", "phone"):
             setattr(self, name, (getattr(self, name) or "").strip())
+
+    def details(self) -> dict:
+        """The non-blank details, by the registration's field names (``agency`` as given)."""
+        return {
+            name: getattr(self, name)
+            for name in self.DETAIL_FIELDS
+            if getattr(self, name) not in ("", None)
+        }
+
+
+@dataclass(frozen=True)
+class Registered:
+    """What :func:`register_participant` did.
+
+    ``created``: a new registration; ``reopened``: the person's own cancellation undone by
+    registering again themselves. Neither: the existing registration, unchanged.
+    """
+
+    registration: Registration
+    created: bool
+    reopened: bool = False
+
+    @property
+    def is_new(self) -> bool:
+        """Whether this call registered the person (the registered_* e-mail went out)."""
+        return self.created or self.reopened
 
 
 # --- The workshop lock ------------------------------------------------------------------
@@ -184,7 +215,15 @@ def _set_status(registration: Registration, status: str, now: datetime) -> None:
 
 
 def _save_status(registration: Registration) -> None:
-    registration.save(update_fields=["status", "status_changed_at", "waitlisted_at", "updated_at"])
+    registration.save(
+        update_fields=[
+            "status",
+            "status_changed_at",
+            "waitlisted_at",
+            "cancelled_by_participant",
+            "updated_at",
+        ]
+    )
 
 
 def _fill_free_seats(
@@ -274,41 +313,34 @@ def _find_person(email: str) -> Participant | None:
     )
 
 
-def _find_or_create_person(data: RegistrationData, *, source: str) -> tuple[Participant, bool]:
-    """The person with ``data.email`` (any case), created if new, details updated if trusted."""
-    person = _find_person(data.email)
-    if person is None:
-        values = {
-            name: getattr(data, name)
-            for name in RegistrationData.PERSON_FIELDS
-            if getattr(data, name) not in ("", None)
-        }
-        if source == Source.DEMO:
-            values["is_sample"] = True
-        try:
-            # A savepoint: two first registrations of one address for different workshops
-            # (not serialised by a workshop lock) race here; the loser reads the winner's row.
-            with transaction.atomic():
-                return Participant.objects.create(email=data.email, **values), True
-        except IntegrityError:
-            person = _find_person(data.email)
-            if person is None:
-                raise
-    if source not in UNTRUSTED_SOURCES:
-        changed = []
-        for name in RegistrationData.PERSON_FIELDS:
-            value = getattr(data, name)
-            if value in ("", None):
-                continue
-            attname = "agency_id" if name == "agency" else name
-            current = getattr(person, attname)
-            new = value.pk if name == "agency" else value
-            if current != new:
-                setattr(person, attname, new)
-                changed.append(attname)
-        if changed:
-            person.save(update_fields=[*changed, "updated_at"])
-    return person, False
+def _find_or_create_person(email: str, *, source: str) -> Participant:
+    """The person with ``email`` (any case), created if new: the identity only, no details."""
+    person = _find_person(email)
+    if person is not None:
+        return person
+    try:
+        # A savepoint: two first registrations of one address for different workshops
+        # (not serialised by a workshop lock) race here; the loser reads the winner's row.
+        with transaction.atomic():
+            return Participant.objects.create(email=email, is_sample=source == Source.DEMO)
+    except IntegrityError:
+        person = _find_person(email)
+        if person is None:
+            raise
+        return person
+
+
+def _update_details(registration: Registration, data: RegistrationData) -> None:
+    """Write the non-blank details of ``data`` onto an existing registration (trusted sources)."""
+    changed = []
+    for name, value in data.details().items():
+        attname = "agency_id" if name == "agency" else name
+        new = value.pk if name == "agency" else value
+        if getattr(registration, attname) != new:
+            setattr(registration, attname, new)
+            changed.append(attname)
+    if changed:
+        registration.save(update_fields=[*changed, "updated_at"])
 
 
 def register_participant(
@@ -317,23 +349,20 @@ def register_participant(
     data: RegistrationData | Mapping,
     source: str,
     notify: bool = True,
-) -> tuple[Registration, bool]:
-    """Register the person described by ``data`` for ``workshop``; return (registration, created).
+) -> Registered:
+    """Register the person described by ``data`` for ``workshop``.
 
     ``data`` is a RegistrationData or a mapping of its fields. The person is found by e-mail,
-    ignoring case (or created); a trusted ``source`` (everything but the public form) updates
-    their details with the non-blank values given. If they already have a registration for
-    this workshop, it is returned unchanged with ``created`` False; except that a person
-    who cancelled and registers again themselves (public form, API) reopens it, under the
-    same rules as a newcomer (``reopened`` True). Organisers' sources leave a cancellation
-    as it is, so importing the same list again does not undo it; they approve instead.
+    ignoring case (or created, identity only). If they already have a registration for this
+    workshop, it is returned (``created`` False): an organiser's source (their pages, the
+    import) updates its details with the non-blank values given; a self-service source (public
+    form, API) changes nothing, except that a person who cancelled themselves and registers
+    again reopens it under the same rules as a newcomer (``reopened``). An organiser's
+    cancellation or decline stands against the public form; organisers approve instead.
 
     The new registration is ``pending`` when the workshop requires approval, else
-    ``confirmed`` if a seat is free and nobody waits, else ``waitlisted``.
-
-    The returned registration carries ``participant_is_new``: whether this call created the
-    person, so that the public form sends a known address's link by e-mail instead of
-    showing it to whoever typed that address; and ``reopened``.
+    ``confirmed`` if a seat is free and nobody waits, else ``waitlisted``. It holds exactly
+    the details ``data`` gives: nothing is copied from the person's other workshops.
 
     Raises RegistrationClosed (see :func:`check_registration_open`) and RegistrationError
     when neither a name nor an e-mail address is given.
@@ -352,23 +381,27 @@ def register_participant(
             ) from None
     with transaction.atomic():
         workshop = _lock_workshop(workshop)
-        person, person_is_new = _find_or_create_person(data, source=source)
         registration = None
-        if not person_is_new:
+        if data.email:
+            person = _find_or_create_person(data.email, source=source)
             registration = (
                 Registration.objects.filter(workshop=workshop, participant=person)
                 .select_related("participant")
                 .first()
             )
+        else:
+            # Nominated without an address: a person of their own, found by nobody else.
+            person = Participant.objects.create(is_sample=source == Source.DEMO)
         reopen = (
             registration is not None
             and registration.status == Status.CANCELLED
+            and registration.cancelled_by_participant
             and source in SELF_SERVICE_SOURCES
         )
         if registration is not None and not reopen:
-            registration.participant_is_new = False
-            registration.reopened = False
-            return registration, False
+            if source not in SELF_SERVICE_SOURCES:
+                _update_details(registration, data)
+            return Registered(registration, created=False)
 
         check_registration_open(workshop, source=source)
         now = timezone.now()
@@ -379,17 +412,20 @@ def register_participant(
         created = registration is None
         if created:
             registration = Registration(
-                workshop=workshop, participant=person, source=source, token=new_token()
+                workshop=workshop,
+                participant=person,
+                source=source,
+                token=new_token(),
+                **data.details(),
             )
+        registration.cancelled_by_participant = False
         _set_status(registration, status, now)
         if data.nominated_by is not None:
             registration.nominated_by = data.nominated_by
         registration.save()
-        registration.participant_is_new = person_is_new
-        registration.reopened = reopen
         if notify:
             _notify(registration, f"registered_{status}")
-        return registration, created
+        return Registered(registration, created=created, reopened=not created)
 
 
 # --- Organisers' decisions and cancellation ----------------------------------------------
@@ -423,6 +459,14 @@ def approve_registration(*, registration: Registration, by, notify: bool = True)
         if registration.status not in allowed:
             raise InvalidTransition(
                 _cannot(registration, _("A registration that is “%(status)s” cannot be approved."))
+            )
+        if registration.cancelled_by_participant:
+            raise InvalidTransition(
+                _(
+                    "%(name)s cancelled this registration themselves; only they can register "
+                    "again, on the workshop's page."
+                )
+                % {"name": registration.name}
             )
         now = timezone.now()
         status = _seat_or_queue(workshop, now, notify=notify)
@@ -491,6 +535,7 @@ def cancel_registration(
         workshop, registration = _locked_registration(registration)
         if registration.status in (Status.CANCELLED, Status.DECLINED):
             return registration
+        registration.cancelled_by_participant = by is None
         _end_registration(workshop, registration, Status.CANCELLED, by=by, notify=notify)
     return registration
 
@@ -515,15 +560,14 @@ def _end_registration(
 def revoke_registration_link(*, registration: Registration, notify: bool = True) -> Registration:
     """Give the registration a new secret: the old personal link stops working at once.
 
-    The person's calendar link is replaced too, in the same transaction: the personal page
-    shows it, so whoever holds the old page link may hold that one as well. (It is the
-    person's single calendar link, for all their workshops.) The person is sent the new
-    page link, which shows the new calendar link.
+    The registration's calendar link is replaced too, in the same transaction: the personal
+    page shows it, so whoever holds the old page link may hold that one as well. The person
+    is sent the new page link, which shows the new calendar link.
     """
     with transaction.atomic():
         registration.token = new_token()
-        registration.save(update_fields=["token", "updated_at"])
-        reissue_participant_feed(participant=registration.participant)
+        registration.feed_token = new_token()
+        registration.save(update_fields=["token", "feed_token", "updated_at"])
         if notify:
             _notify(registration, "new_link")
     return registration
@@ -534,14 +578,14 @@ def resend_personal_link(*, registration: Registration) -> None:
     _notify(registration, "link")
 
 
-def update_preferred_language(*, participant: Participant, language: str) -> Participant:
-    """The language of the person's pages and e-mails, as they chose it on their page."""
+def update_preferred_language(*, registration: Registration, language: str) -> Registration:
+    """The language of the person's pages and e-mails about this workshop, as they chose it."""
     if language not in dict(settings.LANGUAGES):
         raise RegistrationError(_("Choose one of the languages offered."))
-    if participant.preferred_language != language:
-        participant.preferred_language = language
-        participant.save(update_fields=["preferred_language", "updated_at"])
-    return participant
+    if registration.preferred_language != language:
+        registration.preferred_language = language
+        registration.save(update_fields=["preferred_language", "updated_at"])
+    return registration
 
 
 def _cannot(registration: Registration, message: str) -> str:

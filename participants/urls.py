@@ -17,14 +17,9 @@ urlpatterns += [
     path("r/<str:token>/language/", personal.personal_language, name="personal_language"),
 ]
 
-# Calendars: the personal feed and organisers replacing its link.
+# Calendars: a registration's personal feed.
 urlpatterns += [
     path("feeds/people/<str:token>.ics", feeds.participant_feed, name="participant_feed"),
-    path(
-        "organise/people/<int:pk>/calendar-link/",
-        feeds.participant_feed_reissue,
-        name="participant_feed_reissue",
-    ),
 ]
 
 # Organisers: a workshop's registrations, exports, actions and the nominations import.

@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
 from events.models import Agency, AgencyMember, Session, Workshop, WorkshopAgency
-from participants.models import Participant, Registration
+from participants.models import Registration
+from tests import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -135,15 +136,10 @@ def funder(make_user, funder_agency):
 
 @pytest.fixture
 def participant_registration(workshop):
-    person = Participant.objects.create(
-        name="Li Mei",
+    return factories.registration(
+        workshop,
+        "Li Mei",
         name_local="李梅",
-        gender=Participant.Gender.FEMALE,
+        gender=Registration.Gender.FEMALE,
         email="li.mei@example.org",
-    )
-    return Registration.objects.create(
-        workshop=workshop,
-        participant=person,
-        status=Registration.Status.CONFIRMED,
-        source=Registration.Source.ORGANISER,
     )

@@ -24,6 +24,7 @@ from events.models import (
 )
 from feedback.models import Answer, Choice, Question, Questionnaire, Response, Submission
 from participants.models import Attendance, Participant, Registration
+from tests import factories
 from tests.conftest import at
 
 APPS = ("events", "participants", "feedback")
@@ -83,26 +84,24 @@ def build(n: int) -> dict[type, object]:
         session.trainers.set([trainers[i], trainers[(i + 1) % n]])
         session.topics.set([topics[i]])
         sessions.append(session)
-    people = [
-        Participant.objects.create(
-            name=f"Person {i}", email=f"p{i}@example.org", agency=agencies[i]
-        )
-        for i in range(n)
-    ]
+    people = [Participant.objects.create(email=f"p{i}@example.org") for i in range(n)]
     registrations = [
         Registration.objects.create(
             workshop=workshop,
             participant=person,
+            name=f"Person {i}",
+            agency=agencies[i],
             status=Registration.Status.CONFIRMED,
             source=Registration.Source.ORGANISER,
             nominated_by=agencies[0],
         )
-        for person in people
+        for i, person in enumerate(people)
     ]
     for other in workshops[1:]:
         Registration.objects.create(
             workshop=other,
             participant=people[0],
+            name="Person 0",
             status=Registration.Status.WAITLISTED,
             waitlisted_at=timezone.now(),
             source=Registration.Source.IMPORT,
@@ -226,12 +225,12 @@ PAGES = {
     # list: the workshop filter, 2 counts, the page; change: the record, its registration,
     # session and recorder.
     Attendance: (4, 4, 0),
-    # list: 2 counts, the page with registration counts, the region filter; change: the
-    # person, their registrations with workshops, their agency.
-    Participant: (4, 3, 0),
+    # list: 2 counts, the page with registration counts; change: the person, their
+    # registrations with workshops.
+    Participant: (3, 2, 0),
     # list: the workshop filter, 2 counts, the page; change: the registration, its workshop,
-    # participant and nominating agency.
-    Registration: (4, 4, None),
+    # participant, agency and nominating agency.
+    Registration: (4, 5, None),
 }
 BASE = 2  # the session and the user
 
@@ -562,10 +561,8 @@ def test_registration_admin_actions_follow_the_registration_rules(
 ):
     small = make_workshop(title="Small", slug="small", capacity=1, requires_approval=True)
     first, second = (
-        Registration.objects.create(
-            workshop=small,
-            participant=Participant.objects.create(name=name, email=f"{name}@example.org"),
-            source=Registration.Source.ORGANISER,
+        factories.registration(
+            small, name, email=f"{name}@example.org", status=Registration.Status.PENDING
         )
         for name in ("first", "second")
     )
@@ -594,11 +591,20 @@ def test_registration_admin_actions_follow_the_registration_rules(
 def test_registration_admin_keeps_status_out_of_the_form(admin_client, participant_registration):
     response = admin_client.post(
         url(Registration, "change", participant_registration.pk),
-        {"status": "cancelled", "nominated_by": ""},
+        {
+            "status": "cancelled",
+            "nominated_by": "",
+            "name": "Li Mei",
+            "name_local": "李梅",
+            "gender": "female",
+            "preferred_language": "zh-hans",
+        },
     )
     assert response.status_code == 302
     participant_registration.refresh_from_db()
     assert participant_registration.status == "confirmed"
+    # The details this workshop holds are the admin's to correct.
+    assert participant_registration.preferred_language == "zh-hans"
 
 
 def test_response_admin_shows_no_person_for_an_anonymous_response(

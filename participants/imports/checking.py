@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
@@ -23,7 +22,7 @@ from participants.imports.columns import (
     synonyms,
 )
 from participants.imports.reading import file_digest, map_headers, read_table
-from participants.models import Participant, Registration
+from participants.models import Registration
 
 
 @dataclass(frozen=True)
@@ -111,32 +110,26 @@ class _Checker:
     def __init__(self, workshop: Workshop, nominated_by: Agency | None, emails: Iterable[str]):
         self.workshop = workshop
         self.nominated_by = nominated_by
-        self.genders = synonyms(GENDER_WORDS, Participant.Gender.choices)
+        self.genders = synonyms(GENDER_WORDS, Registration.Gender.choices)
         self.languages = synonyms(
-            LANGUAGE_WORDS, Participant._meta.get_field("preferred_language").choices
+            LANGUAGE_WORDS, Registration._meta.get_field("preferred_language").choices
         )
         self.agencies = self._agency_index()
         self.people = self._known_people({email.lower() for email in emails if email})
         self.seen_emails: dict[str, int] = {}
 
     def _known_people(self, emails: set[str]) -> dict[str, str]:
-        """lower(e-mail) -> their registration's status here ("" if none), for the people
-        the system already knows among ``emails``: one query."""
+        """lower(e-mail) -> their registration's status here, for those among ``emails``
+        registered for this workshop already: one query. Other workshops are not looked at:
+        whether an address is known elsewhere changes nothing and is shown nowhere."""
         if not emails:
             return {}
-        status_here = (
-            Registration.objects.filter(workshop=self.workshop, participant=OuterRef("pk"))
-            .order_by()
-            .values("status")[:1]
-        )
-        return {
-            email: status or ""
-            for email, status in Participant.objects.annotate(email_ci=Lower("email"))
-            # lower(email) is what the participant_email_unique_ci index holds.
+        return dict(
+            Registration.objects.filter(workshop=self.workshop)
+            .annotate(email_ci=Lower("participant__email"))
             .filter(email_ci__in=emails)
-            .annotate(status_here=Subquery(status_here))
-            .values_list("email_ci", "status_here")
-        }
+            .values_list("email_ci", "status")
+        )
 
     def _agency_index(self) -> dict[str, list[Agency]]:
         index: dict[str, list[Agency]] = defaultdict(list)
@@ -158,8 +151,8 @@ class _Checker:
                     _("%(column)s is longer than %(limit)d characters.")
                     % {"column": column.header, "limit": column.max_length},
                 )
-        # Blank cells are passed on blank: register_participant then keeps what it knows of
-        # a known person, and a new person gets the defaults chosen below.
+        # Blank cells are passed on blank: register_participant then keeps what this
+        # workshop's registration holds, and a new registration gets the defaults below.
         data: dict[str, Any] = {
             key: values.get(key, "")
             for key in ("name", "name_local", "position", "region", "phone")

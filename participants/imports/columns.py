@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from participants.models import Participant
+from participants.models import Registration
 
 MAX_BYTES = 2 * 1024 * 1024
 # Every row goes through register_participant and its e-mail inside the request: about
@@ -153,10 +153,10 @@ def _header_index() -> dict[str, str]:
 HEADER_KEYS = _header_index()
 
 GENDER_WORDS = {
-    Participant.Gender.FEMALE: ("female", "f", "woman", "w", "女", "女性"),
-    Participant.Gender.MALE: ("male", "m", "man", "男", "男性"),
-    Participant.Gender.OTHER: ("other", "another gender", "其他", "其它"),
-    Participant.Gender.UNDISCLOSED: (
+    Registration.Gender.FEMALE: ("female", "f", "woman", "w", "女", "女性"),
+    Registration.Gender.MALE: ("male", "m", "man", "男", "男性"),
+    Registration.Gender.OTHER: ("other", "another gender", "其他", "其它"),
+    Registration.Gender.UNDISCLOSED: (
         "",
         "undisclosed",
         "prefer not to say",

@@ -65,13 +65,13 @@ def import_nominations(
                     result.already_registered += 1
                     continue
                 current = row
-                registration, created = register_participant(
+                outcome = register_participant(
                     workshop=workshop,
                     data=row.data | {"nominated_by": nominated_by},
                     source=Registration.Source.IMPORT,
                 )
-                if created:
-                    result.created.append(registration)
+                if outcome.created:
+                    result.created.append(outcome.registration)
                 else:
                     result.already_registered += 1
             # A refusal after this point (a deferred constraint, at commit) is no one row's.

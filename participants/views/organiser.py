@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from events.models import Agency
 from events.queries import get_organised_workshop
 from participants import exports, imports, services
-from participants.models import Participant, Registration
+from participants.models import Registration
 from participants.queries import (
     filter_registrations,
     registration_agencies,
@@ -49,7 +49,7 @@ class RegistrationFilterForm(forms.Form):
     gender = forms.ChoiceField(
         label=gettext_lazy("Gender"),
         required=False,
-        choices=[("", gettext_lazy("Any gender")), *Participant.Gender.choices],
+        choices=[("", gettext_lazy("Any gender")), *Registration.Gender.choices],
     )
     search = forms.CharField(
         label=gettext_lazy("Name or e-mail"), required=False, max_length=100, strip=True
@@ -101,7 +101,7 @@ def registrations(request, slug):
             "offer": offer,
             "gender_counts": [
                 (label, counts.confirmed_by_gender[value])
-                for value, label in Participant.Gender.choices
+                for value, label in Registration.Gender.choices
             ],
             "query": request.GET.urlencode(),
             "actions": BULK_ACTIONS,
@@ -113,7 +113,7 @@ def _with_labels(registrations) -> list[Registration]:
     """The rows, each with its choices' labels translated once for the whole list:
     get_FOO_display() translates every choice of the field on each call, which on a long
     roster costs more than its query."""
-    genders = dict(Participant.Gender.choices)
+    genders = dict(Registration.Gender.choices)
     statuses = dict(Registration.Status.choices)
     sources = dict(Registration.Source.choices)
     genders, statuses, sources = (
@@ -122,7 +122,7 @@ def _with_labels(registrations) -> list[Registration]:
     )
     rows = list(registrations)
     for registration in rows:
-        registration.gender_label = genders.get(registration.participant.gender, "")
+        registration.gender_label = genders.get(registration.gender, "")
         registration.status_label = statuses.get(registration.status, registration.status)
         registration.source_label = sources.get(registration.source, registration.source)
     return rows
@@ -243,7 +243,7 @@ def registrations_bulk(request, slug):
     # reason -> names, so that the message groups the people who fared alike.
     failed: dict[str, list[str]] = defaultdict(list)
     for registration in selected:
-        name = registration.participant.name
+        name = registration.name
         if registration.status == action.target:
             failed[_already(action.target)].append(name)
             continue
@@ -310,7 +310,7 @@ def registrations_promote(request, slug):
                 "joined it: %(names)s. They are told by e-mail if they have an address.",
                 len(promoted),
             )
-            % {"count": len(promoted), "names": _names([r.participant.name for r in promoted])},
+            % {"count": len(promoted), "names": _names([r.name for r in promoted])},
         )
     else:
         # Someone else took the seats first, or the workshop is no longer running.
@@ -344,7 +344,7 @@ def registration_new_link(request, slug, pk):
         request,
         message
         % {
-            "name": person.name,
+            "name": registration.name,
             "email": person.email,
             "url": request.build_absolute_uri(
                 reverse("participants:personal", args=[registration.token])

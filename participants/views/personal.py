@@ -40,7 +40,7 @@ ACTIVE = (
 
 
 def _language(registration: Registration) -> str:
-    return registration.participant.preferred_language or "en"
+    return registration.preferred_language or "en"
 
 
 def _optional_url(name: str, *args) -> str:
@@ -107,7 +107,7 @@ def personal(request: HttpRequest, token: str) -> HttpResponse:
         feed_url = ""
         if confirmed:
             feed_url = request.build_absolute_uri(
-                reverse("participants:participant_feed", args=[participant.feed_token])
+                reverse("participants:participant_feed", args=[registration.feed_token])
             )
 
         feedback_links = _feedback_links(registration) if confirmed else []
@@ -169,7 +169,7 @@ def personal_language(request: HttpRequest, token: str) -> HttpResponse:
     registration = get_registration_by_token(token)
     try:
         update_preferred_language(
-            participant=registration.participant, language=request.POST.get("language", "")
+            registration=registration, language=request.POST.get("language", "")
         )
     except RegistrationError as refused:
         with translation.override(_language(registration)):

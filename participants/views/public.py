@@ -32,10 +32,6 @@ from participants.services import (
     resend_personal_link,
 )
 
-# The personal links this browser has itself just created: a double submit lands on the
-# personal page again instead of the "check your e-mail" page.
-SESSION_KEY = "registration_tokens"
-
 
 def client_address(request: HttpRequest) -> str:
     header = settings.CLIENT_ADDRESS_HEADER
@@ -84,14 +80,6 @@ def trainers_of(sessions) -> list:
     return sorted(found.values(), key=lambda t: (t.name, t.pk))
 
 
-def _remembered(request: HttpRequest, token: str) -> bool:
-    return token in request.session.get(SESSION_KEY, [])
-
-
-def _remember(request: HttpRequest, token: str) -> None:
-    request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-9:], token]
-
-
 @require_http_methods(["GET", "POST"])
 def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
     """What, when, where, who teaches, seats left, and the form. 404 unless published (or later).
@@ -124,19 +112,18 @@ def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
         form = RegistrationForm(request.POST, workshop=workshop)
         if form.is_valid():
             try:
-                registration, created = register_participant(
+                outcome = register_participant(
                     workshop=workshop, data=form.to_data(), source=Registration.Source.PUBLIC
                 )
             except RegistrationError as refused:
                 form.add_error(None, refused.message)
             else:
-                if registration.participant_is_new or _remembered(request, registration.token):
-                    _remember(request, registration.token)
-                    return redirect("participants:personal", token=registration.token)
-                # A known address: whoever typed it may not be its owner, so the link goes
-                # by e-mail to the address, never onto this screen.
-                if not created and not registration.reopened:
-                    resend_personal_link(registration=registration)
+                if not outcome.is_new:
+                    # Registered before, by whoever: tell the address, change nothing.
+                    resend_personal_link(registration=outcome.registration)
+                # The same answer whatever happened: the personal link goes to the address,
+                # by e-mail, never onto this screen, so typing someone's address shows
+                # nothing of them (not even whether they are known).
                 return redirect("participants:registered", slug=workshop.slug)
         status = 400
     elif not closed_reason:

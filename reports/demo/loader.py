@@ -387,20 +387,7 @@ def _load_people(tally, workshop, agencies, plan) -> dict[str, Registration]:
         tally,
         Participant.objects.filter(email__in=emails),
         ("email",),
-        [
-            {
-                "email": person.email,
-                "name": person.name,
-                "name_local": person.name_local,
-                "gender": person.gender,
-                "agency_id": agencies[person.agency].pk,
-                "position": person.position,
-                "region": person.region,
-                "preferred_language": "zh-hans",
-                "is_sample": True,
-            }
-            for person in plan.people
-        ],
+        [{"email": person.email, "is_sample": True} for person in plan.people],
     )
     rows = _sync(
         tally,
@@ -410,6 +397,13 @@ def _load_people(tally, workshop, agencies, plan) -> dict[str, Registration]:
             {
                 "workshop_id": workshop.pk,
                 "participant_id": participants[(person.email,)].pk,
+                "name": person.name,
+                "name_local": person.name_local,
+                "gender": person.gender,
+                "agency_id": agencies[person.agency].pk,
+                "position": person.position,
+                "region": person.region,
+                "preferred_language": "zh-hans",
                 "status": person.status,
                 "source": Registration.Source.DEMO,
                 "nominated_by_id": agencies[person.agency].pk,

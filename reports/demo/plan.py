@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from feedback.models import Question, Questionnaire
-from participants.models import Attendance, Participant, Registration
+from participants.models import Attendance, Registration
 from reports.demo.reference import AGENCIES, TZ, Kind
 from reports.demo.sample import (
     CLOSING_UID,
@@ -77,7 +77,7 @@ def _plan_people(rng: random.Random) -> list[PersonPlan]:
     seen_names: set[str] = set()
     people = []
     for index, agency_key in enumerate(slots):
-        gender = Participant.Gender.FEMALE if rng.random() < 0.42 else Participant.Gender.MALE
+        gender = Registration.Gender.FEMALE if rng.random() < 0.42 else Registration.Gender.MALE
         while True:
             surname, surname_local = rng.choice(SURNAMES)
             chars = rng.sample(GIVEN[gender], 2 if rng.random() < 0.7 else 1)

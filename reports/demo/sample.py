@@ -13,7 +13,7 @@ from datetime import datetime
 
 from events.models import Session
 from feedback.models import Question, Questionnaire
-from participants.models import Participant
+from participants.models import Registration
 from reports.demo.reference import SLUG, TOPICS, TRAINERS, TZ, Level, at
 
 UID_DOMAIN = "workshops.demo"
@@ -373,14 +373,14 @@ SURNAMES = [
     ("Peng", "彭"), ("Duan", "段"), ("Yin", "尹"), ("Bai", "白"), ("Shi", "石"),
 ]  # fmt: skip
 GIVEN = {
-    Participant.Gender.FEMALE: [
+    Registration.Gender.FEMALE: [
         ("li", "丽"), ("mei", "梅"), ("hong", "红"), ("xia", "霞"), ("yan", "燕"),
         ("fang", "芳"), ("ling", "玲"), ("jing", "静"), ("hui", "慧"), ("juan", "娟"),
         ("ying", "英"), ("lan", "兰"), ("ping", "萍"), ("qin", "琴"), ("xiu", "秀"),
         ("yun", "云"), ("min", "敏"), ("yu", "玉"), ("hua", "华"), ("xue", "雪"),
         ("dan", "丹"), ("qing", "青"), ("li", "莉"), ("na", "娜"),
     ],
-    Participant.Gender.MALE: [
+    Registration.Gender.MALE: [
         ("wei", "伟"), ("qiang", "强"), ("jun", "军"), ("yong", "勇"), ("jie", "杰"),
         ("tao", "涛"), ("ming", "明"), ("chao", "超"), ("hui", "辉"), ("gang", "刚"),
         ("ping", "平"), ("jian", "建"), ("guo", "国"), ("dong", "东"), ("bin", "斌"),

@@ -1,9 +1,12 @@
-"""A person registers on the public page, reaches their personal page, cancels, and the first
-on the waiting list is promoted and sees it on their own page."""
+"""A person registers on the public page, reaches their personal page through the link the
+e-mail brings, cancels, and the first on the waiting list is promoted and sees it on their own
+page."""
 
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -41,7 +44,13 @@ def register(page, *, name, email):
     page.get_by_label("Agency, if it is not in the list").fill("Yunnan Women's Federation")
     page.get_by_label("E-mail").fill(email)
     page.get_by_role("button", name="Register").click()
-    page.wait_for_url("**/r/*/")
+    page.wait_for_url("**/registered/")
+    expect(page.get_by_text("We have sent an e-mail to the address you gave.")).to_be_visible()
+    # The personal link never appears on screen: it comes in the e-mail to that address.
+    assert "/r/" not in page.content()
+    sent = [message for message in mail.outbox if message.to == [email]]
+    link = re.search(r"https?://[^/\s]+(/r/[\w-]+/)", sent[-1].body).group(1)
+    page.goto(link)
     return page.url
 
 

@@ -78,8 +78,7 @@ def build_workshop(
     )
 
     people = Participant.objects.bulk_create(
-        Participant(name=f"Participant {n}", email=f"p{n}.{key}@example.org")
-        for n in range(participants)
+        Participant(email=f"p{n}.{key}@example.org") for n in range(participants)
     )
     now = datetime.now(zone)
     statuses = []
@@ -94,11 +93,12 @@ def build_workshop(
         Registration(
             workshop=workshop,
             participant=person,
+            name=f"Participant {n}",
             status=status,
             source=Registration.Source.ORGANISER,
             waitlisted_at=now if status == Registration.Status.WAITLISTED else None,
         )
-        for person, status in zip(people, statuses, strict=True)
+        for n, (person, status) in enumerate(zip(people, statuses, strict=True))
     )
     confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
     Attendance.objects.bulk_create(

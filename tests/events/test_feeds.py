@@ -364,10 +364,11 @@ def test_feeds_answer_get_only(client, workshop, programme):
 
 
 def test_participant_data_never_reaches_trainer_feed(client, workshop, programme):
-    person = Participant.objects.create(name="Wang Fang", email="wang.fang@example.org")
+    person = Participant.objects.create(email="wang.fang@example.org")
     Registration.objects.create(
         workshop=workshop,
         participant=person,
+        name="Wang Fang",
         status=Registration.Status.CONFIRMED,
         source=Registration.Source.ORGANISER,
     )

@@ -161,9 +161,9 @@ def programme(workshop, make_session, organiser):
         ends_at=at(28, 10),
         status=Session.Status.CANCELLED,
     )
-    person = Participant.objects.create(name="Li Mei")
+    person = Participant.objects.create()
     Registration.objects.create(
-        workshop=workshop, participant=person, status="confirmed", source="organiser"
+        workshop=workshop, participant=person, name="Li Mei", status="confirmed", source="organiser"
     )
     workshop.registration_opens_at = at(1, 9)
     workshop.narrative = "Lively discussions took place."

@@ -11,6 +11,7 @@ from django.utils import timezone
 from events.models import Workshop
 from participants.models import Participant, Registration
 from participants.services import cancel_registration, register_participant
+from tests import factories
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -63,12 +64,16 @@ def test_check_registrations_ok_after_promotions(full_workshop):
 def test_check_registrations_reports_overbooking(full_workshop):
     # Broken behind the service's back: two more confirmed seats than the room has.
     people = Participant.objects.bulk_create(
-        [Participant(name="x", email="x@example.org"), Participant(name="y", email="y@example.org")]
+        [Participant(email="x@example.org"), Participant(email="y@example.org")]
     )
     Registration.objects.bulk_create(
         [
             Registration(
-                workshop=full_workshop, participant=p, status=Status.CONFIRMED, source="api"
+                workshop=full_workshop,
+                participant=p,
+                name="x",
+                status=Status.CONFIRMED,
+                source="api",
             )
             for p in people
         ]
@@ -95,10 +100,7 @@ def test_check_registrations_reports_a_seat_left_empty_while_people_wait(full_wo
 def test_check_registrations_reports_a_newcomer_seated_ahead_of_the_waiting(full_workshop):
     # A seat added and given to someone new, while c@ and d@ still wait.
     Workshop.objects.filter(pk=full_workshop.pk).update(capacity=3)
-    newcomer = Participant.objects.create(name="n", email="n@example.org")
-    Registration.objects.create(
-        workshop=full_workshop, participant=newcomer, status=Status.CONFIRMED, source="api"
-    )
+    factories.registration(full_workshop, "n", email="n@example.org", source="api")
     _, err, failed = check()
     assert failed is True
     assert (
@@ -114,7 +116,7 @@ def test_check_registrations_reports_the_second_waiting_promoted_before_the_firs
     d = by_email("d@example.org")
     e = register_participant(
         workshop=full_workshop, data={"name": "e", "email": "e@example.org"}, source="public"
-    )[0]
+    ).registration
     # Promote e@ (behind d@ in the queue) by hand after a seat frees.
     cancel_registration(registration=by_email("b@example.org"), notify=False)  # d@ promoted
     Registration.objects.filter(pk=d.pk).update(
@@ -132,7 +134,7 @@ def test_check_registrations_reports_duplicate_people_by_email_ignoring_case(ful
     # The constraint must go first: the database itself refuses the duplicate.
     with connection.cursor() as cursor:
         cursor.execute("DROP INDEX participant_email_unique_ci")
-    Participant.objects.create(name="A again", email="A@Example.org")
+    Participant.objects.create(email="A@Example.org")
     _, err, failed = check()
     assert failed is True
     assert "duplicate participants: 2 people share the e-mail address a@example.org" in err

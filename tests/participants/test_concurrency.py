@@ -105,7 +105,7 @@ def test_parallel_registrations_never_exceed_capacity(twenty_seats, run, mailout
 
     assert errors == []
     assert len(results) == 200
-    assert all(created for _, created in results)
+    assert all(outcome.created for outcome in results)
     assert counts(twenty_seats) == {"confirmed": 20, "waitlisted": 180, "total": 200}
     assert Participant.objects.count() == 200
     # Everyone was told where they stand, once.
@@ -141,8 +141,8 @@ def test_parallel_double_submits_give_one_registration(twenty_seats):
     results, errors = run_in_parallel(tasks)
 
     assert errors == []
-    assert sorted(created for _, created in results) == [False] * 19 + [True]
-    assert len({registration.pk for registration, _ in results}) == 1
+    assert sorted(outcome.created for outcome in results) == [False] * 19 + [True]
+    assert len({outcome.registration.pk for outcome in results}) == 1
     assert Participant.objects.count() == 1
     call_command("check_registrations")
 
@@ -161,14 +161,18 @@ def test_parallel_first_registrations_of_one_person_in_many_workshops(
     assert errors == []
     assert Participant.objects.count() == 1
     assert Registration.objects.count() == 12
-    assert all(created for _, created in results)
+    assert all(outcome.created for outcome in results)
 
 
 def test_waiting_list_order_holds_while_seats_free_up_under_load(twenty_seats):
     """Cancellations and newcomers at once: the waiting list is promoted first, in order."""
     workshop = twenty_seats
-    seated = [registration_task(workshop, f"seated{n:02}@example.org")()[0] for n in range(20)]
-    waiting = [registration_task(workshop, f"waiting{n:02}@example.org")()[0] for n in range(30)]
+    seated = [
+        registration_task(workshop, f"seated{n:02}@example.org")().registration for n in range(20)
+    ]
+    waiting = [
+        registration_task(workshop, f"waiting{n:02}@example.org")().registration for n in range(30)
+    ]
     assert {r.status for r in seated} == {Status.CONFIRMED}
     assert {r.status for r in waiting} == {Status.WAITLISTED}
 

@@ -63,7 +63,9 @@ def send(django_capture_on_commit_callbacks, mailoutbox):
 
 def register(workshop, email, *, notify=True, **fields):
     data = {"name": fields.pop("name", "Li Mei"), "email": email, **fields}
-    return register_participant(workshop=workshop, data=data, source="public", notify=notify)[0]
+    return register_participant(
+        workshop=workshop, data=data, source="public", notify=notify
+    ).registration
 
 
 def calendar_of(message):
@@ -208,5 +210,5 @@ def test_no_email_for_someone_without_an_address(workshop, send):
         data={"name": "Walk-in"},
         source="organiser",
     )
-    assert registration[0].status == Registration.Status.CONFIRMED
+    assert registration.registration.status == Registration.Status.CONFIRMED
     assert sent == []

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from events.models import Agency
 from participants import exports
 from participants.models import Participant, Registration
+from tests import factories
 
 Status = Registration.Status
 
@@ -57,29 +58,25 @@ def roster(workshop):
         name="Ministry of Public Security", name_local="公安部", acronym="MPS"
     )
     registered = datetime(2007, 8, 1, 1, 5, tzinfo=UTC)
-    li = Participant.objects.create(
-        name="Li Na",
+    first = factories.registration(
+        workshop,
+        "Li Na",
         name_local="李娜",
-        gender=Participant.Gender.FEMALE,
+        gender=Registration.Gender.FEMALE,
         agency=agency,
         position="Inspector",
         region="Beijing",
         email="li.na@example.cn",
         phone="+86 10 6620 3000",
         preferred_language="zh-hans",
+        source="public",
     )
-    smith = Participant.objects.create(
-        name='=HYPERLINK("http://evil.example")',
-        gender=Participant.Gender.MALE,
+    second = factories.registration(
+        workshop,
+        '=HYPERLINK("http://evil.example")',
+        gender=Registration.Gender.MALE,
         agency_name="Typed-in NGO",
         email="smith@example.org",
-    )
-    first = Registration.objects.create(
-        workshop=workshop, participant=li, status=Status.CONFIRMED, source="public"
-    )
-    second = Registration.objects.create(
-        workshop=workshop,
-        participant=smith,
         status=Status.WAITLISTED,
         source="import",
         nominated_by=agency,
@@ -198,7 +195,7 @@ def test_export_in_chinese_translates_labels(client, workshop, organiser, roster
     header, li, _smith = read_csv(response)
     assert (header[0], header[2], header[6]) == ("姓名", "性别", "电子邮件")
     with translation.override("zh-hans"):
-        female, confirmed = str(Participant.Gender.FEMALE.label), str(Status.CONFIRMED.label)
+        female, confirmed = str(Registration.Gender.FEMALE.label), str(Status.CONFIRMED.label)
     assert female != "Female"
     assert (li[2], li[9]) == (female, confirmed)
 
@@ -219,11 +216,18 @@ def test_export_queries_do_not_grow(
 ):
     agency = Agency.objects.create(name="Agency")
     people = Participant.objects.bulk_create(
-        Participant(name=f"P{n}", email=f"p{n}@example.org", agency=agency) for n in range(count)
+        Participant(email=f"p{n}@example.org") for n in range(count)
     )
     Registration.objects.bulk_create(
-        Registration(workshop=workshop, participant=p, status=Status.CONFIRMED, source="demo")
-        for p in people
+        Registration(
+            workshop=workshop,
+            participant=p,
+            name=f"P{n}",
+            agency=agency,
+            status=Status.CONFIRMED,
+            source="demo",
+        )
+        for n, p in enumerate(people)
     )
     client.force_login(organiser)
 

@@ -15,6 +15,7 @@ from openpyxl import Workbook, load_workbook
 from events.models import Agency
 from participants import imports
 from participants.models import Participant, Registration
+from tests import factories
 
 Status = Registration.Status
 
@@ -231,10 +232,10 @@ def test_confirm_writes_exactly_the_good_rows(
     imported = Registration.objects.filter(source=Registration.Source.IMPORT).order_by("pk")
     assert [
         (
-            r.participant.name,
-            r.participant.name_local,
-            r.participant.gender,
-            r.participant.agency,
+            r.name,
+            r.name_local,
+            r.gender,
+            r.agency,
             r.status,
             r.nominated_by,
         )
@@ -289,31 +290,54 @@ def test_same_file_twice_creates_nothing_new(signed_in, workshop, nominator, fmt
     assert people_count() == after_first
 
 
-def test_known_person_keeps_details_the_file_leaves_blank(
+def test_person_known_elsewhere_gets_only_what_the_file_says(
     signed_in, workshop, make_workshop, mps, nominator
 ):
+    # Another workshop holds Zhou Min's details; this organiser's file knows less. The
+    # import neither shows nor copies nor changes what the other workshop holds.
     elsewhere = make_workshop(slug="elsewhere")
-    person = Participant.objects.create(
-        name="Zhou Min",
+    theirs = factories.registration(
+        elsewhere,
+        "Zhou Min",
         email="Zhou.Min@example.cn",
         agency=mps,
         preferred_language="zh-hans",
-        gender=Participant.Gender.FEMALE,
+        gender=Registration.Gender.FEMALE,
+        position="Director",
+        phone="+86 871 555",
+        source="public",
     )
-    Registration.objects.create(workshop=elsewhere, participant=person, source="public")
-    row = ["zhou.min@example.cn", "Zhou Min", "周敏", "", "", "Head Teacher", "", "", ""]
+    row = ["zhou.min@example.cn", "Zhou M.", "周敏", "", "", "Head Teacher", "", "", ""]
 
-    confirm(signed_in, workshop, upload(signed_in, workshop, csv_file([HEADER, row]), nominator))
+    preview = upload(signed_in, workshop, csv_file([HEADER, row]), nominator)
+    page = preview.content.decode()
+    for secret in ("Director", "+86 871 555", "Ministry of Public Security", "elsewhere"):
+        assert secret not in page
+    confirm(signed_in, workshop, preview)
 
-    person.refresh_from_db()
-    assert (person.agency, person.preferred_language, person.gender) == (
+    mine = Registration.objects.get(
+        workshop=workshop, participant__email__iexact="zhou.min@example.cn"
+    )
+    assert mine.participant_id == theirs.participant_id
+    assert (mine.name, mine.name_local, mine.position, mine.phone) == (
+        "Zhou M.",
+        "周敏",
+        "Head Teacher",
+        "",
+    )
+    # The defaults of a new registration here, not the other workshop's values.
+    assert (mine.agency, mine.gender, mine.preferred_language) == (
+        nominator,
+        Registration.Gender.UNDISCLOSED,
+        workshop.language,
+    )
+    theirs.refresh_from_db()
+    assert (theirs.name, theirs.position, theirs.phone, theirs.agency) == (
+        "Zhou Min",
+        "Director",
+        "+86 871 555",
         mps,
-        "zh-hans",
-        "female",
     )
-    assert (person.name_local, person.position) == ("周敏", "Head Teacher")
-    registration = person.registrations.get(workshop=workshop)
-    assert registration.nominated_by == nominator
     assert Participant.objects.filter(email__iexact="zhou.min@example.cn").count() == 1
 
 
@@ -327,12 +351,12 @@ def _plant_refusal():
                 "RETURN NEW; END $$ LANGUAGE plpgsql"
             )
             cursor.execute(
-                "CREATE TRIGGER reject_me BEFORE INSERT ON participants_participant "
+                "CREATE TRIGGER reject_me BEFORE INSERT ON participants_registration "
                 "FOR EACH ROW EXECUTE FUNCTION reject_me()"
             )
         else:
             cursor.execute(
-                "CREATE TRIGGER reject_me BEFORE INSERT ON participants_participant "
+                "CREATE TRIGGER reject_me BEFORE INSERT ON participants_registration "
                 "WHEN NEW.name = 'Reject Me' BEGIN SELECT RAISE(ABORT, 'planted refusal'); END"
             )
 
@@ -396,8 +420,9 @@ def test_row_made_invalid_after_preview_aborts_everything(signed_in, workshop, y
 
 def test_person_registered_after_preview_is_skipped(signed_in, workshop, nominator):
     preview = upload(signed_in, workshop, csv_file([HEADER, GOOD_LI, GOOD_WANG]), nominator)
-    person = Participant.objects.create(name="Li Na", email="Li.Na@example.cn")
-    Registration.objects.create(workshop=workshop, participant=person, source="public")
+    person = factories.registration(
+        workshop, "Li Na", email="Li.Na@example.cn", source="public", status="pending"
+    ).participant
 
     response = confirm(signed_in, workshop, preview)
 

@@ -11,43 +11,65 @@ pytestmark = pytest.mark.django_db
 
 
 def register(workshop, person, **fields):
-    values = {"status": Registration.Status.CONFIRMED, "source": Registration.Source.ORGANISER}
+    values = {
+        "name": "Li Mei",
+        "status": Registration.Status.CONFIRMED,
+        "source": Registration.Source.ORGANISER,
+    }
     values.update(fields)
     return Registration.objects.create(workshop=workshop, participant=person, **values)
 
 
 def test_participant_email_unique_ci_is_enforced_by_the_database():
-    Participant.objects.create(name="Li Mei", email="Li.Mei@example.org")
+    Participant.objects.create(email="Li.Mei@example.org")
     with refused_by("participant_email_unique_ci"):
-        Participant.objects.create(name="Li Mei again", email="li.mei@EXAMPLE.org")
-    Participant.objects.create(name="Wang Fang", email="wang.fang@example.org")
+        Participant.objects.create(email="li.mei@EXAMPLE.org")
+    Participant.objects.create(email="wang.fang@example.org")
     assert Participant.objects.count() == 2
 
 
 def test_participant_without_email_may_be_many():
     # Nominations often come without an e-mail address.
-    Participant.objects.create(name="Zhang Wei")
-    Participant.objects.create(name="Zhang Wei")
+    Participant.objects.create()
+    Participant.objects.create()
     assert Participant.objects.filter(email="").count() == 2
 
 
-def test_participant_feed_token_is_unique():
-    first = Participant.objects.create(name="Li Mei")
+def test_registration_feed_token_is_unique(workshop):
+    first = register(workshop, Participant.objects.create())
     assert len(first.feed_token) >= 32
+    assert first.feed_token != first.token
     with refused_by("feed_token"):
-        Participant.objects.create(name="Copy", feed_token=first.feed_token)
+        register(workshop, Participant.objects.create(), feed_token=first.feed_token)
 
 
-def test_participant_agency_label_is_the_chosen_or_the_typed_agency():
+def test_registration_agency_label_is_the_chosen_or_the_typed_agency():
     agency = Agency.objects.create(name="Ministry of Public Security", acronym="MPS")
-    assert Participant(name="A", agency=agency).agency_label == "Ministry of Public Security (MPS)"
-    assert Participant(name="B", agency_name="Jilin Women's Federation").agency_label == (
+    assert Registration(name="A", agency=agency).agency_label == "Ministry of Public Security (MPS)"
+    assert Registration(name="B", agency_name="Jilin Women's Federation").agency_label == (
         "Jilin Women's Federation"
     )
 
 
+def test_registration_reads_who_and_how_it_stands():
+    assert str(Registration(name="Li Mei", status="waitlisted")) == "Li Mei (On the waiting list)"
+    assert str(Participant(email="li.mei@example.org")) == "li.mei@example.org"
+
+
+def test_person_details_live_on_the_registration_only(workshop, make_workshop):
+    # The identity is all a person row holds: another workshop's details cannot leak through it.
+    person_fields = {field.name for field in Participant._meta.concrete_fields}
+    assert person_fields == {"id", "email", "is_sample", "created_at", "updated_at"}
+    person = Participant.objects.create(email="li.mei@example.org")
+    here = register(workshop, person, name="Li Mei", position="Inspector")
+    there = register(make_workshop(slug="there"), person, name="LI Mei", position="Director")
+    here.refresh_from_db()
+    assert (here.name, here.position) == ("Li Mei", "Inspector")
+    assert (there.name, there.position) == ("LI Mei", "Director")
+
+
 def test_registration_unique_per_workshop_is_enforced_by_the_database(workshop, make_workshop):
-    person = Participant.objects.create(name="Li Mei")
+    person = Participant.objects.create()
     register(workshop, person)
     with refused_by("registration_unique_per_workshop"):
         register(workshop, person, status=Registration.Status.CANCELLED)
@@ -57,10 +79,10 @@ def test_registration_unique_per_workshop_is_enforced_by_the_database(workshop, 
 
 def test_registration_waitlisted_has_position_is_enforced_by_the_database(workshop):
     with refused_by("registration_waitlisted_has_position"):
-        register(workshop, Participant.objects.create(name="A"), status="waitlisted")
+        register(workshop, Participant.objects.create(), status="waitlisted")
     waiting = register(
         workshop,
-        Participant.objects.create(name="B"),
+        Participant.objects.create(),
         status=Registration.Status.WAITLISTED,
         waitlisted_at=timezone.now(),
     )
@@ -71,24 +93,24 @@ def test_registration_waitlisted_has_position_is_enforced_by_the_database(worksh
 
 
 def test_registration_token_is_unique(workshop, make_workshop):
-    first = register(workshop, Participant.objects.create(name="A"))
+    first = register(workshop, Participant.objects.create())
     with refused_by("token"):
-        register(workshop, Participant.objects.create(name="B"), token=first.token)
+        register(workshop, Participant.objects.create(), token=first.token)
 
 
 def test_registration_queryset_seats_and_waiting_order(workshop):
     now = timezone.now()
-    confirmed = register(workshop, Participant.objects.create(name="A"))
-    register(workshop, Participant.objects.create(name="B"), status="pending")
+    confirmed = register(workshop, Participant.objects.create())
+    register(workshop, Participant.objects.create(), status="pending")
     later = register(
         workshop,
-        Participant.objects.create(name="C"),
+        Participant.objects.create(),
         status="waitlisted",
         waitlisted_at=now,
     )
     earlier = register(
         workshop,
-        Participant.objects.create(name="D"),
+        Participant.objects.create(),
         status="waitlisted",
         waitlisted_at=now - timezone.timedelta(hours=1),
     )
@@ -101,7 +123,7 @@ def test_attendance_unique_per_registration_session_is_enforced_by_the_database(
 ):
     morning = make_session(workshop, starts_at=at(27, 9), ends_at=at(27, 10))
     afternoon = make_session(workshop, starts_at=at(27, 14), ends_at=at(27, 15))
-    registration = register(workshop, Participant.objects.create(name="Li Mei"))
+    registration = register(workshop, Participant.objects.create())
     Attendance.objects.create(registration=registration, session=morning, status="present")
     with refused_by("attendance_unique_per_registration_session"):
         Attendance.objects.create(registration=registration, session=morning, status="absent")
@@ -121,8 +143,8 @@ def test_attendance_counts_as_attended_when_present_or_late(status, attended):
 
 
 def test_participant_email_unique_ci_names_the_email():
-    Participant.objects.create(name="Li Mei", email="Li.Mei@example.org")
-    again = Participant(name="Li Mei again", email="li.mei@EXAMPLE.org")
+    Participant.objects.create(email="Li.Mei@example.org")
+    again = Participant(email="li.mei@EXAMPLE.org")
     message = (
         "Another participant already has this e-mail address "
         "(capital and small letters count as the same)."
@@ -134,9 +156,9 @@ def test_participant_email_unique_ci_names_the_email():
 
 
 def test_registration_unique_per_workshop_names_the_participant(workshop):
-    person = Participant.objects.create(name="Li Mei")
+    person = Participant.objects.create()
     register(workshop, person)
-    again = Registration(workshop=workshop, participant=person, source="organiser")
+    again = Registration(workshop=workshop, participant=person, source="organiser", name="Li Mei")
     assert refusals(again.full_clean) == {
         "participant": [("This participant is already registered for this workshop.", "unique")]
     }
@@ -145,7 +167,8 @@ def test_registration_unique_per_workshop_names_the_participant(workshop):
 def test_registration_waitlisted_has_position_names_the_time_joined(workshop):
     waiting = Registration(
         workshop=workshop,
-        participant=Participant.objects.create(name="Li Mei"),
+        participant=Participant.objects.create(),
+        name="Li Mei",
         source="organiser",
         status=Registration.Status.WAITLISTED,
     )
@@ -161,7 +184,7 @@ def test_registration_waitlisted_has_position_names_the_time_joined(workshop):
 
 def test_attendance_unique_per_registration_session_names_the_session(workshop, make_session):
     session = make_session(workshop)
-    registration = register(workshop, Participant.objects.create(name="Li Mei"))
+    registration = register(workshop, Participant.objects.create())
     Attendance.objects.create(registration=registration, session=session, status="present")
     again = Attendance(registration=registration, session=session, status="absent")
     assert refusals(again.full_clean) == {

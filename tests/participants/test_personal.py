@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 import config.urls
 from events.models import Agency, Room, Trainer, Workshop
 from feedback.models import Questionnaire, Submission
-from participants.models import Participant, Registration
+from participants.models import Registration
 from participants.services import register_participant, revoke_registration_link
 from tests.conftest import SHANGHAI, at
 
@@ -50,7 +50,7 @@ def personal_url(registration):
 
 def register(workshop, email, **fields):
     data = {"name": fields.pop("name", email.split("@")[0]), "email": email, **fields}
-    return register_participant(workshop=workshop, data=data, source="public")[0]
+    return register_participant(workshop=workshop, data=data, source="public").registration
 
 
 def ahead(days: int, hour: int, minute: int = 0) -> datetime:
@@ -144,9 +144,7 @@ def test_personal_page_timetable_is_in_the_workshops_time_zone(client, confirmed
 
 
 def test_personal_page_offers_the_calendar_to_confirmed_people_only(client, confirmed, waiting):
-    feed = reverse(
-        "participants:participant_feed", kwargs={"token": confirmed.participant.feed_token}
-    )
+    feed = reverse("participants:participant_feed", kwargs={"token": confirmed.feed_token})
     page = client.get(personal_url(confirmed)).content.decode()
     assert f"webcal://testserver{feed}" in page
     waiting_page = client.get(personal_url(waiting)).content.decode()
@@ -157,7 +155,7 @@ def test_personal_page_never_shows_anyone_else(client, confirmed, waiting):
     page = client.get(personal_url(waiting)).content.decode()
     for other in ("Li Mei", "李梅", "li.mei@example.org", confirmed.token):
         assert other not in page
-    assert confirmed.participant.feed_token not in page
+    assert confirmed.feed_token not in page
 
 
 def test_personal_page_wrong_token_is_a_plain_404(client, confirmed):
@@ -195,7 +193,7 @@ def test_personal_page_language_switch_changes_page_and_emails(client, confirmed
     )
     assert response.status_code == 302
     assert response["Location"] == personal_url(confirmed)
-    assert Participant.objects.get(pk=confirmed.participant_id).preferred_language == "zh-hans"
+    assert Registration.objects.get(pk=confirmed.pk).preferred_language == "zh-hans"
     assert "您的座位已确认。" in client.get(personal_url(confirmed)).content.decode()
 
 
@@ -204,7 +202,7 @@ def test_personal_page_language_switch_refuses_other_languages(client, confirmed
         reverse("participants:personal_language", kwargs={"token": confirmed.token}),
         {"language": "xx"},
     )
-    assert Participant.objects.get(pk=confirmed.participant_id).preferred_language == "en"
+    assert Registration.objects.get(pk=confirmed.pk).preferred_language == "en"
 
 
 def test_personal_cancel_asks_first_then_promotes_the_first_waiting(

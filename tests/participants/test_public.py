@@ -1,5 +1,6 @@
 """The public workshop page and its registration form."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,8 @@ from django.utils import timezone
 
 from events.models import Agency, Room, Trainer, Workshop, WorkshopAgency
 from participants.models import Participant, Registration
+from participants.services import cancel_registration
+from tests import factories
 from tests.conftest import at
 
 Status = Registration.Status
@@ -149,11 +152,12 @@ def test_public_workshop_unknown_slug_is_404(client, db):
 
 
 def test_public_workshop_never_shows_registered_people(client, lijiang):
-    person = Participant.objects.create(
-        name="Chen Xiaoling", name_local="陈晓玲", email="chen.xl@example.org", phone="13900000000"
-    )
-    Registration.objects.create(
-        workshop=lijiang, participant=person, status=Status.CONFIRMED, source="organiser"
+    factories.registration(
+        lijiang,
+        "Chen Xiaoling",
+        name_local="陈晓玲",
+        email="chen.xl@example.org",
+        phone="13900000000",
     )
     page = client.get(url(lijiang)).content.decode()
     for private in ("Chen Xiaoling", "陈晓玲", "chen.xl@example.org", "13900000000"):
@@ -161,31 +165,49 @@ def test_public_workshop_never_shows_registered_people(client, lijiang):
     assert "2 seats left of 3" in page
 
 
-def test_public_workshop_registers_a_new_person_and_opens_their_page(client, lijiang):
+def personal_link_in(message) -> str:
+    """The personal page's path, as the e-mail gives it."""
+    return re.search(r"http://[^/\s]+(/r/[\w-]+/)", message.body).group(1)
+
+
+def test_public_workshop_registers_a_new_person_and_mails_their_page(
+    client, lijiang, mailoutbox, django_capture_on_commit_callbacks
+):
     yunnan = Agency.objects.get(name="Yunnan Public Security Department")
-    response = client.post(url(lijiang), form_data(agency=yunnan.pk, agency_name="ignored"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url(lijiang), form_data(agency=yunnan.pk, agency_name="ignored"))
     registration = Registration.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/r/{registration.token}/"
+    # The same answer as for a known address: the link goes by e-mail only.
+    assert response["Location"] == f"/w/{lijiang.slug}/registered/"
     assert registration.status == Status.CONFIRMED
     assert registration.source == Registration.Source.PUBLIC
-    person = registration.participant
-    assert (person.name, person.name_local, person.gender) == ("Zhang Wei", "张伟", "male")
-    assert (person.agency, person.agency_name) == (yunnan, "")
-    assert (person.position, person.region, person.phone) == (
+    assert (registration.name, registration.name_local, registration.gender) == (
+        "Zhang Wei",
+        "张伟",
+        "male",
+    )
+    assert (registration.agency, registration.agency_name) == (yunnan, "")
+    assert (registration.position, registration.region, registration.phone) == (
         "Programme officer",
         "Yunnan",
         "+86 888 512 3456",
     )
-    page = client.get(response["Location"]).content.decode()
-    assert "Your seat is confirmed." in page
+    assert [m.to for m in mailoutbox] == [["zhang.wei@example.org"]]
+    link = personal_link_in(mailoutbox[0])
+    assert link == f"/r/{registration.token}/"
+    assert "Your seat is confirmed." in client.get(link).content.decode()
 
 
-def test_public_workshop_full_workshop_puts_newcomers_on_the_waiting_list(client, lijiang):
+def test_public_workshop_full_workshop_puts_newcomers_on_the_waiting_list(
+    client, lijiang, mailoutbox, django_capture_on_commit_callbacks
+):
     for n in range(3):
         Client().post(url(lijiang), form_data(email=f"p{n}@example.org"))
-    response = client.post(url(lijiang), form_data(email="late@example.org"), follow=True)
-    assert "You are number 1 on the waiting list." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(lijiang), form_data(email="late@example.org"))
+    page = client.get(personal_link_in(mailoutbox[-1])).content.decode()
+    assert "You are number 1 on the waiting list." in page
     assert (
         "Full: new registrations join the waiting list."
         in client.get(url(lijiang)).content.decode()
@@ -227,7 +249,7 @@ def test_public_workshop_known_email_sends_the_link_instead_of_showing_it(
     assert response.status_code == 302
     assert response["Location"] == f"/w/{lijiang.slug}/registered/"
     assert Registration.objects.count() == 1
-    assert Participant.objects.get().name == "Li Mei"
+    assert Registration.objects.get().name == "Li Mei"
     assert [m.to for m in mailoutbox] == [["li.mei@example.org"]]
     token = Registration.objects.get().token
     assert f"/r/{token}/" in mailoutbox[0].body
@@ -236,11 +258,41 @@ def test_public_workshop_known_email_sends_the_link_instead_of_showing_it(
     assert "We have sent an e-mail to the address you gave." in page
 
 
-def test_public_workshop_double_submit_returns_to_the_same_personal_page(client, lijiang):
+def test_public_workshop_double_submit_registers_once(client, lijiang):
     first = client.post(url(lijiang), form_data())
     second = client.post(url(lijiang), form_data())
-    assert first["Location"] == second["Location"]
+    assert first["Location"] == second["Location"] == f"/w/{lijiang.slug}/registered/"
     assert Registration.objects.count() == 1
+
+
+@pytest.mark.parametrize("known", ["nowhere", "elsewhere", "here"])
+def test_public_workshop_answer_is_the_same_whoever_the_address_is(
+    client, lijiang, make_workshop, known
+):
+    """Typing someone's address shows nothing of them: not their page, not whether the
+    system knows them, here or in another workshop."""
+    if known == "elsewhere":
+        factories.registration(make_workshop(slug="secret"), "Li Mei", email="li@example.org")
+    if known == "here":
+        factories.registration(lijiang, "Li Mei", email="li@example.org")
+    response = client.post(url(lijiang), form_data(email="li@example.org"))
+    assert (response.status_code, response["Location"]) == (302, f"/w/{lijiang.slug}/registered/")
+    page = client.get(response["Location"]).content.decode()
+    for secret in ("Li Mei", "secret", "/r/"):
+        assert secret not in page
+
+
+def test_public_workshop_never_reopens_an_organisers_cancellation(
+    client, lijiang, organiser, mailoutbox, django_capture_on_commit_callbacks
+):
+    theirs = factories.registration(lijiang, "Li Mei", email="li@example.org")
+    cancel_registration(registration=theirs, by=organiser, notify=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url(lijiang), form_data(email="li@example.org"))
+    theirs.refresh_from_db()
+    assert theirs.status == Status.CANCELLED
+    # The address's owner is told someone tried; the person who typed it sees nothing more.
+    assert [m.to for m in mailoutbox] == [["li@example.org"]]
 
 
 def test_public_workshop_honeypot_looks_like_success_and_writes_nothing(

@@ -27,6 +27,12 @@ pytestmark = pytest.mark.django_db
 
 
 def register(workshop, email, *, source=Source.PUBLIC, **fields):
+    """(registration, created) of registering ``email`` through the service."""
+    outcome = registered(workshop, email, source=source, **fields)
+    return outcome.registration, outcome.created
+
+
+def registered(workshop, email, *, source=Source.PUBLIC, **fields):
     data = {"name": fields.pop("name", email.split("@")[0]), "email": email, **fields}
     return register_participant(workshop=workshop, data=data, source=source)
 
@@ -62,8 +68,8 @@ def test_register_participant_confirms_while_seats_are_free(make_workshop):
     assert registration.status == Status.CONFIRMED
     assert registration.waitlisted_at is None
     assert registration.source == Source.PUBLIC
-    assert registration.participant.name == "Li Mei"
-    assert registration.participant_is_new is True
+    assert registration.name == "Li Mei"
+    assert registration.participant.email == "li.mei@example.org"
 
 
 def test_register_participant_waitlists_once_full_in_order_of_arrival(full_workshop):
@@ -112,7 +118,6 @@ def test_register_participant_finds_the_person_by_email_ignoring_case(make_works
     again, created_again = register(workshop, "li.mei@EXAMPLE.ORG")
     assert (created_first, created_again) == (True, False)
     assert again.pk == first.pk
-    assert again.participant_is_new is False
     assert Participant.objects.count() == 1
     assert Registration.objects.count() == 1
 
@@ -135,38 +140,69 @@ def test_register_participant_same_person_in_two_workshops_is_one_participant(ma
     first, _ = register(one, "li.mei@example.org")
     second, _ = register(two, "LI.MEI@example.org")
     assert first.participant_id == second.participant_id
-    assert second.participant_is_new is False
+    assert first.pk != second.pk
 
 
-def test_register_participant_trusted_source_updates_details(make_workshop):
-    workshop = make_workshop()
+def test_register_participant_trusted_source_updates_its_own_workshops_details(make_workshop):
     agency = Agency.objects.create(name="Ministry of Public Security", acronym="MPS")
-    register(workshop, "li.mei@example.org", name="Li Mei", phone="123456")
-    register(
-        make_workshop(slug="later"),
+    here, _ = register(make_workshop(), "li.mei@example.org", name="Li Mei", phone="123456")
+    later = make_workshop(slug="later")
+    register(later, "li.mei@example.org", source=Source.IMPORT, name="Li Mei", phone="777")
+    again, created = register(
+        later,
         "LI.MEI@example.org",
         source=Source.IMPORT,
         name="Li Mei",
         position="Deputy Director",
-        agency=agency.pk,
+        agency=agency,
     )
-    person = Participant.objects.get()
-    assert (person.position, person.agency, person.phone) == ("Deputy Director", agency, "123456")
+    assert created is False
+    assert (again.position, again.agency, again.phone) == ("Deputy Director", agency, "777")
+    here.refresh_from_db()
+    assert (here.position, here.agency, here.phone) == ("", None, "123456")
 
 
-def test_register_participant_public_form_cannot_change_a_known_persons_details(make_workshop):
-    register(make_workshop(slug="one"), "li.mei@example.org", name="Li Mei", phone="123456")
-    register(make_workshop(slug="two"), "li.mei@example.org", name="Impostor", phone="999999")
-    person = Participant.objects.get()
-    assert (person.name, person.phone) == ("Li Mei", "123456")
+def test_register_participant_elsewhere_copies_and_changes_nothing(make_workshop):
+    # Another organiser imports the same address: their registration holds what their file
+    # said, nothing of the first workshop's, and the first workshop's is untouched.
+    first, _ = register(
+        make_workshop(slug="one"),
+        "li.mei@example.org",
+        name="Li Mei",
+        name_local="李梅",
+        gender="female",
+        position="Inspector",
+        region="Yunnan",
+        phone="123456",
+    )
+    theirs, created = register(
+        make_workshop(slug="two"), "li.mei@example.org", source=Source.IMPORT, name="L. Mei"
+    )
+    assert created is True
+    assert (theirs.name, theirs.name_local, theirs.gender, theirs.position, theirs.phone) == (
+        "L. Mei",
+        "",
+        Registration.Gender.UNDISCLOSED,
+        "",
+        "",
+    )
+    first.refresh_from_db()
+    assert (first.name, first.position, first.phone) == ("Li Mei", "Inspector", "123456")
+
+
+def test_register_participant_public_form_cannot_change_an_existing_registration(make_workshop):
+    workshop = make_workshop(slug="one")
+    register(workshop, "li.mei@example.org", name="Li Mei", phone="123456")
+    again, created = register(workshop, "li.mei@example.org", name="Impostor", phone="999999")
+    assert created is False
+    again.refresh_from_db()
+    assert (again.name, again.phone) == ("Li Mei", "123456")
 
 
 def test_register_participant_accepts_a_dataclass(make_workshop):
     data = RegistrationData(name="Li Mei", email="li.mei@example.org", gender="female")
-    registration, _ = register_participant(
-        workshop=make_workshop(), data=data, source=Source.ORGANISER
-    )
-    assert registration.participant.gender == Participant.Gender.FEMALE
+    outcome = register_participant(workshop=make_workshop(), data=data, source=Source.ORGANISER)
+    assert outcome.registration.gender == Registration.Gender.FEMALE
 
 
 def test_register_participant_rejects_unknown_fields(make_workshop):
@@ -186,9 +222,10 @@ def test_register_participant_requires_an_email_on_the_public_form(make_workshop
 
 
 def test_register_participant_organiser_may_add_someone_without_email(make_workshop):
-    registration, created = register_participant(
+    outcome = register_participant(
         workshop=make_workshop(), data={"name": "Wang Fang"}, source=Source.ORGANISER
     )
+    registration, created = outcome.registration, outcome.created
     assert created is True
     assert registration.participant.email == ""
 
@@ -311,10 +348,37 @@ def test_cancel_registration_twice_is_harmless(full_workshop):
 def test_register_participant_after_cancelling_reopens_at_the_end_of_the_queue(full_workshop):
     a = Registration.objects.get(participant__email="a@example.org")
     cancel_registration(registration=a)
-    again, created = register(full_workshop, "A@example.org")
-    assert (again.pk, created, again.reopened) == (a.pk, False, True)
-    assert again.status == Status.WAITLISTED
+    outcome = registered(full_workshop, "A@example.org")
+    assert (outcome.registration.pk, outcome.created, outcome.reopened) == (a.pk, False, True)
+    assert outcome.registration.status == Status.WAITLISTED
     assert waiting_emails(full_workshop) == ["d@example.org", "a@example.org"]
+
+
+def test_register_participant_never_reopens_an_organisers_cancellation(full_workshop, organiser):
+    a = Registration.objects.get(participant__email="a@example.org")
+    cancel_registration(registration=a, by=organiser)
+    outcome = registered(full_workshop, "a@example.org")
+    assert (outcome.created, outcome.reopened, outcome.registration.status) == (
+        False,
+        False,
+        Status.CANCELLED,
+    )
+
+
+def test_register_participant_never_reopens_a_decline(full_workshop, organiser):
+    c = Registration.objects.get(participant__email="c@example.org")
+    decline_registration(registration=c, by=organiser)
+    outcome = registered(full_workshop, "c@example.org")
+    assert (outcome.reopened, outcome.registration.status) == (False, Status.DECLINED)
+
+
+def test_approve_refuses_a_registration_the_person_cancelled_themselves(full_workshop, organiser):
+    a = Registration.objects.get(participant__email="a@example.org")
+    cancel_registration(registration=a)
+    with pytest.raises(InvalidTransition, match="a cancelled this registration themselves"):
+        approve_registration(registration=a, by=organiser)
+    a.refresh_from_db()
+    assert a.status == Status.CANCELLED
 
 
 def test_register_participant_import_leaves_a_cancellation_alone(full_workshop):

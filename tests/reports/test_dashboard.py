@@ -18,10 +18,11 @@ def fast_password_hashing(settings):
 
 
 def register(workshop, name: str, status: str) -> Registration:
-    person = Participant.objects.create(name=name, email=f"{name.lower()}@example.org")
+    person = Participant.objects.create(email=f"{name.lower()}@example.org")
     return Registration.objects.create(
         workshop=workshop,
         participant=person,
+        name=name,
         status=status,
         source=Registration.Source.ORGANISER,
         waitlisted_at=datetime.now(UTC) if status == "waitlisted" else None,
