@@ -305,8 +305,8 @@ def session_roster(session: Session) -> QuerySet[Registration]:
             workshop_id=session.workshop_id, status=Registration.Status.CONFIRMED
         )
         .select_related("agency")
-        .annotate(mark=Subquery(mark))
-        .order_by("agency__name", "agency_name", "name", "pk")
+        .annotate(mark=Subquery(mark), agency_sort=Coalesce(F("agency__name"), F("agency_name")))
+        .order_by("agency_sort", "name", "pk")
     )
 
 

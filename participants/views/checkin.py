@@ -14,6 +14,7 @@ in the browser's storage and are posted in batches, each with the id the browser
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -32,7 +33,11 @@ from participants.queries import get_registration_by_token
 
 # A batch from the check-in screen: its size is bounded so one request stays quick.
 MAX_MARKS_PER_REQUEST = 200
-PERSONAL_TOKENS_KEY = "personal_tokens"
+# Self check-in: the personal links opened in this browser, in a signed cookie.
+PERSONAL_TOKENS_COOKIE = "personal_links"
+COOKIE_SALT = "participants.self-checkin"
+COOKIE_AGE = 60 * 24 * 3600
+MAX_KNOWN_TOKENS = 5
 
 
 def _organised_session(user, slug: str, pk: int) -> Session:
@@ -247,19 +252,34 @@ def room_screen_qr(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return svg_response(self_checkin_url(request, session, code), scale=10)
 
 
-def remember_personal_token(request: HttpRequest, registration: Registration) -> None:
-    """Keep the personal link's token in this browser's session, so that scanning a room's
-    code later finds whose phone it is. A few at most (one per workshop, newest first)."""
-    tokens = [
-        token
-        for token in request.session.get(PERSONAL_TOKENS_KEY, [])
-        if token != registration.token
-    ]
-    request.session[PERSONAL_TOKENS_KEY] = [registration.token, *tokens][:10]
+def _known_tokens(request: HttpRequest) -> list[str]:
+    value = request.get_signed_cookie(PERSONAL_TOKENS_COOKIE, default="", salt=COOKIE_SALT)
+    return [token for token in value.split(",") if token][:MAX_KNOWN_TOKENS]
+
+
+def remember_personal_token(
+    request: HttpRequest, response: HttpResponse, registration: Registration
+) -> HttpResponse:
+    """Keep the personal link's token in this browser (a signed, HTTP-only cookie), so that
+    scanning a room's code later finds whose phone it is: a few at most, newest first. The
+    cookie holds what the link holds, on the phone that opened the link; no query."""
+    known = _known_tokens(request)
+    if known[:1] != [registration.token]:
+        tokens = [registration.token, *(t for t in known if t != registration.token)]
+        response.set_signed_cookie(
+            PERSONAL_TOKENS_COOKIE,
+            ",".join(tokens[:MAX_KNOWN_TOKENS]),
+            salt=COOKIE_SALT,
+            max_age=COOKIE_AGE,
+            httponly=True,
+            secure=settings.SESSION_COOKIE_SECURE,
+            samesite="Lax",
+        )
+    return response
 
 
 def _registration_in_browser(request, workshop: Workshop) -> Registration | None:
-    tokens = request.session.get(PERSONAL_TOKENS_KEY, [])
+    tokens = _known_tokens(request)
     if not tokens:
         return None
     return (
@@ -268,10 +288,6 @@ def _registration_in_browser(request, workshop: Workshop) -> Registration | None
         .order_by("-status_changed_at")
         .first()
     )
-
-
-def _session_title(session: Session, language: str) -> str:
-    return session.title_local if language == "zh-hans" and session.title_local else session.title
 
 
 @never_cache

@@ -97,8 +97,6 @@ def personal(request: HttpRequest, token: str) -> HttpResponse:
     registration = get_registration_by_token(token)
     workshop = registration.workshop
     participant = registration.participant
-    # Self check-in: scanning a room's code on this phone later finds this registration.
-    remember_personal_token(request, registration)
     with translation.override(_language(registration)):
         confirmed = registration.status == Registration.Status.CONFIRMED
         show_timetable = workshop.status != Workshop.Status.CANCELLED
@@ -135,6 +133,8 @@ def personal(request: HttpRequest, token: str) -> HttpResponse:
             else "",
         }
         response = render(request, "participants/personal/page.html", context)
+    # Self check-in: scanning a room's code on this phone later finds this registration.
+    remember_personal_token(request, response, registration)
     return _personal_headers(response, registration)
 
 

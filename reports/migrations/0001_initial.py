@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('participants', '0003_constraint_messages'),
+        ('participants', '0004_person_record_per_workshop'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
