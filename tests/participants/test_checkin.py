@@ -67,10 +67,11 @@ def test_checkin_screen_lists_confirmed_people_by_agency_then_name(
     assert "Waiting Person" not in page
     assert 'data-search="Zhang Wei 张伟 Ministry of Public Security"' in page
     assert f'data-code="{attendance.checkin_code(people[0])}"' in page
-    assert re.search(r'data-registration="%s"[^>]*data-status="late"' % people[0].pk, page)
+    assert re.search(rf'data-registration="{people[0].pk}"[^>]*data-status="late"', page)
     assert '<span data-count="attended">1</span>' in page
     assert '<span data-count="total">4</span>' in page
-    assert "<script>" not in page and "style=" not in page
+    assert "<script>" not in page
+    assert "style=" not in page
 
 
 @pytest.mark.parametrize("url_name", ["checkin", "checkin_marks", "sheet_entry", "room_screen"])
