@@ -156,8 +156,8 @@ def test_chinese_sign_in_sheet(held):
     assert "全国反拐培训班" in first
     assert "第1节" in joined
     assert "公安部" in first  # the agency in the local script
-    assert "签到表：" in joined
-    assert "第1页，共1页" in joined
+    assert "签到表：" in joined  # noqa: RUF001
+    assert "第1页，共1页" in joined  # noqa: RUF001
     assert "签名" in first
     assert_fonts_embedded_and_pages_inked(pdf)
 
