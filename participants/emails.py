@@ -228,6 +228,32 @@ def _calendar_part(registration: Registration, method: str) -> MIMEText:
     return part
 
 
+def send_my_registrations_email(address: str, registrations: list[Registration], language: str):
+    """One e-mail listing each registration of the address with its personal link."""
+    with translation.override(language):
+        context = {
+            "rows": [
+                {
+                    "registration": registration,
+                    "workshop": registration.workshop,
+                    "title": workshop_title(registration.workshop),
+                    "personal_url": personal_url(registration),
+                }
+                for registration in registrations
+            ]
+        }
+        email = EmailMultiAlternatives(
+            subject=_("Your workshop registrations"),
+            body=render_to_string("participants/emails/my_registrations.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+        )
+        email.attach_alternative(
+            render_to_string("participants/emails/my_registrations.html", context), "text/html"
+        )
+    email.send()
+
+
 def send_registration_email(registration_pk: int, kind: str) -> bool:
     """Send the e-mail ``kind`` about a registration, read afresh; False if it has no address."""
     registration = Registration.objects.select_related("workshop", "participant").get(

@@ -119,3 +119,13 @@ class RegistrationForm(forms.Form):
 def filled_honeypot(post) -> bool:
     """Whether a submission filled the field people never see: a bot."""
     return bool(post.get(HONEYPOT_FIELD, "").strip())
+
+
+class MyRegistrationsForm(forms.Form):
+    """An address to send its personal links to: the person's view across workshops."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("The address you registered with. The links are sent there, never shown."),
+    )

@@ -588,6 +588,30 @@ def update_preferred_language(*, registration: Registration, language: str) -> R
     return registration
 
 
+def send_my_registrations(*, email: str, language: str) -> int:
+    """E-mail ``email`` the personal links of every workshop it is registered for.
+
+    The one view across a person's workshops, and it goes only to the address itself:
+    whoever asks learns nothing (the page answers the same for any address), and the owner
+    of the address sees links they could have had from each workshop's e-mails anyway.
+    Drafts are left out; returns how many links were sent (0: no e-mail at all).
+    """
+    person = _find_person(email.strip())
+    if person is None:
+        return 0
+    registrations = list(
+        Registration.objects.filter(participant=person)
+        .exclude(workshop__status=Workshop.Status.DRAFT)
+        .select_related("workshop")
+        .order_by("-workshop__start_date", "pk")
+    )
+    if registrations:
+        transaction.on_commit(
+            partial(emails.send_my_registrations_email, person.email, registrations, language)
+        )
+    return len(registrations)
+
+
 def _cannot(registration: Registration, message: str) -> str:
     return message % {"status": registration.get_status_display()}
 

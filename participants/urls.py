@@ -12,6 +12,7 @@ urlpatterns = []
 urlpatterns += [
     path("w/<slug:slug>/", public.public_workshop, name="public_workshop"),
     path("w/<slug:slug>/registered/", public.registered, name="registered"),
+    path("my-registrations/", public.my_registrations, name="my_registrations"),
     path("r/<str:token>/", personal.personal, name="personal"),
     path("r/<str:token>/cancel/", personal.personal_cancel, name="personal_cancel"),
     path("r/<str:token>/language/", personal.personal_language, name="personal_language"),

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from participants.forms import RegistrationForm, filled_honeypot
+from participants.forms import MyRegistrationsForm, RegistrationForm, filled_honeypot
 from participants.models import Registration
 from participants.queries import (
     get_public_workshop,
@@ -30,6 +30,7 @@ from participants.services import (
     check_registration_open,
     register_participant,
     resend_personal_link,
+    send_my_registrations,
 )
 
 
@@ -152,3 +153,31 @@ def registered(request: HttpRequest, slug: str) -> HttpResponse:
     """Thanks, and where the personal link went. The same for everyone: it reveals nothing."""
     workshop = get_public_workshop(slug)
     return render(request, "participants/public/registered.html", {"workshop": workshop})
+
+
+@require_http_methods(["GET", "POST"])
+def my_registrations(request: HttpRequest) -> HttpResponse:
+    """Ask for the personal links of all one's workshops, sent to the address itself.
+
+    The answer is the same for every address, known or not, so the page reveals nothing;
+    submissions count against the same rate limit as registrations.
+    """
+    form = MyRegistrationsForm(request.POST or None)
+    if request.method == "POST":
+        wait = rate_limited(request)
+        if wait:
+            response = render(
+                request,
+                "participants/public/my_registrations.html",
+                {"form": form, "minutes": math.ceil(wait / 60)},
+                status=429,
+            )
+            response["Retry-After"] = str(wait)
+            return response
+        if form.is_valid():
+            send_my_registrations(email=form.cleaned_data["email"], language=request.LANGUAGE_CODE)
+            return render(request, "participants/public/my_registrations.html", {"sent": True})
+    status = 400 if form.errors else 200
+    return render(
+        request, "participants/public/my_registrations.html", {"form": form}, status=status
+    )

@@ -398,3 +398,64 @@ def test_public_workshop_query_count_does_not_grow_with_the_timetable(
     with django_assert_num_queries(6):
         response = client.get(url(workshop))
     assert response.status_code == 200
+
+
+# --- The person's own view across workshops: by e-mail, to the address only ---------------
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["known", "unknown"])
+def test_my_registrations_answers_the_same_for_any_address(
+    client, lijiang, make_workshop, known, mailoutbox, django_capture_on_commit_callbacks
+):
+    if known:
+        factories.registration(lijiang, "Li Mei", email="li@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("participants:my_registrations"), {"email": "LI@example.org"}
+        )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "If this address is registered for any workshop, we have sent it" in page
+    for secret in ("Li Mei", "/r/", lijiang.title):
+        assert secret not in page
+    assert len(mailoutbox) == (1 if known else 0)
+
+
+def test_my_registrations_mails_every_workshop_but_drafts_to_the_address(
+    client, lijiang, make_workshop, mailoutbox, django_capture_on_commit_callbacks
+):
+    here = factories.registration(lijiang, "Li Mei", email="li@example.org")
+    later = factories.registration(
+        make_workshop(title="Kunming Follow-up", slug="kunming"),
+        "Li Mei",
+        email="li@example.org",
+        status=Status.WAITLISTED,
+    )
+    factories.registration(
+        make_workshop(title="Draft plan", slug="draft", status=Workshop.Status.DRAFT),
+        "Li Mei",
+        email="li@example.org",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("participants:my_registrations"), {"email": "li@example.org"})
+    (message,) = mailoutbox
+    assert message.to == ["li@example.org"]
+    assert message.subject == "Your workshop registrations"
+    assert f"/r/{here.token}/" in message.body
+    assert f"/r/{later.token}/" in message.body
+    assert "On the waiting list" in message.body
+    assert "Draft plan" not in message.body
+    html = message.alternatives[0][0]
+    assert f"/r/{here.token}/" in html
+
+
+def test_my_registrations_refuses_a_bad_address_naming_the_field(client, db):
+    response = client.post(reverse("participants:my_registrations"), {"email": "not an address"})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"email": ["Enter a valid email address."]}
+
+
+def test_my_registrations_is_linked_from_the_form_and_the_thank_you_page(client, lijiang):
+    link = f'href="{reverse("participants:my_registrations")}"'
+    assert link in client.get(url(lijiang)).content.decode()
+    assert link in client.get(f"/w/{lijiang.slug}/registered/").content.decode()
