@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "integrations",
     "events",
     "participants",
     "feedback",
@@ -226,6 +229,28 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Background work (e-mails, webhook deliveries, large documents) through Django's tasks API
+# (integrations/queue.py). TASKS_BACKEND "database": the django-tasks-db queue, a table in
+# DATABASES that `manage.py run_worker` processes (any number of workers, on any machine);
+# "immediate": run in the process that queues (the test suite, except its worker tests).
+# Another backend (RQ on Redis, Celery) is a different TASKS["default"]["BACKEND"]: README.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of: {', '.join(_TASK_BACKENDS)}.")
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[TASKS_BACKEND],
+        "QUEUES": ["default", "email", "webhooks", "documents"],
+    }
+}
+# Seconds after which a task still RUNNING is taken for lost (its worker killed) and queued
+# again when a worker starts: longer than any task may take.
+TASKS_STALE_AFTER = env_int("TASKS_STALE_AFTER", 900)
 
 # The API's schema and its browsable documentation: staff only unless made public.
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", False)

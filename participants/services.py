@@ -27,8 +27,8 @@ The rules:
   transaction, and is told by e-mail. Seats added by raising the capacity go to the queue
   at the next registration or decision, or at once through ``promote_from_waitlist``.
 
-E-mails are sent after the transaction commits, so nobody hears of a change that was rolled
-back.
+E-mails are queued for the worker when the transaction commits, so nobody hears of a change
+that was rolled back, and no request waits on the mail server.
 """
 
 import logging
@@ -36,7 +36,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,7 +48,8 @@ from django.utils.translation import gettext as _
 
 from events.models import Agency, Workshop
 from events.tokens import new_token
-from participants import emails
+from integrations.queue import enqueue_on_commit
+from participants import tasks
 from participants.models import Participant, Registration
 
 logger = logging.getLogger(__name__)
@@ -606,8 +606,11 @@ def send_my_registrations(*, email: str, language: str) -> int:
         .order_by("-workshop__start_date", "pk")
     )
     if registrations:
-        transaction.on_commit(
-            partial(emails.send_my_registrations_email, person.email, registrations, language)
+        enqueue_on_commit(
+            tasks.send_my_registrations_email,
+            person.email,
+            [registration.pk for registration in registrations],
+            language,
         )
     return len(registrations)
 
@@ -617,9 +620,5 @@ def _cannot(registration: Registration, message: str) -> str:
 
 
 def _notify(registration: Registration, kind: str) -> None:
-    """Send the e-mail ``kind`` about ``registration`` once the transaction has committed."""
-    transaction.on_commit(partial(_send, registration.pk, kind))
-
-
-def _send(registration_pk: int, kind: str) -> None:
-    emails.send_registration_email(registration_pk, kind)
+    """Queue the e-mail ``kind`` about ``registration`` once the transaction has committed."""
+    enqueue_on_commit(tasks.send_registration_email, registration.pk, kind)
