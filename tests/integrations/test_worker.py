@@ -6,7 +6,6 @@ import signal
 import time
 from datetime import timedelta
 
-import pytest
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
@@ -25,9 +24,12 @@ class Rollback(Exception):
 
 
 def test_an_email_queued_in_a_rolled_back_transaction_is_never_sent(database_queue, workshop):
-    with pytest.raises(Rollback), transaction.atomic():
-        register_participant(workshop=workshop, data=PERSON, source="public")
-        raise Rollback
+    try:
+        with transaction.atomic():
+            register_participant(workshop=workshop, data=PERSON, source="public")
+            raise Rollback
+    except Rollback:
+        pass
 
     run_worker()
 
