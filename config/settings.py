@@ -259,6 +259,12 @@ TASKS = {
 # again when a worker starts: longer than any task may take.
 TASKS_STALE_AFTER = env_int("TASKS_STALE_AFTER", 900)
 
+# Webhooks (integrations/webhooks.py): seconds a receiver may take to answer; and whether
+# receivers on private or loopback addresses are allowed (never on a public site: anyone
+# organising a workshop could then make this server call into its own network).
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+
 # The API's schema and its browsable documentation: staff only unless made public.
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", False)
 

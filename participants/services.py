@@ -48,6 +48,7 @@ from django.utils.translation import gettext as _
 
 from events.models import Agency, Workshop
 from events.tokens import new_token
+from integrations import webhooks
 from integrations.queue import enqueue_on_commit
 from participants import tasks
 from participants.models import Participant, Registration
@@ -248,6 +249,7 @@ def _fill_free_seats(
         registration.status_changed_at = now
         # waitlisted_at stays: it records that this seat came from the queue, and when.
         _save_status(registration)
+        _emit(webhooks.Event.REGISTRATION_PROMOTED, registration, workshop)
         if notify:
             _notify(registration, "promoted")
     return promoted
@@ -423,6 +425,7 @@ def register_participant(
         if data.nominated_by is not None:
             registration.nominated_by = data.nominated_by
         registration.save()
+        _emit(webhooks.Event.REGISTRATION_CREATED, registration, workshop)
         if notify:
             _notify(registration, f"registered_{status}")
         return Registered(registration, created=created, reopened=not created)
@@ -537,6 +540,7 @@ def cancel_registration(
             return registration
         registration.cancelled_by_participant = by is None
         _end_registration(workshop, registration, Status.CANCELLED, by=by, notify=notify)
+        _emit(webhooks.Event.REGISTRATION_CANCELLED, registration, workshop)
     return registration
 
 
@@ -617,6 +621,20 @@ def send_my_registrations(*, email: str, language: str) -> int:
 
 def _cannot(registration: Registration, message: str) -> str:
     return message % {"status": registration.get_status_display()}
+
+
+def _emit(event: str, registration: Registration, workshop: Workshop) -> None:
+    """Tell the workshop's webhooks; what a receiver gets is the registration's id and state,
+    never the person's details (it asks the API for those, with its own permissions)."""
+    webhooks.emit(
+        event,
+        workshop=workshop,
+        data={
+            "registration": registration.pk,
+            "status": registration.status,
+            "source": registration.source,
+        },
+    )
 
 
 def _notify(registration: Registration, kind: str) -> None:
