@@ -217,14 +217,21 @@ if FEEDBACK_MIN_GROUP < 2 or FEEDBACK_BATCH < 2:
 REGISTRATION_LOCKING = True
 REGISTRATION_RACE_DELAY = 0
 
+# The API under /api/v1/ (integrations/rest.py): API tokens or the browser's session, JSON
+# in and out, one error format, pages of 100 (up to 1,000 with ?page_size=).
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "integrations.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "integrations.rest.Pagination",
+    "EXCEPTION_HANDLER": "integrations.rest.exception_handler",
     "PAGE_SIZE": 100,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Workshops API",
@@ -235,6 +242,20 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RegistrationStatusEnum": "participants.models.Registration.Status",
+        "WorkshopStatusEnum": "events.models.Workshop.Status",
+        "SessionStatusEnum": "events.models.Session.Status",
+        "AttendanceStatusEnum": "participants.models.Attendance.Status",
+        "SessionKindEnum": "events.models.Session.Kind",
+        "AgencyKindEnum": "events.models.Agency.Kind",
+        "QuestionKindEnum": "feedback.models.Question.Kind",
+        "QuestionnaireKindEnum": "feedback.models.Questionnaire.Kind",
+        "DocumentBuildStatusEnum": "reports.models.DocumentBuild.Status",
+        "LanguageEnum": "config.settings.LANGUAGES",
+    },
 }
 
 # Background work (e-mails, webhook deliveries, large documents) through Django's tasks API

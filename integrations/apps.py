@@ -9,3 +9,6 @@ class IntegrationsConfig(AppConfig):
 
     name = "integrations"
     verbose_name = _("API, webhooks and background tasks")
+
+    def ready(self):
+        from integrations import schema  # noqa: F401  (registers the token scheme)
