@@ -8,6 +8,7 @@ agencies, with accounts); staff without any workshop; a superuser. The workshop 
 rules as the pages, so 404 for what the user may not see, 401 for what needs signing in.
 """
 
+import json
 import uuid
 from datetime import timedelta
 
@@ -114,10 +115,6 @@ SESSION = {
     "starts_at": "2007-08-28T09:00:00+08:00",
     "ends_at": "2007-08-28T10:00:00+08:00",
 }
-
-A, P, T, O, OO, F, OF, S, SU = PERSONAS
-ORGANISERS = {O: None, SU: None}  # the statuses below name what differs from the default
-
 
 def row(method, url, body=None, *, default, **answers):
     """An endpoint: what every persona gets (``default``), and the personas answered otherwise."""
@@ -323,13 +320,13 @@ def test_permission_table(world, persona, method, url, body, expected):
     client = APIClient()
     if persona in world["users"]:
         client.force_authenticate(world["users"][persona])
-    filled_body = _fill(body, {k: v for k, v in names.items()})
+    filled_body = _fill(body, names)
     if isinstance(filled_body, dict) and "answers" in filled_body:
         filled_body["answers"] = {str(k): v for k, v in filled_body["answers"].items()}
     response = client.generic(
         method,
         url.format(**names),
-        data=None if filled_body is None else __import__("json").dumps(filled_body),
+        data=None if filled_body is None else json.dumps(filled_body),
         content_type="application/json",
     )
 
