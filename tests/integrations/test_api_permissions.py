@@ -116,6 +116,7 @@ SESSION = {
     "ends_at": "2007-08-28T10:00:00+08:00",
 }
 
+
 def row(method, url, body=None, *, default, **answers):
     """An endpoint: what every persona gets (``default``), and the personas answered otherwise."""
     expected = dict.fromkeys(PERSONAS, default)
