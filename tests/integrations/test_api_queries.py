@@ -115,9 +115,9 @@ QUERIES = {
     "workshops": 4,
     # the count, the sessions with workshop and room, their trainers, their topics
     "sessions": 4,
-    # the count, the registrations with workshop, person and agency (waiting-list position
-    # by a subquery in the same query)
-    "registrations": 2,
+    # the count, the registrations with workshop, person and agency, the workshop's waiting
+    # list in its order (the positions)
+    "registrations": 3,
     # the count, the marks
     "attendance": 2,
     # whether the user organises (one query for an organiser), the count, the agencies with
