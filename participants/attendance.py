@@ -55,6 +55,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Session, Workshop
+from integrations import webhooks
 from participants.models import Attendance, Registration
 
 Status = Attendance.Status
@@ -143,17 +144,32 @@ def record_attendance(
     existing = Attendance.objects.filter(registration=registration, session=session)
     with transaction.atomic():
         if existing.exclude(status=status).update(**values):
-            return Mark(registration.pk, session.pk, status, True)
+            return _recorded(Mark(registration.pk, session.pk, status, True), session)
         if existing.exists():
             return Mark(registration.pk, session.pk, status, False)
         try:
             with transaction.atomic():
                 Attendance.objects.create(registration=registration, session=session, **values)
-            return Mark(registration.pk, session.pk, status, True)
+            return _recorded(Mark(registration.pk, session.pk, status, True), session)
         except IntegrityError:
             # Another connection inserted it since the EXISTS: that record is the one.
             changed = bool(existing.exclude(status=status).update(**values))
-            return Mark(registration.pk, session.pk, status, changed)
+            return _recorded(Mark(registration.pk, session.pk, status, changed), session)
+
+
+def _recorded(mark: Mark, session: Session) -> Mark:
+    """Tell the workshop's webhooks of a mark that changed something."""
+    if mark.changed:
+        webhooks.emit(
+            webhooks.Event.ATTENDANCE_RECORDED,
+            workshop=session.workshop,
+            data={
+                "registration": mark.registration_id,
+                "session": mark.session_id,
+                "status": mark.status,
+            },
+        )
+    return mark
 
 
 def clear_attendance(*, registration: Registration, session: Session) -> Mark:

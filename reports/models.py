@@ -66,3 +66,40 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class DocumentBuild(models.Model):
+    """A document built by the worker, for documents too large to build inside a request
+    (a whole workshop's register, certificates or badges): asked for through the API, built by
+    ``reports.tasks.build_document``, then downloaded by whoever may see the workshop's
+    documents."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        BUILT = "built", _("Built")
+        FAILED = "failed", _("Failed")
+
+    workshop = models.ForeignKey(
+        "events.Workshop", on_delete=models.CASCADE, related_name="document_builds"
+    )
+    kind = models.CharField(_("document"), max_length=40)
+    format = models.CharField(_("format"), max_length=10)
+    language = models.CharField(_("language"), max_length=10)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    content = models.BinaryField(default=b"")
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    built_at = models.DateTimeField(_("built"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document build")
+        verbose_name_plural = _("document builds")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}.{self.format}"
