@@ -79,6 +79,7 @@ WORKSHOP_FIELDS = (
     "registration_opens_at",
     "registration_closes_at",
     "requires_approval",
+    "completion_share",
     "summary_provided_by",
     "summary_date",
 )
@@ -101,9 +102,19 @@ COPIED_FIELDS = (
     "language",
     "capacity",
     "requires_approval",
+    "completion_share",
 )
 
-SESSION_FIELDS = ("title", "title_local", "kind", "description", "starts_at", "ends_at", "room")
+SESSION_FIELDS = (
+    "title",
+    "title_local",
+    "kind",
+    "description",
+    "starts_at",
+    "ends_at",
+    "room",
+    "is_mandatory",
+)
 TRAINER_FIELDS = ("name", "name_local", "honorific", "position", "agency", "bio", "email")
 AGENCY_FIELDS = (
     "name",
