@@ -436,7 +436,7 @@ def check_session(
         )
         for clash in clashes:
             field = "trainers" if clash.kind == "trainer" else "room"
-            errors.setdefault(field, []).append(clash.message())
+            errors.setdefault(field, []).append(clash.message(workshop))
     if errors:
         raise ValidationError(errors)
 
