@@ -13,13 +13,17 @@ from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from events.clashes import clashes_by_workshop
-from events.models import Session, Workshop
+from events.models import Agency, Session, Workshop
 from events.queries import timetable_version
+from feedback import statistics as feedback_statistics
 from feedback.models import Questionnaire, Response
+from participants import attendance
 from participants.models import Attendance, Registration
 
 ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
@@ -243,3 +247,216 @@ def clash_notes(workshops: list[Workshop]) -> dict[int, list[ClashNote]]:
         }
         cache.set(key, notes, CLASH_CACHE_SECONDS)
     return notes
+
+
+# ---------------------------------------------------------------------------------------------
+# The post-event report's figures
+#
+# Everything the report, the funders' pages and the programme report say about who took
+# part, how they attended and what they thought comes from ``report_figures`` and
+# ``programme_figures`` below: counts from one GROUP BY each, rates from
+# ``participants.attendance``, feedback from ``feedback.statistics``. Nothing is counted
+# twice in two places.
+
+
+def min_group() -> int:
+    """The smallest group any breakdown shows (FEEDBACK_MIN_GROUP, 5): the feedback rule, so
+    that the report's participants and its feedback hide the same groups."""
+    return feedback_statistics.min_group()
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of a breakdown: ``count`` people, or None when it is hidden ("fewer than
+    5", or hidden with it so that it cannot be worked out from the total)."""
+
+    key: str
+    label: str
+    count: int | None
+
+    @property
+    def shown(self) -> bool:
+        return self.count is not None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """``total`` people cut by one property into ``groups``, largest first."""
+
+    total: int
+    groups: list[Group]
+
+    @property
+    def hidden(self) -> int:
+        """How many groups are hidden."""
+        return sum(not group.shown for group in self.groups)
+
+
+def breakdown(counts: dict[str, int], labels: dict[str, str], *, limit: int) -> Breakdown:
+    """``counts`` (key: people) as a ``Breakdown`` under the small-group rule.
+
+    A group of fewer than ``limit`` people shows no figure. When exactly one group is
+    hidden, its size would be the total minus the others, so the smallest shown group is
+    hidden with it. Groups are ordered by size (largest first), then label; hidden ones
+    last, by label, so that their order tells nothing either.
+    """
+    total = sum(counts.values())
+    small = {key for key, n in counts.items() if n < limit}
+    if len(small) == 1 and len(counts) > 1:
+        rest = sorted((n, labels.get(k, k), k) for k, n in counts.items() if k not in small)
+        small.add(rest[0][2])
+    shown = sorted(
+        (Group(k, labels.get(k, k), n) for k, n in counts.items() if k not in small),
+        key=lambda g: (-g.count, g.label),
+    )
+    hidden = sorted(
+        (Group(k, labels.get(k, k), None) for k in small), key=lambda group: group.label
+    )
+    return Breakdown(total=total, groups=[*shown, *hidden])
+
+
+DIMENSIONS = ("gender", "kind", "level", "region")
+NOT_GIVEN = ""  # the key of a group whose property was not given
+
+
+def _region_of():
+    """A registration's region as given, else its agency's."""
+    return Coalesce(
+        NullIf(F("region"), Value("")), NullIf(F("agency__region"), Value("")), Value(NOT_GIVEN)
+    )
+
+
+@dataclass(frozen=True)
+class PeopleFigures:
+    """Who took part (confirmed registrations), by gender, agency kind, level and region."""
+
+    total: int
+    by_gender: Breakdown
+    by_kind: Breakdown
+    by_level: Breakdown
+    by_region: Breakdown
+
+
+def _people_labels() -> dict[str, dict[str, str]]:
+    not_given = str(_("Not given"))
+    return {
+        "gender": {**{k: str(v) for k, v in Registration.Gender.choices}, NOT_GIVEN: not_given},
+        "kind": {**{k: str(v) for k, v in Agency.Kind.choices}, NOT_GIVEN: not_given},
+        "level": {**{k: str(v) for k, v in Agency.Level.choices}, NOT_GIVEN: not_given},
+        "region": {NOT_GIVEN: not_given},
+    }
+
+
+def people_figures(registrations: QuerySet[Registration]) -> PeopleFigures:
+    """The ``PeopleFigures`` of ``registrations`` (already narrowed to those counted). One
+    query: a GROUP BY on the four properties, summed up here into each breakdown."""
+    limit = min_group()
+    rows = (
+        registrations.annotate(
+            g=Coalesce(NullIf(F("gender"), Value("")), Value(NOT_GIVEN)),
+            k=Coalesce(F("agency__kind"), Value(NOT_GIVEN)),
+            lv=Coalesce(F("agency__level"), Value(NOT_GIVEN)),
+            rg=_region_of(),
+        )
+        .order_by()
+        .values_list("g", "k", "lv", "rg")
+        .annotate(n=Count("pk"))
+    )
+    tallies: dict[str, dict[str, int]] = {name: {} for name in DIMENSIONS}
+    total = 0
+    for gender, kind, level, region, n in rows:
+        total += n
+        for name, key in (("gender", gender), ("kind", kind), ("level", level), ("region", region)):
+            tallies[name][key] = tallies[name].get(key, 0) + n
+    labels = _people_labels()
+    return PeopleFigures(
+        total=total,
+        **{
+            f"by_{name}": breakdown(tallies[name], labels[name], limit=limit) for name in DIMENSIONS
+        },
+    )
+
+
+@dataclass(frozen=True)
+class SessionAttendance:
+    session: Session
+    rate: attendance.Rate | None  # None for a cancelled session
+
+
+@dataclass
+class ReportFigures:
+    """Every figure of a workshop's post-event report, its funders' page and its API.
+
+    - ``figures``: the dashboard's ``Figures`` (registrations, the overall attendance rate,
+      the response rate);
+    - ``people``: the confirmed participants' breakdowns;
+    - ``days``: the attendance rate of each day; ``sessions``: each session of the
+      timetable as delivered (cancelled ones with no rate);
+    - ``completed``: who completed (``participants.attendance.completion``);
+      ``certificates``: certificates in force;
+    - ``evaluations``: each evaluation's ``QuestionnaireResults``; ``gains``: each knowledge
+      test after's ``GainResults``.
+    """
+
+    figures: Figures
+    people: PeopleFigures
+    days: list[attendance.Rate]
+    sessions: list[SessionAttendance]
+    completed: int
+    certificates: int
+    evaluations: list = field(default_factory=list)
+    gains: list = field(default_factory=list)
+
+    @property
+    def completion_rate(self) -> float | None:
+        return _ratio(self.completed, self.people.total)
+
+
+def report_figures(workshop: Workshop, *, now: datetime) -> ReportFigures:
+    """The ``ReportFigures`` of ``workshop`` at ``now``, in the active language.
+
+    A fixed number of queries whatever the number of participants, sessions and answers:
+    the figures (1), the breakdowns (1), the sessions (1) and their rates (2), the day
+    rates (3), the completed (1), the certificates (1), the questionnaires (1), then per
+    evaluation those of ``questionnaire_results`` and per test after those of
+    ``knowledge_test_results``.
+    """
+    from reports.models import Certificate
+
+    confirmed = Registration.objects.filter(workshop=workshop, status=Registration.Status.CONFIRMED)
+    sessions = list(
+        Session.objects.filter(workshop=workshop)
+        .select_related("room")
+        .prefetch_related("trainers", "topics")
+        .order_by("starts_at", "pk")
+    )
+    rates = attendance.session_rates(workshop)
+    questionnaires = list(
+        Questionnaire.objects.filter(workshop=workshop)
+        .select_related("pre_test")
+        .order_by("kind", "pk")
+    )
+    return ReportFigures(
+        figures=workshop_figures(workshop, now=now),
+        people=people_figures(confirmed),
+        days=list(attendance.day_rates(workshop, now=now).values()),
+        sessions=[
+            SessionAttendance(session, None if session.is_cancelled else rates.get(session.pk))
+            for session in sessions
+        ],
+        completed=attendance.completed_registrations(workshop, now=now).count(),
+        certificates=Certificate.objects.filter(
+            registration__workshop=workshop, revoked_at__isnull=True
+        ).count(),
+        evaluations=[
+            feedback_statistics.questionnaire_results(q)
+            for q in questionnaires
+            if q.kind == Questionnaire.Kind.EVALUATION
+        ],
+        gains=[
+            found
+            for q in questionnaires
+            if q.kind == Questionnaire.Kind.POST_TEST
+            and (found := feedback_statistics.knowledge_test_results(q)) is not None
+        ],
+    )
