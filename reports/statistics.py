@@ -427,7 +427,7 @@ def report_figures(workshop: Workshop, *, now: datetime) -> ReportFigures:
     sessions = list(
         Session.objects.filter(workshop=workshop)
         .select_related("room")
-        .prefetch_related("trainers", "topics")
+        .prefetch_related("trainers__agency", "topics")
         .order_by("starts_at", "pk")
     )
     rates = attendance.session_rates(workshop)
