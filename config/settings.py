@@ -142,7 +142,8 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# Organisers land on their dashboard, funders on their workshops (reports.queries.landing_url).
+LOGIN_REDIRECT_URL = "reports:landing"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en"
@@ -210,6 +211,10 @@ if FEEDBACK_MIN_GROUP < 2 or FEEDBACK_BATCH < 2:
     raise ImproperlyConfigured("FEEDBACK_MIN_GROUP and FEEDBACK_BATCH must be at least 2.")
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Post-event reports: how many days a shared link (and the link e-mailed on publishing) works.
+REPORT_LINK_DAYS = env_int("REPORT_LINK_DAYS", 90)
+if REPORT_LINK_DAYS < 1:
+    raise ImproperlyConfigured("REPORT_LINK_DAYS must be at least 1.")
 # Test-only switches for the concurrency tests' control run: never change them in production.
 REGISTRATION_LOCKING = True
 REGISTRATION_RACE_DELAY = 0

@@ -176,16 +176,19 @@ def local_today(workshop: Workshop, now: datetime) -> date:
     return now.astimezone(workshop.tz).date()
 
 
-def dashboard(workshops: QuerySet[Workshop], *, now: datetime) -> Dashboard:
+def dashboard(
+    workshops: QuerySet[Workshop], *, now: datetime, with_clashes: bool = True
+) -> Dashboard:
     """``workshops`` with their figures, grouped as upcoming, running or past, each judged
-    by the date today where the workshop takes place; clashes for those not yet over.
+    by the date today where the workshop takes place; clashes for those not yet over (unless
+    ``with_clashes`` is False: the funders' page does not show them).
 
     A fixed number of queries whatever the number of workshops, sessions and people: the
     workshops, their figures, then those of ``clash_notes``.
     """
     board = Dashboard()
     current = []
-    workshops = list(workshops.order_by("start_date", "title", "pk"))
+    workshops = list(workshops.select_related("programme").order_by("start_date", "title", "pk"))
     counted = figures([w.pk for w in workshops], now=now)
     for workshop in workshops:
         workshop.figures = counted.get(workshop.pk, Figures())
@@ -199,7 +202,7 @@ def dashboard(workshops: QuerySet[Workshop], *, now: datetime) -> Dashboard:
         if workshop.end_date >= today and workshop.status != Workshop.Status.CANCELLED:
             current.append(workshop)
     board.past.reverse()  # the most recent first
-    board.clashes = clash_notes(current)
+    board.clashes = clash_notes(current) if with_clashes else {}
     current_ids = {w.pk for w in current}
     for workshop in [*board.upcoming, *board.running, *board.past]:
         is_current = workshop.pk in current_ids
@@ -337,7 +340,7 @@ class PeopleFigures:
     by_region: Breakdown
 
 
-def _people_labels() -> dict[str, dict[str, str]]:
+def people_labels() -> dict[str, dict[str, str]]:
     not_given = str(_("Not given"))
     return {
         "gender": {**{k: str(v) for k, v in Registration.Gender.choices}, NOT_GIVEN: not_given},
@@ -368,7 +371,7 @@ def people_figures(registrations: QuerySet[Registration]) -> PeopleFigures:
         total += n
         for name, key in (("gender", gender), ("kind", kind), ("level", level), ("region", region)):
             tallies[name][key] = tallies[name].get(key, 0) + n
-    labels = _people_labels()
+    labels = people_labels()
     return PeopleFigures(
         total=total,
         **{
@@ -460,3 +463,156 @@ def report_figures(workshop: Workshop, *, now: datetime) -> ReportFigures:
             and (found := feedback_statistics.knowledge_test_results(q)) is not None
         ],
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# The programme report's figures: many workshops at once
+
+
+@dataclass(frozen=True)
+class WorkshopLine:
+    """One workshop of a programme report: its ``Figures``, mean satisfaction and gain."""
+
+    workshop: Workshop
+    figures: Figures
+    satisfaction: float | None  # mean of the general ratings, None under the minimum
+    ratings: int
+    gain: "feedback_statistics.GainRow | None"
+
+
+@dataclass
+class ProgrammeFigures:
+    """What a set of workshops achieved, for funders' indicators.
+
+    - ``held``: the workshops not cancelled that have begun (``lines``, by date);
+    - ``people``: unique people trained (a Participant, however many workshops, who
+      attended at least one session, present or late), broken down by what their latest
+      registration says; ``person_days``: days on which someone attended at least one
+      session, summed over people;
+    - ``attended`` / ``expected``: attendance over the sessions whose register was taken;
+    - ``satisfaction``: the mean of every general rating of the evaluations (``ratings``
+      of them), None under the minimum group;
+    - ``gain_pairs``, ``gain``: people who took both knowledge tests, and their mean gain
+      (weighted by pairs over the workshops that show one).
+    """
+
+    lines: list[WorkshopLine]
+    people: PeopleFigures
+    person_days: int
+    attended: int
+    expected: int
+    satisfaction: float | None
+    ratings: int
+    gain_pairs: int
+    gain: float | None
+
+    @property
+    def held(self) -> int:
+        return len(self.lines)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return _ratio(self.attended, self.expected)
+
+
+def programme_figures(workshops: QuerySet[Workshop], *, now: datetime) -> ProgrammeFigures:
+    """The ``ProgrammeFigures`` of ``workshops`` at ``now``.
+
+    Queries, whatever the number of people: the workshops, their ``figures`` (1), the
+    people trained broken down (1), the person-days (1 per time zone among the workshops),
+    the satisfaction per workshop (1), and per workshop with a test after the queries of
+    ``knowledge_test_results``.
+    """
+    from django.db.models import Avg, Max
+    from django.db.models.functions import TruncDate
+
+    from feedback.models import Answer, Question
+
+    candidates = list(
+        workshops.exclude(status=Workshop.Status.CANCELLED)
+        .select_related("programme")
+        .prefetch_related("questionnaires")
+        .order_by("start_date", "title", "pk")
+    )
+    held = [w for w in candidates if w.start_date <= local_today(w, now)]
+    ids = [w.pk for w in held]
+    counted = figures(ids, now=now)
+    confirmed = Registration.objects.filter(
+        workshop_id__in=ids, status=Registration.Status.CONFIRMED
+    )
+    attended_marks = Attendance.objects.filter(
+        registration__in=confirmed, status__in=ATTENDED, session__status=Session.Status.SCHEDULED
+    )
+    trained = confirmed.filter(attendances__in=attended_marks).distinct()
+    latest = trained.order_by().values("participant_id").annotate(last=Max("pk")).values("last")
+    people = people_figures(Registration.objects.filter(pk__in=latest))
+
+    person_days = 0
+    for zone in sorted({w.timezone for w in held}):
+        in_zone = [w.pk for w in held if w.timezone == zone]
+        person_days += (
+            attended_marks.filter(registration__workshop_id__in=in_zone)
+            .annotate(day=TruncDate("session__starts_at", tzinfo=held_zone(zone)))
+            .values("registration__participant_id", "day")
+            .distinct()
+            .count()
+        )
+
+    limit = min_group()
+    general = Answer.objects.filter(
+        question__questionnaire__workshop_id__in=ids,
+        question__questionnaire__kind=Questionnaire.Kind.EVALUATION,
+        question__kind=Question.Kind.RATING,
+        question__session__isnull=True,
+        question__trainer__isnull=True,
+        rating__isnull=False,
+    )
+    per_workshop = {
+        row["question__questionnaire__workshop_id"]: (row["mean"], row["n"])
+        for row in general.values("question__questionnaire__workshop_id")
+        .annotate(mean=Avg("rating"), n=Count("pk"))
+        .order_by()
+    }
+    lines = []
+    pairs = 0
+    gain_sum = 0.0
+    for workshop in held:
+        gain = None
+        for questionnaire in workshop.questionnaires.all():
+            if questionnaire.kind == Questionnaire.Kind.POST_TEST and questionnaire.pre_test_id:
+                found = feedback_statistics.knowledge_test_results(questionnaire)
+                if found is not None:
+                    gain = found.workshop
+                    break
+        if gain is not None and gain.shown and gain.gain is not None:
+            pairs += gain.pairs
+            gain_sum += gain.gain * gain.pairs
+        mean, n = per_workshop.get(workshop.pk, (None, 0))
+        lines.append(
+            WorkshopLine(
+                workshop=workshop,
+                figures=counted.get(workshop.pk, Figures()),
+                satisfaction=float(mean) if mean is not None and n >= limit else None,
+                ratings=n,
+                gain=gain,
+            )
+        )
+    ratings = sum(n for _mean, n in per_workshop.values())
+    total = sum(float(mean) * n for mean, n in per_workshop.values() if mean is not None)
+    return ProgrammeFigures(
+        lines=lines,
+        people=people,
+        person_days=person_days,
+        attended=sum(line.figures.attended for line in lines),
+        expected=sum(line.figures.confirmed * line.figures.registered_sessions for line in lines),
+        satisfaction=total / ratings if ratings >= limit else None,
+        ratings=ratings,
+        gain_pairs=pairs,
+        gain=gain_sum / pairs if pairs else None,
+    )
+
+
+def held_zone(name: str):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
