@@ -25,8 +25,8 @@ from reports.pdf.report import report_pdf
 from reports.pdf.signin import sheets_for, sign_in_sheets, workshop_heading
 from reports.register import (
     agency_label,
+    confirmed_people,
     register_columns,
-    register_people,
     register_rows,
 )
 from reports.report import report_content
@@ -70,7 +70,7 @@ def build_register_for(workshop: Workshop):
 def badges_of(workshop: Workshop, language: str) -> list[Badge]:
     """A badge for each confirmed participant, by agency then name: one query."""
     badges = []
-    for registration in register_people(workshop):
+    for registration in confirmed_people(workshop):
         code = checkin_code(registration)
         badges.append(
             Badge(

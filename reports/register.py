@@ -40,6 +40,17 @@ class Register:
         return sum(row.completed for row in self.rows)
 
 
+def confirmed_people(workshop: Workshop):
+    """The confirmed registrations with their agency, by agency then name (no figures: for
+    the sign-in sheets and badges)."""
+    return (
+        Registration.objects.filter(workshop=workshop, status=Registration.Status.CONFIRMED)
+        .select_related("agency")
+        .annotate(agency_sort=Coalesce(F("agency__name"), F("agency_name")))
+        .order_by("agency_sort", "name", "pk")
+    )
+
+
 def register_people(workshop: Workshop, *, now=None):
     """``completion`` of the workshop with agency, ordered by agency then name."""
     return (

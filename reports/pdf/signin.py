@@ -102,7 +102,7 @@ def day_sheet(workshop: Workshop, day: date, sessions: Sequence[Session]) -> She
 
 def people_of(workshop: Workshop, language: str) -> list[Person]:
     """The confirmed participants, by agency then name: one query."""
-    from reports.register import agency_label, register_people
+    from reports.register import agency_label, confirmed_people
 
     return [
         Person(
@@ -111,7 +111,7 @@ def people_of(workshop: Workshop, language: str) -> list[Person]:
             agency=agency_label(registration, language),
             position=registration.position,
         )
-        for registration in register_people(workshop).only(
+        for registration in confirmed_people(workshop).only(
             "pk",
             "name",
             "name_local",

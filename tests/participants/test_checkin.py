@@ -273,3 +273,11 @@ def test_personal_page_shows_the_checkin_code_and_its_qr(client, people):
     assert qr.encode() in page
     svg = client.get(qr)
     assert svg["Content-Type"] == "image/svg+xml"
+
+
+def test_checkin_screen_in_chinese(organiser_client, session, people):
+    page = organiser_client.get(screen_url(session), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "签到：Opening" in text  # noqa: RUF001
+    assert 'data-text-pending="离线或发送中：%(count)s条记录' in text  # noqa: RUF001
+    assert "搜索（中英文姓名或单位）" in text  # noqa: RUF001
