@@ -1,5 +1,6 @@
 """Shared set-up and reporting for the benchmarks."""
 
+import atexit
 import os
 import statistics
 import tempfile
@@ -11,9 +12,12 @@ _ready = False
 
 
 def setup_django(database_url: str | None = None) -> None:
-    """Configure Django on a fresh scratch database and migrate it.
+    """Configure Django on a fresh scratch database of the benchmark's own and migrate it.
 
-    SQLite in a temporary file unless ``database_url`` (or BENCH_DATABASE_URL) names another.
+    SQLite in a temporary file unless ``database_url`` (or BENCH_DATABASE_URL) names a
+    PostgreSQL server: then a database of this run's own is created on that server and
+    dropped when the run ends. The database the URL names is never touched, so pointing a
+    benchmark at a real database cannot lose its data.
     """
     global _ready
     if _ready:
@@ -22,6 +26,8 @@ def setup_django(database_url: str | None = None) -> None:
     if not url:
         scratch = Path(tempfile.mkdtemp(prefix="workshops-bench-")) / "bench.sqlite3"
         url = f"sqlite:///{scratch}"
+    elif url.startswith("postgres"):
+        url = _scratch_postgres(url)
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", "benchmarks-only")
     os.environ.setdefault("DEBUG", "false")
@@ -32,17 +38,31 @@ def setup_django(database_url: str | None = None) -> None:
     django.setup()
     from django.core.management import call_command
 
-    if url.startswith("postgres"):
-        _reset_postgres()
     call_command("migrate", verbosity=0)
     _ready = True
 
 
-def _reset_postgres() -> None:
-    from django.db import connection
+def _scratch_postgres(url: str) -> str:
+    """Create ``workshops_bench_<pid>`` on the server of ``url``; drop it at exit."""
+    import psycopg
+    from psycopg import sql
 
-    with connection.cursor() as cursor:
-        cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    server = url.rsplit("/", 1)[0]
+    name = f"workshops_bench_{os.getpid()}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+    atexit.register(drop)
+    return f"{server}/{name}"
 
 
 def median_seconds(fn: Callable[[], object], *, repeat: int = 15, warmup: int = 2) -> float:

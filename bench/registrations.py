@@ -16,7 +16,7 @@ from itertools import count
 from bench._harness import median_seconds, report, setup_django
 
 DATABASE_URL = os.environ.get(
-    "BENCH_REGISTRATIONS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/workshops_bench"
+    "BENCH_REGISTRATIONS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
 )
 WORKERS = 8
 SEATS = 500
@@ -24,21 +24,6 @@ PEOPLE = 1000
 RUNS = 3
 
 _runs = count()
-
-
-def ensure_database(url: str) -> None:
-    """Create the benchmark's database if it is missing (the harness then resets its schema)."""
-    import psycopg
-    from psycopg import sql
-
-    name = url.rsplit("/", 1)[1]
-    server = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(server, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def register_in_parallel(*, locking: bool) -> dict:
@@ -95,7 +80,6 @@ def register_in_parallel(*, locking: bool) -> dict:
 
 
 def main() -> None:
-    ensure_database(DATABASE_URL)
     setup_django(DATABASE_URL)
 
     outcomes = {True: [], False: []}

@@ -28,7 +28,10 @@ What stops them:
 What it does not stop: someone holding ``SECRET_KEY`` and a copy of the database taken
 while answers wait in the box can open them (the box is emptied within a batch); someone
 reading the server's memory or its logs during a request; someone who reads the database
-files below SQL (dead row versions of deleted boxes remain until VACUUM, still encrypted).
+files below SQL (dead row versions of deleted boxes remain until VACUUM, still encrypted;
+the write-ahead log and its archives keep the order of writes, at batch granularity for the
+results). Within a batch, n people are indistinguishable; across batches, the order of the
+batches follows the order of the submissions, so a batch is the unit of anonymity.
 And the group rule of the results pages applies: a group of one is never shown.
 
 Knowledge tests are not anonymous (``questionnaire_tests_not_anonymous``): their scores are

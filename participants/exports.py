@@ -10,15 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import xlsxwriter
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from events.models import Workshop
 from participants.models import Registration
@@ -65,13 +62,13 @@ REGISTRATION_COLUMNS = (
 
 
 def registration_rows(
-    registrations: Iterable[Registration], *, workshop: Workshop
+    registrations: Iterable[Registration], *, workshop: Workshop, positions: dict[int, int]
 ) -> Iterator[list[Any]]:
     """The header, then one row per registration, labels in the active language.
 
     ``registrations`` should come from ``participants.queries.workshop_registrations`` (one
-    query, with ``waitlist_position``); times are given in the workshop's time zone, which
-    is where the organisers and participants are.
+    query) and ``positions`` from ``waitlist_positions``; times are given in the workshop's
+    time zone, which is where the organisers and participants are.
     """
     yield [str(column.header) for column in REGISTRATION_COLUMNS]
     # Labels translated once, not per row: get_FOO_display() translates every choice of
@@ -92,7 +89,7 @@ def registration_rows(
             registration.phone,
             languages.get(registration.preferred_language, registration.preferred_language),
             statuses.get(registration.status, registration.status),
-            registration.waitlist_position,
+            positions.get(registration.pk),
             workshop.local(registration.created_at).replace(tzinfo=None),
             sources.get(registration.source, registration.source),
             str(registration.nominated_by) if registration.nominated_by_id else "",
@@ -135,34 +132,46 @@ def _csv_cell(value: Any) -> str:
 
 
 def render_xlsx(rows: Iterable[list[Any]], *, widths: Iterable[int] = (), title: str) -> bytes:
-    """One sheet, bold frozen header; write-only mode streams rows instead of holding a
-    cell object per value, so memory stays flat for long lists."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(title))
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    for number, row in enumerate(rows):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
-            if isinstance(value, str):
-                # Never a formula, whatever the text starts with.
-                cell.data_type = "s"
-            elif isinstance(value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            if number == 0:
-                cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
+    """One sheet, bold frozen header, by XlsxWriter in constant-memory mode: rows are
+    written out as they come (memory stays flat for long lists), about three times faster
+    than openpyxl's write-only mode. Text is always written as text, never as a formula,
+    a number or a link, whatever it starts with."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "constant_memory": True,
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    sheet = workbook.add_worksheet(_sheet_title(title))
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width)
+    sheet.freeze_panes(1, 0)
+    bold = workbook.add_format({"bold": True})
+    moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for number, row in enumerate(rows):
+        for column, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if number == 0:
+                sheet.write_string(number, column, str(value), bold)
+            elif isinstance(value, bool):
+                sheet.write_boolean(number, column, value)
+            elif isinstance(value, int | float):
+                sheet.write_number(number, column, value)
+            elif isinstance(value, datetime):
+                sheet.write_datetime(number, column, value, moment)
+            elif isinstance(value, date):
+                sheet.write_datetime(number, column, value, day)
+            else:
+                sheet.write_string(number, column, str(value))
+    workbook.close()
     return buffer.getvalue()
-
-
-def _xlsx_value(value: Any) -> Any:
-    return value if value is None or isinstance(value, int | float | date) else str(value)
 
 
 def _sheet_title(title: str) -> str:
@@ -189,10 +198,12 @@ def table_response(
     )
 
 
-def registrations_response(registrations, *, workshop: Workshop, fmt: str) -> HttpResponse:
+def registrations_response(
+    registrations, *, workshop: Workshop, fmt: str, positions: dict[int, int]
+) -> HttpResponse:
     """The roster download: ``<slug>-registrations.<fmt>``."""
     return table_response(
-        registration_rows(registrations, workshop=workshop),
+        registration_rows(registrations, workshop=workshop, positions=positions),
         fmt,
         filename=f"{workshop.slug}-registrations",
         widths=[column.width for column in REGISTRATION_COLUMNS],

@@ -8,19 +8,13 @@ functions here, which then only scope by that workshop.
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,43 +26,25 @@ def workshop_registrations(workshop: Workshop) -> QuerySet[Registration]:
     """Every registration of ``workshop`` with what a roster shows, in order of arrival.
 
     One query whatever the number of rows: participant, their agency and the nominating
-    agency come by join, and the waiting-list position by a correlated subquery.
+    agency come by join. Waiting-list positions come apart, from :func:`waitlist_positions`.
     """
-    return with_waitlist_position(
+    return (
         Registration.objects.filter(workshop=workshop)
         .select_related("participant", "agency", "nominated_by")
         .order_by("created_at", "pk")
     )
 
 
-def with_waitlist_position(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
-    """Annotate ``waitlist_position`` (1 = next to be promoted; None unless waitlisted).
+def waitlist_positions(workshop: Workshop) -> dict[int, int]:
+    """{registration pk: its place on ``workshop``'s waiting list} (1 = next to be promoted).
 
-    Counted over the whole waiting list of the registration's workshop, not over the rows a
-    filter leaves, so the number is the same whatever the organiser is looking at. The order
-    is the waiting list's own (``RegistrationQuerySet.waiting``): joined first, then pk.
+    One query reading the list in its own order (``RegistrationQuerySet.waiting``: joined
+    first, then pk), numbered as it arrives: linear in the length of the list, where a
+    count of those ahead for each row grows with its square. The numbers are the whole
+    list's, whatever filter the organiser applies to the rows shown.
     """
-    ahead = (
-        Registration.objects.filter(
-            workshop=OuterRef("workshop"), status=Registration.Status.WAITLISTED
-        )
-        .filter(
-            Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
-            | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
-        )
-        .order_by()
-        .values("workshop")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    position = Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
-    return queryset.annotate(
-        waitlist_position=Case(
-            When(status=Registration.Status.WAITLISTED, then=position),
-            default=None,
-            output_field=IntegerField(),
-        )
-    )
+    waiting = Registration.objects.filter(workshop=workshop).waiting().values_list("pk", flat=True)
+    return {pk: position for position, pk in enumerate(waiting.iterator(chunk_size=2000), 1)}
 
 
 def filter_registrations(

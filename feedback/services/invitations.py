@@ -85,9 +85,9 @@ def send_invitations(
 
 
 def send_due(*, now: datetime | None = None) -> dict[str, int]:
-    """For a daily timer: the link to every open questionnaire whose workshop has ended and
-    which was never sent; a reminder, once, two days after it, to those who have not
-    answered. {"invited": n, "reminded": n} e-mails."""
+    """For a daily timer: the link to every open questionnaire whose workshop is on or past
+    its last day (in its time zone) and which was never sent; a reminder, once, two days
+    after it, to those who have not answered. {"invited": n, "reminded": n} e-mails."""
     now = now or timezone.now()
     counts = {"invited": 0, "reminded": 0}
     for questionnaire in Questionnaire.objects.select_related("workshop").filter(opens_at__lte=now):

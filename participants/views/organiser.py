@@ -11,6 +11,7 @@ from collections import defaultdict
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,8 +29,12 @@ from participants.queries import (
     registration_agencies,
     registration_counts,
     registration_regions,
+    waitlist_positions,
     workshop_registrations,
 )
+
+# Rows a roster page shows: a workshop of thousands stays a page a phone can open.
+ROSTER_PAGE_SIZE = 100
 
 # ---------------------------------------------------------------------------------------------
 # The roster
@@ -88,7 +93,10 @@ def registrations(request, slug):
     workshop = get_organised_workshop(request.user, slug)
     form, filters, rows = _roster(request, workshop)
     counts = registration_counts(workshop)
-    rows = _with_labels(rows)
+    page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _with_labels(page.object_list, waitlist_positions(workshop))
+    others = request.GET.copy()
+    others.pop("page", None)
     # Seats left empty while people wait: a capacity raised since the last decision.
     offer = counts.seats_for_the_waiting_list if services.may_promote_from_waitlist(workshop) else 0
     return render(
@@ -99,6 +107,8 @@ def registrations(request, slug):
             "form": form,
             "filtered": bool(filters),
             "registrations": rows,
+            "page": page,
+            "page_query": others.urlencode(),
             "counts": counts,
             "offer": offer,
             "gender_counts": [
@@ -111,10 +121,10 @@ def registrations(request, slug):
     )
 
 
-def _with_labels(registrations) -> list[Registration]:
-    """The rows, each with its choices' labels translated once for the whole list:
-    get_FOO_display() translates every choice of the field on each call, which on a long
-    roster costs more than its query."""
+def _with_labels(registrations, positions: dict[int, int]) -> list[Registration]:
+    """The rows, each with its choices' labels translated once for the whole list
+    (get_FOO_display() translates every choice of the field on each call, which on a long
+    roster costs more than its query) and its place on the waiting list from ``positions``."""
     genders = dict(Registration.Gender.choices)
     statuses = dict(Registration.Status.choices)
     sources = dict(Registration.Source.choices)
@@ -127,6 +137,7 @@ def _with_labels(registrations) -> list[Registration]:
         registration.gender_label = genders.get(registration.gender, "")
         registration.status_label = statuses.get(registration.status, registration.status)
         registration.source_label = sources.get(registration.source, registration.source)
+        registration.waitlist_position = positions.get(registration.pk)
     return rows
 
 
@@ -140,7 +151,12 @@ def registrations_export(request, slug):
         return _plain_bad_request(_("Unknown export format: choose csv or xlsx."))
     _form, _filters, rows = _roster(request, workshop)
     # .iterator(): rows are written as they arrive instead of all being held as objects.
-    return exports.registrations_response(rows.iterator(chunk_size=500), workshop=workshop, fmt=fmt)
+    return exports.registrations_response(
+        rows.iterator(chunk_size=500),
+        workshop=workshop,
+        fmt=fmt,
+        positions=waitlist_positions(workshop),
+    )
 
 
 def _plain_bad_request(message: str) -> HttpResponseBadRequest:

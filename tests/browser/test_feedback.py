@@ -109,3 +109,9 @@ def test_participant_answers_on_a_phone_and_the_organiser_quotes_it(
     expect(mine.get_by_text("Quotable")).to_be_visible()
     screenshot("feedback-results-quoted")
     assert Answer.objects.get(text="More cases from the border provinces").quotable
+    # The results on a phone: wide tables scroll inside their box, the page does not.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.locator('[data-figure="responses"]')).to_have_text("6")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot("feedback-results-phone")

@@ -168,3 +168,45 @@ def test_the_sealed_box_is_written_with_the_submission_and_holds_nothing_in_clea
     with pytest.raises(InvalidTag):
         anonymity.unseal(evaluation.pk + 1, bytes(sealed))
     assert Submission.objects.count() == 1
+
+
+@on_postgres
+@pytest.mark.postgres
+def test_two_submissions_at_once_give_one_answer(
+    transactional_db, workshop, evaluation, make_registration
+):
+    """Released together: whether the second is stopped by the check or, when both pass it
+    before either writes, by the unique constraint, it is told that the person has
+    answered, and one answer is kept."""
+    import threading
+
+    from django.db import connections
+
+    from feedback.services import FeedbackError
+
+    registration = make_registration(workshop, 1)
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def submit():
+        try:
+            barrier.wait()
+            submit_response(
+                questionnaire=evaluation,
+                registration=registration,
+                answers=answers_for(evaluation),
+                now=DURING,
+            )
+            outcomes.append("accepted")
+        except FeedbackError as refused:
+            outcomes.append(refused.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["accepted", "already_answered"]
+    assert Submission.objects.count() == SealedResponse.objects.count() == 1

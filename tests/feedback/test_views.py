@@ -382,3 +382,40 @@ def test_daily_command_sends_due_invitations_and_flushes(evaluation, people):
         call_command("flush_feedback", stdout=out)
     assert out.getvalue().strip() == "2 sealed responses moved to the results."
     assert Response.objects.count() == 2
+
+
+def test_question_edit_move_and_remove_pages(client, evaluation, organiser):
+    client.force_login(organiser)
+    slug = evaluation.workshop.slug
+    q = questions_of(evaluation)
+    edit_url = reverse("feedback:question_edit", args=[slug, evaluation.pk, q[2].pk])
+    assert "Law | 专题1" in client.get(edit_url).content.decode()
+    client.post(
+        edit_url,
+        {
+            "kind": "choice",
+            "text": "Most useful topic, then?",
+            "text_local": "最有用的专题？",
+            "required": "on",
+            "choices": "Law | 法律\nVictims | 受害者\nBorders | 边境",
+        },
+    )
+    assert list(q[2].choices.values_list("text_local", flat=True)) == ["法律", "受害者", "边境"]
+    client.post(
+        reverse("feedback:question_move", args=[slug, evaluation.pk, q[4].pk]), {"by": "up"}
+    )
+    client.post(reverse("feedback:question_delete", args=[slug, evaluation.pk, q[1].pk]))
+    assert list(evaluation.questions.order_by("order").values_list("text", flat=True)) == [
+        "Most useful topic, then?",
+        "Suggestions?",
+        "Which methods worked?",
+    ]
+    # Another questionnaire's question through this questionnaire's address: 404.
+    other = Questionnaire.objects.create(workshop=evaluation.workshop, title="Other")
+    stranger = Question.objects.create(questionnaire=other, text="Elsewhere?")
+    assert (
+        client.get(
+            reverse("feedback:question_edit", args=[slug, evaluation.pk, stranger.pk])
+        ).status_code
+        == 404
+    )

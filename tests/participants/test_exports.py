@@ -232,8 +232,9 @@ def test_export_queries_do_not_grow(
     client.force_login(organiser)
 
     # 1 session, 2 user, 3 workshop, 4 agencies and 5 regions (the filters' choices), 6 the
-    # registrations with everything a row shows, read by one iterator.
-    with django_assert_num_queries(6):
+    # waiting list in its order (the positions), 7 the registrations with everything a row
+    # shows, read by one iterator.
+    with django_assert_num_queries(7):
         response = client.get(*export_url(workshop, fmt))
 
     rows = read_csv(response) if fmt == "csv" else read_xlsx(response)

@@ -367,15 +367,38 @@ def test_roster_queries_do_not_grow_with_registrations(
 
     # 1 session, 2 user, 3 workshop (organiser look-up), 4 agencies and 5 regions for the
     # filter choices, 6 counts (one aggregate, which the offer of free seats reads too),
-    # 7 the registrations with participant, agency, nominating agency and waiting-list
-    # position.
-    with django_assert_num_queries(7):
+    # 7 how many rows match (the pages), 8 one page of registrations with participant,
+    # agency and nominating agency, 9 the waiting list in its order (the positions).
+    with django_assert_num_queries(9):
         response = client.get(roster_url(workshop))
 
     assert response.context["offer"] == count // 5
     assert 'id="free-seats"' in response.content.decode()
-    assert len(response.context["registrations"]) == count
-    assert response.content.decode().count('type="checkbox" name="registration"') == count
+    shown = min(count, 100)
+    assert len(response.context["registrations"]) == shown
+    assert response.content.decode().count('type="checkbox" name="registration"') == shown
+
+
+def test_roster_pages_keep_the_filters_and_the_whole_lists_positions(
+    client, workshop, organiser, mps
+):
+    add_many(workshop, 1000, mps)
+    client.force_login(organiser)
+    waiting = list(
+        Registration.objects.filter(workshop=workshop).waiting().values_list("pk", flat=True)
+    )
+
+    first = client.get(roster_url(workshop), {"status": "waitlisted"})
+    second = client.get(roster_url(workshop), {"status": "waitlisted", "page": 2})
+
+    page = first.content.decode()
+    assert "Page 1 of 2 (rows 1–100)" in page  # noqa: RUF001
+    assert 'href="?status=waitlisted&amp;page=2"' in page
+    assert "200 registrations match the filters, of 1000." in page
+    rows = [*first.context["registrations"], *second.context["registrations"]]
+    assert len(rows) == 200
+    # Positions are those of the whole waiting list, whichever page shows the row.
+    assert {r.pk: r.waitlist_position for r in rows} == {pk: n for n, pk in enumerate(waiting, 1)}
 
 
 @pytest.mark.parametrize("count", [10, 1000])
@@ -385,8 +408,8 @@ def test_filtered_roster_queries_do_not_grow(
     add_many(workshop, count, mps)
     client.force_login(organiser)
 
-    # The same seven: filters narrow the registrations' query, they add none.
-    with django_assert_num_queries(7):
+    # The same nine: filters narrow the registrations' queries, they add none.
+    with django_assert_num_queries(9):
         response = client.get(
             roster_url(workshop),
             {"status": "waitlisted", "agency": mps.pk, "gender": "female", "search": "person"},

@@ -1,6 +1,6 @@
-"""For a daily timer: e-mail the link of every open questionnaire whose workshop has ended
-(once), a reminder two days later to those who have not answered (once), and move waiting
-anonymous answers into the results (all of them for closed questionnaires)."""
+"""For a daily timer: e-mail the link of every open questionnaire whose workshop has reached
+its last day (once), a reminder two days later to those who have not answered (once), and
+move waiting anonymous answers into the results (all of them for closed questionnaires)."""
 
 from django.core.management.base import BaseCommand
 

@@ -1,0 +1,128 @@
+"""The roster page and its CSV and XLSX exports at 1,000 and 10,000 registrations, 95% waiting.
+
+Targets (issue 9): linear growth, 10,000 no more than 12x the time of 1,000; the roster page
+under 300 ms and a full export under 3 s at 10,000. Run on SQLite and on PostgreSQL (a
+scratch database of its own on BENCH_POSTGRES_SERVER, default 127.0.0.1:5432): each in a
+process of its own, since Django is configured once per process.
+"""
+
+import os
+import subprocess
+import sys
+
+from bench._harness import median_seconds, report, setup_django
+
+SIZES = (1_000, 10_000)
+WAITING_SHARE = 0.95
+POSTGRES = os.environ.get("BENCH_POSTGRES_SERVER", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def build(size: int, key: str):
+    """A workshop with ``size`` registrations, 95% of them on the waiting list."""
+    from datetime import date, timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from events.models import Agency, Workshop
+    from participants.models import Participant, Registration
+
+    organiser = get_user_model().objects.create_user(f"organiser-{key}")
+    workshop = Workshop.objects.create(
+        title=f"Roster {size}",
+        slug=f"roster-{key}",
+        start_date=date(2030, 3, 1),
+        end_date=date(2030, 3, 5),
+        timezone="Asia/Shanghai",
+        capacity=round(size * (1 - WAITING_SHARE)),
+        status=Workshop.Status.PUBLISHED,
+    )
+    workshop.organisers.add(organiser)
+    agency = Agency.objects.create(name=f"Agency {key}")
+    people = Participant.objects.bulk_create(
+        Participant(email=f"{key}-{n}@example.org") for n in range(size)
+    )
+    seated = workshop.capacity
+    start = timezone.now()
+    Registration.objects.bulk_create(
+        (
+            Registration(
+                workshop=workshop,
+                participant=person,
+                name=f"Person {n}",
+                name_local=f"人{n}",
+                agency=agency,
+                position="Officer",
+                region=f"Region {n % 7}",
+                status=Registration.Status.CONFIRMED
+                if n < seated
+                else Registration.Status.WAITLISTED,
+                waitlisted_at=None if n < seated else start + timedelta(seconds=n),
+                source=Registration.Source.IMPORT,
+            )
+            for n, person in enumerate(people)
+        ),
+        batch_size=2000,
+    )
+    return organiser, workshop
+
+
+def timings(organiser, workshop) -> dict[str, float]:
+    """Median seconds of the roster's first page and of each full export."""
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(organiser)
+    roster = reverse("participants:registrations", args=[workshop.slug])
+    export = reverse("participants:registrations_export", args=[workshop.slug])
+    assert client.get(roster).status_code == 200
+    return {
+        "roster page": median_seconds(lambda: client.get(roster), repeat=7, warmup=1),
+        "CSV export": median_seconds(
+            lambda: client.get(export, {"format": "csv"}), repeat=3, warmup=1
+        ),
+        "XLSX export": median_seconds(
+            lambda: client.get(export, {"format": "xlsx"}), repeat=3, warmup=1
+        ),
+    }
+
+
+def measure() -> None:
+    """The figures for the database this process was configured with."""
+    setup_django()
+    from django.db import connection
+
+    built = {size: build(size, f"s{size}") for size in SIZES}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    figures = {size: timings(organiser, workshop) for size, (organiser, workshop) in built.items()}
+    small, large = SIZES
+    limits = {"roster page": 0.3, "CSV export": 3.0, "XLSX export": 3.0}
+    for name, limit in limits.items():
+        report(
+            f"[{connection.vendor}] {name} at {large:,} registrations",
+            figures[large][name],
+            "s",
+            baseline_name=f"the same at {small:,}",
+            baseline=figures[small][name],
+            target=12,
+        )
+        verdict = "meets" if figures[large][name] <= limit else "MISSES"
+        print(f"    {verdict} the limit of {limit * 1000:.0f} ms at {large:,}")
+
+
+def main() -> None:
+    if os.environ.get("BENCH_ROSTER_CHILD"):
+        measure()
+        return
+    failed = 0
+    for url in (None, POSTGRES):
+        env = {**os.environ, "BENCH_ROSTER_CHILD": "1"}
+        env.pop("BENCH_DATABASE_URL", None)
+        if url:
+            env["BENCH_DATABASE_URL"] = url
+        failed |= subprocess.call([sys.executable, "-m", "bench", "roster"], env=env)
+    if failed:
+        sys.exit(failed)
