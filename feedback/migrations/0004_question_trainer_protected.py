@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0005_rate_limit_cache_table'),
+        ('events', '0004_workshop_local_twins'),
         ('feedback', '0003_constraint_messages'),
     ]
 
