@@ -52,7 +52,7 @@ def test_date_ranges_as_the_summary_writes_them():
 
 
 def test_demo_report_in_english_says_what_the_summary_says(lijiang):
-    content, data = build(lijiang, "en")
+    _content, data = build(lijiang, "en")
     pages = pdf_text(data)
     text = squeeze(" ".join(pages))
     # The overview's first sentence, drafted from the data as the 2007 summary words it.
@@ -111,7 +111,8 @@ def test_demo_report_in_english_says_what_the_summary_says(lijiang):
     assert page_count(data) == len(pages) >= 4
     assert not any(is_blank(image) for image in render_pages(data))
     fonts = pdf_fonts(data)
-    assert fonts and all(font["emb"] == "yes" for font in fonts), fonts
+    assert fonts
+    assert all(font["emb"] == "yes" for font in fonts), fonts
     assert f"Page 1 of {len(pages)}" in pages[0]
 
 
