@@ -13,6 +13,7 @@ from reports.pdf.report import (
     contents_list,
     heading,
     percent,
+    prefill_contents,
     render_story,
     table,
 )
@@ -80,7 +81,7 @@ def programme_story(content: ProgrammeContent) -> list:
         ]
     if not figures.lines:
         story.append(para(_("No workshop held in this selection."), Styles.get("body")))
-    return story
+    return prefill_contents(story)
 
 
 def programme_pdf(content: ProgrammeContent) -> bytes:

@@ -16,8 +16,15 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import BaseDocTemplate, CondPageBreak, KeepTogether, Spacer, TableStyle
-from reportlab.platypus.tableofcontents import TableOfContents
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from reports.pdf.canvas import numbered_canvas
 from reports.pdf.document import page_template
@@ -35,13 +42,14 @@ from reports.pdf.layout import (
     style,
 )
 from reports.pdf.tables import grid_style, long_table
-from reports.pdf.text import has_cjk, markup, para
+from reports.pdf.text import draw_text, has_cjk, para
 from reports.report import ReportContent, is_chinese
 from reports.statistics import Breakdown
 
 WIDTH = frame_width(PORTRAIT)
 BAR_HEIGHT = 14  # points per bar of a chart
 NONE = "\u2013"  # an en dash: no figure
+RULE_LIGHT = colors.HexColor("#cccccc")
 CHART_FILL = colors.HexColor("#4a6f8a")
 
 
@@ -54,21 +62,97 @@ def number(value: float | None) -> str:
 
 
 class ReportDocument(BaseDocTemplate):
-    """Tells the contents list each heading and its page as the pages are laid out."""
+    """Tells the canvas on which page each heading lands, for the contents list."""
 
     def afterFlowable(self, flowable):
-        entry = getattr(flowable, "toc_entry", None)
-        if entry is not None:
-            key = f"section-{self.seq.nextf('section')}"
+        key = getattr(flowable, "toc_key", None)
+        if key is not None:
             self.canv.bookmarkPage(key)
-            self.notify("TOCEntry", (0, entry, self.page, key))
+            self.canv.contents_pages[key] = self.page
+
+
+class ContentsList(Flowable):
+    """The contents: one line per heading of the story, its page number drawn when the
+    document is saved, once every page is known.
+
+    reportlab's ``TableOfContents`` needs the whole document laid out twice or three times
+    (``multiBuild``) to learn the page numbers. The headings are known before the layout
+    (``fill``), so the list has its final height in the only pass; the canvas, which holds
+    every page until the end for "page x of y" anyway, writes the numbers then.
+    """
+
+    NUMBER_WIDTH = 40
+
+    def __init__(self):
+        super().__init__()
+        self.entries: list[tuple[str, str]] = []  # (heading as typed, key)
+
+    def fill(self, story: list) -> None:
+        self.entries = [
+            (flowable.toc_text, flowable.toc_key)
+            for flowable in story
+            if getattr(flowable, "toc_key", None) is not None
+        ]
+
+    def wrap(self, available_width, available_height):
+        entry = _style("contents_entry", size=10)
+        rows = [[para(text, entry)] for text, _key in self.entries] or [[""]]
+        self._table = Table(
+            rows,
+            colWidths=[available_width - self.NUMBER_WIDTH],
+            style=TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), LATIN),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE_LIGHT),
+                ]
+            ),
+        )
+        _width, self.height = self._table.wrap(available_width, available_height)
+        self.width = available_width
+        return self.width, self.height
+
+    def draw(self):
+        self._table.drawOn(self.canv, 0, 0)
+        positions = self._table._rowpositions
+        page = self.canv.getPageNumber()
+        for index, (_text, key) in enumerate(self.entries):
+            x, y = self.canv.absolutePosition(self.width, positions[index + 1] + 4)
+            self.canv.contents_slots.append((page, x, y, key))
+
+
+class ContentsCanvas:
+    """Mixed into the numbered canvas: draws the contents' page numbers on save."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contents_slots: list[tuple[int, float, float, str]] = []
+        self.contents_pages: dict[str, int] = {}
+
+    def _draw_footer(self, page: int, pages: int) -> None:
+        super()._draw_footer(page, pages)
+        for on_page, x, y, key in self.contents_slots:
+            if on_page == page and key in self.contents_pages:
+                draw_text(self, x, y, str(self.contents_pages[key]), 10, align="right")
 
 
 def heading(text: str):
-    """A section heading that the contents list picks up."""
+    """A section heading that the contents list picks up (by a key of its own, the same in
+    every pass of the layout)."""
     flowable = para(text, Styles.get("heading"))
-    flowable.toc_entry = markup(text)
+    flowable.toc_text = text
+    flowable.toc_key = f"section-{id(flowable)}"
     return flowable
+
+
+def prefill_contents(story: list) -> list:
+    """Give the story's contents list its headings (see ``ContentsList``)."""
+    for flowable in story:
+        if isinstance(flowable, ContentsList):
+            flowable.fill(story)
+    return story
 
 
 def subheading(text: str):
@@ -211,17 +295,8 @@ def title_block(content: ReportContent) -> list:
     return story
 
 
-def contents_list() -> TableOfContents:
-    toc = TableOfContents()
-    toc.levelStyles = [
-        ParagraphStyle("toc0", fontName=LATIN, fontSize=BODY_SIZE + 1, leading=14, leftIndent=10)
-    ]
-    toc.dotsMinLevel = 0
-    # reportlab's own table style leaves the font at Helvetica, which is never embedded.
-    toc.tableStyle = TableStyle(
-        [("FONTNAME", (0, 0), (-1, -1), LATIN), ("LEFTPADDING", (0, 0), (-1, -1), 0)]
-    )
-    return toc
+def contents_list() -> ContentsList:
+    return ContentsList()
 
 
 def report_story(content: ReportContent) -> list:
@@ -348,7 +423,7 @@ def report_story(content: ReportContent) -> list:
         ]
     else:
         story += [Spacer(1, 14), para(content.report_date, Styles.get("body"))]
-    return story
+    return prefill_contents(story)
 
 
 def content_day(value, language: str) -> str:
@@ -479,8 +554,8 @@ def _question_label(question, language: str) -> str:
 
 
 def render_story(story: list, *, title: str, footer, footer_left: str = "", language="en"):
-    """``story`` to PDF bytes on the shared page, with the contents list filled in (two
-    passes: reportlab's ``multiBuild``)."""
+    """``story`` to PDF bytes on the shared page, in one pass, the contents list's page
+    numbers written on save (``ContentsList``)."""
     register_fonts()
     buffer = io.BytesIO()
     doc = ReportDocument(
@@ -497,7 +572,8 @@ def render_story(story: list, *, title: str, footer, footer_left: str = "", lang
         initialFontName=LATIN,
         initialFontSize=BODY_SIZE,
     )
-    doc.multiBuild(story, canvasmaker=numbered_canvas(footer, footer_left))
+    canvasmaker = type("ReportCanvas", (ContentsCanvas, numbered_canvas(footer, footer_left)), {})
+    doc.build(story, canvasmaker=canvasmaker)
     return buffer.getvalue()
 
 
