@@ -82,6 +82,15 @@ def test_demo_report_in_english_says_what_the_summary_says(lijiang):
     assert squeeze("Lijiang Guanfang Hotel, Lijiang, Yunnan Province, China") in text
     assert squeeze("(Provided by the UNIAP China Office, 1 August 2008)") in text
     assert "Contents" in pages[0]
+    # The contents list's page numbers (written last on its page, after the footer) are
+    # those where the headings landed.
+    titles = ["Overview", "Objectives", "Discussions", "Attending agencies", "Trainers"]
+    titles += ["Timetable as delivered", "Participants", "Attendance", "Feedback"]
+    numbers = [int(n) for n in pages[0].split(f"Page 1 of {len(pages)}")[1].split()[-9:]]
+    assert len(numbers) == len(titles)
+    for title, number in zip(titles, numbers, strict=True):
+        assert re.search(rf"(^|\n){title}\n", pages[number - 1]), (title, number)
+    assert numbers[-1] > 3
     # The figures, as the statistics functions count them.
     with translation.override("en"):
         figures = statistics.report_figures(lijiang, now=NOW)
