@@ -296,3 +296,17 @@ def test_organiser_makes_and_revokes_a_link_on_the_page(client, workshop, organi
     assert link.label == "Board"
     client.post(reverse("reports:report_link_revoke", args=[workshop.slug, link.pk]))
     assert client.get(new.group(1)).status_code == 404
+
+
+def test_admin_lists_report_links_and_revokes_them(admin_client, workshop, organiser):
+    link, token = services.create_report_link(report=services.report_for(workshop), label="Board")
+    changelist = reverse("admin:reports_reportlink_changelist")
+    page = admin_client.get(changelist).content.decode()
+    assert "Board" in page
+    assert token not in page
+    assert link.token_hash not in page
+    admin_client.post(changelist, {"action": "revoke", "_selected_action": [link.pk]})
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    assert admin_client.get(reverse("admin:reports_reportdelivery_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:reports_report_changelist")).status_code == 200
