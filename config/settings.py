@@ -146,7 +146,8 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# Organisers land on their dashboard, funders on their workshops (reports.queries.landing_url).
+LOGIN_REDIRECT_URL = "reports:landing"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en"
@@ -205,8 +206,6 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Or, for a proxy that sets a header of its own (for example HTTP_X_REAL_IP) and overwrites
 # whatever the client sent: its name. Never set either without such a proxy.
 CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER")
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 # Feedback: results of a question, and every group of a breakdown, are shown only once at
 # least this many people answered; anonymous answers join the results in batches of at
 # least FEEDBACK_BATCH (see feedback/anonymity.py). Neither may be below 2.
@@ -214,6 +213,12 @@ FEEDBACK_MIN_GROUP = env_int("FEEDBACK_MIN_GROUP", 5)
 FEEDBACK_BATCH = env_int("FEEDBACK_BATCH", 5)
 if FEEDBACK_MIN_GROUP < 2 or FEEDBACK_BATCH < 2:
     raise ImproperlyConfigured("FEEDBACK_MIN_GROUP and FEEDBACK_BATCH must be at least 2.")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Post-event reports: how many days a shared link (and the link e-mailed on publishing) works.
+REPORT_LINK_DAYS = env_int("REPORT_LINK_DAYS", 90)
+if REPORT_LINK_DAYS < 1:
+    raise ImproperlyConfigured("REPORT_LINK_DAYS must be at least 1.")
 # Test-only switches for the concurrency tests' control run: never change them in production.
 REGISTRATION_LOCKING = True
 REGISTRATION_RACE_DELAY = 0
