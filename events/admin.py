@@ -136,7 +136,7 @@ def _warn_clashes(request, clashes: list[Clash], *, session: Session | None = No
             % {
                 "session": this.title,
                 "when": date_format(this.workshop.local(this.starts_at), "DATETIME_FORMAT"),
-                "problem": clash.message(),
+                "problem": clash.message(full=True),
             },
         )
 

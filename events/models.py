@@ -379,6 +379,17 @@ class Trainer(models.Model):
     bio = models.TextField(_("biography"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     feed_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Who added the record: they may change it, see its contacts and its calendar link, as
+    # may the organisers of a workshop the trainer teaches (events.queries.trainers_managed_by).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="trainers_created",
+    )
     # Timetables name trainers, rooms and topics: a change to one must renew cached pages.
     updated_at = models.DateTimeField(auto_now=True)
 

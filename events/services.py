@@ -368,8 +368,9 @@ def move_agency_role(*, agency_role: WorkshopAgency, up: bool) -> None:
 
 
 @transaction.atomic
-def create_trainer(*, data: dict) -> Trainer:
-    trainer = Trainer()
+def create_trainer(*, data: dict, by=None) -> Trainer:
+    """A new trainer, recorded as added by ``by`` (who may then change it)."""
+    trainer = Trainer(created_by=by)
     _apply(trainer, data, TRAINER_FIELDS)
     _full_clean(trainer, exclude=["feed_token"])
     trainer.save()
@@ -425,7 +426,7 @@ def check_session(
         )
         for clash in clashes:
             field = "trainers" if clash.kind == "trainer" else "room"
-            errors.setdefault(field, []).append(clash.message())
+            errors.setdefault(field, []).append(clash.message(workshop))
     if errors:
         raise ValidationError(errors)
 

@@ -97,7 +97,12 @@ class Question(models.Model):
         Session, null=True, blank=True, on_delete=models.CASCADE, related_name="questions"
     )
     trainer = models.ForeignKey(
-        Trainer, null=True, blank=True, on_delete=models.CASCADE, related_name="questions"
+        # PROTECT: deleting a trainer must never delete the answers given about them.
+        Trainer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="questions",
     )
 
     class Meta:
