@@ -281,22 +281,22 @@ def promote_from_waitlist(*, workshop: Workshop, notify: bool = True) -> list[Re
 def check_registration_open(workshop: Workshop, *, source: str, now: datetime | None = None):
     """Raise RegistrationClosed, with a message saying why, if ``source`` may not register now."""
     now = now or timezone.now()
-    if workshop.status == Workshop.Status.CANCELLED:
+    state = workshop.self_registration(now)
+    if state == Workshop.SelfRegistration.CANCELLED:
         raise RegistrationClosed(_("This workshop has been cancelled."))
-    if source not in SELF_SERVICE_SOURCES:
+    if source not in SELF_SERVICE_SOURCES or state == Workshop.SelfRegistration.OPEN:
         return
-    if workshop.status != Workshop.Status.PUBLISHED:
-        raise RegistrationClosed(_("This workshop is not open for registration."))
-    if workshop.registration_opens_at and now < workshop.registration_opens_at:
+    if state == Workshop.SelfRegistration.NOT_YET:
         raise RegistrationClosed(
             _("Registration opens on %(moment)s.")
             % {"moment": _format_moment(workshop, workshop.registration_opens_at)}
         )
-    if workshop.registration_closes_at and now >= workshop.registration_closes_at:
+    if state == Workshop.SelfRegistration.CLOSED and workshop.status == Workshop.Status.PUBLISHED:
         raise RegistrationClosed(
             _("Registration closed on %(moment)s.")
             % {"moment": _format_moment(workshop, workshop.registration_closes_at)}
         )
+    raise RegistrationClosed(_("This workshop is not open for registration."))
 
 
 def _format_moment(workshop: Workshop, moment: datetime) -> str:

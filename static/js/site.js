@@ -23,6 +23,29 @@
       input.addEventListener("click", function () { input.select(); });
     });
 
+    // A button that copies the value of the field it names (data-copy), and says so in the
+    // status line beside it; without the clipboard API, the text is selected for Ctrl+C.
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var field = document.getElementById(button.dataset.copy);
+      var status = document.getElementById(button.dataset.copy + "-status");
+      if (!field) { return; }
+      button.addEventListener("click", function () {
+        function done() {
+          if (status) { status.textContent = button.dataset.copied || ""; }
+        }
+        field.select();
+        if (navigator.clipboard && navigator.clipboard.writeText) {
+          navigator.clipboard.writeText(field.value).then(done, function () {
+            document.execCommand("copy");
+            done();
+          });
+        } else {
+          document.execCommand("copy");
+          done();
+        }
+      });
+    });
+
     // A button that asks before it submits (data-confirm holds the question).
     document.querySelectorAll("form").forEach(function (form) {
       form.addEventListener("submit", function (event) {

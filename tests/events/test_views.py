@@ -89,6 +89,13 @@ ROUTES = [
         None,
     ),
     (
+        "workshop_qr",
+        "get",
+        WORKSHOP,
+        lambda ids: reverse("events:workshop_qr", args=[ids["slug"]]),
+        None,
+    ),
+    (
         "workshop_edit",
         "get",
         WORKSHOP,
