@@ -215,12 +215,17 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
         # the same problem twice.
         pass
 
+    # After save(): the services.ZoneChange if the time zone changed, for the page to say.
+    zone_change = None
+
     def save(self, *, by=None) -> Workshop:
         data = {name: self.cleaned_data[name] for name in self.fields}
         try:
             if self.instance.pk is None:
                 return services.create_workshop(data=data, by=by)
-            return services.update_workshop(workshop=self.instance, data=data)
+            update = services.update_workshop(workshop=self.instance, data=data)
+            self.zone_change = update.zone_change
+            return update.workshop
         except ValidationError as error:
             self.add_service_error(error)
             raise

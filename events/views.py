@@ -33,6 +33,7 @@ from events.queries import (
     get_managed_trainer,
     get_organised_workshop,
     is_organiser,
+    last_timezone_of,
     search_agencies,
     search_trainers,
     timetable_rows,
@@ -105,7 +106,9 @@ def _refused(request, error: ValidationError) -> None:
 
 @organiser_required
 def workshop_create(request):
-    form = forms.WorkshopForm(request.POST or None)
+    # A new workshop starts in the zone of the organiser's latest one, not in UTC.
+    zone = last_timezone_of(request.user)
+    form = forms.WorkshopForm(request.POST or None, initial={"timezone": zone} if zone else None)
     if request.method == "POST" and form.is_valid():
         try:
             workshop = form.save(by=request.user)
@@ -155,6 +158,8 @@ def workshop_edit(request, slug):
             workshop.refresh_from_db()
         else:
             messages.success(request, _("The workshop's details were saved."))
+            if form.zone_change is not None:
+                messages.info(request, form.zone_change.message())
             return redirect("events:workshop_detail", slug=workshop.slug)
     return render(
         request,

@@ -108,18 +108,48 @@ def test_update_workshop_refuses_dates_that_leave_a_session_outside(workshop, ma
         services.update_workshop(workshop=workshop, data={"start_date": date(2007, 8, 27)})
     assert refused.value.message_dict["start_date"] == [
         "These sessions would fall outside the new dates; move them first: "
-        "“Opening” (Aug. 26, 2007, 9 a.m.)."
+        "“Opening” (Sunday 26 August 2007, 09:00)."
     ]
     workshop.refresh_from_db()
     assert workshop.start_date == date(2007, 8, 26)
 
 
 @pytest.mark.django_db
-def test_update_workshop_refuses_a_time_zone_that_pushes_sessions_out(workshop, make_session):
-    # 06:00 on the first day in Lijiang is 23:00 the evening before in London.
-    make_session(workshop, title="Early start", starts_at=at(26, 6), ends_at=at(26, 7))
-    with pytest.raises(ValidationError, match="Early start"):
-        services.update_workshop(workshop=workshop, data={"timezone": "Europe/London"})
+def test_update_workshop_keeps_local_times_when_the_time_zone_changes(workshop, make_session):
+    # 06:00 on the first day in Lijiang stays 06:00 on that day, now London time: the zone
+    # was corrected, the timetable was not meant to move (nor fall outside the dates).
+    early = make_session(workshop, title="Early start", starts_at=at(26, 6), ends_at=at(26, 7))
+    late = make_session(workshop, title="Late", starts_at=at(27, 21), ends_at=at(27, 23, 30))
+    london = ZoneInfo("Europe/London")
+
+    update = services.update_workshop(workshop=workshop, data={"timezone": "Europe/London"})
+
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert (early.starts_at, early.ends_at) == (
+        datetime(2007, 8, 26, 6, tzinfo=london),
+        datetime(2007, 8, 26, 7, tzinfo=london),
+    )
+    assert late.starts_at.astimezone(london).strftime("%d %H:%M") == "27 21:00"
+    assert late.ends_at.astimezone(london).strftime("%d %H:%M") == "27 23:30"
+    assert (early.sequence, late.sequence) == (1, 1)  # calendars must take the move
+    assert update.zone_change == services.ZoneChange(
+        old="Asia/Shanghai", new="Europe/London", sessions=2
+    )
+    assert update.zone_change.message() == (
+        "The time zone changed from Asia/Shanghai to Europe/London. The 2 sessions keep their "
+        "local times (09:00 stays 09:00, now Europe/London time), so they moved for anyone "
+        "elsewhere; subscribed calendars update."
+    )
+
+
+@pytest.mark.django_db
+def test_update_workshop_without_a_zone_change_moves_no_session(workshop, make_session):
+    session = make_session(workshop, starts_at=at(26, 9), ends_at=at(26, 10))
+    update = services.update_workshop(workshop=workshop, data={"title": "Renamed"})
+    session.refresh_from_db()
+    assert update.zone_change is None
+    assert (session.starts_at, session.sequence) == (at(26, 9), 0)
 
 
 # Copying a workshop ------------------------------------------------------------------------
@@ -310,7 +340,7 @@ def test_save_session_refuses_a_trainer_in_two_places(workshop, booked, liang):
     assert refused.value.message_dict == {
         "trainers": [
             "Prof. Liang ShuYing also teaches “Definitions” "
-            "(National Anti-Trafficking Workshop, Aug. 27, 2007, 9 a.m.)."
+            "(National Anti-Trafficking Workshop, Monday 27 August 2007, 09:00)."
         ]
     }
     assert workshop.sessions.count() == 1
@@ -334,7 +364,7 @@ def test_save_session_refuses_a_trainer_booked_in_another_workshop(
     assert refused.value.message_dict == {
         "trainers": [
             "Prof. Liang ShuYing is busy in another workshop at that time "
-            "(Aug. 27, 2007, 10:30 a.m.)."
+            "(Monday 27 August 2007, 10:30)."
         ]
     }
 
@@ -366,7 +396,7 @@ def test_save_session_refuses_times_outside_the_workshop(workshop):
             workshop=workshop, data=_data(starts_at=at(25, 9), ends_at=at(25, 10))
         )
     assert refused.value.message_dict["starts_at"] == [
-        "The session must lie within the workshop's dates, Aug. 26, 2007 to Aug. 31, 2007 "
+        "The session must lie within the workshop's dates, Sunday 26 August 2007 to Friday 31 August 2007 "
         "(Asia/Shanghai)."
     ]
 

@@ -122,12 +122,14 @@ def test_public_workshop_shows_what_when_where_and_who(client, lijiang):
 def test_public_workshop_timetable_is_day_by_day_in_local_time(client, lijiang, settings):
     settings.TIME_ZONE = "America/New_York"  # the server's zone must not leak into the page
     page = client.get(url(lijiang)).content.decode()
-    assert "Aug. 27, 2007 (Monday)" in page
-    assert "Aug. 28, 2007 (Tuesday)" in page
+    assert "<h3>Monday 27 August 2007</h3>" in page
+    assert "Tuesday 28 August 2007 (Tuesday)" in page
     assert "09:00–10:00" in page  # noqa: RUF001
     assert "14:00–15:30" in page  # noqa: RUF001
     assert (
-        page.index("Opening ceremony") < page.index("Aug. 28, 2007") < page.index("Trafficking law")
+        page.index("Opening ceremony")
+        < page.index("Tuesday 28 August 2007")
+        < page.index("Trafficking law")
     )
     assert "Times are local to the workshop (Asia/Shanghai)." in page
 
@@ -460,3 +462,23 @@ def test_my_registrations_is_linked_from_the_form_and_the_thank_you_page(client,
     link = f'href="{reverse("participants:my_registrations")}"'
     assert link in client.get(url(lijiang)).content.decode()
     assert link in client.get(f"/w/{lijiang.slug}/registered/").content.decode()
+
+
+# Times: in the workshop's zone, and saying so --------------------------------------------
+
+
+def test_public_page_states_the_deadline_in_the_workshops_zone(client, make_workshop):
+    today = timezone.localdate()
+    workshop = make_workshop(
+        slug="ahead",
+        start_date=today + timedelta(days=30),
+        end_date=today + timedelta(days=32),
+        # 18:00 in Shanghai is 10:00 UTC: the page must say 18:00.
+        registration_closes_at=timezone.datetime.combine(
+            today + timedelta(days=20), timezone.datetime.min.time().replace(hour=18)
+        ).replace(tzinfo=at(1, 0).tzinfo),
+    )
+    html = client.get(url(workshop)).content.decode()
+    deadline = re.search(r'<p class="muted" id="deadline">(.*?)</p>', html, re.S).group(1)
+    assert "18:00 (Asia/Shanghai time)" in deadline
+    assert "10:00" not in deadline
