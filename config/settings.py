@@ -55,9 +55,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before anything reads the path or the query: a NUL or a lone surrogate there is refused
-    # (404 in a path, 400 in a query or form), never handed to the database.
-    "config.middleware.ImpossibleTextMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +62,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view reads the path, the query or the form (and after the language and the
+    # user are known, for the refusal page): a NUL or a lone surrogate there is refused, 404
+    # in a path, 400 naming the field in a query or form, never handed to the database.
+    "config.middleware.ImpossibleTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as its documentation asks: it answers a locked-out sign-in.

@@ -367,7 +367,8 @@ class AgencyMember(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_membership"
     )
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="members")
+    # PROTECT: deleting an agency must not silently take its funders' access with it.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="members")
 
     class Meta:
         verbose_name = _("agency member")
@@ -391,12 +392,13 @@ class Trainer(models.Model):
         blank=True,
         help_text=_("Deputy Director-General, researcher"),
     )
+    # PROTECT: an agency someone teaches for is in use; deleting it is refused, not blanked.
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("agency"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="trainers",
     )
     bio = models.TextField(_("biography"), blank=True)

@@ -166,6 +166,31 @@ def create_workshop(*, data: dict, by) -> Workshop:
     return workshop
 
 
+def check_capacity(*, workshop: Workshop, capacity: int | None) -> None:
+    """Refuse a capacity below the seats already confirmed, naming how many they are.
+
+    The confirmed registrations are counted through the reverse relation (``events`` does not
+    import ``participants``): one query. No limit (None) is always allowed.
+    """
+    if capacity is None or workshop.pk is None:
+        return
+    confirmed = workshop.registrations.filter(status="confirmed").count()
+    if capacity < confirmed:
+        raise ValidationError(
+            {
+                "capacity": ngettext(
+                    "%(confirmed)d seat is already confirmed: the capacity cannot be lower "
+                    "than %(confirmed)d. Cancel registrations first to lower it.",
+                    "%(confirmed)d seats are already confirmed: the capacity cannot be lower "
+                    "than %(confirmed)d. Cancel registrations first to lower it.",
+                    confirmed,
+                )
+                % {"confirmed": confirmed}
+            },
+            code="below_confirmed",
+        )
+
+
 @dataclass(frozen=True)
 class ZoneChange:
     """A workshop moved to another time zone, its sessions kept at their local times."""
@@ -223,7 +248,8 @@ class WorkshopUpdate:
 
 @transaction.atomic
 def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
-    """Change the workshop's details; refused if it would leave sessions outside its dates.
+    """Change the workshop's details; refused if it would leave sessions outside its dates,
+    or seat fewer people than are confirmed.
 
     A new time zone keeps the sessions at their local times (``keep_local_times``); the
     registration window arrives already read in the new zone.
@@ -231,6 +257,7 @@ def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
     old_timezone = stored_timezone(workshop)
     _apply(workshop, data, WORKSHOP_FIELDS)
     _full_clean(workshop)
+    check_capacity(workshop=workshop, capacity=workshop.capacity)
     zone_change = None
     if old_timezone and old_timezone != workshop.timezone:
         zone_change = keep_local_times(workshop=workshop, old_timezone=old_timezone)

@@ -1,4 +1,5 @@
-"""Who created a trainer's record (they may change it); and the rate limit's cache table (settings.CACHES["rate_limit"], rate_limit_entries) on
+"""Who created a trainer's record (they may change it); agencies in use protected from
+deletion; and the rate limit's cache table (settings.CACHES["rate_limit"], rate_limit_entries) on
 databases migrated before it existed. createcachetable makes every configured cache table
 that is missing and leaves the others alone; events is migrated first, so it lives here."""
 
@@ -30,6 +31,28 @@ class Migration(migrations.Migration):
                 related_name="trainers_created",
                 to=settings.AUTH_USER_MODEL,
                 verbose_name="created by",
+            ),
+        ),
+        # An agency in use is refused deletion, never blanked out or taken with it.
+        migrations.AlterField(
+            model_name="agencymember",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="members",
+                to="events.agency",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="trainer",
+            name="agency",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="trainers",
+                to="events.agency",
+                verbose_name="agency",
             ),
         ),
         migrations.RunPython(create_cache_tables, migrations.RunPython.noop),
