@@ -500,8 +500,9 @@ def test_session_admin_warns_of_clashes_after_saving(admin_client, workshop, mak
     assert [m for m in shown_messages(response) if m.startswith("Clash")] == [
         "Clash: “Legislation” (Monday 27 August 2007, 10:00): Huang TaiYun also teaches "
         "“Definitions” (National Anti-Trafficking Workshop, Monday 27 August 2007, 09:00).",
-        "Clash: “Legislation” (Monday 27 August 2007, 10:00): Hall A, Guesthouse is also booked for "
-        "“Definitions” (National Anti-Trafficking Workshop, Monday 27 August 2007, 09:00).",
+        "Clash: “Legislation” (Monday 27 August 2007, 10:00): Hall A, Guesthouse is also "
+        "booked for “Definitions” (National Anti-Trafficking Workshop, "
+        "Monday 27 August 2007, 09:00).",
     ]
 
 

@@ -278,7 +278,8 @@ def test_clash_message_names_the_trainer_the_other_session_and_its_local_time(
         "(Kunming Workshop, Monday 27 August 2007, 09:00)."
     )
     assert trainer_clash.message(full=True) == (
-        "Huang TaiYun also teaches “Kunming lecture” (Kunming Workshop, Monday 27 August 2007, 09:00)."
+        "Huang TaiYun also teaches “Kunming lecture” (Kunming Workshop, "
+        "Monday 27 August 2007, 09:00)."
     )
 
 

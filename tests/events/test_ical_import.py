@@ -108,8 +108,8 @@ def test_preview_import_marks_problems(workshop, cast, booked):
         "An all-day event has no times; give it a start and an end."
     ]
     assert events["Follow-up meeting"].problems == [
-        "The session must lie within the workshop's dates, Sunday 26 August 2007 to Friday 31 August 2007 "
-        "(Asia/Shanghai)."
+        "The session must lie within the workshop's dates, "
+        "Sunday 26 August 2007 to Friday 31 August 2007 (Asia/Shanghai)."
     ]
     assert events["Case study: the Hekou route"].problems == [
         "Jade Hall, Guanfang Hotel is also booked for “Existing session” "
@@ -277,7 +277,8 @@ END:VCALENDAR\r
     (event,) = preview_import(workshop, text)
 
     assert event.problems == [
-        "It repeats, but never within the workshop's dates (Sunday 26 August 2007 to Friday 31 August 2007)."
+        "It repeats, but never within the workshop's dates "
+        "(Sunday 26 August 2007 to Friday 31 August 2007)."
     ]
 
 

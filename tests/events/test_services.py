@@ -396,8 +396,8 @@ def test_save_session_refuses_times_outside_the_workshop(workshop):
             workshop=workshop, data=_data(starts_at=at(25, 9), ends_at=at(25, 10))
         )
     assert refused.value.message_dict["starts_at"] == [
-        "The session must lie within the workshop's dates, Sunday 26 August 2007 to Friday 31 August 2007 "
-        "(Asia/Shanghai)."
+        "The session must lie within the workshop's dates, "
+        "Sunday 26 August 2007 to Friday 31 August 2007 (Asia/Shanghai)."
     ]
 
 

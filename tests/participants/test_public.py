@@ -123,7 +123,7 @@ def test_public_workshop_timetable_is_day_by_day_in_local_time(client, lijiang, 
     settings.TIME_ZONE = "America/New_York"  # the server's zone must not leak into the page
     page = client.get(url(lijiang)).content.decode()
     assert "<h3>Monday 27 August 2007</h3>" in page
-    assert "Tuesday 28 August 2007 (Tuesday)" in page
+    assert "<h3>Tuesday 28 August 2007</h3>" in page
     assert "09:00–10:00" in page  # noqa: RUF001
     assert "14:00–15:30" in page  # noqa: RUF001
     assert (
