@@ -13,6 +13,14 @@
   }
 
   ready(function () {
+    // An error summary put at the top of a refused form's page takes the focus, so that the
+    // browser scrolls to it and a screen reader reads it (the form may be far below).
+    var summary = document.querySelector("[data-focus-on-load]");
+    if (summary) {
+      summary.focus();
+      summary.scrollIntoView({ block: "start" });
+    }
+
     // A select that submits its form when changed (the language switches).
     document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });

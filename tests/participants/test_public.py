@@ -482,3 +482,57 @@ def test_public_page_states_the_deadline_in_the_workshops_zone(client, make_work
     deadline = re.search(r'<p class="muted" id="deadline">(.*?)</p>', html, re.S).group(1)
     assert "18:00 (Asia/Shanghai time)" in deadline
     assert "10:00" not in deadline
+
+
+# The form on a phone: a way to it from the top, a summary of what was refused, required
+# fields marked, and nothing typed lost to the rate limit -----------------------------------
+
+
+def test_public_page_offers_register_near_the_top(client, lijiang):
+    html = client.get(url(lijiang)).content.decode()
+    jump = html.index('<p class="register-jump"><a class="button primary" href="#register">')
+    assert jump < html.index('<dl class="facts">')
+    assert jump < html.index('id="register"')
+
+
+def test_refused_submit_puts_a_summary_at_the_top_linking_to_each_field(client, lijiang):
+    response = client.post(url(lijiang), form_data(name="", email="not-an-address", gender=""))
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = re.search(r'<div class="error-summary"(.*?)</div>', html, re.S)
+    assert summary
+    assert 'role="alert" tabindex="-1" data-focus-on-load' in summary.group(1)
+    links = re.findall(r'<li><a href="#(id_\w+)">([^<]+)</a>: ([^<]+)</li>', summary.group(1))
+    assert [(field, label) for field, label, _ in links] == [
+        ("id_name", "Name (English / Latin script)"),
+        ("id_gender", "Gender"),
+        ("id_email", "E-mail"),
+    ]
+    assert summary.start() < html.index("<h1>")
+    for field, _label, _error in links:
+        assert f'id="{field}"' in html
+
+
+def test_required_fields_are_marked(client, lijiang):
+    html = client.get(url(lijiang)).content.decode()
+    marked = re.findall(
+        r'<label for="(id_\w+)">[^<]*<span class="required-mark" aria-hidden="true">\*</span>', html
+    )
+    assert marked == ["id_name", "id_gender", "id_email", "id_preferred_language"]
+    assert '<label for="id_phone">Phone</label>' in html
+
+
+def test_rate_limit_keeps_what_was_typed(client, lijiang, settings):
+    settings.REGISTRATION_RATE_LIMIT_COUNT = 0
+    response = client.post(url(lijiang), form_data(name="Zhang Wei", email="zw@example.org"))
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 600
+    html = response.content.decode()
+    assert 'name="name" value="Zhang Wei"' in html
+    assert 'value="zw@example.org"' in html
+    assert 'value="Yunnan Women&#x27;s Federation"' in html
+    assert "Too many registrations have been sent from your network" in html
+    assert "what you typed is still in the form below" in html
+    assert "data-focus-on-load" in html
+    assert 'class="errorlist"' not in html  # kept, not refused field by field
+    assert Registration.objects.count() == 0
