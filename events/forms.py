@@ -269,7 +269,7 @@ class SessionTimesMixin(ServiceErrorsMixin):
         self.workshop = workshop
         self.fields["day"] = forms.TypedChoiceField(
             label=_("Day"),
-            choices=[(day.isoformat(), date_format(day, "l j F Y")) for day in workshop.days],
+            choices=[(day.isoformat(), date_format(day, "DATE_FORMAT")) for day in workshop.days],
             coerce=lambda value: datetime.strptime(value, "%Y-%m-%d").date(),
         )
         self.fields["start_time"] = forms.TimeField(

@@ -28,3 +28,9 @@ def place(workshop, language: str | None = None) -> str:
     parts = [localised(workshop, name, language) for name in ("venue", "city", "region", "country")]
     separator = "，" if reads_local_script(language) else ", "  # noqa: RUF001
     return separator.join(part for part in parts if part)
+
+
+def agency_name(agency, language: str | None = None) -> str:
+    """An agency as the reader's language names it, with its acronym: 公安部 (MPS)."""
+    name = localised(agency, "name", language)
+    return f"{name} ({agency.acronym})" if agency.acronym else name

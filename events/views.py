@@ -270,7 +270,7 @@ def _timetable_body(workshop: Workshop) -> dict:
         {
             "pk": clash.session.pk,
             "title": clash.session.title,
-            "when": date_format(workshop.local(clash.session.starts_at), "D j M H:i"),
+            "when": date_format(workshop.local(clash.session.starts_at), "SHORT_DATETIME_FORMAT"),
             "message": clash.message(workshop),
         }
         for clash in found

@@ -301,7 +301,10 @@ def check_registration_open(workshop: Workshop, *, source: str, now: datetime | 
 
 def _format_moment(workshop: Workshop, moment: datetime) -> str:
     local = workshop.local(moment)
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({workshop.timezone})"
+    return _("%(moment)s (%(zone)s)") % {
+        "moment": formats.date_format(local, "DATETIME_FORMAT"),
+        "zone": workshop.timezone,
+    }
 
 
 def _find_person(email: str) -> Participant | None:

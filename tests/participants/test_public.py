@@ -536,3 +536,31 @@ def test_rate_limit_keeps_what_was_typed(client, lijiang, settings):
     assert "data-focus-on-load" in html
     assert 'class="errorlist"' not in html  # kept, not refused field by field
     assert Registration.objects.count() == 0
+
+
+def test_public_page_in_chinese_shows_the_stored_chinese_texts(client, make_workshop):
+    workshop = make_workshop(
+        slug="zh",
+        title="National Anti-Trafficking Workshop",
+        title_local="全国反拐培训班",
+        venue="Guanfang Hotel",
+        venue_local="官房大酒店",
+        city="Lijiang",
+        city_local="丽江",
+        objectives="To improve capabilities.",
+        objectives_local="提高能力。",
+    )
+    host = Agency.objects.create(name="Ministry of Public Security", name_local="公安部")
+    WorkshopAgency.objects.create(workshop=workshop, agency=host, role="host")
+    html = client.get(url(workshop), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h1>全国反拐培训班</h1>" in html
+    assert '<p class="local">National Anti-Trafficking Workshop</p>' in html
+    assert "<dd>官房大酒店，丽江</dd>" in html
+    assert "<p>提高能力。</p>" in html
+    assert "To improve capabilities." not in html
+    assert '<li>公安部 <span class="muted">Ministry of Public Security</span></li>' in html
+    assert '<option value="%d">公安部</option>' % host.pk in html
+
+    english = client.get(url(workshop), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>National Anti-Trafficking Workshop</h1>" in english
+    assert "<dd>Guanfang Hotel, Lijiang</dd>" in english
