@@ -555,11 +555,11 @@ def test_public_page_in_chinese_shows_the_stored_chinese_texts(client, make_work
     html = client.get(url(workshop), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "<h1>全国反拐培训班</h1>" in html
     assert '<p class="local">National Anti-Trafficking Workshop</p>' in html
-    assert "<dd>官房大酒店，丽江</dd>" in html
+    assert "<dd>官房大酒店，丽江</dd>" in html  # noqa: RUF001
     assert "<p>提高能力。</p>" in html
     assert "To improve capabilities." not in html
     assert '<li>公安部 <span class="muted">Ministry of Public Security</span></li>' in html
-    assert '<option value="%d">公安部</option>' % host.pk in html
+    assert f'<option value="{host.pk}">公安部</option>' in html
 
     english = client.get(url(workshop), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<h1>National Anti-Trafficking Workshop</h1>" in english
