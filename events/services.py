@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from events.clashes import find_clashes, outside_workshop_dates
+from events.clashes import find_clashes, outside_workshop_dates, workshop_clashes
 from events.models import (
     Agency,
     Room,
@@ -34,12 +34,14 @@ from events.models import (
 Status = Workshop.Status
 
 # Which status may follow which. Cancelling is possible from anything but a finished
-# workshop; a completed workshop is history and changes no more.
+# workshop. A workshop is marked completed only once it has ended (``may_complete``); a
+# completed workshop's timetable and list of participants are read-only, unless an organiser
+# reopens it (back to "registration closed") to correct them.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.DRAFT: (Status.PUBLISHED, Status.CANCELLED),
     Status.PUBLISHED: (Status.CLOSED, Status.COMPLETED, Status.CANCELLED),
     Status.CLOSED: (Status.PUBLISHED, Status.COMPLETED, Status.CANCELLED),
-    Status.COMPLETED: (),
+    Status.COMPLETED: (Status.CLOSED,),
     Status.CANCELLED: (),
 }
 
@@ -53,6 +55,7 @@ TRANSITION_LABELS: dict[tuple[str, str], str] = {
     (Status.DRAFT, Status.CANCELLED): gettext_lazy("Cancel workshop"),
     (Status.PUBLISHED, Status.CANCELLED): gettext_lazy("Cancel workshop"),
     (Status.CLOSED, Status.CANCELLED): gettext_lazy("Cancel workshop"),
+    (Status.COMPLETED, Status.CLOSED): gettext_lazy("Reopen to correct it"),
 }
 
 # The fields of a workshop an organiser sets in the workshop form; the rest are the system's.
@@ -127,8 +130,14 @@ class Transition:
     is_destructive: bool
 
 
+def may_complete(workshop: Workshop, now: datetime | None = None) -> bool:
+    """Whether the workshop has ended (its last day is over in its own zone)."""
+    return (now or timezone.now()) >= workshop.ends_at
+
+
 def allowed_transitions(workshop: Workshop) -> list[Transition]:
     """The status changes open to ``workshop`` now, as the buttons to offer."""
+    now = timezone.now()
     return [
         Transition(
             to=target,
@@ -136,7 +145,46 @@ def allowed_transitions(workshop: Workshop) -> list[Transition]:
             is_destructive=target in (Status.CANCELLED, Status.COMPLETED),
         )
         for target in TRANSITIONS[workshop.status]
+        if target != Status.COMPLETED or may_complete(workshop, now)
     ]
+
+
+def check_publishable(workshop: Workshop) -> None:
+    """Refuse to publish a timetable whose trainers or rooms are booked twice, here or in
+    another workshop that is not cancelled (a second copy to the same dates, for one).
+    A fixed number of queries (``workshop_clashes``)."""
+    clashes = [
+        clash
+        for clash in workshop_clashes(workshop)
+        if clash.other.workshop.status != Status.CANCELLED
+        and clash.session.workshop.status != Status.CANCELLED
+    ]
+    if clashes:
+        shown = "; ".join(
+            f"“{clash.session.title}”: {clash.message(workshop)}" for clash in clashes[:5]
+        )
+        raise ValidationError(
+            ngettext(
+                "The timetable has %(count)d clash; resolve it before publishing: %(clashes)s",
+                "The timetable has %(count)d clashes; resolve them before publishing: "
+                "%(clashes)s",
+                len(clashes),
+            )
+            % {"count": len(clashes), "clashes": shown},
+            code="clashes",
+        )
+
+
+def check_timetable_editable(workshop: Workshop) -> None:
+    """Refuse a change to a completed workshop's timetable: it is the record of what was."""
+    if workshop.status == Status.COMPLETED:
+        raise ValidationError(
+            _(
+                "This workshop is completed: its timetable is read-only. Reopen the workshop "
+                "(on its overview) to correct it."
+            ),
+            code="completed",
+        )
 
 
 def _apply(instance, data: dict, fields: Iterable[str]) -> None:
@@ -294,6 +342,17 @@ def change_workshop_status(*, workshop: Workshop, status: str) -> Workshop:
             % {"current": current.get_status_display(), "target": Status(status).label},
             code="invalid_transition",
         )
+    if status == Status.COMPLETED and not may_complete(workshop):
+        raise ValidationError(
+            _(
+                "The workshop can be marked completed once it has ended: after its last day, "
+                "%(last)s (%(zone)s)."
+            )
+            % {"last": date_format(workshop.end_date, "DATE_FORMAT"), "zone": workshop.timezone},
+            code="not_ended",
+        )
+    if status == Status.PUBLISHED:
+        check_publishable(workshop)
     workshop.status = status
     workshop.save(update_fields=["status", "updated_at"])
     return workshop
@@ -537,6 +596,7 @@ def save_session(
     ``data`` holds ``SESSION_FIELDS``; ``starts_at`` and ``ends_at`` are aware datetimes.
     A change of time, room or status raises the calendar revision (see ``Session.save``).
     """
+    check_timetable_editable(workshop)
     trainers = list(trainers)
     if session is None:
         session = Session(workshop=workshop)
@@ -561,6 +621,7 @@ def save_session(
 @transaction.atomic
 def move_session(*, session: Session, starts_at: datetime, ends_at: datetime) -> Session:
     """Give ``session`` a new time, keeping everything else; refused on any clash."""
+    check_timetable_editable(session.workshop)
     check_session(
         workshop=session.workshop,
         starts_at=starts_at,
@@ -578,6 +639,7 @@ def move_session(*, session: Session, starts_at: datetime, ends_at: datetime) ->
 @transaction.atomic
 def cancel_session(*, session: Session) -> Session:
     """Cancel the session; it stays in the timetable and in calendars as cancelled."""
+    check_timetable_editable(session.workshop)
     if session.is_cancelled:
         return session
     session.status = Session.Status.CANCELLED
@@ -588,6 +650,7 @@ def cancel_session(*, session: Session) -> Session:
 @transaction.atomic
 def reinstate_session(*, session: Session) -> Session:
     """Schedule a cancelled session again, if its trainers and room are still free."""
+    check_timetable_editable(session.workshop)
     if not session.is_cancelled:
         return session
     check_session(

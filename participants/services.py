@@ -384,6 +384,7 @@ def register_participant(
             ) from None
     with transaction.atomic():
         workshop = _lock_workshop(workshop)
+        check_roster_editable(workshop)
         registration = None
         if data.email:
             person = _find_or_create_person(data.email, source=source)
@@ -434,9 +435,22 @@ def register_participant(
 # --- Organisers' decisions and cancellation ----------------------------------------------
 
 
+def check_roster_editable(workshop: Workshop) -> None:
+    """Refuse a change to a completed workshop's participants: the record of who came."""
+    if workshop.status == Workshop.Status.COMPLETED:
+        raise RegistrationClosed(
+            _(
+                "This workshop is completed: its list of participants is read-only. Reopen the "
+                "workshop (on its overview) to correct it."
+            )
+        )
+
+
 def _locked_registration(registration: Registration) -> tuple[Workshop, Registration]:
-    """Lock the registration's workshop, then read the registration afresh. In a transaction."""
+    """Lock the registration's workshop, then read the registration afresh. In a transaction.
+    Refused for a completed workshop."""
     workshop = _lock_workshop(registration.workshop)
+    check_roster_editable(workshop)
     fresh = Registration.objects.select_related("participant").get(pk=registration.pk)
     return workshop, fresh
 

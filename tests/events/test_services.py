@@ -1,6 +1,6 @@
 """The rules behind the organiser pages, called directly as the admin and the API call them."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +22,7 @@ ALLOWED = {
     ("closed", "published"),
     ("closed", "completed"),
     ("closed", "cancelled"),
+    ("completed", "closed"),  # reopened to correct it
 }
 
 
@@ -62,7 +63,8 @@ def test_change_workshop_status_judges_by_the_saved_status_not_a_stale_copy(work
 def test_allowed_transitions_name_the_buttons(make_workshop):
     labels = [t.label for t in services.allowed_transitions(make_workshop(status="closed"))]
     assert labels == ["Reopen registration", "Mark completed", "Cancel workshop"]
-    assert services.allowed_transitions(make_workshop(status="completed", slug="done")) == []
+    done = services.allowed_transitions(make_workshop(status="completed", slug="done"))
+    assert [t.label for t in done] == ["Reopen to correct it"]
 
 
 @pytest.mark.django_db
@@ -529,3 +531,81 @@ def test_create_and_update_trainer():
     with pytest.raises(ValidationError) as refused:
         services.update_trainer(trainer=trainer, data={"email": "nowhere"})
     assert refused.value.message_dict["email"] == ["Enter a valid email address."]
+
+
+# Status rules: completed only once ended; a completed workshop read-only until reopened;
+# a second copy to the same dates cannot be published over the first -----------------------
+
+
+@pytest.mark.django_db
+def test_mark_completed_is_refused_until_the_workshop_has_ended(make_workshop):
+    today = date.today()
+    workshop = make_workshop(
+        start_date=today - timedelta(days=1), end_date=today + timedelta(days=2)
+    )
+    assert "Mark completed" not in [t.label for t in services.allowed_transitions(workshop)]
+    with pytest.raises(ValidationError) as refused:
+        services.change_workshop_status(workshop=workshop, status=Status.COMPLETED)
+    [message] = refused.value.messages
+    assert message.startswith("The workshop can be marked completed once it has ended")
+    assert "(Asia/Shanghai)" in message
+    workshop.refresh_from_db()
+    assert workshop.status == Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_completed_workshop_timetable_is_read_only_until_reopened(make_workshop, make_session):
+    workshop = make_workshop(status=Status.COMPLETED)
+    session = make_session(workshop, starts_at=at(27, 9), ends_at=at(27, 10))
+    read_only = "This workshop is completed: its timetable is read-only."
+    with pytest.raises(ValidationError, match=read_only):
+        services.move_session(session=session, starts_at=at(27, 11), ends_at=at(27, 12))
+    with pytest.raises(ValidationError, match=read_only):
+        services.cancel_session(session=session)
+    with pytest.raises(ValidationError, match=read_only):
+        services.save_session(
+            workshop=workshop,
+            data={"title": "Late addition", "starts_at": at(28, 9), "ends_at": at(28, 10)},
+        )
+    services.change_workshop_status(workshop=workshop, status=Status.CLOSED)
+    services.move_session(session=session, starts_at=at(27, 11), ends_at=at(27, 12))
+    session.refresh_from_db()
+    assert session.starts_at == at(27, 11)
+
+
+@pytest.mark.django_db
+def test_completed_workshop_roster_is_read_only_until_reopened(make_workshop, organiser):
+    from participants.services import RegistrationClosed, approve_registration, register_participant
+    from tests import factories
+
+    workshop = make_workshop(status=Status.COMPLETED)
+    pending = factories.registration(workshop, "Li Mei", status=Registration.Status.PENDING)
+    with pytest.raises(RegistrationClosed, match="its list of participants is read-only"):
+        approve_registration(registration=pending, by=organiser)
+    with pytest.raises(RegistrationClosed, match="its list of participants is read-only"):
+        register_participant(
+            workshop=workshop, data={"name": "Late", "email": "l@example.org"}, source="organiser"
+        )
+    services.change_workshop_status(workshop=workshop, status=Status.CLOSED)
+    assert approve_registration(registration=pending, by=organiser).status == "confirmed"
+
+
+@pytest.mark.django_db
+def test_two_copies_to_the_same_dates_cannot_both_be_published(
+    make_workshop, make_session, organiser
+):
+    source = make_workshop(title="Lijiang Workshop", slug="lijiang")
+    room = Room.objects.create(name="Jade Hall", venue="Guanfang Hotel")
+    make_session(source, title="Opening", starts_at=at(27, 9), ends_at=at(27, 10), room=room)
+    first = services.copy_workshop(source=source, start_date=date(2008, 8, 24), by=organiser)
+    second = services.copy_workshop(source=source, start_date=date(2008, 8, 24), by=organiser)
+    with pytest.raises(ValidationError) as refused:
+        services.change_workshop_status(workshop=second, status=Status.PUBLISHED)
+    [message] = refused.value.messages
+    assert message.startswith("The timetable has 1 clash; resolve it before publishing:")
+    assert "Jade Hall" in message
+    second.refresh_from_db()
+    assert second.status == Status.DRAFT
+    # Once the other copy is cancelled, its rooms are free again.
+    services.change_workshop_status(workshop=first, status=Status.CANCELLED)
+    services.change_workshop_status(workshop=second, status=Status.PUBLISHED)
