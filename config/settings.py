@@ -153,6 +153,10 @@ LOGOUT_REDIRECT_URL = "/"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 
+# Our date formats per language (config/formats/<locale>/formats.py) win over Django's: one
+# style across the site, and Chinese dates written as Chinese writes them.
+FORMAT_MODULE_PATH = ["config.formats"]
+
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
