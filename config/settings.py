@@ -3,8 +3,10 @@
 Every variable is listed, with its default, in ``.env.example``.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +44,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
+    "axes",
     "events",
     "participants",
     "feedback",
@@ -50,6 +55,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the path or the query: a NUL or a lone surrogate there is refused
+    # (404 in a path, 400 in a query or form), never handed to the database.
+    "config.middleware.ImpossibleTextMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -58,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as its documentation asks: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,6 +123,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in attempts are counted by django-axes (in the database, so shared by every server):
+# AXES_FAILURE_LIMIT failures lock out the account, and separately the address they came
+# from, for AXES_COOLOFF_MINUTES. Administrators unlock in the admin ("Access attempts":
+# delete the rows) or with `manage.py axes_reset_username NAME` / `axes_reset_ip ADDRESS`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.signin.locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
+# The address tried is not a secret, but the password field is never logged.
+AXES_SENSITIVE_PARAMETERS = ["password"]
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -138,6 +167,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Seconds an SMTP connection may wait for the server: a server that never answers must not
+# hold a worker (Django's default is no limit at all).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "workshops@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -148,15 +180,26 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "cache_entries",
-    }
+    },
+    # The registration rate limit's counts: a table of their own that loses no live entry
+    # to a cull (config/cache.py). Past MAX_ENTRIES rows, expired ones are deleted.
+    "rate_limit": {
+        "BACKEND": "config.cache.ExpiryOnlyDatabaseCache",
+        "LOCATION": "rate_limit_entries",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
 }
 
 # Public registration: at most COUNT submissions per client address per WINDOW seconds.
 REGISTRATION_RATE_LIMIT_COUNT = env_int("REGISTRATION_RATE_LIMIT_COUNT", 20)
 REGISTRATION_RATE_LIMIT_WINDOW = env_int("REGISTRATION_RATE_LIMIT_WINDOW", 600)
-# Behind a proxy, the request header that carries the client's address as the proxy saw it
-# (for example HTTP_X_REAL_IP); empty: REMOTE_ADDR. Never set it without such a proxy, or
-# anyone can pick their own address.
+# The client's address, for the rate limit and the sign-in lockout (config/client_address.py).
+# TRUSTED_PROXY_COUNT: how many proxies of ours stand before the application, each appending
+# to X-Forwarded-For; the address the outermost of them saw is the n-th entry from the right.
+# Entries left of it were written by the client and are never trusted. 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Or, for a proxy that sets a header of its own (for example HTTP_X_REAL_IP) and overwrites
+# whatever the client sent: its name. Never set either without such a proxy.
 CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER")
 # Feedback: results of a question, and every group of a breakdown, are shown only once at
 # least this many people answered; anonymous answers join the results in batches of at
@@ -165,6 +208,8 @@ FEEDBACK_MIN_GROUP = env_int("FEEDBACK_MIN_GROUP", 5)
 FEEDBACK_BATCH = env_int("FEEDBACK_BATCH", 5)
 if FEEDBACK_MIN_GROUP < 2 or FEEDBACK_BATCH < 2:
     raise ImproperlyConfigured("FEEDBACK_MIN_GROUP and FEEDBACK_BATCH must be at least 2.")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 # Test-only switches for the concurrency tests' control run: never change them in production.
 REGISTRATION_LOCKING = True
 REGISTRATION_RACE_DELAY = 0
@@ -182,6 +227,32 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Workshops API",
     "DESCRIPTION": "Workshops, timetables, registrations, attendance, feedback and reports.",
     "VERSION": "1",
+    # Swagger UI from our own static files (drf-spectacular-sidecar), never from a CDN, and
+    # its start-up script from a URL of ours (the split view): the CSP allows nothing else.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# The API's schema and its browsable documentation: staff only unless made public.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", False)
+
+# Content-Security-Policy on every answer, the admin's too (django-csp): script and style
+# from this site only, no inline script or style, no framing. A slip that lets markup into a
+# page then runs nothing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
 }
 
 SECURE_PROXY_SSL_HEADER = (
@@ -189,9 +260,18 @@ SECURE_PROXY_SSL_HEADER = (
 )
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 
+# Personal links carry their secret in the path (/r/<token>/, the feeds): outside DEBUG the
+# request loggers write those paths with the secret blanked out.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"hide_personal_links": {"()": "config.logging.HidePersonalLinks"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_personal_links"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # runserver's access lines: Django gives them a handler of their own, without the filter.
+    "loggers": {
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # django-axes tells of every sign-in at INFO; lockouts are WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -8,6 +8,7 @@ a workshop of 300 sessions costs what one of 3 does.
 
 import zoneinfo
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
@@ -136,7 +137,7 @@ def _warn_clashes(request, clashes: list[Clash], *, session: Session | None = No
             % {
                 "session": this.title,
                 "when": date_format(this.workshop.local(this.starts_at), "DATETIME_FORMAT"),
-                "problem": clash.message(),
+                "problem": clash.message(full=True),
             },
         )
 
@@ -247,8 +248,25 @@ class SessionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("room").prefetch_related("trainers")
 
 
+class WorkshopAdminForm(forms.ModelForm):
+    """The rules of the organisers' form that the model cannot hold, from the same service."""
+
+    class Meta:
+        model = Workshop
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose)
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            services.check_capacity(workshop=self.instance, capacity=cleaned.get("capacity"))
+        except ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+
 @admin.register(Workshop)
 class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
+    form = WorkshopAdminForm
     list_display = [
         "title",
         "start_date",

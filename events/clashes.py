@@ -32,11 +32,28 @@ class Clash:
     def resource(self) -> Trainer | Room:
         return self.trainer if self.kind == "trainer" else self.room
 
-    def message(self) -> str:
+    def message(self, workshop: Workshop | None = None, *, full: bool = False) -> str:
+        """What clashes, for the organisers of ``workshop`` (by default ``session``'s).
+
+        A session of the same workshop is named in full. One of another workshop (maybe
+        another organiser's draft, maybe a closed meeting) is only "another workshop" and its
+        time, unless ``full`` (the admin, whose staff see every workshop anyway).
+        """
         other = self.other
         when = date_format(
             other.starts_at.astimezone(other.workshop.tz), "DATETIME_FORMAT", use_l10n=True
         )
+        own = workshop.pk if workshop is not None else self.session.workshop_id
+        if not full and other.workshop_id != own:
+            if self.kind == "trainer":
+                return _("%(trainer)s is busy in another workshop at that time (%(when)s).") % {
+                    "trainer": self.trainer,
+                    "when": when,
+                }
+            return _("%(room)s is booked by another workshop at that time (%(when)s).") % {
+                "room": self.room,
+                "when": when,
+            }
         if self.kind == "trainer":
             return _("%(trainer)s also teaches “%(other)s” (%(workshop)s, %(when)s).") % {
                 "trainer": self.trainer,

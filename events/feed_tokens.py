@@ -2,23 +2,15 @@
 
 from django.db.models import QuerySet
 
-from events.models import Trainer, Workshop
+from events.models import Trainer
+from events.queries import trainers_managed_by
 from events.tokens import new_token
 
 
 def trainers_feed_managed_by(user) -> QuerySet[Trainer]:
-    """Trainers whose calendar link ``user`` may replace.
-
-    A superuser: every trainer. An organiser: the trainers teaching a session in a workshop
-    they organise (any status), since those are the people they send links to.
-    """
-    if not user.is_authenticated:
-        return Trainer.objects.none()
-    if user.is_superuser:
-        return Trainer.objects.all()
-    return Trainer.objects.filter(
-        sessions__workshop__in=Workshop.objects.organised_by(user)
-    ).distinct()
+    """Trainers whose calendar link ``user`` may replace: those they manage (see
+    ``events.queries.trainers_managed_by``)."""
+    return trainers_managed_by(user)
 
 
 def reissue_trainer_feed(*, trainer: Trainer) -> str:

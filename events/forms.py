@@ -553,11 +553,11 @@ class TrainerForm(ServiceErrorsMixin, forms.ModelForm):
     def _post_clean(self):
         pass
 
-    def save(self) -> Trainer:
+    def save(self, *, by=None) -> Trainer:
         data = {name: self.cleaned_data[name] for name in services.TRAINER_FIELDS}
         try:
             if self.instance.pk is None:
-                return services.create_trainer(data=data)
+                return services.create_trainer(data=data, by=by)
             return services.update_trainer(trainer=self.instance, data=data)
         except ValidationError as error:
             self.add_service_error(error)

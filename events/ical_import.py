@@ -26,6 +26,7 @@ from django.db.models.functions import Lower
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
+from icalendar.error import InvalidCalendar
 
 from events.clashes import Candidate, find_clashes_of_many, outside_workshop_dates
 from events.models import Room, Session, Trainer, Workshop
@@ -34,6 +35,14 @@ from events.models import Room, Session, Trainer, Workshop
 MAX_FILE_BYTES = 1024 * 1024
 # The most sessions one import may list, recurrences expanded.
 MAX_EVENTS = 1000
+# A recurring event is expanded from its first occurrence: at most this many occurrences
+# may come before the workshop's first day (five years of a daily series, 38 of a weekly).
+MAX_RECURRENCE_STEPS = 2_000
+# What a timetable's repeat rule may say. dateutil looks for the next match up to the year
+# 9999 whatever UNTIL says, so a rule that can never match (BYMONTH=2;BYMONTHDAY=30), or
+# one that repeats every minute, costs seconds to hours; these parts always match soon.
+RECURRENCE_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY", "YEARLY"}
+RECURRENCE_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "WKST", "BYMONTHDAY"}
 # An event with a start and no end (no DTEND, no DURATION) is given this length.
 DEFAULT_DURATION = timedelta(hours=1)
 UID_MAX_LENGTH = Session._meta.get_field("uid").max_length
@@ -117,7 +126,13 @@ def preview_import(workshop: Workshop, data: bytes) -> list[ImportedEvent]:
     """
     calendar = read_calendar(data)
     floating_zone = _file_zone(calendar) or workshop.tz
-    events = _expand(calendar, workshop, floating_zone)
+    try:
+        events = _expand(calendar, workshop, floating_zone)
+    except InvalidCalendar as error:
+        # icalendar parses lazily: a malformed date is found when it is first read.
+        raise CalendarFileError(
+            _("The calendar file could not be read: %(error)s") % {"error": error}
+        ) from None
     if len(events) > MAX_EVENTS:
         raise CalendarFileError(
             _("The file lists %(count)d sessions; at most %(max)d can be imported at once.")
@@ -335,8 +350,23 @@ def _occurrences(
         base.recurrence = True
         return [base]
     first = base.starts_at
+    unsupported = _unsupported_recurrence(component)
+    if unsupported:
+        base.recurrence = True
+        base.problems.append(unsupported)
+        return [base]
     try:
         starts = _recurrence_starts(component, first, workshop)
+    except RecurrenceTooLong:
+        base.recurrence = True
+        base.problems.append(
+            _(
+                "It repeats more than %(max)s times before the workshop begins; export only "
+                "the workshop's days and import that file."
+            )
+            % {"max": f"{MAX_RECURRENCE_STEPS:,}"}
+        )
+        return [base]
     except (ValueError, TypeError) as error:
         base.problems.append(
             _("The recurrence rule could not be read: %(error)s") % {"error": error}
@@ -373,6 +403,23 @@ def _occurrences(
     return events
 
 
+class RecurrenceTooLong(Exception):
+    """More than MAX_RECURRENCE_STEPS occurrences before the workshop's first day."""
+
+
+def _unsupported_recurrence(component: Event) -> str:
+    """Why the event's repeat rule is refused before any expansion, or ""."""
+    for rule in _as_list(component.get("RRULE")):
+        frequency = str(rule.get("FREQ", [""])[0]).upper()
+        parts = {str(part).upper() for part in rule}
+        if frequency not in RECURRENCE_FREQUENCIES or parts - RECURRENCE_PARTS:
+            return _(
+                "Its repeat rule is not one a timetable uses: only daily, weekly, monthly or "
+                "yearly repeats, on weekdays or days of the month, can be imported."
+            )
+    return ""
+
+
 def _recurrence_starts(component: Event, first: datetime, workshop: Workshop) -> list[datetime]:
     """The starts of a recurring event within the workshop's days (RRULE, RDATE, EXDATE).
 
@@ -400,11 +447,16 @@ def _recurrence_starts(component: Event, first: datetime, workshop: Workshop) ->
                 rules.exdate(_aware(item.dt, first.tzinfo))
     if "RRULE" not in component:
         rules.rdate(first)  # RDATE adds to DTSTART, which is the first occurrence
+    # From the first occurrence, counting those before the workshop: xafter() would skip
+    # them unbounded inside dateutil.
     starts = []
-    for start in rules.xafter(workshop.starts_at, inc=True):
+    for step, start in enumerate(rules, start=1):
         if start >= workshop.ends_at or len(starts) > MAX_EVENTS:
             break
-        starts.append(start)
+        if start >= workshop.starts_at:
+            starts.append(start)
+        elif step > MAX_RECURRENCE_STEPS:
+            raise RecurrenceTooLong
     return starts
 
 
@@ -496,7 +548,7 @@ def _check(events: list[ImportedEvent], workshop: Workshop) -> None:
         for clash in clashes:
             # A session this import moves is checked where the file puts it, below.
             if clash.other.pk not in updating:
-                event.problems.append(clash.message())
+                event.problems.append(clash.message(workshop))
     active = [e for e in events if e.importable and not e.cancelled and e.starts_at]
     active.sort(key=lambda e: e.starts_at)
     for index, event in enumerate(active):

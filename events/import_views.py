@@ -59,6 +59,14 @@ def timetable_import(request: HttpRequest, slug: str) -> HttpResponse:
     form = CalendarUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data: bytes = form.cleaned_data["file"]
+        try:
+            # Expanded once here, bounded, so that a file the preview cannot show is refused
+            # at the upload and never kept for the preview to rebuild on every visit.
+            preview_import(workshop, data)
+        except CalendarFileError as error:
+            form.add_error("file", str(error))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"]
         request.session[SESSION_KEY] = {
             "workshop": workshop.pk,
             "filename": request.FILES["file"].name,

@@ -344,7 +344,8 @@ class AgencyMember(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_membership"
     )
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="members")
+    # PROTECT: deleting an agency must not silently take its funders' access with it.
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="members")
 
     class Meta:
         verbose_name = _("agency member")
@@ -368,17 +369,29 @@ class Trainer(models.Model):
         blank=True,
         help_text=_("Deputy Director-General, researcher"),
     )
+    # PROTECT: an agency someone teaches for is in use; deleting it is refused, not blanked.
     agency = models.ForeignKey(
         Agency,
         verbose_name=_("agency"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="trainers",
     )
     bio = models.TextField(_("biography"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     feed_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    # Who added the record: they may change it, see its contacts and its calendar link, as
+    # may the organisers of a workshop the trainer teaches (events.queries.trainers_managed_by).
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="trainers_created",
+    )
     # Timetables name trainers, rooms and topics: a change to one must renew cached pages.
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -69,6 +69,31 @@ def search_agencies(query: str):
     )
 
 
+def trainers_managed_by(user) -> QuerySet[Trainer]:
+    """Trainers ``user`` may change, and whose e-mail and calendar link they may see.
+
+    A superuser: every trainer. Anyone else: the trainers they added, and those teaching a
+    session (any status) in a workshop they organise, since those are the people they work
+    with and send links to. Every other organiser sees a trainer's public details only.
+    """
+    if not user.is_authenticated:
+        return Trainer.objects.none()
+    if user.is_superuser:
+        return Trainer.objects.all()
+    teaching = Trainer.objects.filter(
+        sessions__workshop__in=Workshop.objects.organised_by(user)
+    ).values("pk")
+    return Trainer.objects.filter(Q(created_by=user) | Q(pk__in=teaching))
+
+
+def get_managed_trainer(user, pk: int) -> Trainer:
+    """The trainer ``pk`` if ``user`` may change it; 404 otherwise, revealing nothing."""
+    trainer = trainers_managed_by(user).select_related("agency").filter(pk=pk).first()
+    if trainer is None:
+        raise Http404
+    return trainer
+
+
 def search_trainers(query: str):
     """Trainers matching ``query`` by name in either script, position or agency."""
     trainers = Trainer.objects.select_related("agency").annotate(

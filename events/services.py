@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from events.clashes import find_clashes, outside_workshop_dates
 from events.models import (
@@ -164,11 +164,38 @@ def create_workshop(*, data: dict, by) -> Workshop:
     return workshop
 
 
+def check_capacity(*, workshop: Workshop, capacity: int | None) -> None:
+    """Refuse a capacity below the seats already confirmed, naming how many they are.
+
+    The confirmed registrations are counted through the reverse relation (``events`` does not
+    import ``participants``): one query. No limit (None) is always allowed.
+    """
+    if capacity is None or workshop.pk is None:
+        return
+    confirmed = workshop.registrations.filter(status="confirmed").count()
+    if capacity < confirmed:
+        raise ValidationError(
+            {
+                "capacity": ngettext(
+                    "%(confirmed)d seat is already confirmed: the capacity cannot be lower "
+                    "than %(confirmed)d. Cancel registrations first to lower it.",
+                    "%(confirmed)d seats are already confirmed: the capacity cannot be lower "
+                    "than %(confirmed)d. Cancel registrations first to lower it.",
+                    confirmed,
+                )
+                % {"confirmed": confirmed}
+            },
+            code="below_confirmed",
+        )
+
+
 @transaction.atomic
 def update_workshop(*, workshop: Workshop, data: dict) -> Workshop:
-    """Change the workshop's details; refused if it would leave sessions outside its dates."""
+    """Change the workshop's details; refused if it would leave sessions outside its dates,
+    or seat fewer people than are confirmed."""
     _apply(workshop, data, WORKSHOP_FIELDS)
     _full_clean(workshop)
+    check_capacity(workshop=workshop, capacity=workshop.capacity)
     outside = [
         s
         for s in workshop.sessions.filter(status=Session.Status.SCHEDULED)
@@ -368,8 +395,9 @@ def move_agency_role(*, agency_role: WorkshopAgency, up: bool) -> None:
 
 
 @transaction.atomic
-def create_trainer(*, data: dict) -> Trainer:
-    trainer = Trainer()
+def create_trainer(*, data: dict, by=None) -> Trainer:
+    """A new trainer, recorded as added by ``by`` (who may then change it)."""
+    trainer = Trainer(created_by=by)
     _apply(trainer, data, TRAINER_FIELDS)
     _full_clean(trainer, exclude=["feed_token"])
     trainer.save()
@@ -425,7 +453,7 @@ def check_session(
         )
         for clash in clashes:
             field = "trainers" if clash.kind == "trainer" else "room"
-            errors.setdefault(field, []).append(clash.message())
+            errors.setdefault(field, []).append(clash.message(workshop))
     if errors:
         raise ValidationError(errors)
 

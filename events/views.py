@@ -25,6 +25,7 @@ from events import forms, services
 from events.clashes import clashes_by_workshop
 from events.models import Session, Trainer, Workshop, WorkshopAgency
 from events.queries import (
+    get_managed_trainer,
     get_organised_workshop,
     is_organiser,
     search_agencies,
@@ -32,6 +33,7 @@ from events.queries import (
     timetable_rows,
     timetable_version,
     trainer_teaching,
+    trainers_managed_by,
 )
 
 SEARCH_LIMIT = 25
@@ -215,7 +217,7 @@ def _timetable_body(workshop: Workshop) -> dict:
             "pk": clash.session.pk,
             "title": clash.session.title,
             "when": date_format(workshop.local(clash.session.starts_at), "D j M H:i"),
-            "message": clash.message(),
+            "message": clash.message(workshop),
         }
         for clash in found
     ]
@@ -480,10 +482,13 @@ def trainer_list(request):
 
 @organiser_required
 def trainer_detail(request, pk):
+    """Every organiser sees who a trainer is and what they teach in workshops they may see;
+    the e-mail address and the secret calendar link only those who manage the trainer."""
     trainer = get_object_or_404(Trainer.objects.select_related("agency"), pk=pk)
     context = {
         "trainer": trainer,
         "teaching": trainer_teaching(trainer, request.user),
+        "manages": trainers_managed_by(request.user).filter(pk=trainer.pk).exists(),
     }
     return render(request, "events/organise/trainer_detail.html", context)
 
@@ -493,7 +498,7 @@ def trainer_create(request):
     form = forms.TrainerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            trainer = form.save()
+            trainer = form.save(by=request.user)
         except ValidationError:
             pass
         else:
@@ -504,7 +509,7 @@ def trainer_create(request):
 
 @organiser_required
 def trainer_edit(request, pk):
-    trainer = get_object_or_404(Trainer, pk=pk)
+    trainer = get_managed_trainer(request.user, pk)
     form = forms.TrainerForm(request.POST or None, instance=trainer)
     if request.method == "POST" and form.is_valid():
         try:

@@ -129,7 +129,12 @@ class Question(models.Model):
         Session, null=True, blank=True, on_delete=models.CASCADE, related_name="questions"
     )
     trainer = models.ForeignKey(
-        Trainer, null=True, blank=True, on_delete=models.CASCADE, related_name="questions"
+        # PROTECT: deleting a trainer must never delete the answers given about them.
+        Trainer,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="questions",
     )
     # Added from the timetable ("rate this session / trainer") and kept in step with it.
     is_generated = models.BooleanField(_("generated from the timetable"), default=False)

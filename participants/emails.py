@@ -7,6 +7,7 @@ iCalendar REQUEST, and losing a seat carries a CANCEL, so calendar programs add 
 the sessions themselves.
 """
 
+import logging
 from dataclasses import dataclass
 from email.mime.text import MIMEText
 
@@ -21,6 +22,8 @@ from events.calendar import calendar_for_sessions
 from events.models import Session
 from participants.models import Registration
 from participants.queries import waitlist_position_of
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,7 @@ def build_registration_email(registration: Registration, kind: str) -> EmailMult
         text = render_to_string("participants/emails/registration.txt", context)
         html = render_to_string("participants/emails/registration.html", context)
         email = EmailMultiAlternatives(
-            subject=message.subject,
+            subject=one_line(message.subject),
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[person.email],
@@ -228,6 +231,12 @@ def _calendar_part(registration: Registration, method: str) -> MIMEText:
     return part
 
 
+def one_line(text: str) -> str:
+    """A header value on one line: a workshop title typed with a line break would otherwise
+    make every message about it fail (Django refuses headers with line breaks)."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def send_my_registrations_email(address: str, registrations: list[Registration], language: str):
     """One e-mail listing each registration of the address with its personal link."""
     with translation.override(language):
@@ -251,15 +260,33 @@ def send_my_registrations_email(address: str, registrations: list[Registration],
         email.attach_alternative(
             render_to_string("participants/emails/my_registrations.html", context), "text/html"
         )
-    email.send()
+    try:
+        email.send()
+    except Exception:
+        # As for every e-mail: the answer on the page is the same, the failure is logged.
+        logger.exception("Could not send the list of registrations of an address")
 
 
 def send_registration_email(registration_pk: int, kind: str) -> bool:
-    """Send the e-mail ``kind`` about a registration, read afresh; False if it has no address."""
+    """Send the e-mail ``kind`` about a registration, read afresh; False if it has no address
+    or could not be sent.
+
+    The change it reports is saved already: a mail server that refuses, hangs (at most
+    EMAIL_TIMEOUT seconds) or drops the connection is logged, never passed on to the request.
+    """
     registration = Registration.objects.select_related("workshop", "participant").get(
         pk=registration_pk
     )
     if not registration.participant.email:
         return False
-    build_registration_email(registration, kind).send()
+    email = build_registration_email(registration, kind)
+    try:
+        email.send()
+    except Exception:
+        # smtplib's errors, OSError for refused and timed-out connections, and whatever a
+        # configured backend raises: the message is lost, the registration is not.
+        logger.exception(
+            "Could not send the %s e-mail about registration %s", kind, registration_pk
+        )
+        return False
     return True

@@ -4,6 +4,7 @@ them as CSV or XLSX, so both formats always hold the same cells.
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,6 +31,10 @@ DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 # Spreadsheet programs run a cell that starts with one of these as a formula; a participant
 # could type "=HYPERLINK(...)" as their name on the public form (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Excel in many locales splits CSV on ";" (and some programs on ","), so a formula may also
+# start right after a separator inside a cell: "Li;=HYPERLINK(...)". Every cell is quoted,
+# and a formula start at the beginning or after a separator gets a "'" before it.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"(^|[;,])( *)([=+\-@\t\r])")
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,7 @@ def render_csv(rows: Iterable[list[Any]]) -> bytes:
     """UTF-8 with a byte-order mark: without it Excel reads the file as the local code page
     and shows Chinese names as mojibake."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     for row in rows:
         writer.writerow([_csv_cell(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -121,8 +126,8 @@ def _csv_cell(value: Any) -> str:
         return value.strftime(DATETIME_FORMAT)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str):
+        return _FORMULA_AFTER_SEPARATOR.sub(r"\1\2'\3", value)
     return str(value)
 
 
@@ -184,9 +189,11 @@ def table_response(
         content,
         content_type=CONTENT_TYPES[fmt],
         headers={
+            # Names, phones and addresses: no shared or browser cache keeps a copy.
+            "Cache-Control": "no-store, private",
             "Content-Disposition": content_disposition_header(
                 as_attachment=True, filename=f"{filename}.{fmt}"
-            )
+            ),
         },
     )
 

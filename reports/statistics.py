@@ -237,8 +237,14 @@ def clash_notes(workshops: list[Workshop]) -> dict[int, list[ClashNote]]:
     key = f"reports:clashes:{get_language()}:{version}"
     notes = cache.get(key)
     if notes is None:
+        # A clash with another of these workshops (the viewer's own) is named in full; one
+        # with a workshop the viewer does not organise only as "another workshop".
+        own = {workshop.pk for workshop in workshops}
         notes = {
-            workshop_id: [ClashNote(c.session.title, c.message()) for c in clashes]
+            workshop_id: [
+                ClashNote(c.session.title, c.message(full=c.other.workshop_id in own))
+                for c in clashes
+            ]
             for workshop_id, clashes in clashes_by_workshop(workshops).items()
         }
         cache.set(key, notes, CLASH_CACHE_SECONDS)

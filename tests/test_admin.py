@@ -651,7 +651,7 @@ def test_response_admin_shows_no_person_for_an_anonymous_response(
 
 
 def test_admin_renders_every_list_and_change_page_of_the_demo(admin_client):
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--i-know-this-is-public", verbosity=0)
     assert Workshop.objects.filter(city="Lijiang").exists()
     # Every model has demo rows but the programme, which the 2007 workshop had none of, and
     # the sealed box, emptied into the results when the evaluation closed.

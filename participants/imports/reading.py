@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import load_workbook
 
+from config.middleware import impossible
 from participants.imports.columns import (
     COLUMNS,
     COLUMNS_BY_KEY,
@@ -21,6 +22,14 @@ from participants.imports.columns import (
     ImportFileError,
     normalise,
 )
+
+# What a nominations sheet may hold beyond its people: columns (the template has a dozen)
+# and rows read in all, empty ones included. A sheet claiming a million rows or 16,384
+# columns in a few kilobytes of XML is refused before the work, not after it.
+MAX_COLUMNS = 50
+MAX_SHEET_ROWS = 5_000
+# A workbook is a zip: what it unpacks to (shared strings are held in memory whole).
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
 
 
 def read_table(upload) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -60,7 +69,33 @@ def read_table(upload) -> tuple[list[str], list[tuple[int, list[str]]]]:
     numbered = []
     header = None
     for number, cells in enumerate(rows, start=1):
+        if number > MAX_SHEET_ROWS:
+            raise ImportFileError(
+                _(
+                    "The sheet goes on past row %(limit)s. Delete the empty rows below the "
+                    "people (or copy the people into a new sheet) and upload it again."
+                )
+                % {"limit": number_format(MAX_SHEET_ROWS, force_grouping=True)}
+            )
+        cells = list(cells)
+        while cells and cells[-1] in (None, ""):
+            cells.pop()  # read-only sheets pad every row to the widest asked for
+        if len(cells) > MAX_COLUMNS:
+            raise ImportFileError(
+                _("Row %(row)d has more than %(limit)d columns; the template has %(columns)d.")
+                % {"row": number, "limit": MAX_COLUMNS, "columns": len(COLUMNS)}
+            )
         cells = ["" if cell is None else str(cell).strip() for cell in cells]
+        for column, cell in enumerate(cells, start=1):
+            if impossible(cell):
+                raise ImportFileError(
+                    _(
+                        "Row %(row)d, column %(column)d holds a character that cannot be "
+                        "stored (a NUL byte or an unpaired surrogate). Remove it and upload "
+                        "the file again."
+                    )
+                    % {"row": number, "column": column}
+                )
         if not any(cells):
             continue
         if header is None:
@@ -120,12 +155,38 @@ def _xlsx_rows(content: bytes) -> Iterator[Sequence[Any]]:
     unpacking a whole (possibly huge) sheet first."""
     unreadable = ImportFileError(_("The file could not be opened as an Excel workbook (.xlsx)."))
     try:
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(content)).infolist())
+    except _XLSX_ERRORS:
+        raise unreadable from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _(
+                "The workbook unpacks to %(size)s MB; at most %(limit)s MB can be read. Save "
+                "only the people's sheet, as .xlsx or CSV, and upload it again."
+            )
+            % {
+                "size": number_format(unpacked / 1024 / 1024, 0),
+                "limit": number_format(MAX_UNPACKED_BYTES / 1024 / 1024, 0),
+            }
+        )
+    try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except _XLSX_ERRORS:
         raise unreadable from None
     try:
+        sheet = workbook.worksheets[0]
+        # The extent the sheet declares (when it does): refused before any row is read.
+        if (sheet.max_column or 0) > MAX_COLUMNS:
+            raise ImportFileError(
+                _("The sheet has %(count)d columns; at most %(limit)d can be read.")
+                % {"count": sheet.max_column, "limit": MAX_COLUMNS}
+            )
         # Read-only sheets parse as they go: a damaged sheet fails here, not on opening.
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
+        # Bounded: one column past the limit and one row past it are enough to refuse; the
+        # gaps openpyxl fills with empty cells are never padded out to the sheet's claims.
+        for row in sheet.iter_rows(
+            max_row=MAX_SHEET_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True
+        ):
             yield [_xlsx_text(value) for value in row]
     except _XLSX_ERRORS:
         raise unreadable from None

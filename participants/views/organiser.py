@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from events.models import Agency
@@ -86,6 +87,7 @@ def _roster(request, workshop):
     return form, filters, filter_registrations(workshop_registrations(workshop), **filters)
 
 
+@never_cache
 @login_required
 def registrations(request, slug):
     workshop = get_organised_workshop(request.user, slug)
@@ -139,14 +141,14 @@ def _with_labels(registrations, positions: dict[int, int]) -> list[Registration]
     return rows
 
 
+@never_cache
 @login_required
 def registrations_export(request, slug):
     workshop = get_organised_workshop(request.user, slug)
     fmt = request.GET.get("format", exports.CSV)
     if fmt not in exports.FORMATS:
-        return HttpResponseBadRequest(
-            _("Unknown export format “%(format)s”: choose csv or xlsx.") % {"format": fmt}
-        )
+        # Plain text, and the value is not repeated: what came in the URL never becomes markup.
+        return _plain_bad_request(_("Unknown export format: choose csv or xlsx."))
     _form, _filters, rows = _roster(request, workshop)
     # .iterator(): rows are written as they arrive instead of all being held as objects.
     return exports.registrations_response(
@@ -155,6 +157,10 @@ def registrations_export(request, slug):
         fmt=fmt,
         positions=waitlist_positions(workshop),
     )
+
+
+def _plain_bad_request(message: str) -> HttpResponseBadRequest:
+    return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -400,6 +406,7 @@ def _session_key(workshop) -> str:
     return f"nominations-import:{workshop.pk}"
 
 
+@never_cache
 @login_required
 def nominations_import(request, slug):
     workshop = get_organised_workshop(request.user, slug)
@@ -524,7 +531,7 @@ def _import_summary(result: imports.ImportResult) -> str:
 def nominations_template(request, slug, fmt):
     workshop = get_organised_workshop(request.user, slug)
     if fmt not in exports.FORMATS:
-        return HttpResponseBadRequest(_("Choose csv or xlsx."))
+        return _plain_bad_request(_("Choose csv or xlsx."))
     return exports.table_response(
         [imports.TEMPLATE_HEADERS],
         fmt,

@@ -1,8 +1,10 @@
 """The public page of a workshop, with its registration form, and the page after registering.
 
 Abuse resistance: Django's CSRF protection, a rate limit per client address (counted in the
-shared database cache, so it holds across application servers), and a field people never
-see: a submission that fills it gets an ordinary-looking thank-you and nothing is written.
+shared database, in a cache that never culls a live count, so it holds across application
+servers and however many addresses come; the address is the one our trusted proxies saw),
+and a field people never see: a submission that fills it gets an ordinary-looking thank-you
+and nothing is written.
 """
 
 import math
@@ -10,12 +12,13 @@ import time
 from itertools import groupby
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.client_address import client_address
 from participants.forms import MyRegistrationsForm, RegistrationForm, filled_honeypot
 from participants.models import Registration
 from participants.queries import (
@@ -34,14 +37,6 @@ from participants.services import (
 )
 
 
-def client_address(request: HttpRequest) -> str:
-    header = settings.CLIENT_ADDRESS_HEADER
-    if header and request.META.get(header):
-        # A proxy may append; the first address is the client as the proxy saw it.
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def rate_limited(request: HttpRequest) -> int:
     """Count this submission; return the seconds to wait if over the limit, else 0.
 
@@ -53,6 +48,7 @@ def rate_limited(request: HttpRequest) -> int:
     now = time.time()
     slot = int(now // window)
     key = f"registration-rate:{client_address(request)}:{slot}"
+    cache = caches["rate_limit"]
     cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)

@@ -293,16 +293,33 @@ def _load_workshop(tally, agencies) -> Workshop:
     return workshop
 
 
+# The demo's own accounts carry this address (.invalid never delivers): an account of the
+# same name without it belongs to someone else and is left exactly as it is.
+DEMO_EMAIL = "{username}@demo.invalid"
+
+
+class DemoAccountTaken(Exception):
+    """An account with a demo login's name exists and was not made by the demo."""
+
+
 def _load_users(tally, workshop, agencies) -> dict:
     User = get_user_model()
     users = {}
+    names = [username for _role, username, *_rest in LOGINS]
+    # One query: the demo's login names held by accounts that are not the demo's.
+    for username, email in User.objects.filter(username__in=names).values_list("username", "email"):
+        if email != DEMO_EMAIL.format(username=username):
+            raise DemoAccountTaken(
+                f"An account named {username!r} exists and was not created by the demo; "
+                "the demo changes no account it did not create. Load it on an empty database."
+            )
     for role, username, password, superuser, hashed in LOGINS:
         user = _upsert(
             tally,
             User,
             {"username": username},
             {
-                "email": f"{username}@example.org",
+                "email": DEMO_EMAIL.format(username=username),
                 "is_staff": superuser,
                 "is_superuser": superuser,
                 "is_active": True,

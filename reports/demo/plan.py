@@ -6,7 +6,7 @@ of every database produces the same people, attendance and answers.
 
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from feedback.models import Question, Questionnaire
@@ -110,6 +110,17 @@ def _plan_people(rng: random.Random) -> list[PersonPlan]:
                 waitlisted_at=registered_at if status == Registration.Status.WAITLISTED else None,
                 groups={},
             )
+        )
+    # The waiting list forms once the seats are gone: those waiting joined it after the last
+    # confirmed seat was taken, so a fresh demo passes check_registrations' order rule.
+    last_seat = max(
+        p.status_changed_at for p in people if p.status == Registration.Status.CONFIRMED
+    )
+    waiting = [p for p in people if p.status == Registration.Status.WAITLISTED]
+    for number, person in enumerate(waiting, start=1):
+        joined = last_seat + timedelta(hours=number)
+        people[people.index(person)] = replace(
+            person, registered_at=joined, waitlisted_at=joined, status_changed_at=joined
         )
     # Parallel groups mix the delegations: deal the confirmed people out like cards.
     confirmed = [p for p in people if p.status == Registration.Status.CONFIRMED]

@@ -262,12 +262,22 @@ def test_clash_message_names_the_trainer_the_other_session_and_its_local_time(
         find_clashes(starts_at=at(27, 10), ends_at=at(27, 12), room=hall, trainers=[huang]),
         key=lambda clash: clash.kind,
     )
-    # 10:00 in Lijiang is 9 a.m. in Bangkok, the other workshop's time zone.
-    assert room_clash.message() == (
+    # 10:00 in Lijiang is 9 a.m. in Bangkok, the other workshop's time zone. For the
+    # organisers of the first workshop: busy elsewhere, nothing more.
+    assert room_clash.message(workshop) == (
+        "Hall A, Lijiang Guesthouse is booked by another workshop at that time "
+        "(Aug. 27, 2007, 9 a.m.)."
+    )
+    assert trainer_clash.message(workshop) == (
+        "Huang TaiYun is busy in another workshop at that time (Aug. 27, 2007, 9 a.m.)."
+    )
+    # For the other workshop's own organisers, or the admin: named in full.
+    assert room_clash.message(elsewhere) == room_clash.message(full=True)
+    assert room_clash.message(full=True) == (
         "Hall A, Lijiang Guesthouse is also booked for “Kunming lecture” "
         "(Kunming Workshop, Aug. 27, 2007, 9 a.m.)."
     )
-    assert trainer_clash.message() == (
+    assert trainer_clash.message(full=True) == (
         "Huang TaiYun also teaches “Kunming lecture” (Kunming Workshop, Aug. 27, 2007, 9 a.m.)."
     )
 

@@ -206,7 +206,7 @@ def test_export_unknown_format_is_refused(client, workshop, organiser):
     response = client.get(*export_url(workshop, "pdf"))
 
     assert response.status_code == 400
-    assert "Unknown export format “pdf”: choose csv or xlsx." in response.content.decode()
+    assert response.content.decode() == "Unknown export format: choose csv or xlsx."
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +23,8 @@ pytestmark = pytest.mark.django_db
 def fresh_rate_limit():
     # The limiter counts in the database cache, which outlives a test's transaction when
     # transactional tests ran before; start every test from zero.
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 def url(workshop):

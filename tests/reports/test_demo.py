@@ -15,8 +15,9 @@ from datetime import date, time, timedelta
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Avg, Count, Q
+from django.urls import reverse
 
 from events.clashes import outside_workshop_dates, workshop_clashes
 from events.models import Agency, AgencyMember, Session, Topic, Trainer, Workshop, WorkshopAgency
@@ -156,11 +157,12 @@ def test_load_demo_twice_changes_no_row(django_assert_num_queries):
     before = every_row()
 
     # A loaded demo is only read: one SAVEPOINT and RELEASE; 22 agencies, the workshop,
-    # 18 agency roles; per account 1 (3), the organiser link, the funder's membership;
+    # 18 agency roles; the accounts not the demo's (1); per account 1 (3), the organiser
+    # link, the funder's membership;
     # 5 trainers, 4 topics, 4 rooms; per session 1 + 2 for its trainers and topics (69);
     # participants, registrations, attendance; 3 questionnaires, questions, choices, who
     # has answered (so nobody answers again); 9 counts for the summary.
-    with django_assert_num_queries(148):
+    with django_assert_num_queries(149):
         second = load_demo()
 
     assert first.created > 3000
@@ -249,8 +251,15 @@ def test_load_demo_draws_from_its_own_seed_not_the_global_random():
     assert build_plan() == build_plan()
 
 
+def signs_in(client, username: str, password: str) -> bool:
+    """Through the sign-in page (django-axes needs the request that Client.login lacks)."""
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302
+
+
 @pytest.mark.django_db
-def test_load_demo_command_prints_the_logins_and_counts(client):
+def test_load_demo_command_prints_the_logins_and_counts(client, settings):
+    settings.DEBUG = True
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     text = out.getvalue()
@@ -259,7 +268,7 @@ def test_load_demo_command_prints_the_logins_and_counts(client):
     assert "administrator: username admin, password admin2007" in text
     assert "62 participants, 62 registrations, 1200 attendance records" in text
     assert "Sample data (generated, not in the summary):" in text
-    assert client.login(username="organiser", password="lijiang2007")
+    assert signs_in(client, "organiser", "lijiang2007")
     organiser = get_user_model().objects.get(username="organiser")
     assert list(Workshop.objects.organised_by(organiser).values_list("slug", flat=True)) == [
         "lijiang-2007"
@@ -279,7 +288,7 @@ def test_load_demo_puts_a_changed_demo_password_back(demo, client):
     again = load_demo()
 
     assert (again.created, again.updated) == (0, 1)
-    assert client.login(username="organiser", password="lijiang2007")
+    assert signs_in(client, "organiser", "lijiang2007")
 
 
 @pytest.mark.django_db
@@ -549,3 +558,46 @@ def test_demo_knowledge_tests_show_what_the_workshop_taught(lijiang):
 
     assert score(pre) < 0.55
     assert score(post) > score(pre) + 0.2
+
+
+@pytest.mark.django_db
+def test_load_demo_command_refuses_with_debug_off_unless_told(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off: this may be a server others can reach"):
+        call_command("load_demo", stdout=io.StringIO())
+    assert not get_user_model().objects.exists()
+
+    call_command("load_demo", "--i-know-this-is-public", stdout=io.StringIO())
+    assert get_user_model().objects.filter(username="admin", is_superuser=True).exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_never_touches_an_account_it_did_not_create(settings):
+    settings.DEBUG = True
+    admin = get_user_model().objects.create_user(
+        "admin", "ops@ministry.example", "a long private passphrase"
+    )
+    before = admin.password
+
+    with pytest.raises(CommandError, match="An account named 'admin' exists and was not created"):
+        call_command("load_demo", stdout=io.StringIO())
+
+    admin.refresh_from_db()
+    assert admin.password == before
+    assert (admin.is_staff, admin.is_superuser, admin.email) == (
+        False,
+        False,
+        "ops@ministry.example",
+    )
+    assert not Workshop.objects.exists()
+
+
+@pytest.mark.django_db
+def test_fresh_demo_passes_check_registrations(settings):
+    settings.DEBUG = True
+    call_command("load_demo", stdout=io.StringIO())
+    out = io.StringIO()
+
+    call_command("check_registrations", stdout=out)  # raises CommandError on a violation
+
+    assert "violation" not in out.getvalue()
