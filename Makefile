@@ -20,6 +20,10 @@ run: export SITE_URL := $(or $(SITE_URL),http://$(HOST):$(PORT))
 run: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
+	@# The background worker (e-mails, webhooks, documents) beside the server; Ctrl-C, or the
+	@# server stopping for any reason, stops both.
+	@$(BIN)/python manage.py run_worker --queue-name='*' --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The whole suite; browser tests run when Debian's chromium is installed (.ci/run installs it).

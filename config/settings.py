@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "integrations",
     "events",
     "participants",
     "feedback",
@@ -201,6 +204,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Or, for a proxy that sets a header of its own (for example HTTP_X_REAL_IP) and overwrites
 # whatever the client sent: its name. Never set either without such a proxy.
 CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 # Feedback: results of a question, and every group of a breakdown, are shown only once at
 # least this many people answered; anonymous answers join the results in batches of at
 # least FEEDBACK_BATCH (see feedback/anonymity.py). Neither may be below 2.
@@ -208,20 +213,25 @@ FEEDBACK_MIN_GROUP = env_int("FEEDBACK_MIN_GROUP", 5)
 FEEDBACK_BATCH = env_int("FEEDBACK_BATCH", 5)
 if FEEDBACK_MIN_GROUP < 2 or FEEDBACK_BATCH < 2:
     raise ImproperlyConfigured("FEEDBACK_MIN_GROUP and FEEDBACK_BATCH must be at least 2.")
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 # Test-only switches for the concurrency tests' control run: never change them in production.
 REGISTRATION_LOCKING = True
 REGISTRATION_RACE_DELAY = 0
 
+# The API under /api/v1/ (integrations/rest.py): API tokens or the browser's session, JSON
+# in and out, one error format, pages of 100 (up to 1,000 with ?page_size=).
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "integrations.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "integrations.rest.Pagination",
+    "EXCEPTION_HANDLER": "integrations.rest.exception_handler",
     "PAGE_SIZE": 100,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Workshops API",
@@ -232,7 +242,49 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RegistrationStatusEnum": "participants.models.Registration.Status",
+        "WorkshopStatusEnum": "events.models.Workshop.Status",
+        "SessionStatusEnum": "events.models.Session.Status",
+        "AttendanceStatusEnum": "participants.models.Attendance.Status",
+        "SessionKindEnum": "events.models.Session.Kind",
+        "AgencyKindEnum": "events.models.Agency.Kind",
+        "QuestionKindEnum": "feedback.models.Question.Kind",
+        "QuestionnaireKindEnum": "feedback.models.Questionnaire.Kind",
+        "DocumentBuildStatusEnum": "reports.models.DocumentBuild.Status",
+        "LanguageEnum": "config.settings.LANGUAGES",
+    },
 }
+
+# Background work (e-mails, webhook deliveries, large documents) through Django's tasks API
+# (integrations/queue.py). TASKS_BACKEND "database": the django-tasks-db queue, a table in
+# DATABASES that `manage.py run_worker` processes (any number of workers, on any machine);
+# "immediate": run in the process that queues (the test suite, except its worker tests).
+# Another backend (RQ on Redis, Celery) is a different TASKS["default"]["BACKEND"]: README.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = env_str("TASKS_BACKEND", "database")
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of: {', '.join(_TASK_BACKENDS)}.")
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[TASKS_BACKEND],
+        "QUEUES": ["default", "email", "webhooks", "documents"],
+    }
+}
+# Seconds after which a task still RUNNING is taken for lost (its worker killed) and queued
+# again when a worker starts: longer than any task may take.
+TASKS_STALE_AFTER = env_int("TASKS_STALE_AFTER", 900)
+
+# Webhooks (integrations/webhooks.py): seconds a receiver may take to answer; and whether
+# receivers on private or loopback addresses are allowed (never on a public site: anyone
+# organising a workshop could then make this server call into its own network).
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
 
 # The API's schema and its browsable documentation: staff only unless made public.
 API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", False)

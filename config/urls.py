@@ -4,8 +4,72 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
 
 from config import signin
+from events import api as events_api
+from feedback import api as feedback_api
+from participants import api as participants_api
+from reports import api as reports_api
+
+# The API, version 1: one router over the apps' api modules, plus the views that hang off a
+# workshop or a personal link.
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("agencies", events_api.AgencyViewSet, basename="agency")
+router.register("workshops", events_api.WorkshopViewSet, basename="workshop")
+router.register("trainers", events_api.TrainerViewSet, basename="trainer")
+router.register("rooms", events_api.RoomViewSet, basename="room")
+router.register("sessions", events_api.SessionViewSet, basename="session")
+router.register("registrations", participants_api.RegistrationViewSet, basename="registration")
+router.register("attendance", participants_api.AttendanceViewSet, basename="attendance")
+router.register("questionnaires", feedback_api.QuestionnaireViewSet, basename="questionnaire")
+
+_slug = "workshops/<slug:slug>/"
+api_urls = [
+    *router.urls,
+    path(
+        _slug + "statistics/", reports_api.WorkshopStatisticsView.as_view(), name="api-statistics"
+    ),
+    path(_slug + "documents/", reports_api.DocumentListView.as_view(), name="api-documents"),
+    path(
+        _slug + "documents/<str:kind>.<str:fmt>",
+        reports_api.DocumentView.as_view(),
+        name="api-document",
+    ),
+    path(
+        _slug + "documents/<str:kind>/builds/",
+        reports_api.DocumentBuildRequestView.as_view(),
+        name="api-document-build-request",
+    ),
+    path("document-builds/<int:pk>/", reports_api.DocumentBuildView.as_view(), name="api-build"),
+    path(
+        "document-builds/<int:pk>/download/",
+        reports_api.DocumentBuildDownloadView.as_view(),
+        name="api-build-download",
+    ),
+    path("personal/<str:token>/", participants_api.PersonalView.as_view(), name="api-personal"),
+    path(
+        "personal/<str:token>/cancel/",
+        participants_api.PersonalCancelView.as_view(),
+        name="api-personal-cancel",
+    ),
+    path(
+        "personal/<str:token>/language/",
+        participants_api.PersonalLanguageView.as_view(),
+        name="api-personal-language",
+    ),
+    path(
+        "personal/<str:token>/responses/",
+        feedback_api.PersonalResponseView.as_view(),
+        name="api-personal-responses",
+    ),
+    path(
+        "trainer-links/<str:token>/sessions/",
+        events_api.TrainerLinkSessions.as_view({"get": "list"}),
+        name="api-trainer-sessions",
+    ),
+]
 
 
 def _api_docs(view):
@@ -48,6 +112,8 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("", include("feedback.urls")),
     path("", include("reports.urls")),
+    path("", include("integrations.urls")),
+    path("api/v1/", include(api_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     *password_reset_urls,

@@ -105,6 +105,16 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
         required=False,
         help_text=_("Local time where the workshop takes place. Empty: until it is closed."),
     )
+    completion_share = forms.IntegerField(
+        label=_("Attendance needed to complete (%)"),
+        min_value=0,
+        max_value=100,
+        required=False,
+        help_text=_(
+            "The share of the sessions held that a participant must attend to complete the "
+            "workshop and receive a certificate. Empty: 80%."
+        ),
+    )
 
     class Meta:
         model = Workshop
@@ -174,6 +184,7 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
             _("Registration"),
             ("capacity", "requires_approval", "registration_opens_at", "registration_closes_at"),
         ),
+        (_("Attendance"), ("completion_share",)),
         (
             _("For the report"),
             ("narrative", "narrative_local", "summary_provided_by", "summary_date"),
@@ -187,6 +198,12 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
             for legend, names in self.FIELDSETS
             if any(name in self.fields for name in names)
         ]
+
+    def clean_completion_share(self):
+        value = self.cleaned_data["completion_share"]
+        if value is None:
+            return Workshop._meta.get_field("completion_share").default
+        return value
 
     def clean_timezone(self):
         value = self.cleaned_data["timezone"]
@@ -327,6 +344,11 @@ class SessionForm(SessionTimesMixin, forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    is_mandatory = forms.BooleanField(
+        label=_("Mandatory"),
+        required=False,
+        help_text=_("A participant who misses it does not complete the workshop."),
+    )
 
     field_order = [
         "title",
@@ -340,6 +362,7 @@ class SessionForm(SessionTimesMixin, forms.Form):
         "trainers",
         "topics",
         "description",
+        "is_mandatory",
     ]
 
     def __init__(self, *args, workshop: Workshop, session: Session | None = None, **kwargs):
@@ -361,6 +384,7 @@ class SessionForm(SessionTimesMixin, forms.Form):
                     "trainers": [t.pk for t in session.trainers.all()],
                     "topics": [t.pk for t in session.topics.all()],
                     "description": session.description,
+                    "is_mandatory": session.is_mandatory,
                     **self.initial_times(session),
                 }
             )
@@ -399,7 +423,10 @@ class SessionForm(SessionTimesMixin, forms.Form):
             room = services.get_or_create_room(
                 name=cleaned["new_room"], venue=self.workshop.venue, city=self.workshop.city
             )
-        data = {name: cleaned[name] for name in ("title", "title_local", "kind", "description")}
+        data = {
+            name: cleaned[name]
+            for name in ("title", "title_local", "kind", "description", "is_mandatory")
+        }
         data.update(starts_at=cleaned["starts_at"], ends_at=cleaned["ends_at"], room=room)
         try:
             return services.save_session(

@@ -219,6 +219,15 @@ class Workshop(models.Model):
         related_name="+",
     )
     summary_date = models.DateField(_("report date"), null=True, blank=True)
+    # Who completed the workshop (certificates, the register): see participants.attendance.
+    completion_share = models.PositiveSmallIntegerField(
+        _("attendance needed to complete (%)"),
+        default=80,
+        help_text=_(
+            "The share of the sessions held that a participant must attend, present or late, "
+            "to complete the workshop and receive a certificate."
+        ),
+    )
     is_sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Generated for demonstration.")
     )
@@ -254,6 +263,15 @@ class Workshop(models.Model):
                 violation_error_field="registration_closes_at",
                 violation_error_code="closes_before_opens",
                 violation_error_message=_("Registration must close after it opens."),
+            ),
+            FieldCheckConstraint(
+                condition=Q(completion_share__lte=100),
+                name="workshop_completion_share_at_most_100",
+                violation_error_field="completion_share",
+                violation_error_code="share_above_100",
+                violation_error_message=_(
+                    "The attendance needed to complete is a percentage: at most 100."
+                ),
             ),
         ]
 
@@ -490,6 +508,11 @@ class Session(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
+    )
+    is_mandatory = models.BooleanField(
+        _("mandatory"),
+        default=False,
+        help_text=_("A participant who misses it does not complete the workshop."),
     )
     uid = models.CharField(
         _("calendar UID"),

@@ -28,6 +28,7 @@ from events.models import (
     new_session_uid,
     unique_slug,
 )
+from integrations import webhooks
 
 Status = Workshop.Status
 
@@ -79,6 +80,7 @@ WORKSHOP_FIELDS = (
     "registration_opens_at",
     "registration_closes_at",
     "requires_approval",
+    "completion_share",
     "summary_provided_by",
     "summary_date",
 )
@@ -101,9 +103,19 @@ COPIED_FIELDS = (
     "language",
     "capacity",
     "requires_approval",
+    "completion_share",
 )
 
-SESSION_FIELDS = ("title", "title_local", "kind", "description", "starts_at", "ends_at", "room")
+SESSION_FIELDS = (
+    "title",
+    "title_local",
+    "kind",
+    "description",
+    "starts_at",
+    "ends_at",
+    "room",
+    "is_mandatory",
+)
 TRAINER_FIELDS = ("name", "name_local", "honorific", "position", "agency", "bio", "email")
 AGENCY_FIELDS = (
     "name",
@@ -487,9 +499,16 @@ def save_session(
         session=session if session.pk else None,
         status=session.status,
     )
+    snapshot = getattr(session, "_calendar_snapshot", None) or {}
+    moved = session.pk is not None and (snapshot.get("starts_at"), snapshot.get("ends_at")) != (
+        session.starts_at,
+        session.ends_at,
+    )
     session.save()
     session.trainers.set(trainers)
     session.topics.set(list(topics))
+    if moved:
+        _emit_session(webhooks.Event.SESSION_MOVED, session)
     return session
 
 
@@ -507,7 +526,21 @@ def move_session(*, session: Session, starts_at: datetime, ends_at: datetime) ->
     )
     session.starts_at, session.ends_at = starts_at, ends_at
     session.save()
+    _emit_session(webhooks.Event.SESSION_MOVED, session)
     return session
+
+
+def _emit_session(event: str, session: Session) -> None:
+    webhooks.emit(
+        event,
+        workshop=session.workshop,
+        data={
+            "session": session.pk,
+            "status": session.status,
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+        },
+    )
 
 
 @transaction.atomic
@@ -517,6 +550,7 @@ def cancel_session(*, session: Session) -> Session:
         return session
     session.status = Session.Status.CANCELLED
     session.save()
+    _emit_session(webhooks.Event.SESSION_CANCELLED, session)
     return session
 
 

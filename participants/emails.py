@@ -1,7 +1,8 @@
 """The e-mails participants receive about their registration, in their own language.
 
-``services`` queues :func:`send_registration_email` with ``transaction.on_commit``, so a message
-goes out only for a change that was saved. Each message is plain text with an HTML
+``services`` queues the tasks of ``participants.tasks`` once the transaction commits, so a
+message goes out only for a change that was saved, and from the worker, never inside the
+request (a mail server that hangs holds no web worker). Each message is plain text with an HTML
 alternative; an invitation (a seat confirmed) carries the workshop's sessions as an
 iCalendar REQUEST, and losing a seat carries a CANCEL, so calendar programs add or remove
 the sessions themselves.
@@ -237,7 +238,9 @@ def one_line(text: str) -> str:
     return " ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
-def send_my_registrations_email(address: str, registrations: list[Registration], language: str):
+def build_my_registrations_email(
+    address: str, registrations: list[Registration], language: str
+) -> EmailMultiAlternatives:
     """One e-mail listing each registration of the address with its personal link."""
     with translation.override(language):
         context = {
@@ -260,11 +263,32 @@ def send_my_registrations_email(address: str, registrations: list[Registration],
         email.attach_alternative(
             render_to_string("participants/emails/my_registrations.html", context), "text/html"
         )
+    return email
+
+
+def send_my_registrations_email(address: str, registrations: list[Registration], language: str):
+    """Send the list of registrations of ``address``; a failure is logged, not passed on."""
     try:
-        email.send()
+        build_my_registrations_email(address, registrations, language).send()
     except Exception:
         # As for every e-mail: the answer on the page is the same, the failure is logged.
         logger.exception("Could not send the list of registrations of an address")
+        return False
+    return True
+
+
+def deliver_registration_email(registration_pk: int, kind: str) -> bool:
+    """Send the e-mail ``kind`` about a registration, read afresh: False if the registration
+    is gone or has no address. A failure to send raises (the task retries it)."""
+    registration = (
+        Registration.objects.select_related("workshop", "participant")
+        .filter(pk=registration_pk)
+        .first()
+    )
+    if registration is None or not registration.participant.email:
+        return False
+    build_registration_email(registration, kind).send()
+    return True
 
 
 def send_registration_email(registration_pk: int, kind: str) -> bool:
@@ -272,21 +296,16 @@ def send_registration_email(registration_pk: int, kind: str) -> bool:
     or could not be sent.
 
     The change it reports is saved already: a mail server that refuses, hangs (at most
-    EMAIL_TIMEOUT seconds) or drops the connection is logged, never passed on to the request.
+    EMAIL_TIMEOUT seconds) or drops the connection is logged, never passed on.
     """
-    registration = Registration.objects.select_related("workshop", "participant").get(
-        pk=registration_pk
-    )
-    if not registration.participant.email:
-        return False
-    email = build_registration_email(registration, kind)
     try:
-        email.send()
+        return deliver_registration_email(registration_pk, kind)
     except Exception:
-        # smtplib's errors, OSError for refused and timed-out connections, and whatever a
-        # configured backend raises: the message is lost, the registration is not.
-        logger.exception(
-            "Could not send the %s e-mail about registration %s", kind, registration_pk
-        )
+        log_failure(registration_pk, kind)
         return False
-    return True
+
+
+def log_failure(registration_pk: int, kind: str) -> None:
+    """Log the error being handled: smtplib's errors, OSError for refused and timed-out
+    connections, and whatever a configured backend raises."""
+    logger.exception("Could not send the %s e-mail about registration %s", kind, registration_pk)

@@ -27,8 +27,8 @@ The rules:
   transaction, and is told by e-mail. Seats added by raising the capacity go to the queue
   at the next registration or decision, or at once through ``promote_from_waitlist``.
 
-E-mails are sent after the transaction commits, so nobody hears of a change that was rolled
-back.
+E-mails are queued for the worker when the transaction commits, so nobody hears of a change
+that was rolled back, and no request waits on the mail server.
 """
 
 import logging
@@ -36,7 +36,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,7 +48,9 @@ from django.utils.translation import gettext as _
 
 from events.models import Agency, Workshop
 from events.tokens import new_token
-from participants import emails
+from integrations import webhooks
+from integrations.queue import enqueue_on_commit
+from participants import tasks
 from participants.models import Participant, Registration
 
 logger = logging.getLogger(__name__)
@@ -248,6 +249,7 @@ def _fill_free_seats(
         registration.status_changed_at = now
         # waitlisted_at stays: it records that this seat came from the queue, and when.
         _save_status(registration)
+        _emit(webhooks.Event.REGISTRATION_PROMOTED, registration, workshop)
         if notify:
             _notify(registration, "promoted")
     return promoted
@@ -423,6 +425,7 @@ def register_participant(
         if data.nominated_by is not None:
             registration.nominated_by = data.nominated_by
         registration.save()
+        _emit(webhooks.Event.REGISTRATION_CREATED, registration, workshop)
         if notify:
             _notify(registration, f"registered_{status}")
         return Registered(registration, created=created, reopened=not created)
@@ -537,6 +540,7 @@ def cancel_registration(
             return registration
         registration.cancelled_by_participant = by is None
         _end_registration(workshop, registration, Status.CANCELLED, by=by, notify=notify)
+        _emit(webhooks.Event.REGISTRATION_CANCELLED, registration, workshop)
     return registration
 
 
@@ -606,8 +610,11 @@ def send_my_registrations(*, email: str, language: str) -> int:
         .order_by("-workshop__start_date", "pk")
     )
     if registrations:
-        transaction.on_commit(
-            partial(emails.send_my_registrations_email, person.email, registrations, language)
+        enqueue_on_commit(
+            tasks.send_my_registrations_email,
+            person.email,
+            [registration.pk for registration in registrations],
+            language,
         )
     return len(registrations)
 
@@ -616,10 +623,20 @@ def _cannot(registration: Registration, message: str) -> str:
     return message % {"status": registration.get_status_display()}
 
 
+def _emit(event: str, registration: Registration, workshop: Workshop) -> None:
+    """Tell the workshop's webhooks; what a receiver gets is the registration's id and state,
+    never the person's details (it asks the API for those, with its own permissions)."""
+    webhooks.emit(
+        event,
+        workshop=workshop,
+        data={
+            "registration": registration.pk,
+            "status": registration.status,
+            "source": registration.source,
+        },
+    )
+
+
 def _notify(registration: Registration, kind: str) -> None:
-    """Send the e-mail ``kind`` about ``registration`` once the transaction has committed."""
-    transaction.on_commit(partial(_send, registration.pk, kind))
-
-
-def _send(registration_pk: int, kind: str) -> None:
-    emails.send_registration_email(registration_pk, kind)
+    """Queue the e-mail ``kind`` about ``registration`` once the transaction has committed."""
+    enqueue_on_commit(tasks.send_registration_email, registration.pk, kind)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from participants.views import feeds, organiser, personal, public
+from participants.views import checkin, feeds, organiser, personal, public
 
 app_name = "participants"
 
@@ -60,4 +60,36 @@ urlpatterns += [
         organiser.nominations_template,
         name="nominations_template",
     ),
+]
+
+# Attendance: the check-in screen and its marks, a signed sheet's entry, the room's self
+# check-in code, and the participant's side of check-in.
+urlpatterns += [
+    path(
+        "organise/workshops/<slug:slug>/sessions/<int:pk>/check-in/",
+        checkin.checkin_screen,
+        name="checkin",
+    ),
+    path(
+        "organise/workshops/<slug:slug>/sessions/<int:pk>/check-in/marks/",
+        checkin.checkin_marks,
+        name="checkin_marks",
+    ),
+    path(
+        "organise/workshops/<slug:slug>/sessions/<int:pk>/sheet/",
+        checkin.sheet_entry,
+        name="sheet_entry",
+    ),
+    path(
+        "organise/workshops/<slug:slug>/sessions/<int:pk>/room-screen/",
+        checkin.room_screen,
+        name="room_screen",
+    ),
+    path(
+        "organise/workshops/<slug:slug>/sessions/<int:pk>/room-screen/qr.svg",
+        checkin.room_screen_qr,
+        name="room_screen_qr",
+    ),
+    path("checkin/<int:session_pk>/<str:code>/", checkin.self_checkin, name="self_checkin"),
+    path("r/<str:token>/check-in.svg", checkin.personal_checkin_qr, name="personal_checkin_qr"),
 ]

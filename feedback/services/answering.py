@@ -22,6 +22,7 @@ from feedback.models import (
     SealedResponse,
     Submission,
 )
+from integrations import webhooks
 from participants.models import Registration
 
 QK = Question.Kind
@@ -252,6 +253,18 @@ def submit_response(
                         for row in rows
                     ]
                 )
+            # An anonymous response says only that someone answered: no registration, no
+            # response id (which would tie the answers to the moment and so to a person).
+            webhooks.emit(
+                webhooks.Event.RESPONSE_SUBMITTED,
+                workshop=questionnaire.workshop,
+                data={
+                    "questionnaire": questionnaire.pk,
+                    "anonymous": questionnaire.is_anonymous,
+                    "registration": None if questionnaire.is_anonymous else registration.pk,
+                    "response": None if response is None else response.pk,
+                },
+            )
     except IntegrityError:
         # Two submissions at once: the unique constraint let one through.
         raise _already_answered() from None

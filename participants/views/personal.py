@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from events.models import Workshop
+from participants.attendance import checkin_code, format_code
 from participants.emails import workshop_title
 from participants.models import Registration
 from participants.queries import (
@@ -28,6 +29,7 @@ from participants.services import (
     cancel_registration,
     update_preferred_language,
 )
+from participants.views.checkin import remember_personal_token
 from participants.views.public import timetable_days
 
 ACTIVE = (
@@ -123,11 +125,16 @@ def personal(request: HttpRequest, token: str) -> HttpResponse:
             "feedback_links": feedback_links,
             "certificate_url": certificate_url,
             "can_cancel": can_cancel(registration),
+            "checkin_code": format_code(checkin_code(registration))
+            if confirmed and workshop.status not in (Workshop.Status.CANCELLED,)
+            else "",
             "public_url": reverse("participants:public_workshop", kwargs={"slug": workshop.slug})
             if workshop.status in (Workshop.Status.PUBLISHED,)
             else "",
         }
         response = render(request, "participants/personal/page.html", context)
+    # Self check-in: scanning a room's code on this phone later finds this registration.
+    remember_personal_token(request, response, registration)
     return _personal_headers(response, registration)
 
 

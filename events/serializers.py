@@ -1,0 +1,155 @@
+"""What the API shows and accepts for workshops, their agencies, trainers, rooms and sessions.
+
+Serializers check the shape of the input; every rule (dates, clashes, transitions, unique
+names) is the services', which the API views call exactly as the pages do.
+"""
+
+from django.conf import settings
+from django.urls import reverse
+from rest_framework import serializers
+
+from events.models import Agency, Room, Session, Topic, Trainer, Workshop, WorkshopAgency
+from events.services import SESSION_FIELDS, TRAINER_FIELDS, WORKSHOP_FIELDS
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = [
+            "id",
+            "name",
+            "name_local",
+            "acronym",
+            "kind",
+            "level",
+            "region",
+            "country",
+            "parent",
+            "website",
+        ]
+
+
+class AgencyRoleSerializer(serializers.ModelSerializer):
+    agency_name = serializers.CharField(source="agency.name", read_only=True)
+    agency_name_local = serializers.CharField(source="agency.name_local", read_only=True)
+
+    class Meta:
+        model = WorkshopAgency
+        fields = ["id", "agency", "agency_name", "agency_name_local", "role", "order", "note"]
+        read_only_fields = ["order"]
+
+
+# The narrative and the report's details are the organisers' until the report goes out.
+ORGANISER_ONLY_FIELDS = (
+    "narrative",
+    "narrative_local",
+    "summary_provided_by",
+    "summary_date",
+    "completion_share",
+)
+
+
+class WorkshopSerializer(serializers.ModelSerializer):
+    """A workshop as its public page shows it; organisers also see the report's fields.
+
+    ``context["organised"]``: the pks of the workshops the user organises (one query a
+    request, made by the view)."""
+
+    agencies = AgencyRoleSerializer(source="agency_roles", many=True, read_only=True)
+    public_page = serializers.SerializerMethodField()
+    calendar_feed = serializers.SerializerMethodField()
+    slug = serializers.SlugField(max_length=80, required=False)
+
+    class Meta:
+        model = Workshop
+        fields = ["slug", *[f for f in WORKSHOP_FIELDS if f != "slug"], "status", "agencies"]
+        fields += ["public_page", "calendar_feed", "created_at", "updated_at"]
+        read_only_fields = ["status", "created_at", "updated_at"]
+
+    def get_public_page(self, workshop) -> str:
+        return absolute(reverse("participants:public_workshop", kwargs={"slug": workshop.slug}))
+
+    def get_calendar_feed(self, workshop) -> str:
+        return absolute(reverse("events:workshop_feed", kwargs={"slug": workshop.slug}))
+
+    def to_representation(self, workshop):
+        data = super().to_representation(workshop)
+        if workshop.pk not in self.context.get("organised", ()):
+            for name in ORGANISER_ONLY_FIELDS:
+                data.pop(name, None)
+        return data
+
+
+class WorkshopStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Workshop.Status.choices)
+
+
+class TrainerSerializer(serializers.ModelSerializer):
+    calendar_feed = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Trainer
+        fields = ["id", *TRAINER_FIELDS, "calendar_feed", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+    def get_calendar_feed(self, trainer) -> str | None:
+        """The trainer's secret calendar link: for those who may send it to them (organisers
+        of a workshop they teach in, superusers), as on the trainer's page."""
+        if trainer.pk not in self.context.get("feed_managed", ()):
+            return None
+        return absolute(reverse("events:trainer_feed", kwargs={"token": trainer.feed_token}))
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Room
+        fields = ["id", "name", "venue", "city", "capacity"]
+
+
+class SessionTrainerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Trainer
+        fields = ["id", "name", "name_local"]
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    """A block of the timetable. Writing one goes through ``events.services.save_session``:
+    inside the workshop's days, no trainer or room in two places at once."""
+
+    workshop = serializers.SlugRelatedField(slug_field="slug", queryset=Workshop.objects.none())
+    trainers = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Trainer.objects.all(), required=False
+    )
+    topics = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Topic.objects.all(), required=False
+    )
+    trainer_names = SessionTrainerSerializer(source="trainers", many=True, read_only=True)
+    ics = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Session
+        fields = ["id", "workshop", *SESSION_FIELDS, "trainers", "trainer_names", "topics"]
+        fields += ["status", "sequence", "ics", "updated_at"]
+        read_only_fields = ["status", "sequence", "updated_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organised = self.context.get("organised_workshops")
+        if organised is not None:
+            # A session is written only into a workshop the user organises; another is
+            # "not found", as on the pages.
+            self.fields["workshop"].queryset = organised
+
+    def get_ics(self, session) -> str:
+        return absolute(
+            reverse("events:session_ics", kwargs={"slug": session.workshop.slug, "pk": session.pk})
+        )
+
+
+class SessionMoveSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()

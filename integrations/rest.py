@@ -1,0 +1,239 @@
+"""What every endpoint under /api/v1/ shares: token authentication, the read-only rule of
+tokens, the one error format, pagination, and Idempotency-Key on POST.
+
+The error format, for every refusal: ``{"errors": [{"field": ..., "code": ..., "message":
+...}]}``: ``field`` names the field of the request (``marks.1.status`` inside lists), or is
+null when the whole request is refused; ``code`` names the rule (``required``, ``max_length``,
+``registration_closed``, ``not_found`` ...); ``message`` says it for a person.
+"""
+
+import hashlib
+import time
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from integrations.authentication import TokenMayWrite
+from integrations.models import IdempotencyKey
+
+# --- Errors -----------------------------------------------------------------------------
+
+
+def _django_errors(error: DjangoValidationError) -> list[dict]:
+    if hasattr(error, "error_dict"):
+        return [
+            {
+                "field": None if field == "__all__" else field,
+                "code": e.code or "invalid",
+                "message": " ".join(e.messages),
+            }
+            for field, errors in error.error_dict.items()
+            for e in errors
+        ]
+    return [
+        {"field": None, "code": e.code or "invalid", "message": " ".join(e.messages)}
+        for e in error.error_list
+    ]
+
+
+def refusal(field: str | None, code: str, message: str) -> exceptions.ValidationError:
+    """A refusal in the one format, for a view to raise."""
+    error = exceptions.ValidationError({field or "__all__": [message]})
+    error.flat = [{"field": field, "code": code, "message": str(message)}]
+    return error
+
+
+def _flatten(detail, field: str | None = None) -> list[dict]:
+    if isinstance(detail, dict):
+        rows = []
+        for key, value in detail.items():
+            name = None if key in ("non_field_errors", "__all__") else key
+            rows += _flatten(value, f"{field}.{name}" if field and name else (name or field))
+        return rows
+    if isinstance(detail, list):
+        if all(isinstance(item, str) for item in detail):
+            return [
+                {"field": field, "code": getattr(item, "code", "invalid"), "message": str(item)}
+                for item in detail
+            ]
+        rows = []
+        for index, item in enumerate(detail):
+            rows += _flatten(item, f"{field}.{index}" if field else str(index))
+        return rows
+    return [{"field": field, "code": getattr(detail, "code", "invalid"), "message": str(detail)}]
+
+
+def exception_handler(exc, context):
+    """DRF's handler, with our services' refusals turned into 400s, and one body shape."""
+    from feedback.services import FeedbackError, SubmissionRefused
+    from participants.attendance import AttendanceRefused
+    from participants.services import InvalidTransition, RegistrationClosed, RegistrationError
+
+    flat = None
+    if isinstance(exc, DjangoValidationError):
+        flat = _django_errors(exc)
+    elif isinstance(exc, SubmissionRefused):
+        flat = [
+            {"field": e.field or None, "code": e.code, "message": e.message} for e in exc.errors
+        ]
+    elif isinstance(exc, FeedbackError):
+        flat = [{"field": exc.field or None, "code": exc.code, "message": exc.message}]
+    elif isinstance(exc, AttendanceRefused):
+        flat = [{"field": exc.field, "code": "refused", "message": exc.message}]
+    elif isinstance(exc, RegistrationError):
+        code = (
+            "registration_closed"
+            if isinstance(exc, RegistrationClosed)
+            else "invalid_transition"
+            if isinstance(exc, InvalidTransition)
+            else "refused"
+        )
+        flat = [{"field": None, "code": code, "message": exc.message}]
+    if flat is not None:
+        exc = exceptions.ValidationError(flat)
+        exc.flat = flat
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    errors = getattr(exc, "flat", None)
+    if errors is None:
+        if isinstance(exc, exceptions.ValidationError):
+            errors = _flatten(exc.detail)
+        else:
+            detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+            errors = [
+                {
+                    "field": None,
+                    "code": getattr(detail, "code", exc.__class__.__name__),
+                    "message": str(detail),
+                }
+            ]
+    response.data = {"errors": errors}
+    return response
+
+
+class ErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(allow_null=True, help_text="The field refused, or null.")
+    code = serializers.CharField(help_text="The rule: required, max_length, not_found …")
+    message = serializers.CharField()
+
+
+class ErrorsSerializer(serializers.Serializer):
+    errors = ErrorSerializer(many=True)
+
+
+# --- Pagination ---------------------------------------------------------------------------
+
+
+class Pagination(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+# --- Idempotency-Key ----------------------------------------------------------------------
+
+# How long a second request with a key waits for the first to finish before it is told so.
+IDEMPOTENCY_WAIT = 10.0
+
+
+class IdempotencyConflict(exceptions.APIException):
+    status_code = 409
+    default_code = "idempotency_in_progress"
+    default_detail = "A request with this Idempotency-Key is still being handled; try again."
+
+
+class _Replay(Exception):
+    def __init__(self, response: HttpResponse):
+        self.response = response
+
+
+def _stored(row: IdempotencyKey) -> HttpResponse:
+    response = HttpResponse(
+        bytes(row.response_body), status=row.status_code, content_type=row.content_type
+    )
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+class IdempotentMixin:
+    """Any POST may carry ``Idempotency-Key``: the first request with a key claims it by
+    inserting a row (unique per user and key) before it is handled; its answer is kept on the
+    row. A repeat, even one arriving while the first is still running, waits for that answer
+    and gets it again, changing nothing. The same key with another body answers 422."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._idempotency = None
+        if not TokenMayWrite().has_permission(request, self):
+            raise exceptions.PermissionDenied(TokenMayWrite.message)
+        key = request.headers.get("Idempotency-Key")
+        if request.method != "POST" or key is None:
+            return
+        if not 1 <= len(key) <= 255 or not key.isprintable():
+            raise refusal(
+                "Idempotency-Key", "invalid", _("An Idempotency-Key has 1 to 255 characters.")
+            )
+        user = request.user
+        scope = f"user:{user.pk}" if user.is_authenticated else "anonymous"
+        fingerprint = hashlib.sha256(
+            b"\n".join([request.method.encode(), request.path.encode(), request.body])
+        ).hexdigest()
+        try:
+            with transaction.atomic():
+                self._idempotency = IdempotencyKey.objects.create(
+                    scope=scope, key=key, fingerprint=fingerprint
+                )
+            return
+        except IntegrityError:
+            pass
+        deadline = time.monotonic() + IDEMPOTENCY_WAIT
+        while True:
+            row = IdempotencyKey.objects.filter(scope=scope, key=key).first()
+            if row is None:  # the first failed and let go of the key: handle this one
+                return self.initial(request, *args, **kwargs)
+            if row.fingerprint != fingerprint:
+                raise exceptions.ValidationError(
+                    [
+                        {
+                            "field": "Idempotency-Key",
+                            "code": "idempotency_mismatch",
+                            "message": _("This Idempotency-Key was used for another request."),
+                        }
+                    ]
+                )
+            if row.status_code is not None:
+                raise _Replay(_stored(row))
+            if time.monotonic() > deadline:
+                raise IdempotencyConflict()
+            time.sleep(0.05)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Replay):
+            return exc.response
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        claimed = getattr(self, "_idempotency", None)
+        if claimed is None:
+            return response
+        self._idempotency = None
+        if response.status_code >= 500:
+            # Nothing to replay: let a retry run.
+            IdempotencyKey.objects.filter(pk=claimed.pk).delete()
+            return response
+        response.render()
+        IdempotencyKey.objects.filter(pk=claimed.pk).update(
+            status_code=response.status_code,
+            response_body=response.content,
+            content_type=response.get("Content-Type", ""),
+        )
+        return response

@@ -1,0 +1,347 @@
+"""The API's registrations, attendance and personal links.
+
+Registering goes through ``participants.services.register_participant``, as the public form
+and the organisers' pages do: the same window, capacity, approval and duplicate rules. An
+organiser of the workshop registers people (source "organiser"); anyone else, signed in or
+not, registers themselves where the public form would let them (source "api"), counted by
+the same rate limit, and is told the same thing whatever happened: the personal link goes to
+the address by e-mail. Rosters and attendance are for the workshop's organisers only
+(``events.queries.organised_workshops``); anything else answers 404.
+"""
+
+import math
+
+from django.db import transaction
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from events.api import ERRORS, READ_ERRORS
+from events.models import Session, Workshop
+from events.queries import organised_workshops
+from integrations.rest import ErrorsSerializer, IdempotentMixin, refusal
+from participants import attendance as attendance_rules
+from participants import services
+from participants.models import Attendance, Registration
+from participants.queries import (
+    filter_registrations,
+    get_public_workshop,
+    get_registration_by_token,
+    public_sessions,
+    waitlist_position_of,
+    with_waitlist_position,
+)
+from participants.serializers import (
+    AttendanceSerializer,
+    DecisionSerializer,
+    LanguageSerializer,
+    MarkResultSerializer,
+    MarksSerializer,
+    PersonalSerializer,
+    RegisteredSerializer,
+    RegisterSerializer,
+    RegistrationSerializer,
+)
+from participants.views.public import rate_limited
+
+
+class RateLimited(exceptions.Throttled):
+    default_code = "rate_limited"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Registrations of the workshops you organise",
+        parameters=[
+            OpenApiParameter("workshop", str, description="A workshop's slug"),
+            OpenApiParameter("status", str, enum=Registration.Status.values),
+            OpenApiParameter("gender", str, enum=Registration.Gender.values),
+            OpenApiParameter("agency", int),
+            OpenApiParameter("region", str),
+            OpenApiParameter("search", str, description="Part of a name or e-mail address"),
+        ],
+        responses={200: RegistrationSerializer(many=True), **ERRORS},
+    ),
+    retrieve=extend_schema(
+        summary="One registration", responses={200: RegistrationSerializer, **ERRORS}
+    ),
+)
+class RegistrationViewSet(
+    IdempotentMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = RegistrationSerializer
+
+    def get_permissions(self):
+        if self.action == "create":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    def get_queryset(self):
+        registrations = with_waitlist_position(
+            Registration.objects.filter(
+                workshop__in=organised_workshops(self.request.user).values("pk")
+            )
+            .select_related("workshop", "participant", "agency")
+            .order_by("created_at", "pk")
+        )
+        params = self.request.query_params
+        if params.get("workshop"):
+            registrations = registrations.filter(workshop__slug=params["workshop"])
+        agency = params.get("agency", "")
+        return filter_registrations(
+            registrations,
+            status=params.get("status", "")
+            if params.get("status") in Registration.Status.values
+            else "",
+            agency=int(agency) if agency.isdigit() else None,
+            region=params.get("region", ""),
+            gender=params.get("gender", "")
+            if params.get("gender") in Registration.Gender.values
+            else "",
+            search=params.get("search", ""),
+        )
+
+    @extend_schema(
+        summary="Register someone for a workshop",
+        description=(
+            "Organisers of the workshop register people at any time (201, the registration; "
+            "200 when the address was registered already, with its details updated). Anyone "
+            "else registers themselves while the workshop's public form is open, and gets "
+            "202 with the same answer whatever happened: the personal link is e-mailed."
+        ),
+        request=RegisterSerializer,
+        responses={
+            201: RegistrationSerializer,
+            200: RegistrationSerializer,
+            202: RegisteredSerializer,
+            400: ErrorsSerializer,
+            404: ErrorsSerializer,
+            429: ErrorsSerializer,
+        },
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        slug = data.pop("workshop")
+        workshop = organised_workshops(request.user).filter(slug=slug).first()
+        if workshop is not None:
+            outcome = services.register_participant(
+                workshop=workshop, data=data, source=Registration.Source.ORGANISER
+            )
+            registration = self.get_queryset().get(pk=outcome.registration.pk)
+            return Response(
+                RegistrationSerializer(registration).data,
+                status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK,
+            )
+        workshop = get_public_workshop(slug)
+        wait = rate_limited(request._request)
+        if wait:
+            raise RateLimited(
+                wait=wait,
+                detail=_(
+                    "Too many registrations from your address: try again in %(minutes)s minutes."
+                )
+                % {"minutes": math.ceil(wait / 60)},
+            )
+        outcome = services.register_participant(
+            workshop=workshop, data=data, source=Registration.Source.API
+        )
+        if not outcome.is_new:
+            services.resend_personal_link(registration=outcome.registration)
+        return Response(
+            {
+                "workshop": workshop.slug,
+                "detail": _(
+                    "Thank you. The personal link has been sent to the e-mail address given."
+                ),
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
+
+    def _decide(self, request, decide):
+        registration = self.get_object()
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decide(
+            registration=registration, by=request.user, notify=serializer.validated_data["notify"]
+        )
+        return Response(RegistrationSerializer(self.get_queryset().get(pk=registration.pk)).data)
+
+    @extend_schema(
+        summary="Approve",
+        request=DecisionSerializer,
+        responses={200: RegistrationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, services.approve_registration)
+
+    @extend_schema(
+        summary="Put on the waiting list",
+        request=DecisionSerializer,
+        responses={200: RegistrationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def waitlist(self, request, pk=None):
+        return self._decide(request, services.waitlist_registration)
+
+    @extend_schema(
+        summary="Decline",
+        request=DecisionSerializer,
+        responses={200: RegistrationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        return self._decide(request, services.decline_registration)
+
+    @extend_schema(
+        summary="Cancel (the seat goes to the waiting list)",
+        request=DecisionSerializer,
+        responses={200: RegistrationSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._decide(request, services.cancel_registration)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Attendance marks in the workshops you organise",
+        parameters=[
+            OpenApiParameter("workshop", str, description="A workshop's slug"),
+            OpenApiParameter("session", int),
+        ],
+        responses={200: AttendanceSerializer(many=True), **ERRORS},
+    ),
+)
+class AttendanceViewSet(IdempotentMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = AttendanceSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        marks = Attendance.objects.filter(
+            session__workshop__in=organised_workshops(self.request.user).values("pk")
+        ).order_by("session_id", "registration_id", "pk")
+        params = self.request.query_params
+        if params.get("workshop"):
+            marks = marks.filter(session__workshop__slug=params["workshop"])
+        if params.get("session", "").isdigit():
+            marks = marks.filter(session_id=int(params["session"]))
+        return marks
+
+    @extend_schema(
+        summary="Record one mark or many at once (all or nothing)",
+        request=MarksSerializer,
+        responses={200: MarkResultSerializer(many=True), **ERRORS},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = MarksSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        marks = serializer.validated_data["marks"]
+        workshops = organised_workshops(request.user).values("pk")
+        registrations = Registration.objects.filter(workshop__in=workshops).in_bulk(
+            {mark["registration"] for mark in marks}
+        )
+        sessions = (
+            Session.objects.filter(workshop__in=workshops)
+            .select_related("workshop")
+            .in_bulk({mark["session"] for mark in marks})
+        )
+        results = []
+        with transaction.atomic():
+            for index, mark in enumerate(marks):
+                registration = registrations.get(mark["registration"])
+                session = sessions.get(mark["session"])
+                for name, found in (("registration", registration), ("session", session)):
+                    if found is None:
+                        raise refusal(f"marks.{index}.{name}", "not_found", _("Not found."))
+                try:
+                    recorded = attendance_rules.record_attendance(
+                        registration=registration,
+                        session=session,
+                        status=mark["status"],
+                        by=request.user,
+                        note=mark["note"],
+                    )
+                except attendance_rules.AttendanceRefused as refused:
+                    raise refusal(
+                        f"marks.{index}.{refused.field}", "refused", refused.message
+                    ) from None
+                results.append(
+                    {
+                        "registration": recorded.registration_id,
+                        "session": recorded.session_id,
+                        "status": recorded.status,
+                        "changed": recorded.changed,
+                    }
+                )
+        return Response(results)
+
+
+class PersonalLinkView(IdempotentMixin, APIView):
+    """The personal link's holder: what their page shows, and what it lets them do."""
+
+    permission_classes = [permissions.AllowAny]
+
+    def registration(self) -> Registration:
+        return get_registration_by_token(self.kwargs["token"])
+
+    def shown(self, registration: Registration) -> dict:
+        workshop = registration.workshop
+        sessions = (
+            list(public_sessions(workshop)) if workshop.status != Workshop.Status.CANCELLED else []
+        )
+        return PersonalSerializer(
+            registration,
+            context={"sessions": sessions, "waitlist_position": waitlist_position_of(registration)},
+        ).data
+
+
+class PersonalView(PersonalLinkView):
+    @extend_schema(
+        summary="Your registration and timetable, by your personal link",
+        responses={200: PersonalSerializer, 404: ErrorsSerializer},
+    )
+    def get(self, request, token):
+        return Response(self.shown(self.registration()))
+
+
+class PersonalCancelView(PersonalLinkView):
+    @extend_schema(
+        summary="Cancel your registration",
+        request=None,
+        responses={200: PersonalSerializer, 404: ErrorsSerializer},
+    )
+    def post(self, request, token):
+        registration = services.cancel_registration(registration=self.registration())
+        return Response(self.shown(get_registration_by_token(registration.token)))
+
+
+class PersonalLanguageView(PersonalLinkView):
+    @extend_schema(
+        summary="The language of your pages and e-mails",
+        request=LanguageSerializer,
+        responses={200: PersonalSerializer, 400: ErrorsSerializer, 404: ErrorsSerializer},
+    )
+    def post(self, request, token):
+        registration = self.registration()
+        serializer = LanguageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.update_preferred_language(
+            registration=registration, language=serializer.validated_data["language"]
+        )
+        return Response(self.shown(registration))
+
+
+def get_registration_or_404(pk: int, user) -> Registration:
+    return get_object_or_404(
+        Registration.objects.filter(workshop__in=organised_workshops(user).values("pk")), pk=pk
+    )
+
+
+__all__ = ["READ_ERRORS"]

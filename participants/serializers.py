@@ -1,0 +1,158 @@
+"""What the API shows and accepts for registrations and attendance. The rules are the
+services' (``participants.services``, ``participants.attendance``)."""
+
+from django.conf import settings
+from django.urls import reverse
+from rest_framework import serializers
+
+from events.models import Agency, Session, Workshop
+from participants.attendance import Status as AttendanceStatus
+from participants.forms import phone_validator
+from participants.models import Attendance, Registration
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    """A registration as the workshop's organisers see it on the roster."""
+
+    workshop = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    email = serializers.EmailField(source="participant.email", read_only=True)
+    waitlist_position = serializers.IntegerField(read_only=True, allow_null=True)
+    agency_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "workshop",
+            "email",
+            "name",
+            "name_local",
+            "gender",
+            "agency",
+            "agency_name",
+            "agency_label",
+            "position",
+            "region",
+            "phone",
+            "preferred_language",
+            "status",
+            "source",
+            "nominated_by",
+            "waitlist_position",
+            "created_at",
+            "status_changed_at",
+        ]
+        read_only_fields = fields
+
+
+class RegisterSerializer(serializers.Serializer):
+    """Registering someone: the public form's fields, for ``register_participant``."""
+
+    workshop = serializers.SlugField(max_length=80)
+    name = serializers.CharField(max_length=255)
+    name_local = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    gender = serializers.ChoiceField(choices=Registration.Gender.choices)
+    agency = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.all(), required=False, allow_null=True
+    )
+    agency_name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    position = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    region = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254)
+    phone = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, validators=[phone_validator]
+    )
+    preferred_language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, default="en"
+    )
+
+
+class RegisteredSerializer(serializers.Serializer):
+    """What someone registering themselves is told: the same whatever happened, as on the
+    public form (the personal link goes to the address, by e-mail)."""
+
+    workshop = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    notify = serializers.BooleanField(default=True, help_text="E-mail the person (default).")
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attendance
+        fields = ["id", "registration", "session", "status", "note", "recorded_at", "recorded_by"]
+        read_only_fields = fields
+
+
+class MarkSerializer(serializers.Serializer):
+    registration = serializers.IntegerField(min_value=1)
+    session = serializers.IntegerField(min_value=1)
+    status = serializers.ChoiceField(choices=AttendanceStatus.choices)
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class MarksSerializer(serializers.Serializer):
+    """One mark or many at once, all in workshops you organise; all or nothing."""
+
+    marks = MarkSerializer(many=True, allow_empty=False, max_length=1000)
+
+
+class MarkResultSerializer(serializers.Serializer):
+    registration = serializers.IntegerField()
+    session = serializers.IntegerField()
+    status = serializers.CharField()
+    changed = serializers.BooleanField()
+
+
+class PersonalSessionSerializer(serializers.ModelSerializer):
+    room = serializers.StringRelatedField()
+
+    class Meta:
+        model = Session
+        fields = ["id", "title", "title_local", "kind", "starts_at", "ends_at", "room", "status"]
+
+
+class PersonalSerializer(serializers.ModelSerializer):
+    """What the personal page shows its link holder."""
+
+    workshop = serializers.SlugRelatedField(slug_field="slug", queryset=Workshop.objects.all())
+    workshop_title = serializers.CharField(source="workshop.title")
+    sessions = serializers.SerializerMethodField()
+    calendar_feed = serializers.SerializerMethodField()
+    waitlist_position = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Registration
+        fields = [
+            "workshop",
+            "workshop_title",
+            "name",
+            "name_local",
+            "status",
+            "preferred_language",
+            "waitlist_position",
+            "calendar_feed",
+            "sessions",
+        ]
+        read_only_fields = fields
+
+    def get_sessions(self, registration) -> list[dict]:
+        return PersonalSessionSerializer(self.context["sessions"], many=True).data
+
+    def get_calendar_feed(self, registration) -> str | None:
+        if registration.status != Registration.Status.CONFIRMED:
+            return None
+        return absolute(reverse("participants:participant_feed", args=[registration.feed_token]))
+
+    def get_waitlist_position(self, registration) -> int | None:
+        return self.context.get("waitlist_position")
+
+
+class LanguageSerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
