@@ -33,7 +33,6 @@ from participants.queries import (
     get_registration_by_token,
     public_sessions,
     waitlist_position_of,
-    with_waitlist_position,
 )
 from participants.serializers import (
     AttendanceSerializer,
@@ -47,6 +46,39 @@ from participants.serializers import (
     RegistrationSerializer,
 )
 from participants.views.public import rate_limited
+
+
+def _with_waitlist_position(queryset):
+    """Annotate ``waitlist_position`` (1 = next to be promoted; None unless waitlisted).
+
+    The API's list is paginated over many workshops, so the position is one correlated count
+    per row of the page (main's roster reads ``waitlist_positions`` per workshop instead).
+    """
+    from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+    from django.db.models.functions import Coalesce
+
+    ahead = (
+        Registration.objects.filter(
+            workshop=OuterRef("workshop"), status=Registration.Status.WAITLISTED
+        )
+        .filter(
+            Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
+            | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("workshop")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    position = Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
+    return queryset.annotate(
+        waitlist_position=Case(
+            When(status=Registration.Status.WAITLISTED, then=position),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
 
 
 class RateLimited(exceptions.Throttled):
@@ -81,7 +113,7 @@ class RegistrationViewSet(
         return [permissions.IsAuthenticated()]
 
     def get_queryset(self):
-        registrations = with_waitlist_position(
+        registrations = _with_waitlist_position(
             Registration.objects.filter(
                 workshop__in=organised_workshops(self.request.user).values("pk")
             )

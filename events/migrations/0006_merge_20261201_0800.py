@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0005_completion_rules'),
-        ('events', '0005_rate_limit_cache_table'),
+        ('events', '0005_trainer_created_by'),
     ]
 
     operations = [
