@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from config import signin
+from config import views as config_views
 from events import api as events_api
 from feedback import api as feedback_api
 from participants import api as participants_api
@@ -119,6 +120,7 @@ urlpatterns = [
     *password_reset_urls,
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", config_views.healthz, name="healthz"),
     path("api/schema/", _api_docs(SpectacularAPIView.as_view()), name="api-schema"),
     path(
         "api/docs/",
