@@ -114,6 +114,8 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("reports.urls")),
     path("", include("integrations.urls")),
+    path("", include("audit.urls")),
+    path("", include("privacy.urls")),
     path("api/v1/", include(api_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -80,7 +80,6 @@ def _with_waitlist_position(queryset):
     )
 
 
-
 class RateLimited(exceptions.Throttled):
     default_code = "rate_limited"
 
