@@ -331,7 +331,8 @@ def purge_personal_data(*, now: datetime, dry_run: bool = False) -> list[Purge]:
                     registration.phone = ""
                     registration.save(update_fields=["phone", "updated_at"])
                 record_update(registration, {"phone": (ERASED, "")})
-            for participant in Participant.objects.filter(pk__in=list(emails.values_list("pk", flat=True))):
+            addresses = list(emails.values_list("pk", flat=True))
+            for participant in Participant.objects.filter(pk__in=addresses):
                 with disable_auditlog():
                     participant.email = ""
                     participant.save(update_fields=["email", "updated_at"])

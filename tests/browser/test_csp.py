@@ -20,6 +20,7 @@ def violations(page):
         "document.addEventListener('securitypolicyviolation', e => "
         "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
     )
+
     def console(msg):
         # A missing resource is reported by its response below, with its address.
         if msg.type == "error" and not msg.text.startswith("Failed to load resource"):

@@ -51,7 +51,7 @@ def test_personal_page_is_not_stored(client, participant_registration):
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("Li;=1+1", "Li;'=1+1"),
         ("Li; +1", "Li; '+1"),
         ("Li,@SUM(A1)", "Li,'@SUM(A1)"),

@@ -1,5 +1,8 @@
 """Personal data: a person's own download, erasure from a workshop, retention and its purge."""
 
+# The feedback tests' fixtures are imported and used as arguments: not redefinitions.
+# ruff: noqa: F811
+
 import io
 import json
 from dataclasses import asdict
@@ -96,7 +99,7 @@ def test_download_as_json_and_as_a_page_from_the_personal_link(client, held):
     assert client.get(reverse("privacy:my_data", args=["not-a-token"])).status_code == 404
 
 
-def test_named_knowledge_test_answers_are_included(tests_taken):  # noqa: F811
+def test_named_knowledge_test_answers_are_included(tests_taken):
     someone = tests_taken.responses.order_by("registration__pk").first().registration
     data = personal_data(someone)
     assert sorted(item["kind"] for item in data["answers"]) == ["post_test", "pre_test"]
@@ -104,7 +107,7 @@ def test_named_knowledge_test_answers_are_included(tests_taken):  # noqa: F811
     assert {a["choice"] for item in data["answers"] for a in item["answers"]} <= {"a", "b", "c"}
 
 
-def test_anonymous_answers_are_never_included(answered):  # noqa: F811
+def test_anonymous_answers_are_never_included(answered):
     evaluated = answered.submissions.order_by("pk").first().registration
     mine = personal_data(evaluated)
     assert mine["answers"] == []
@@ -138,7 +141,7 @@ def test_erasure_keeps_the_reports_and_feedback_figures(
     workshop,
     organiser,
     answered,
-    make_session,  # noqa: F811
+    make_session,
 ):
     chosen = _erase_some(workshop, organiser, make_session)
     before = (_report(workshop), _evaluation_figures(answered))
@@ -153,7 +156,7 @@ def test_erasure_keeps_the_learning_gains(
     workshop,
     organiser,
     tests_taken,
-    make_session,  # noqa: F811
+    make_session,
 ):
     chosen = _erase_some(workshop, organiser, make_session)
     before = (_report(workshop), repr(knowledge_test_results(tests_taken)))
