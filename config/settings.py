@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "auditlog",
     "audit",
     "privacy",
+    "backups",
     "integrations",
     "events",
     "participants",
