@@ -241,6 +241,16 @@ SESSION_ENGINE = _SESSION_ENGINES[SESSION_BACKEND]
 # Public registration: at most COUNT submissions per client address per WINDOW seconds.
 REGISTRATION_RATE_LIMIT_COUNT = env_int("REGISTRATION_RATE_LIMIT_COUNT", 20)
 REGISTRATION_RATE_LIMIT_WINDOW = env_int("REGISTRATION_RATE_LIMIT_WINDOW", 600)
+# The other public forms and the API, through the same limiter (config/rate_limit.py).
+FEEDBACK_RATE_LIMIT_COUNT = env_int("FEEDBACK_RATE_LIMIT_COUNT", 30)
+FEEDBACK_RATE_LIMIT_WINDOW = env_int("FEEDBACK_RATE_LIMIT_WINDOW", 600)
+VERIFICATION_RATE_LIMIT_COUNT = env_int("VERIFICATION_RATE_LIMIT_COUNT", 60)
+VERIFICATION_RATE_LIMIT_WINDOW = env_int("VERIFICATION_RATE_LIMIT_WINDOW", 600)
+PASSWORD_RESET_RATE_LIMIT_COUNT = env_int("PASSWORD_RESET_RATE_LIMIT_COUNT", 5)
+PASSWORD_RESET_RATE_LIMIT_WINDOW = env_int("PASSWORD_RESET_RATE_LIMIT_WINDOW", 3600)
+# Per API token (or per address for requests without one).
+API_RATE_LIMIT_COUNT = env_int("API_RATE_LIMIT_COUNT", 600)
+API_RATE_LIMIT_WINDOW = env_int("API_RATE_LIMIT_WINDOW", 60)
 # The client's address, for the rate limit and the sign-in lockout (config/client_address.py).
 # TRUSTED_PROXY_COUNT: how many proxies of ours stand before the application, each appending
 # to X-Forwarded-For; the address the outermost of them saw is the n-th entry from the right.
@@ -277,6 +287,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "integrations.rest.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["config.rate_limit.ApiRateThrottle"],
     "EXCEPTION_HANDLER": "integrations.rest.exception_handler",
     "PAGE_SIZE": 100,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
