@@ -319,3 +319,12 @@ def test_workshop_history_reads_the_same_queries_for_10_and_1000_records(
 
     assert count_for(10) == 10
     assert count_for(1000) == 100
+
+
+def test_history_page_in_chinese(signed_in, workshop):
+    page = signed_in.get(
+        reverse("audit:workshop_history", args=[workshop.slug]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    html = page.content.decode()
+    assert "修改人" in html
+    assert "来源" in html

@@ -312,3 +312,11 @@ def test_sessions_are_untouched_by_erasure(held, organiser):
     erase_registration(registration=held, by=organiser)
     assert list(Session.objects.values_list("title", flat=True)) == titles
     assert Questionnaire.objects.count() == 0
+
+
+def test_my_data_page_in_the_persons_language(client, held):
+    held.preferred_language = "zh-hans"
+    held.save()
+    html = client.get(reverse("privacy:my_data", args=[held.token])).content.decode()
+    assert "我们为本培训班保存的关于您的全部信息" in html
+    assert "下载为文件（JSON）" in html
