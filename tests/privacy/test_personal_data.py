@@ -319,4 +319,4 @@ def test_my_data_page_in_the_persons_language(client, held):
     held.save()
     html = client.get(reverse("privacy:my_data", args=[held.token])).content.decode()
     assert "我们为本培训班保存的关于您的全部信息" in html
-    assert "下载为文件（JSON）" in html
+    assert "下载为文件（JSON）" in html  # noqa: RUF001
