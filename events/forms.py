@@ -185,6 +185,7 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
             ("capacity", "requires_approval", "registration_opens_at", "registration_closes_at"),
         ),
         (_("Attendance"), ("completion_share",)),
+        (_("Personal data"), ("retention_months",)),
         (
             _("For the report"),
             ("narrative", "narrative_local", "summary_provided_by", "summary_date"),

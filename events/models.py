@@ -12,6 +12,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.text import slugify
@@ -227,6 +228,19 @@ class Workshop(models.Model):
             "The share of the sessions held that a participant must attend, present or late, "
             "to complete the workshop and receive a certificate."
         ),
+    )
+    # How long participants' contact data is kept (privacy.services.purge_personal_data).
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep contact data for (months after the last day)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_(
+            "After this many months from the workshop's last day, participants' e-mail "
+            "addresses and phone numbers are deleted; names and figures stay for the reports."
+        ),
+    )
+    personal_data_purged_at = models.DateTimeField(
+        _("contact data deleted"), null=True, blank=True, editable=False
     )
     is_sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Generated for demonstration.")

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from audit.services import record_create, record_update
 from events.clashes import find_clashes, outside_workshop_dates, workshop_clashes
 from events.models import (
     Agency,
@@ -86,6 +87,7 @@ WORKSHOP_FIELDS = (
     "registration_closes_at",
     "requires_approval",
     "completion_share",
+    "retention_months",
     "summary_provided_by",
     "summary_date",
 )
@@ -109,6 +111,7 @@ COPIED_FIELDS = (
     "capacity",
     "requires_approval",
     "completion_share",
+    "retention_months",
 )
 
 SESSION_FIELDS = (
@@ -452,6 +455,9 @@ def copy_workshop(*, source: Workshop, start_date: date, title: str | None = Non
         for old, new in zip(originals, copies, strict=True)
         for topic in old.topics.all()
     )
+    # bulk_create sends no signal: the audit trail records each copied row itself.
+    for row in [*copy.agency_roles.all(), *copies]:
+        record_create(row)
     return copy
 
 
@@ -522,9 +528,12 @@ def move_agency_role(*, agency_role: WorkshopAgency, up: bool) -> None:
     if not 0 <= other < len(siblings):
         return
     siblings[index], siblings[other] = siblings[other], siblings[index]
+    before = {item.pk: item.order for item in siblings}
     for order, item in enumerate(siblings):
         item.order = order
     WorkshopAgency.objects.bulk_update(siblings, ["order"])
+    for item in siblings:  # bulk_update sends no signal: the audit trail is told
+        record_update(item, {"order": (before[item.pk], item.order)})
 
 
 # Trainers ----------------------------------------------------------------------------------

@@ -54,6 +54,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import record_update
 from events.models import Session, Workshop
 from integrations import webhooks
 from participants.models import Attendance, Registration
@@ -143,18 +144,48 @@ def record_attendance(
         values["note"] = note
     existing = Attendance.objects.filter(registration=registration, session=session)
     with transaction.atomic():
-        if existing.exclude(status=status).update(**values):
+        if _update_recorded(
+            existing, status=status, values=values, registration=registration, session=session
+        ):
             return _recorded(Mark(registration.pk, session.pk, status, True), session)
         if existing.exists():
             return Mark(registration.pk, session.pk, status, False)
         try:
             with transaction.atomic():
+                # A save(): the audit trail records the new record itself.
                 Attendance.objects.create(registration=registration, session=session, **values)
             return _recorded(Mark(registration.pk, session.pk, status, True), session)
         except IntegrityError:
             # Another connection inserted it since the EXISTS: that record is the one.
-            changed = bool(existing.exclude(status=status).update(**values))
+            changed = _update_recorded(
+                existing, status=status, values=values, registration=registration, session=session
+            )
             return _recorded(Mark(registration.pk, session.pk, status, changed), session)
+
+
+def _update_recorded(
+    existing, *, status: str, values: dict, registration: Registration, session: Session
+) -> bool:
+    """Give the record in ``existing`` the new ``values`` unless it has ``status`` already.
+
+    The record is read under a row lock first (its status before, for the audit trail),
+    then updated by one UPDATE, then the change recorded: a SELECT, an UPDATE and an INSERT
+    when it changes, the SELECT alone when there is nothing to change.
+    """
+    before = existing.exclude(status=status).select_for_update().first()
+    if before is None or not existing.filter(pk=before.pk).update(**values):
+        return False
+    after = Attendance(pk=before.pk, registration=registration, session=session, **values)
+    record_update(
+        after,
+        {
+            "status": (before.status, status),
+            "recorded_by": (before.recorded_by_id, after.recorded_by_id),
+            "recorded_at": (before.recorded_at, after.recorded_at),
+            "note": (before.note, after.note),
+        },
+    )
+    return True
 
 
 def _recorded(mark: Mark, session: Session) -> Mark:

@@ -8,17 +8,14 @@ and nothing is written.
 """
 
 import math
-import time
 from itertools import groupby
 
-from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.client_address import client_address
+from config.rate_limit import rate_limited
 from participants.forms import MyRegistrationsForm, RegistrationForm, filled_honeypot
 from participants.models import Registration
 from participants.queries import (
@@ -35,29 +32,6 @@ from participants.services import (
     resend_personal_link,
     send_my_registrations,
 )
-
-
-def rate_limited(request: HttpRequest) -> int:
-    """Count this submission; return the seconds to wait if over the limit, else 0.
-
-    A fixed window per address: the first submission of a window creates its counter
-    (``add`` does nothing if another server already did), every one increments it. Two
-    cache queries per submission.
-    """
-    window = settings.REGISTRATION_RATE_LIMIT_WINDOW
-    now = time.time()
-    slot = int(now // window)
-    key = f"registration-rate:{client_address(request)}:{slot}"
-    cache = caches["rate_limit"]
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    if count > settings.REGISTRATION_RATE_LIMIT_COUNT:
-        return max(1, math.ceil((slot + 1) * window - now))
-    return 0
 
 
 def timetable_days(workshop, sessions) -> list[tuple]:
