@@ -91,5 +91,10 @@ urlpatterns += [
         name="room_screen_qr",
     ),
     path("checkin/<int:session_pk>/<str:code>/", checkin.self_checkin, name="self_checkin"),
+    path(
+        "organise/check-in-worker.js",
+        checkin.checkin_service_worker,
+        name="checkin_service_worker",
+    ),
     path("r/<str:token>/check-in.svg", checkin.personal_checkin_qr, name="personal_checkin_qr"),
 ]

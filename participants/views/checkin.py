@@ -12,6 +12,7 @@ in the browser's storage and are posted in batches, each with the id the browser
 (``apply_client_mark`` applies an id once, so a resend is harmless).
 """
 
+import hashlib
 import json
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -347,3 +349,33 @@ def personal_checkin_qr(request: HttpRequest, token: str) -> HttpResponse:
     if registration.status != Registration.Status.CONFIRMED:
         raise Http404
     return svg_response(attendance.checkin_code(registration), scale=8)
+
+
+# What a check-in screen loads besides itself: kept by the service worker for offline days.
+OFFLINE_ASSETS = (
+    "css/site.css",
+    "js/site.js",
+    "participants/checkin.css",
+    "participants/checkin.js",
+    "participants/vendor/jsqr/jsQR.js",
+)
+
+
+@login_required
+@require_GET
+def checkin_service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker that keeps the check-in screens usable offline (scope /organise/).
+
+    Served from here rather than from the static files so that its scope covers the screens;
+    the list of files it keeps names their current (hashed, in production) addresses, and
+    its cache's name changes with them, so a new release replaces what browsers hold.
+    """
+    assets = json.dumps([static(path) for path in OFFLINE_ASSETS])
+    response = render(
+        request,
+        "participants/checkin/service_worker.js",
+        {"assets": assets, "version": hashlib.sha256(assets.encode()).hexdigest()[:12]},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response

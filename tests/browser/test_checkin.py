@@ -4,6 +4,7 @@ marks two more, gets it back, and finds exactly those marks recorded once; a par
 checks themselves in by scanning the room's code with the phone that opened their link."""
 
 import subprocess
+import time
 from datetime import timedelta
 
 import pytest
@@ -138,6 +139,45 @@ def test_check_in_at_the_door_online_and_offline(new_page, organiser, door, widt
     expect(page.locator("[data-sync]")).to_have_text("Every mark is saved.")
     assert page.evaluate(f"localStorage.getItem('checkin-queue:{session.pk}')") == "[]"
     assert marked(session) == expected
+
+
+def test_check_in_screen_reloaded_offline_still_opens_and_sends_later(new_page, organiser, door):
+    """The venue's network fails for the day: the screen, reloaded with no connection, opens
+    from what the browser kept, takes marks, and sends them once the network is back."""
+    session, _people = door
+    context, page = new_page(390)
+    sign_in(page, organiser)
+    url = f"/organise/workshops/{session.workshop.slug}/sessions/{session.pk}/check-in/"
+    page.goto(url)
+    # The worker takes control, and keeps the screen and its files. (Polled from here:
+    # wait_for_function evaluates a string, which the page's CSP rightly forbids.)
+    kept = "navigator.serviceWorker.controller ? caches.match(location.href).then(Boolean) : false"
+    deadline = time.monotonic() + 10
+    while not page.evaluate(kept):
+        assert time.monotonic() < deadline, "the service worker kept no copy of the screen"
+        page.wait_for_timeout(200)
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator('[data-count="total"]')).to_have_text("7")
+    row(page, "Sun Li").get_by_role("button", name="Present").click()
+    expect(page.locator("[data-sync]")).to_contain_text("1 marks wait in this browser")
+    assert marked(session) == {}
+
+    context.set_offline(False)
+    expect(page.locator("[data-sync]")).to_have_text("Every mark is saved.", timeout=15_000)
+    assert marked(session) == {"Sun Li": "present"}
+
+
+def test_check_in_worker_is_for_organisers_and_keeps_only_the_screens(client, organiser):
+    url = "/organise/check-in-worker.js"
+    assert client.get(url).status_code == 302  # to the sign-in page
+    client.force_login(organiser)
+    response = client.get(url)
+    assert response["Content-Type"] == "text/javascript; charset=utf-8"
+    body = response.content.decode()
+    assert '"/static/participants/checkin.js"' in body
+    assert "check-in" in body
 
 
 def decode_screen(page, name: str) -> list[str]:

@@ -9,6 +9,12 @@
   var root = document.getElementById("checkin");
   if (!root) return;
 
+  // Kept for offline days: the screen and its files, served from this browser when the
+  // venue's network fails (see the service worker).
+  if ("serviceWorker" in navigator && root.dataset.serviceWorker) {
+    navigator.serviceWorker.register(root.dataset.serviceWorker).catch(function () {});
+  }
+
   var session = root.dataset.session;
   var marksUrl = root.dataset.marksUrl;
   var csrf = root.dataset.csrf;
