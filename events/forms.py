@@ -115,6 +115,17 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
             "workshop and receive a certificate. Empty: 80%."
         ),
     )
+    retention_months = forms.IntegerField(
+        label=_("Keep contact data for (months after the last day)"),
+        min_value=1,
+        max_value=240,
+        required=False,
+        help_text=_(
+            "After this many months from the workshop's last day, participants' e-mail "
+            "addresses and phone numbers are deleted; names and figures stay for the reports. "
+            "Empty: 24."
+        ),
+    )
 
     class Meta:
         model = Workshop
@@ -201,10 +212,15 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
         ]
 
     def clean_completion_share(self):
-        value = self.cleaned_data["completion_share"]
-        if value is None:
-            return Workshop._meta.get_field("completion_share").default
-        return value
+        return self._or_default("completion_share")
+
+    def clean_retention_months(self):
+        return self._or_default("retention_months")
+
+    def _or_default(self, name: str):
+        # An empty optional number means the model's default, not "none".
+        value = self.cleaned_data[name]
+        return Workshop._meta.get_field(name).default if value is None else value
 
     def clean_timezone(self):
         value = self.cleaned_data["timezone"]
