@@ -76,6 +76,8 @@ def snapshot() -> dict:
         result["questionnaires"][str(questionnaire.pk)] = entry
     for workshop in workshops:
         for kind, document in DOCUMENTS.items():
+            if document.scope != "workshop":
+                continue  # programme documents cover many workshops: a Selection, not one
             for fmt in document.formats:
                 content = document.build(workshop, "en", fmt)
                 result["documents"][f"{workshop.slug}/{kind}.{fmt}"] = _document_text(content, fmt)

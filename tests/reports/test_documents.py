@@ -106,7 +106,7 @@ def test_sign_in_sheets_list_everyone_by_agency_then_name(held):
     assert "Sign-in sheet: Session 1" in first
     assert "Lijiang Hall" in first
     assert "(Asia/Shanghai)" in first
-    assert "Aug. 27, 2007, 11:00-12:00 (Asia/Shanghai) · Lijiang Hall" in first
+    assert "Monday 27 August 2007, 11:00-12:00 (Asia/Shanghai) · Lijiang Hall" in first
     for heading in ("No.", "Name", "Agency", "Position", "Signature"):
         assert heading in first
     order = list(re.findall(r"(Wang Fang|Chen Jie|Li Na|Zhang Wei)", first))
@@ -141,7 +141,7 @@ def test_day_sheet_has_a_signature_column_per_session(held, organiser):
     response = client.get(url)
     assert response["Content-Type"] == "application/pdf"
     (page,) = pdf_text(response.content)
-    assert "Sign-in sheet: Aug. 27, 2007" in page
+    assert "Sign-in sheet: Monday 27 August 2007" in page
     assert "11:00-12:00, 13:00-14:00, 15:00-16:00 (Asia/Shanghai)" in page
     for column in ("11:00 Session 1", "13:00 Session 2", "15:00 Session 3"):
         assert column in page
