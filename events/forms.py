@@ -115,6 +115,17 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
             "workshop and receive a certificate. Empty: 80%."
         ),
     )
+    retention_months = forms.IntegerField(
+        label=_("Keep contact data for (months after the last day)"),
+        min_value=1,
+        max_value=240,
+        required=False,
+        help_text=_(
+            "After this many months from the workshop's last day, participants' e-mail "
+            "addresses and phone numbers are deleted; names and figures stay for the reports. "
+            "Empty: 24."
+        ),
+    )
 
     class Meta:
         model = Workshop
@@ -204,6 +215,12 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
         value = self.cleaned_data["completion_share"]
         if value is None:
             return Workshop._meta.get_field("completion_share").default
+        return value
+
+    def clean_retention_months(self):
+        value = self.cleaned_data["retention_months"]
+        if value is None:
+            return Workshop._meta.get_field("retention_months").default
         return value
 
     def clean_timezone(self):
