@@ -177,6 +177,7 @@ def floor_sheet(rows, title: str) -> bytes:
     story = [
         Table(
             [head, *data[start : start + 50]],
+            style=_floor_table_style(stripes=False),
             colWidths=widths,
             rowHeights=[None] + [30] * len(data[start : start + 50]),
             repeatRows=1,
@@ -187,12 +188,42 @@ def floor_sheet(rows, title: str) -> bytes:
     return buffer.getvalue()
 
 
-def floor_register(names, marks, session_labels) -> bytes:
-    """The register by reportlab alone: blocks of 20 session columns, 50-row tables."""
+def _floor_table_style(extra=(), *, stripes=True):
+    """The register's and sheets' table look (thin grid, grey header, zebra rows, small
+    type), written with reportlab's own TableStyle: the same pages, not a plainer one."""
+    from reportlab.lib import colors
+    from reportlab.platypus import TableStyle
+
+    return TableStyle(
+        [
+            ("FONTNAME", (0, 0), (-1, -1), "WorkshopSans"),
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#888888")),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
+            *(
+                [("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, colors.HexColor("#f5f5f5")])]
+                if stripes
+                else []
+            ),
+            *extra,
+        ]
+    )
+
+
+def floor_register(names, marks, session_starts) -> bytes:
+    """The register by reportlab alone: blocks of 20 session columns, 50-row tables, the
+    same header cells (number, date, time) and the same table style."""
     from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table
 
     style = _floor_styles()
+    centred = ParagraphStyle("floor-centre", parent=style, fontSize=7.5, leading=9, alignment=1)
     letters = {"present": "P", "late": "L", "excused": "E", "absent": "A", None: ""}
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -201,16 +232,32 @@ def floor_register(names, marks, session_labels) -> bytes:
     name_cells = [Paragraph(_mixed(name), style) for name, _agency in names]
     agency_cells = [Paragraph(_mixed(agency), style) for _name, agency in names]
     story = []
-    for block in range(0, len(session_labels), 20):
-        columns = range(block, min(block + 20, len(session_labels)))
-        head = ["No.", "Name", "Agency", *[session_labels[c] for c in columns], "Rate"]
+    for block in range(0, len(session_starts), 20):
+        columns = range(block, min(block + 20, len(session_starts)))
+        head = [
+            "No.",
+            "Name",
+            "Agency",
+            *[
+                Paragraph(
+                    f"{c + 1}<br/>{session_starts[c]:%d/%m}<br/>{session_starts[c]:%H:%M}", centred
+                )
+                for c in columns
+            ],
+            "Rate",
+        ]
         data = [
             [str(n + 1), name_cells[n], agency_cells[n], *[letters[row[c]] for c in columns], "90%"]
             for n, row in enumerate(marks)
         ]
         widths = [22, 150, 120] + [21] * len(columns) + [44]
+        table_style = _floor_table_style(
+            [("ALIGN", (3, 0), (-1, -1), "CENTER"), ("FONTSIZE", (3, 1), (-1, -1), 7)]
+        )
         story += [
-            Table([head, *data[start : start + 50]], colWidths=widths, repeatRows=1)
+            Table(
+                [head, *data[start : start + 50]], colWidths=widths, repeatRows=1, style=table_style
+            )
             for start in range(0, len(data), 50)
         ]
         story.append(PageBreak())
@@ -326,9 +373,9 @@ def main() -> None:
         for row in register.rows
     ]
     marks = [row.marks for row in register.rows]
-    labels = [f"{n + 1}" for n in range(len(register.sessions))]
+    starts = [small.local(session.starts_at) for session in register.sessions]
     ours_register = median_seconds(lambda: register_pdf(build_register(small)), repeat=3, warmup=1)
-    floor = median_seconds(lambda: floor_register(names, marks, labels), repeat=3, warmup=1)
+    floor = median_seconds(lambda: floor_register(names, marks, starts), repeat=3, warmup=1)
     report(
         "register PDF, 1,000 x 60 sessions",
         ours_register,

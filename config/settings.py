@@ -62,9 +62,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Before anything reads the path or the query: a NUL or a lone surrogate there is refused
-    # (404 in a path, 400 in a query or form), never handed to the database.
-    "config.middleware.ImpossibleTextMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +69,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view reads the path, the query or the form (and after the language and the
+    # user are known, for the refusal page): a NUL or a lone surrogate there is refused, 404
+    # in a path, 400 naming the field in a query or form, never handed to the database.
+    "config.middleware.ImpossibleTextMiddleware",
     # The audit trail's actor (the signed-in user), address and origin for every change.
     "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -151,11 +152,16 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# Organisers land on their dashboard, funders on their workshops (reports.queries.landing_url).
+LOGIN_REDIRECT_URL = "reports:landing"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+
+# Our date formats per language (config/formats/<locale>/formats.py) win over Django's: one
+# style across the site, and Chinese dates written as Chinese writes them.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -259,8 +265,6 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Or, for a proxy that sets a header of its own (for example HTTP_X_REAL_IP) and overwrites
 # whatever the client sent: its name. Never set either without such a proxy.
 CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER")
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 # Feedback: results of a question, and every group of a breakdown, are shown only once at
 # least this many people answered; anonymous answers join the results in batches of at
 # least FEEDBACK_BATCH (see feedback/anonymity.py). Neither may be below 2.
@@ -268,6 +272,12 @@ FEEDBACK_MIN_GROUP = env_int("FEEDBACK_MIN_GROUP", 5)
 FEEDBACK_BATCH = env_int("FEEDBACK_BATCH", 5)
 if FEEDBACK_MIN_GROUP < 2 or FEEDBACK_BATCH < 2:
     raise ImproperlyConfigured("FEEDBACK_MIN_GROUP and FEEDBACK_BATCH must be at least 2.")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Post-event reports: how many days a shared link (and the link e-mailed on publishing) works.
+REPORT_LINK_DAYS = env_int("REPORT_LINK_DAYS", 90)
+if REPORT_LINK_DAYS < 1:
+    raise ImproperlyConfigured("REPORT_LINK_DAYS must be at least 1.")
 # The audit trail (django-auditlog, audit/registry.py): changes stored as JSON.
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_USE_FK_STRING_REPRESENTATION = False
@@ -302,6 +312,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "RegistrationStatusEnum": "participants.models.Registration.Status",

@@ -17,7 +17,12 @@ from events import services
 from events.feed_tokens import trainers_feed_managed_by
 from events.models import Agency, Room, Session, Trainer, Workshop, WorkshopAgency
 from events.permissions import IsOrganiser, ReadsAreOpen
-from events.queries import organised_workshops, search_agencies, search_trainers
+from events.queries import (
+    get_organised_workshop,
+    organised_workshops,
+    search_agencies,
+    search_trainers,
+)
 from events.serializers import (
     AgencyRoleSerializer,
     AgencySerializer,
@@ -228,6 +233,10 @@ class SessionViewSet(
         return context
 
     def create(self, request, *args, **kwargs):
+        slug = request.data.get("workshop") if isinstance(request.data, dict) else None
+        if isinstance(slug, str) and slug:
+            # Another's workshop is "not found", as on the pages.
+            get_organised_workshop(request.user, slug)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)

@@ -319,6 +319,29 @@ class Workshop(models.Model):
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tz)
 
+    class SelfRegistration(models.TextChoices):
+        """Whether people may register themselves now, and if not, why."""
+
+        OPEN = "open", _("Registration open")
+        NOT_YET = "not_yet", _("Registration not open yet")
+        CLOSED = "closed", _("Registration closed")
+        NOT_OPEN = "not_open", _("Not open for registration")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    def self_registration(self, now: datetime) -> "Workshop.SelfRegistration":
+        """The one rule for whether the public form takes registrations at ``now``: published,
+        inside the registration window. Used by the registration service and the home page."""
+        state = self.SelfRegistration
+        if self.status == self.Status.CANCELLED:
+            return state.CANCELLED
+        if self.status != self.Status.PUBLISHED:
+            return state.CLOSED if self.status == self.Status.CLOSED else state.NOT_OPEN
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return state.NOT_YET
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return state.CLOSED
+        return state.OPEN
+
 
 def unique_slug(model, text: str, max_length: int = 80) -> str:
     """A slug of ``text`` that no row of ``model`` has yet (one query per collision)."""

@@ -38,7 +38,7 @@ class ResponseSubmissionSerializer(serializers.Serializer):
         help_text="Question id → its answer: 1 to 5 for a rating, a choice id (a list of them "
         "for several choices), text for an open question.",
     )
-    language = serializers.CharField(max_length=10, required=False, default="")
+    language = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
 
 
 class SubmittedSerializer(serializers.Serializer):

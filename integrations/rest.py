@@ -200,14 +200,10 @@ class IdempotentMixin:
             if row is None:  # the first failed and let go of the key: handle this one
                 return self.initial(request, *args, **kwargs)
             if row.fingerprint != fingerprint:
-                raise exceptions.ValidationError(
-                    [
-                        {
-                            "field": "Idempotency-Key",
-                            "code": "idempotency_mismatch",
-                            "message": _("This Idempotency-Key was used for another request."),
-                        }
-                    ]
+                raise refusal(
+                    "Idempotency-Key",
+                    "idempotency_mismatch",
+                    _("This Idempotency-Key was used for another request."),
                 )
             if row.status_code is not None:
                 raise _Replay(_stored(row))

@@ -83,37 +83,36 @@ def _allowed(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def _refused(code: str, message: str) -> ValidationError:
+    return ValidationError({"url": ValidationError(message, code=code)})
+
+
 def resolve_receiver(url: str) -> tuple[str, int, list[str]]:
     """Host, port and every address of ``url``'s host, after the checks; ValidationError (on
     the field ``url``) naming what is refused."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError(
-            {"url": _("Give an http:// or https:// address with a host name.")}, code="scheme"
-        )
+        raise _refused("scheme", _("Give an http:// or https:// address with a host name."))
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise ValidationError({"url": _("The port is not a number.")}, code="port") from None
+        raise _refused("port", _("The port is not a number.")) from None
     try:
         found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise ValidationError(
-            {"url": _("The host “%(host)s” cannot be found.") % {"host": parts.hostname}},
-            code="unresolved",
+        raise _refused(
+            "unresolved", _("The host “%(host)s” cannot be found.") % {"host": parts.hostname}
         ) from None
     addresses = sorted({info[4][0] for info in found})
     refused = [address for address in addresses if not _allowed(address)]
     if refused:
-        raise ValidationError(
-            {
-                "url": _(
-                    "The host resolves to a private, loopback or reserved address (%(address)s): "
-                    "webhooks go to public addresses only."
-                )
-                % {"address": refused[0]}
-            },
-            code="private_address",
+        raise _refused(
+            "private_address",
+            _(
+                "The host resolves to a private, loopback or reserved address (%(address)s): "
+                "webhooks go to public addresses only."
+            )
+            % {"address": refused[0]},
         )
     return parts.hostname, port, addresses
 
@@ -272,8 +271,12 @@ def create_webhook(*, owner, workshop, url: str, events: list[str]) -> Webhook:
     unknown = sorted(set(events) - set(Event.values))
     if not events or unknown:
         raise ValidationError(
-            {"events": _("Choose events among: %(events)s.") % {"events": ", ".join(Event.values)}},
-            code="invalid_choice",
+            {
+                "events": ValidationError(
+                    _("Choose events among: %(events)s.") % {"events": ", ".join(Event.values)},
+                    code="invalid_choice",
+                )
+            }
         )
     check_url(url)
     return Webhook.objects.create(

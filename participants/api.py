@@ -33,6 +33,7 @@ from participants.queries import (
     get_registration_by_token,
     public_sessions,
     waitlist_position_of,
+    waitlist_positions,
 )
 from participants.serializers import (
     AttendanceSerializer,
@@ -46,38 +47,6 @@ from participants.serializers import (
     RegistrationSerializer,
 )
 from participants.views.public import rate_limited
-
-
-def _with_waitlist_position(queryset):
-    """Annotate ``waitlist_position`` (1 = next to be promoted; None unless waitlisted).
-
-    The API's list is paginated over many workshops, so the position is one correlated count
-    per row of the page (main's roster reads ``waitlist_positions`` per workshop instead).
-    """
-    from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
-    from django.db.models.functions import Coalesce
-
-    ahead = (
-        Registration.objects.filter(
-            workshop=OuterRef("workshop"), status=Registration.Status.WAITLISTED
-        )
-        .filter(
-            Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
-            | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
-        )
-        .order_by()
-        .values("workshop")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    position = Coalesce(Subquery(ahead, output_field=IntegerField()), Value(0)) + 1
-    return queryset.annotate(
-        waitlist_position=Case(
-            When(status=Registration.Status.WAITLISTED, then=position),
-            default=None,
-            output_field=IntegerField(),
-        )
-    )
 
 
 class RateLimited(exceptions.Throttled):
@@ -106,13 +75,32 @@ class RegistrationViewSet(
 ):
     serializer_class = RegistrationSerializer
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.shown(page))
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self.shown([self.get_object()])[0])
+
+    def shown(self, registrations):
+        """The rows with their waiting-list places: one query per workshop that has people
+        waiting among them (``waitlist_positions``, the roster's own numbering)."""
+        positions = {}
+        for workshop in {
+            r.workshop_id: r.workshop for r in registrations if r.waitlisted_at
+        }.values():
+            positions |= waitlist_positions(workshop)
+        return RegistrationSerializer(
+            registrations, many=True, context={"positions": positions}
+        ).data
+
     def get_permissions(self):
         if self.action == "create":
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
 
     def get_queryset(self):
-        registrations = _with_waitlist_position(
+        registrations = (
             Registration.objects.filter(
                 workshop__in=organised_workshops(self.request.user).values("pk")
             )
@@ -166,7 +154,7 @@ class RegistrationViewSet(
             )
             registration = self.get_queryset().get(pk=outcome.registration.pk)
             return Response(
-                RegistrationSerializer(registration).data,
+                self.shown([registration])[0],
                 status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK,
             )
         workshop = get_public_workshop(slug)
@@ -201,7 +189,7 @@ class RegistrationViewSet(
         decide(
             registration=registration, by=request.user, notify=serializer.validated_data["notify"]
         )
-        return Response(RegistrationSerializer(self.get_queryset().get(pk=registration.pk)).data)
+        return Response(self.shown([self.get_queryset().get(pk=registration.pk)])[0])
 
     @extend_schema(
         summary="Approve",

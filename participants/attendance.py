@@ -492,31 +492,36 @@ def session_rates(workshop: Workshop) -> dict[int, Rate]:
 
 def day_rates(workshop: Workshop, *, now=None) -> dict:
     """Per day of the workshop (its time zone): slots attended by confirmed people / (their
-    number * the day's counted slots). Two queries."""
-    counted = counted_sessions(workshop, now=now).annotate(
-        day=TruncDate("starts_at", tzinfo=workshop.tz)
-    )
+    number * the day's counted slots). Three queries: the counted slots, the people who
+    attended each slot, the confirmed count.
+
+    The day is found for each slot (a few dozen rows), never for each attendance record:
+    on SQLite a time-zone conversion in SQL is a Python call per row."""
+    counted = counted_sessions(workshop, now=now)
     slots = dict(
-        counted.order_by()
+        counted.annotate(day=TruncDate("starts_at", tzinfo=workshop.tz))
+        .order_by()
         .values("day")
         .annotate(n=Count("starts_at", distinct=True))
         .values_list("day", "n")
     )
     confirmed = Registration.objects.filter(workshop=workshop, status=Registration.Status.CONFIRMED)
+    # Per slot (a start time), the people who attended one of its sessions: summed by day,
+    # the slots each person attended that day.
     attended_rows = (
         Attendance.objects.filter(
             session__in=counted.values("pk"),
             status__in=ATTENDED,
             registration__in=confirmed,
         )
-        .annotate(day=TruncDate("session__starts_at", tzinfo=workshop.tz))
         .order_by()
-        .values("day", "registration")
-        .annotate(n=Count("session__starts_at", distinct=True))
-        .values_list("day", "n")
+        .values("session__starts_at")
+        .annotate(n=Count("registration", distinct=True))
+        .values_list("session__starts_at", "n")
     )
     attended: dict = {}
-    for day, count in attended_rows:
+    for starts_at, count in attended_rows:
+        day = workshop.local(starts_at).date()
         attended[day] = attended.get(day, 0) + count
     people = confirmed.count()
     return {

@@ -20,7 +20,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
     workshop = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     email = serializers.EmailField(source="participant.email", read_only=True)
-    waitlist_position = serializers.IntegerField(read_only=True, allow_null=True)
+    waitlist_position = serializers.SerializerMethodField()
     agency_label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -47,6 +47,12 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "status_changed_at",
         ]
         read_only_fields = fields
+
+    def get_waitlist_position(self, registration) -> int | None:
+        """1 = next to be promoted; null unless on the waiting list."""
+        if registration.status != Registration.Status.WAITLISTED:
+            return None
+        return self.context.get("positions", {}).get(registration.pk)
 
 
 class RegisterSerializer(serializers.Serializer):

@@ -109,7 +109,7 @@ def document_download(request: HttpRequest, slug: str, kind: str, fmt: str) -> H
     """A document of ``DOCUMENTS`` in the organiser's language."""
     workshop = get_organised_workshop(request.user, slug)
     document = DOCUMENTS.get(kind)
-    if document is None or fmt not in document.formats:
+    if document is None or document.scope != "workshop" or fmt not in document.formats:
         raise Http404
     content = document.build(workshop, _language(request), fmt)
     content_type = PDF if fmt == "pdf" else CONTENT_TYPES[fmt]

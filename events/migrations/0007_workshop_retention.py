@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0006_merge_20261201_0800'),
+        ('events', '0006_trainer_created_by'),
     ]
 
     operations = [

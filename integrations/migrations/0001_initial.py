@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('events', '0006_merge_20261201_0800'),
+        ('events', '0006_trainer_created_by'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -67,14 +67,21 @@ def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
 
     form = None
     status = 200
+    rate_limited_minutes = 0
     if request.method == "POST":
         wait = rate_limited(request)
         if wait:
-            response = render(
+            # What was typed stays in the form (unbound: no errors shown for it), with the
+            # summary at the top saying when to send it again.
+            form = RegistrationForm(initial=request.POST.dict(), workshop=workshop)
+            rate_limited_minutes = math.ceil(wait / 60)
+            response = _public_page(
                 request,
-                "participants/public/rate_limited.html",
-                {"workshop": workshop, "minutes": math.ceil(wait / 60), "seconds": wait},
+                workshop,
+                form,
+                closed_reason,
                 status=429,
+                rate_limited_minutes=rate_limited_minutes,
             )
             response["Retry-After"] = str(wait)
             return response
@@ -99,7 +106,12 @@ def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
     elif not closed_reason:
         form = RegistrationForm(workshop=workshop)
+    return _public_page(request, workshop, form, closed_reason, status=status)
 
+
+def _public_page(
+    request, workshop, form, closed_reason, *, status: int, rate_limited_minutes: int = 0
+) -> HttpResponse:
     sessions = list(public_sessions(workshop))
     context = {
         "workshop": workshop,
@@ -109,6 +121,7 @@ def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
         "seats": seats(workshop),
         "form": form,
         "closed_reason": closed_reason,
+        "rate_limited_minutes": rate_limited_minutes,
         "local_opens_at": workshop.registration_opens_at
         and workshop.local(workshop.registration_opens_at),
         "local_closes_at": workshop.registration_closes_at

@@ -106,3 +106,12 @@ def test_every_form_with_impossible_text_is_refused_naming_the_field(
 def test_a_nul_in_a_field_name_is_refused(client):
     response = client.post(reverse("login"), {f"user{NUL}name": "x"})
     assert response.status_code == 400
+
+
+def test_the_refusal_speaks_the_visitors_language(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    response = client.get(reverse("events:home"), {"q": NUL})
+
+    assert response.status_code == 400
+    assert "字段“q”含有无法保存的字符" in response.content.decode()

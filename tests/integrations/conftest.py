@@ -82,3 +82,18 @@ def start_worker_process(**environment) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit(request):
+    """Counts of the registration rate limit live in a cache table that a transactional
+    test's flush leaves alone: start each test that uses the database with none."""
+    marker = request.node.get_closest_marker("django_db")
+    names = request.fixturenames
+    if marker is None and "db" not in names and "transactional_db" not in names:
+        return
+    transactional = "transactional_db" in names or (marker and marker.kwargs.get("transaction"))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.core.cache import caches
+
+    caches["rate_limit"].clear()

@@ -15,7 +15,7 @@ def create_cache_tables(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0004_workshop_local_twins"),
+        ("events", "0005_completion_rules"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

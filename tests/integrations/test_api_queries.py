@@ -1,0 +1,154 @@
+"""Each list endpoint runs the same literal number of queries for 10 rows and for 1,000
+(``?page_size=1000``: every row on one page), as organiser."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from events.models import Agency, Room, Session, Trainer, Workshop, WorkshopAgency
+from feedback.models import Question, Questionnaire
+from participants.models import Attendance, Participant, Registration
+from tests.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def organiser_client(workshop, organiser):
+    client = APIClient()
+    client.force_authenticate(organiser)
+    return client
+
+
+def _sessions(workshop, n):
+    trainer = Trainer.objects.create(name="Chen Jing")
+    room = Room.objects.create(name="Hall", venue="Hotel")
+    start = at(27, 8)
+    sessions = Session.objects.bulk_create(
+        Session(
+            workshop=workshop,
+            title=f"Session {i}",
+            starts_at=start + timedelta(minutes=5 * i),
+            ends_at=start + timedelta(minutes=5 * i + 4),
+            room=room,
+        )
+        for i in range(n)
+    )
+    Session.trainers.through.objects.bulk_create(
+        Session.trainers.through(session_id=s.pk, trainer_id=trainer.pk) for s in sessions
+    )
+    return sessions
+
+
+def _registrations(workshop, n):
+    people = Participant.objects.bulk_create(
+        Participant(email=f"person{i}@example.org") for i in range(n)
+    )
+    agency = Agency.objects.create(name="Ministry of Public Security")
+    return Registration.objects.bulk_create(
+        Registration(
+            workshop=workshop,
+            participant=person,
+            name=f"Person {i}",
+            agency=agency,
+            status=Registration.Status.WAITLISTED if i % 2 else Registration.Status.CONFIRMED,
+            waitlisted_at=workshop.created_at if i % 2 else None,
+            source="organiser",
+            token=f"t{i}",
+            feed_token=f"f{i}",
+        )
+        for i, person in enumerate(people)
+    )
+
+
+def build(kind, workshop, organiser, n):
+    if kind == "workshops":
+        made = Workshop.objects.bulk_create(
+            Workshop(
+                title=f"Workshop {i}",
+                slug=f"w{i}",
+                start_date=workshop.start_date,
+                end_date=workshop.end_date,
+                timezone="Asia/Shanghai",
+            )
+            for i in range(n - 1)
+        )
+        Workshop.organisers.through.objects.bulk_create(
+            Workshop.organisers.through(workshop_id=w.pk, user_id=organiser.pk) for w in made
+        )
+        agency = Agency.objects.create(name="Host")
+        WorkshopAgency.objects.bulk_create(
+            WorkshopAgency(workshop=w, agency=agency, role="host") for w in [workshop, *made]
+        )
+    elif kind == "sessions":
+        _sessions(workshop, n)
+    elif kind == "registrations":
+        _registrations(workshop, n)
+    elif kind == "attendance":
+        session = _sessions(workshop, 1)[0]
+        Attendance.objects.bulk_create(
+            Attendance(registration=r, session=session, status="present")
+            for r in _registrations(workshop, n)
+        )
+    elif kind == "agencies":
+        Agency.objects.bulk_create(Agency(name=f"Agency {i}") for i in range(n))
+    elif kind == "trainers":
+        Trainer.objects.bulk_create(
+            Trainer(name=f"Trainer {i}", feed_token=f"x{i}") for i in range(n)
+        )
+    elif kind == "rooms":
+        Room.objects.bulk_create(Room(name=f"Room {i}", venue="Hotel") for i in range(n))
+    elif kind == "questionnaires":
+        made = Questionnaire.objects.bulk_create(
+            Questionnaire(workshop=workshop, title=f"Q {i}") for i in range(n)
+        )
+        Question.objects.bulk_create(Question(questionnaire=q, text="Useful?") for q in made)
+
+
+# Queries of each list, named:
+QUERIES = {
+    # the count for the page, the workshops, their agency roles with agencies (prefetch), the
+    # workshops the user organises (which fields to show)
+    "workshops": 4,
+    # the count, the sessions with workshop and room, their trainers, their topics
+    "sessions": 4,
+    # the count, the registrations with workshop, person and agency, the workshop's waiting
+    # list in its order (the positions)
+    "registrations": 3,
+    # the count, the marks
+    "attendance": 2,
+    # whether the user organises (one query for an organiser), the count, the agencies with
+    # their parent
+    "agencies": 3,
+    # whether the user organises, the count, the trainers with agency and counts, the
+    # trainers whose link the user manages (for the calendar links)
+    "trainers": 4,
+    # whether the user organises, the count, the rooms
+    "rooms": 3,
+    # the count, the questionnaires with workshop, their questions, the questions' choices
+    "questionnaires": 4,
+}
+
+
+@pytest.mark.parametrize("kind", list(QUERIES))
+def test_list_queries_do_not_grow(kind, workshop, organiser, organiser_client, django_user_model):
+    counts = []
+    for n in (10, 1000):
+        Workshop.objects.exclude(pk=workshop.pk).delete()
+        for model in (Attendance, Registration, Participant, Session, Trainer, Room, Questionnaire):
+            model.objects.all().delete()
+        WorkshopAgency.objects.all().delete()
+        Agency.objects.all().delete()
+        build(kind, workshop, organiser, n)
+        with CaptureQueriesContext(connection) as captured:
+            response = organiser_client.get(f"/api/v1/{kind}/?page_size=1000")
+        assert response.status_code == 200
+        assert response.json()["count"] == n
+        assert len(response.json()["results"]) == n
+        counts.append(len(captured.captured_queries))
+    assert counts == [QUERIES[kind], QUERIES[kind]], [
+        q["sql"][:120] for q in captured.captured_queries
+    ]

@@ -1,0 +1,81 @@
+"""The OpenAPI schema: it validates, every operation documents its answers, and Schemathesis
+fuzzes every operation against it (marked ``fuzz``; ``.ci/run`` runs it on PostgreSQL, which
+refuses NUL bytes in text that SQLite would store): no server error, no answer outside the
+schema, no invalid input accepted."""
+
+import pytest
+import schemathesis
+from django.test import override_settings
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+from hypothesis import HealthCheck, settings
+from openapi_spec_validator import validate
+
+from config.wsgi import application
+from integrations.tokens import create_token
+
+
+def generated() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def test_the_schema_validates():
+    schema = generated()
+    validate_schema(schema)  # drf-spectacular's own check against the OpenAPI 3 meta-schema
+    validate(schema)  # and openapi-spec-validator's
+    assert schema["openapi"].startswith("3.")
+
+
+def test_every_operation_documents_its_body_answers_and_errors():
+    schema = generated()
+    operations = [
+        (path, method, operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+    ]
+    assert len(operations) >= 40
+    for path, method, operation in operations:
+        codes = set(operation["responses"])
+        assert any(code.startswith("2") for code in codes), (path, method)
+        assert any(code.startswith("4") for code in codes), (path, method)
+        for code, answer in operation["responses"].items():
+            if code.startswith("4"):
+                ref = answer["content"]["application/json"]["schema"]["$ref"]
+                assert ref.endswith("/Errors"), (path, method, code)
+        if method in ("post", "patch") and "requestBody" in operation:
+            assert "application/json" in operation["requestBody"]["content"], (path, method)
+
+
+@pytest.mark.django_db
+@override_settings(API_DOCS_PUBLIC=False)
+def test_the_docs_page_and_schema_are_served_from_here(admin_client):
+    page = admin_client.get("/api/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "swagger-ui" in html
+    assert "cdn" not in html.lower()
+    schema = admin_client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    assert "/api/v1/registrations/" in schema.json()["paths"]
+
+
+fuzzed = schemathesis.openapi.from_dict(generated())
+fuzzed.app = application
+
+
+@pytest.fixture
+def superuser_token(db, django_user_model, workshop):
+    user = django_user_model.objects.create_superuser("fuzz", password=None)
+    workshop.organisers.add(user)
+    return create_token(user=user, name="fuzz")[1]
+
+
+@pytest.mark.fuzz
+@fuzzed.parametrize()
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_the_api_keeps_to_its_schema(case, superuser_token):
+    case.call_and_validate(headers={"Authorization": f"Bearer {superuser_token}"})
