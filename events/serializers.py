@@ -147,6 +147,35 @@ class SessionSerializer(StrictModelSerializer):
             # "not found", as on the pages.
             self.fields["workshop"].queryset = organised
 
+    def to_representation(self, session):
+        """The fields above, written out: a timetable page holds 100 of them, and DRF's
+        field-by-field walk costs several times the query (bench/api_lists.py)."""
+        moment = self._moment
+        trainers = list(session.trainers.all())
+        return {
+            "id": session.pk,
+            "workshop": session.workshop.slug,
+            "title": session.title,
+            "title_local": session.title_local,
+            "kind": session.kind,
+            "description": session.description,
+            "starts_at": moment(session.starts_at),
+            "ends_at": moment(session.ends_at),
+            "room": session.room_id,
+            "is_mandatory": session.is_mandatory,
+            "trainers": [trainer.pk for trainer in trainers],
+            "trainer_names": [
+                {"id": t.pk, "name": t.name, "name_local": t.name_local} for t in trainers
+            ],
+            "topics": [topic.pk for topic in session.topics.all()],
+            "status": session.status,
+            "sequence": session.sequence,
+            "ics": self.get_ics(session),
+            "updated_at": moment(session.updated_at),
+        }
+
+    _moment = staticmethod(serializers.DateTimeField().to_representation)
+
     def get_ics(self, session) -> str:
         return absolute(
             reverse("events:session_ics", kwargs={"slug": session.workshop.slug, "pk": session.pk})
