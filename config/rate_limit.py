@@ -15,7 +15,7 @@ Scopes and their settings (COUNT per WINDOW seconds, both from the environment):
 - feedback: answering a questionnaire (FEEDBACK_RATE_LIMIT_COUNT, _WINDOW);
 - verification: the public certificate check (VERIFICATION_RATE_LIMIT_COUNT, _WINDOW);
 - password_reset: asking for a reset e-mail (PASSWORD_RESET_RATE_LIMIT_COUNT, _WINDOW);
-- api: requests per API token, or per address without one (API_RATE_LIMIT_COUNT, _WINDOW).
+- api: requests per API token (API_RATE_LIMIT_COUNT, _WINDOW).
 """
 
 import math
@@ -80,12 +80,19 @@ def too_many_requests(request: HttpRequest, wait: int) -> HttpResponse:
 
 
 class ApiRateThrottle(BaseThrottle):
-    """DRF's throttle hook over ``rate_limited``: per API token, else per client address."""
+    """DRF's throttle hook over ``rate_limited``: requests made with an API token, per token.
+
+    Requests of the site's own pages (the browser's session) are not counted here, and an
+    anonymous registration through the API counts against the registration form's limit
+    (participants.api), so neither pays the counter's queries twice.
+    """
 
     def allow_request(self, request, view):
         token = getattr(request, "auth", None)
-        key = f"token-{token.pk}" if getattr(token, "pk", None) else ""
-        self._wait = rate_limited(request._request, "api", key=key)
+        if not getattr(token, "pk", None):
+            self._wait = 0
+            return True
+        self._wait = rate_limited(request._request, "api", key=f"token-{token.pk}")
         return not self._wait
 
     def wait(self):

@@ -41,7 +41,7 @@ ERRORS = {
     403: ErrorsSerializer,
     404: ErrorsSerializer,
 }
-READ_ERRORS = {404: ErrorsSerializer}
+READ_ERRORS = {400: ErrorsSerializer, 404: ErrorsSerializer}
 
 
 def visible_workshops(user):
@@ -86,6 +86,7 @@ class WorkshopViewSet(
     """Published workshops for anyone; drafts and every change for their organisers."""
 
     serializer_class = WorkshopSerializer
+    query_filters = {"status": tuple(Workshop.Status.values)}
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     permission_classes = [ReadsAreOpen]
@@ -201,6 +202,7 @@ class SessionViewSet(
     Writes go through ``events.services.save_session`` and its clash rules."""
 
     serializer_class = SessionSerializer
+    query_filters = {"workshop": str, "status": tuple(Session.Status.values)}
     permission_classes = [ReadsAreOpen]
     filter_backends = [filters.OrderingFilter]
     ordering_fields = ["starts_at", "title"]
@@ -309,7 +311,9 @@ class OrganiserDirectory(IdempotentMixin, viewsets.GenericViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Agencies (organisers)", responses={200: AgencySerializer(many=True), **ERRORS}
+        summary="Agencies (organisers)",
+        parameters=[OpenApiParameter("search", str, description="Part of a name or acronym")],
+        responses={200: AgencySerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(summary="One agency", responses={200: AgencySerializer, **ERRORS}),
     create=extend_schema(summary="A new agency", responses={201: AgencySerializer, **ERRORS}),
@@ -318,6 +322,7 @@ class AgencyViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, OrganiserDirectory
 ):
     serializer_class = AgencySerializer
+    query_filters = {"search": str}
     filter_backends = [filters.OrderingFilter]
     ordering_fields = ["name", "acronym"]
 
@@ -333,7 +338,9 @@ class AgencyViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Trainers (organisers)", responses={200: TrainerSerializer(many=True), **ERRORS}
+        summary="Trainers (organisers)",
+        parameters=[OpenApiParameter("search", str, description="Part of a name or agency")],
+        responses={200: TrainerSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(summary="One trainer", responses={200: TrainerSerializer, **ERRORS}),
     create=extend_schema(summary="A new trainer", responses={201: TrainerSerializer, **ERRORS}),
@@ -349,6 +356,7 @@ class TrainerViewSet(
     OrganiserDirectory,
 ):
     serializer_class = TrainerSerializer
+    query_filters = {"search": str}
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -397,7 +405,7 @@ class RoomViewSet(
     description="What the trainer's calendar feed holds: every workshop but drafts.",
     responses={200: SessionSerializer(many=True), 404: ErrorsSerializer},
 )
-class TrainerLinkSessions(mixins.ListModelMixin, viewsets.GenericViewSet):
+class TrainerLinkSessions(IdempotentMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = SessionSerializer
     permission_classes = []
     pagination_class = None

@@ -10,13 +10,18 @@ from rest_framework import serializers
 
 from events.models import Agency, Room, Session, Topic, Trainer, Workshop, WorkshopAgency
 from events.services import SESSION_FIELDS, TRAINER_FIELDS, WORKSHOP_FIELDS
+from integrations.rest import (
+    StrictCharField,
+    StrictModelSerializer,
+    StrictPrimaryKeyRelatedField,
+)
 
 
 def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-class AgencySerializer(serializers.ModelSerializer):
+class AgencySerializer(StrictModelSerializer):
     class Meta:
         model = Agency
         fields = [
@@ -33,9 +38,9 @@ class AgencySerializer(serializers.ModelSerializer):
         ]
 
 
-class AgencyRoleSerializer(serializers.ModelSerializer):
-    agency_name = serializers.CharField(source="agency.name", read_only=True)
-    agency_name_local = serializers.CharField(source="agency.name_local", read_only=True)
+class AgencyRoleSerializer(StrictModelSerializer):
+    agency_name = StrictCharField(source="agency.name", read_only=True)
+    agency_name_local = StrictCharField(source="agency.name_local", read_only=True)
 
     class Meta:
         model = WorkshopAgency
@@ -53,7 +58,7 @@ ORGANISER_ONLY_FIELDS = (
 )
 
 
-class WorkshopSerializer(serializers.ModelSerializer):
+class WorkshopSerializer(StrictModelSerializer):
     """A workshop as its public page shows it; organisers also see the report's fields.
 
     ``context["organised"]``: the pks of the workshops the user organises (one query a
@@ -88,7 +93,7 @@ class WorkshopStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Workshop.Status.choices)
 
 
-class TrainerSerializer(serializers.ModelSerializer):
+class TrainerSerializer(StrictModelSerializer):
     calendar_feed = serializers.SerializerMethodField()
 
     class Meta:
@@ -104,29 +109,27 @@ class TrainerSerializer(serializers.ModelSerializer):
         return absolute(reverse("events:trainer_feed", kwargs={"token": trainer.feed_token}))
 
 
-class RoomSerializer(serializers.ModelSerializer):
+class RoomSerializer(StrictModelSerializer):
     class Meta:
         model = Room
         fields = ["id", "name", "venue", "city", "capacity"]
 
 
-class SessionTrainerSerializer(serializers.ModelSerializer):
+class SessionTrainerSerializer(StrictModelSerializer):
     class Meta:
         model = Trainer
         fields = ["id", "name", "name_local"]
 
 
-class SessionSerializer(serializers.ModelSerializer):
+class SessionSerializer(StrictModelSerializer):
     """A block of the timetable. Writing one goes through ``events.services.save_session``:
     inside the workshop's days, no trainer or room in two places at once."""
 
     workshop = serializers.SlugRelatedField(slug_field="slug", queryset=Workshop.objects.none())
-    trainers = serializers.PrimaryKeyRelatedField(
+    trainers = StrictPrimaryKeyRelatedField(
         many=True, queryset=Trainer.objects.all(), required=False
     )
-    topics = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Topic.objects.all(), required=False
-    )
+    topics = StrictPrimaryKeyRelatedField(many=True, queryset=Topic.objects.all(), required=False)
     trainer_names = SessionTrainerSerializer(source="trainers", many=True, read_only=True)
     ics = serializers.SerializerMethodField()
 
@@ -143,6 +146,35 @@ class SessionSerializer(serializers.ModelSerializer):
             # A session is written only into a workshop the user organises; another is
             # "not found", as on the pages.
             self.fields["workshop"].queryset = organised
+
+    def to_representation(self, session):
+        """The fields above, written out: a timetable page holds 100 of them, and DRF's
+        field-by-field walk costs several times the query (bench/api_lists.py)."""
+        moment = self._moment
+        trainers = list(session.trainers.all())
+        return {
+            "id": session.pk,
+            "workshop": session.workshop.slug,
+            "title": session.title,
+            "title_local": session.title_local,
+            "kind": session.kind,
+            "description": session.description,
+            "starts_at": moment(session.starts_at),
+            "ends_at": moment(session.ends_at),
+            "room": session.room_id,
+            "is_mandatory": session.is_mandatory,
+            "trainers": [trainer.pk for trainer in trainers],
+            "trainer_names": [
+                {"id": t.pk, "name": t.name, "name_local": t.name_local} for t in trainers
+            ],
+            "topics": [topic.pk for topic in session.topics.all()],
+            "status": session.status,
+            "sequence": session.sequence,
+            "ics": self.get_ics(session),
+            "updated_at": moment(session.updated_at),
+        }
+
+    _moment = staticmethod(serializers.DateTimeField().to_representation)
 
     def get_ics(self, session) -> str:
         return absolute(

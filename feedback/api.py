@@ -20,7 +20,7 @@ from feedback.serializers import (
 )
 from feedback.services import submit_response
 from feedback.statistics import ChoiceResult, RatingResult, TextResult, questionnaire_results
-from integrations.rest import ErrorsSerializer
+from integrations.rest import ErrorsSerializer, IdempotentMixin
 from participants.api import PersonalLinkView
 
 
@@ -35,9 +35,10 @@ from participants.api import PersonalLinkView
     ),
 )
 class QuestionnaireViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    IdempotentMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = QuestionnaireSerializer
+    query_filters = {"workshop": str}
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):

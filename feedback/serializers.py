@@ -4,15 +4,22 @@ the figures of ``feedback.statistics``, under its minimum-group rule."""
 from rest_framework import serializers
 
 from feedback.models import Choice, Question, Questionnaire
+from integrations.rest import (
+    MAX_ID,
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictModelSerializer,
+)
 
 
-class ChoiceSerializer(serializers.ModelSerializer):
+class ChoiceSerializer(StrictModelSerializer):
     class Meta:
         model = Choice
         fields = ["id", "text", "text_local"]
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class QuestionSerializer(StrictModelSerializer):
     choices = ChoiceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -21,7 +28,7 @@ class QuestionSerializer(serializers.ModelSerializer):
         fields += ["choices"]
 
 
-class QuestionnaireSerializer(serializers.ModelSerializer):
+class QuestionnaireSerializer(StrictModelSerializer):
     workshop = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     questions = QuestionSerializer(many=True, read_only=True)
 
@@ -32,47 +39,47 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
 
 
 class ResponseSubmissionSerializer(serializers.Serializer):
-    questionnaire = serializers.IntegerField(min_value=1)
+    questionnaire = StrictIntegerField(min_value=1, max_value=MAX_ID)
     answers = serializers.DictField(
         child=serializers.JSONField(),
         help_text="Question id → its answer: 1 to 5 for a rating, a choice id (a list of them "
         "for several choices), text for an open question.",
     )
-    language = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    language = StrictCharField(max_length=10, required=False, allow_blank=True, default="")
 
 
 class SubmittedSerializer(serializers.Serializer):
-    questionnaire = serializers.IntegerField()
-    sealed = serializers.BooleanField(
+    questionnaire = StrictIntegerField()
+    sealed = StrictBooleanField(
         help_text="An anonymous response waits, sealed, until enough have come to be counted."
     )
 
 
 class ChoiceCountSerializer(serializers.Serializer):
-    choice = serializers.IntegerField()
-    text = serializers.CharField()
-    count = serializers.IntegerField()
+    choice = StrictIntegerField()
+    text = StrictCharField()
+    count = StrictIntegerField()
 
 
 class ItemResultSerializer(serializers.Serializer):
-    question = serializers.IntegerField()
-    text = serializers.CharField()
-    kind = serializers.CharField()
-    shown = serializers.BooleanField(
+    question = StrictIntegerField()
+    text = StrictCharField()
+    kind = StrictCharField()
+    shown = StrictBooleanField(
         help_text="False when fewer than the minimum group answered: no figures then."
     )
-    count = serializers.IntegerField(allow_null=True)
+    count = StrictIntegerField(allow_null=True)
     mean = serializers.FloatField(allow_null=True)
     median = serializers.FloatField(allow_null=True)
-    distribution = serializers.DictField(child=serializers.IntegerField(), allow_null=True)
+    distribution = serializers.DictField(child=StrictIntegerField(), allow_null=True)
     choices = ChoiceCountSerializer(many=True, allow_null=True)
-    comments = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    comments = serializers.ListField(child=StrictCharField(), allow_null=True)
 
 
 class ResultsSerializer(serializers.Serializer):
-    questionnaire = serializers.IntegerField()
-    invited = serializers.IntegerField()
-    answered = serializers.IntegerField()
+    questionnaire = StrictIntegerField()
+    invited = StrictIntegerField()
+    answered = StrictIntegerField()
     response_rate = serializers.FloatField(allow_null=True)
-    min_group = serializers.IntegerField()
+    min_group = StrictIntegerField()
     items = ItemResultSerializer(many=True)

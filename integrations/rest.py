@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions, filters, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -174,6 +174,8 @@ class IdempotentMixin:
         self._idempotency = None
         if not TokenMayWrite().has_permission(request, self):
             raise exceptions.PermissionDenied(TokenMayWrite.message)
+        if getattr(self, request.method.lower(), None) is not None:
+            check_query(self, request)
         key = request.headers.get("Idempotency-Key")
         if request.method != "POST" or key is None:
             return
@@ -233,3 +235,92 @@ class IdempotentMixin:
             content_type=response.get("Content-Type", ""),
         )
         return response
+
+
+# --- Strict input -------------------------------------------------------------------------
+# DRF turns 0 into "0" for a text field and "5" into 5 for a number; the schema promises a
+# string and an integer, and a client sending the other has a bug it should hear about.
+
+
+# The largest primary key (BigAutoField): a larger number is refused before any query.
+MAX_ID = 2**63 - 1
+
+
+class StrictCharField(serializers.CharField):
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    default_error_messages = {"invalid": _("Must be true or false.")}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class StrictPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class StrictModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer whose text, number and yes/no fields take only their own JSON type."""
+
+    serializer_related_field = StrictPrimaryKeyRelatedField
+
+
+_mapping = dict(serializers.ModelSerializer.serializer_field_mapping)
+for _model_field, _field in list(_mapping.items()):
+    if _field is serializers.CharField:
+        _mapping[_model_field] = StrictCharField
+    elif _field is serializers.IntegerField:
+        _mapping[_model_field] = StrictIntegerField
+    elif _field is serializers.BooleanField:
+        _mapping[_model_field] = StrictBooleanField
+StrictModelSerializer.serializer_field_mapping = _mapping
+
+
+# --- Query parameters ---------------------------------------------------------------------
+
+
+def check_query(view, request) -> None:
+    """Refuse a query parameter the endpoint does not document, given twice, or of the wrong
+    kind: ``view.query_filters`` maps each of the endpoint's own to ``int``, ``str`` or a
+    tuple of the values allowed; lists add ``page``, ``page_size``, and ``ordering`` and
+    ``search`` where they offer them."""
+    allowed = dict(getattr(view, "query_filters", {}))
+    if getattr(view, "action", None) == "list" and getattr(view, "pagination_class", None):
+        allowed |= {"page": int, "page_size": int}
+    for backend in getattr(view, "filter_backends", ()):
+        if backend is filters.OrderingFilter:
+            names = tuple(getattr(view, "ordering_fields", ()))
+            allowed["ordering"] = names + tuple(f"-{name}" for name in names)
+        if backend is filters.SearchFilter:
+            allowed["search"] = str
+    for name in request.query_params:
+        values = request.query_params.getlist(name)
+        kind = allowed.get(name)
+        if kind is None:
+            raise refusal(name, "unknown_parameter", _("This endpoint takes no such parameter."))
+        if len(values) > 1:
+            raise refusal(name, "repeated_parameter", _("Give this parameter once."))
+        value = values[0]
+        if kind is int and not (value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID):
+            raise refusal(name, "invalid", _("A whole number, 1 or more."))
+        if isinstance(kind, tuple) and value not in kind:
+            raise refusal(
+                name, "invalid_choice", _("One of: %(values)s.") % {"values": ", ".join(kind)}
+            )

@@ -74,6 +74,14 @@ class RegistrationViewSet(
     IdempotentMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = RegistrationSerializer
+    query_filters = {
+        "workshop": str,
+        "status": tuple(Registration.Status.values),
+        "gender": tuple(Registration.Gender.values),
+        "agency": int,
+        "region": str,
+        "search": str,
+    }
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -240,6 +248,7 @@ class RegistrationViewSet(
 )
 class AttendanceViewSet(IdempotentMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AttendanceSerializer
+    query_filters = {"workshop": str, "session": int}
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):

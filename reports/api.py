@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -98,8 +98,11 @@ class DocumentListView(OrganiserView):
 
 
 class DocumentView(OrganiserView):
+    query_filters = {"language": ("en", "zh-hans")}
+
     @extend_schema(
         summary="Download a document, built now",
+        parameters=[OpenApiParameter("language", str, enum=["en", "zh-hans"])],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
             **ERRORS,

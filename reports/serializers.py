@@ -1,41 +1,46 @@
 from django.conf import settings
 from rest_framework import serializers
 
+from integrations.rest import (
+    StrictCharField,
+    StrictIntegerField,
+    StrictModelSerializer,
+)
 from reports.models import DocumentBuild
 
 
 class FiguresSerializer(serializers.Serializer):
-    confirmed = serializers.IntegerField()
-    waitlisted = serializers.IntegerField()
-    pending = serializers.IntegerField()
-    cancelled = serializers.IntegerField()
-    declined = serializers.IntegerField()
-    capacity = serializers.IntegerField()
-    seats_left = serializers.IntegerField()
-    confirmed_by_gender = serializers.DictField(child=serializers.IntegerField())
-    scheduled_sessions = serializers.IntegerField()
-    sessions_without_trainers = serializers.IntegerField()
-    registered_sessions = serializers.IntegerField()
-    attended = serializers.IntegerField()
+    confirmed = StrictIntegerField()
+    waitlisted = StrictIntegerField()
+    pending = StrictIntegerField()
+    cancelled = StrictIntegerField()
+    declined = StrictIntegerField()
+    capacity = StrictIntegerField()
+    seats_left = StrictIntegerField()
+    confirmed_by_gender = serializers.DictField(child=StrictIntegerField())
+    scheduled_sessions = StrictIntegerField()
+    sessions_without_trainers = StrictIntegerField()
+    registered_sessions = StrictIntegerField()
+    attended = StrictIntegerField()
     attendance_rate = serializers.FloatField(allow_null=True)
-    evaluations = serializers.IntegerField()
-    evaluation_responses = serializers.IntegerField()
+    evaluations = StrictIntegerField()
+    evaluation_responses = StrictIntegerField()
     response_rate = serializers.FloatField(allow_null=True)
 
 
 class DocumentKindSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    description = serializers.CharField()
-    formats = serializers.ListField(child=serializers.CharField())
+    kind = StrictCharField()
+    description = StrictCharField()
+    formats = serializers.ListField(child=StrictCharField())
     downloads = serializers.DictField(child=serializers.URLField())
 
 
 class BuildRequestSerializer(serializers.Serializer):
-    format = serializers.CharField(max_length=10, default="pdf")
+    format = StrictCharField(max_length=10, default="pdf")
     language = serializers.ChoiceField(choices=settings.LANGUAGES, default="en")
 
 
-class DocumentBuildSerializer(serializers.ModelSerializer):
+class DocumentBuildSerializer(StrictModelSerializer):
     download = serializers.SerializerMethodField()
     workshop = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 

@@ -12,6 +12,9 @@ import sys
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+# The documents built from one workshop (a programme's report spans several).
+WORKSHOP_DOCUMENTS = ("sign-in-sheets", "register", "badges", "certificates")
+
 
 def _pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
@@ -75,9 +78,8 @@ def snapshot() -> dict:
             entry["gains"] = repr(knowledge_test_results(questionnaire))
         result["questionnaires"][str(questionnaire.pk)] = entry
     for workshop in workshops:
-        for kind, document in DOCUMENTS.items():
-            if document.scope != "workshop":
-                continue  # programme documents cover many workshops: a Selection, not one
+        for kind in WORKSHOP_DOCUMENTS:
+            document = DOCUMENTS[kind]
             for fmt in document.formats:
                 content = document.build(workshop, "en", fmt)
                 result["documents"][f"{workshop.slug}/{kind}.{fmt}"] = _document_text(content, fmt)

@@ -196,3 +196,13 @@ def test_import_checks_the_whole_file_before_writing(tmp_path):
     from events.models import Agency
 
     assert not Agency.objects.exists()
+
+
+def test_every_model_is_exported_or_left_out_on_purpose():
+    from django.apps import apps
+
+    from backups.exchange import MODELS, NOT_EXPORTED
+
+    every = {m._meta.label for m in apps.get_models()}
+    assert every - set(MODELS) - set(NOT_EXPORTED) == set()
+    assert set(MODELS) & set(NOT_EXPORTED) == set()

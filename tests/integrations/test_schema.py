@@ -5,11 +5,14 @@ schema, no invalid input accepted."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
+from schemathesis.checks import ignored_auth, positive_data_acceptance
 
 from config.wsgi import application
 from integrations.tokens import create_token
@@ -64,7 +67,18 @@ fuzzed.app = application
 
 
 @pytest.fixture
-def superuser_token(db, django_user_model, workshop):
+def same_connection():
+    """Requests through the WSGI app keep the test's database connection, as Django's test
+    client does (it would otherwise close it after each request)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def superuser_token(db, same_connection, django_user_model, workshop):
     user = django_user_model.objects.create_superuser("fuzz", password=None)
     workshop.organisers.add(user)
     return create_token(user=user, name="fuzz")[1]
@@ -78,4 +92,10 @@ def superuser_token(db, django_user_model, workshop):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_the_api_keeps_to_its_schema(case, superuser_token):
-    case.call_and_validate(headers={"Authorization": f"Bearer {superuser_token}"})
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {superuser_token}"},
+        # Left out, on purpose: "a schema-valid request is accepted" (a well-formed request
+        # naming a workshop that does not exist is rightly refused) and "every endpoint
+        # needs authentication" (the public timetable and registration do not).
+        excluded_checks=[positive_data_acceptance, ignored_auth],
+    )

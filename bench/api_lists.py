@@ -1,0 +1,172 @@
+"""A page of 100 sessions and a page of 100 registrations through the API, median time,
+beside a plain Django view returning the same rows from ``.values()`` as JSON (the floor).
+Target: within 2x of the floor. SQLite scratch database unless BENCH_DATABASE_URL.
+
+    .venv/bin/python -m bench api_lists
+"""
+
+import os
+from datetime import timedelta
+
+from bench._harness import median_seconds, report, setup_django
+
+ROWS = 1000
+
+
+def main() -> None:
+    setup_django()
+    from django.contrib.auth import get_user_model
+    from django.http import JsonResponse
+
+    from events.models import Room, Session, Trainer, Workshop
+    from participants.models import Participant, Registration
+
+    user = get_user_model().objects.create_user("bench-organiser")
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    workshop = Workshop.objects.create(
+        title="Benchmark",
+        slug="bench",
+        start_date=date(2030, 1, 1),
+        end_date=date(2030, 1, 30),
+        timezone="Asia/Shanghai",
+        status=Workshop.Status.PUBLISHED,
+        capacity=ROWS,
+    )
+    workshop.organisers.add(user)
+    from datetime import datetime
+
+    start = datetime(2030, 1, 1, 8, tzinfo=ZoneInfo("Asia/Shanghai"))
+    room = Room.objects.create(name="Hall", venue="Hotel")
+    trainer = Trainer.objects.create(name="Chen Jing")
+    sessions = Session.objects.bulk_create(
+        Session(
+            workshop=workshop,
+            title=f"Session {i}",
+            starts_at=start + timedelta(minutes=30 * i),
+            ends_at=start + timedelta(minutes=30 * i + 25),
+            room=room,
+        )
+        for i in range(ROWS)
+    )
+    Session.trainers.through.objects.bulk_create(
+        Session.trainers.through(session_id=s.pk, trainer_id=trainer.pk) for s in sessions
+    )
+    people = Participant.objects.bulk_create(
+        Participant(email=f"p{i}@example.org") for i in range(ROWS)
+    )
+    Registration.objects.bulk_create(
+        Registration(
+            workshop=workshop,
+            participant=person,
+            name=f"Person {i}",
+            status="confirmed",
+            source="organiser",
+            token=f"t{i}",
+            feed_token=f"f{i}",
+        )
+        for i, person in enumerate(people)
+    )
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from events.api import SessionViewSet
+    from participants.api import RegistrationViewSet
+
+    factory = APIRequestFactory()
+    views = {
+        "sessions": SessionViewSet.as_view({"get": "list"}),
+        "registrations": RegistrationViewSet.as_view({"get": "list"}),
+    }
+
+    def api(name):
+        # The view itself, as the floor's: the middleware is the same for both and left out.
+        def call():
+            request = factory.get(f"/api/v1/{name}/", {"workshop": workshop.slug})
+            force_authenticate(request, user=user)
+            response = views[name](request)
+            response.render()
+            assert response.status_code == 200, response.content[:200]
+            assert len(response.data["results"]) == 100
+
+        return call
+
+    def floor_sessions():
+        # The same rows and columns, straight from .values(), as JSON: what any view costs.
+        rows = list(
+            Session.objects.filter(workshop=workshop)
+            .order_by("starts_at", "ends_at", "pk")
+            .values(
+                "id",
+                "workshop__slug",
+                "title",
+                "title_local",
+                "kind",
+                "description",
+                "starts_at",
+                "ends_at",
+                "room__name",
+                "is_mandatory",
+                "status",
+                "sequence",
+                "updated_at",
+            )[:100]
+        )
+        trainers = {}
+        for session_id, name in Session.trainers.through.objects.filter(
+            session_id__in=[r["id"] for r in rows]
+        ).values_list("session_id", "trainer__name"):
+            trainers.setdefault(session_id, []).append(name)
+        for row in rows:
+            row["trainers"] = trainers.get(row["id"], [])
+        return JsonResponse(
+            {"count": Session.objects.filter(workshop=workshop).count(), "results": rows}
+        )
+
+    def floor_registrations():
+        rows = list(
+            Registration.objects.filter(workshop=workshop)
+            .order_by("created_at", "pk")
+            .values(
+                "id",
+                "workshop__slug",
+                "participant__email",
+                "name",
+                "name_local",
+                "gender",
+                "agency",
+                "agency_name",
+                "position",
+                "region",
+                "phone",
+                "preferred_language",
+                "status",
+                "source",
+                "nominated_by",
+                "created_at",
+                "status_changed_at",
+            )[:100]
+        )
+        return JsonResponse(
+            {"count": Registration.objects.filter(workshop=workshop).count(), "results": rows}
+        )
+
+    for name, floor in (
+        ("sessions", floor_sessions),
+        ("registrations", floor_registrations),
+    ):
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+
+            api(name)()
+            cProfile.runctx("api(name)()", globals(), locals(), sort="tottime")
+        measured = median_seconds(api(name), repeat=25)
+        baseline = median_seconds(floor, repeat=25)
+        report(
+            f"API page of 100 {name}",
+            measured,
+            "s",
+            baseline_name=".values() as JSON",
+            baseline=baseline,
+            target=2,
+        )
