@@ -11,8 +11,9 @@ checked by their importers, cell by cell.
 
 import re
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 _IMPOSSIBLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -30,6 +31,20 @@ class ImpossibleTextMiddleware:
         if impossible(request.path_info):
             raise Http404
         field = self._bad_field(request)
+        if field is not None and request.path_info.startswith("/api/"):
+            # The API's one error format (integrations/rest.py), naming the field.
+            return JsonResponse(
+                {
+                    "errors": [
+                        {
+                            "field": _IMPOSSIBLE.sub("", field),
+                            "code": "impossible_text",
+                            "message": _("This text holds a character no record can store."),
+                        }
+                    ]
+                },
+                status=400,
+            )
         if field is not None:
             return render(
                 request,
