@@ -11,9 +11,8 @@ checked by their importers, cell by cell.
 
 import re
 
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 _IMPOSSIBLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -32,19 +31,10 @@ class ImpossibleTextMiddleware:
             raise Http404
         field = self._bad_field(request)
         if field is not None and request.path_info.startswith("/api/"):
-            # The API's one error format (integrations/rest.py), naming the field.
-            return JsonResponse(
-                {
-                    "errors": [
-                        {
-                            "field": _IMPOSSIBLE.sub("", field),
-                            "code": "impossible_text",
-                            "message": _("This text holds a character no record can store."),
-                        }
-                    ]
-                },
-                status=400,
-            )
+            # The API's one error format, naming the field.
+            from integrations.views import impossible_text
+
+            return impossible_text(_IMPOSSIBLE.sub("", field))
         if field is not None:
             return render(
                 request,
