@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): the suite's tests are independent, each process has its own
+# test database. PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test test-postgres test-browser lint format bench migrate demo messages clean
 
@@ -28,10 +31,10 @@ run: $(BIN)/.installed
 
 # The whole suite; browser tests run when Debian's chromium is installed (.ci/run installs it).
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: $(BIN)/.installed
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-browser: $(BIN)/.installed
 	$(BIN)/python -m pytest -m browser $(PYTEST_ARGS)
@@ -55,6 +58,8 @@ messages: $(BIN)/.installed
 	cd feedback && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
 	cd reports && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
 	cd integrations && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
+	cd audit && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
+	cd privacy && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=$(VENV)
 
 clean:

@@ -1,7 +1,8 @@
 """Logging that keeps personal links out of the logs.
 
 A personal page (/r/<token>/) and a personal or trainer calendar feed carry their secret in
-the path, and Django's request loggers (``django.request`` for errors, ``django.server`` for
+the path (so do trainers' pages, self check-in codes, certificate codes and password-reset
+links), and Django's request loggers (``django.request`` for errors, ``django.server`` for
 runserver's access lines) write paths. Outside DEBUG the secret is replaced by ``…``.
 """
 
@@ -10,7 +11,12 @@ import re
 
 from django.conf import settings
 
-_SECRET_IN_PATH = re.compile(r"(/r/|/feeds/people/|/feeds/trainers/)[^/\s?\"'.]+")
+# Every URL that carries a secret: personal and trainer pages, their feeds and API twins,
+# self check-in codes, certificate verification codes, password-reset links.
+_SECRET_IN_PATH = re.compile(
+    r"(/r/|/t/|/feeds/people/|/feeds/trainers/|/api/v1/personal/|/api/v1/trainer-links/"
+    r"|/certificates/|/checkin/\d+/|/accounts/password-reset/[^/\s?\"']+/)[^/\s?\"'.]+"
+)
 
 
 def hide_personal_links(text: str) -> str:

@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "auditlog",
+    "audit",
+    "privacy",
+    "backups",
     "integrations",
     "events",
     "participants",
@@ -69,6 +73,8 @@ MIDDLEWARE = [
     # user are known, for the refusal page): a NUL or a lone surrogate there is refused, 404
     # in a path, 400 naming the field in a query or form, never handed to the database.
     "config.middleware.ImpossibleTextMiddleware",
+    # The audit trail's actor (the signed-in user), address and origin for every change.
+    "audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as its documentation asks: it answers a locked-out sign-in.
@@ -146,11 +152,16 @@ AXES_SENSITIVE_PARAMETERS = ["password"]
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# Organisers land on their dashboard, funders on their workshops (reports.queries.landing_url).
+LOGIN_REDIRECT_URL = "reports:landing"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+
+# Our date formats per language (config/formats/<locale>/formats.py) win over Django's: one
+# style across the site, and Chinese dates written as Chinese writes them.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -159,9 +170,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Static files are served by the application itself through WhiteNoise (its middleware
+# above), so every server of a cluster serves the same files with no proxy configuration.
+# In production (STATIC_MANIFEST, on with DEBUG off) `collectstatic` writes hashed, compressed
+# copies that are cached for a year; the test suite and DEBUG read the apps' folders.
+STATIC_MANIFEST = env_bool("STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -177,26 +197,66 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "workshops@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Shared by every application server (they keep nothing in memory between requests): the
-# registration form's rate limit counts here. The table is made by a migration
-# (participants 0002) calling createcachetable.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "cache_entries",
-    },
-    # The registration rate limit's counts: a table of their own that loses no live entry
-    # to a cull (config/cache.py). Past MAX_ENTRIES rows, expired ones are deleted.
-    "rate_limit": {
-        "BACKEND": "config.cache.ExpiryOnlyDatabaseCache",
-        "LOCATION": "rate_limit_entries",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
-    },
+# Nothing is kept in one process's memory: cache, rate-limit counts, sessions and the
+# sign-in lockout live in PostgreSQL (or Redis), so any number of processes on any number of
+# machines behind a proxy answer alike. The cache is a database table by default (made by
+# participants 0002); REDIS_URL (redis://HOST:6379/0) puts the cache and the rate-limit
+# counts in Redis instead (Django's RedisCache; `pip install redis`; give the server a
+# maxmemory-policy that never evicts a key with time left, volatile-ttl or noeviction).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+        "rate_limit": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "rate",
+        },
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "cache_entries",
+        },
+        # The rate limits' counts: a table of their own that loses no live entry to a cull
+        # (config/cache.py). Past MAX_ENTRIES rows, expired ones are deleted.
+        "rate_limit": {
+            "BACKEND": "config.cache.ExpiryOnlyDatabaseCache",
+            "LOCATION": "rate_limit_entries",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        },
+    }
+# Sessions: "db" (a table, the default), "cached_db" (read through the cache, written to the
+# table) or "cache" (the cache alone: only with REDIS_URL, where it outlives a restart).
+_SESSION_ENGINES = {
+    "db": "django.contrib.sessions.backends.db",
+    "cached_db": "django.contrib.sessions.backends.cached_db",
+    "cache": "django.contrib.sessions.backends.cache",
 }
+SESSION_BACKEND = env_str("SESSION_BACKEND", "db")
+if SESSION_BACKEND not in _SESSION_ENGINES:
+    raise ImproperlyConfigured(f"SESSION_BACKEND must be one of: {', '.join(_SESSION_ENGINES)}.")
+if SESSION_BACKEND == "cache" and not REDIS_URL:
+    raise ImproperlyConfigured("SESSION_BACKEND=cache needs REDIS_URL (sessions would be lost).")
+SESSION_ENGINE = _SESSION_ENGINES[SESSION_BACKEND]
 
 # Public registration: at most COUNT submissions per client address per WINDOW seconds.
 REGISTRATION_RATE_LIMIT_COUNT = env_int("REGISTRATION_RATE_LIMIT_COUNT", 20)
 REGISTRATION_RATE_LIMIT_WINDOW = env_int("REGISTRATION_RATE_LIMIT_WINDOW", 600)
+# The other public forms and the API, through the same limiter (config/rate_limit.py).
+FEEDBACK_RATE_LIMIT_COUNT = env_int("FEEDBACK_RATE_LIMIT_COUNT", 30)
+FEEDBACK_RATE_LIMIT_WINDOW = env_int("FEEDBACK_RATE_LIMIT_WINDOW", 600)
+VERIFICATION_RATE_LIMIT_COUNT = env_int("VERIFICATION_RATE_LIMIT_COUNT", 60)
+VERIFICATION_RATE_LIMIT_WINDOW = env_int("VERIFICATION_RATE_LIMIT_WINDOW", 600)
+PASSWORD_RESET_RATE_LIMIT_COUNT = env_int("PASSWORD_RESET_RATE_LIMIT_COUNT", 5)
+PASSWORD_RESET_RATE_LIMIT_WINDOW = env_int("PASSWORD_RESET_RATE_LIMIT_WINDOW", 3600)
+# Per API token (or per address for requests without one).
+API_RATE_LIMIT_COUNT = env_int("API_RATE_LIMIT_COUNT", 600)
+API_RATE_LIMIT_WINDOW = env_int("API_RATE_LIMIT_WINDOW", 60)
 # The client's address, for the rate limit and the sign-in lockout (config/client_address.py).
 # TRUSTED_PROXY_COUNT: how many proxies of ours stand before the application, each appending
 # to X-Forwarded-For; the address the outermost of them saw is the n-th entry from the right.
@@ -205,8 +265,6 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Or, for a proxy that sets a header of its own (for example HTTP_X_REAL_IP) and overwrites
 # whatever the client sent: its name. Never set either without such a proxy.
 CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER")
-if TRUSTED_PROXY_COUNT < 0:
-    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 # Feedback: results of a question, and every group of a breakdown, are shown only once at
 # least this many people answered; anonymous answers join the results in batches of at
 # least FEEDBACK_BATCH (see feedback/anonymity.py). Neither may be below 2.
@@ -214,6 +272,15 @@ FEEDBACK_MIN_GROUP = env_int("FEEDBACK_MIN_GROUP", 5)
 FEEDBACK_BATCH = env_int("FEEDBACK_BATCH", 5)
 if FEEDBACK_MIN_GROUP < 2 or FEEDBACK_BATCH < 2:
     raise ImproperlyConfigured("FEEDBACK_MIN_GROUP and FEEDBACK_BATCH must be at least 2.")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Post-event reports: how many days a shared link (and the link e-mailed on publishing) works.
+REPORT_LINK_DAYS = env_int("REPORT_LINK_DAYS", 90)
+if REPORT_LINK_DAYS < 1:
+    raise ImproperlyConfigured("REPORT_LINK_DAYS must be at least 1.")
+# The audit trail (django-auditlog, audit/registry.py): changes stored as JSON.
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_USE_FK_STRING_REPRESENTATION = False
 # Test-only switches for the concurrency tests' control run: never change them in production.
 REGISTRATION_LOCKING = True
 REGISTRATION_RACE_DELAY = 0
@@ -230,6 +297,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "integrations.rest.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["config.rate_limit.ApiRateThrottle"],
     "EXCEPTION_HANDLER": "integrations.rest.exception_handler",
     "PAGE_SIZE": 100,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -309,10 +377,24 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# HTTPS: the site is reached over TLS only (terminated here or by a proxy before it). On by
+# default with DEBUG off; then plain HTTP is redirected, browsers are told to use HTTPS for
+# a year (HSTS) and cookies are sent over TLS only. Each can be set on its own.
+HTTPS = env_bool("HTTPS", not DEBUG)
+# A proxy that terminates TLS says so in X-Forwarded-Proto; trusted only when set.
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
 )
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# Health checks from the proxy or the load test may come over plain HTTP on loopback.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+# Preloading puts the domain on browsers' built-in lists, for years: the owner's decision,
+# so off unless asked, and check --deploy's reminder of it (W021) is silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 
 # Personal links carry their secret in the path (/r/<token>/, the feeds): outside DEBUG the
 # request loggers write those paths with the secret blanked out.

@@ -7,6 +7,8 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import render
 from django.urls import reverse_lazy
 
+from config.rate_limit import rate_limited, too_many_requests
+
 
 def locked_out(request, original_response=None, credentials=None):
     """429 with what happened, how long it lasts and how to get back in."""
@@ -33,3 +35,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         self.extra_email_context = {"site_url": settings.SITE_URL}
         return super().form_valid(form)
+
+    def post(self, request, *args, **kwargs):
+        # Each request may send an e-mail: limited per address (config/rate_limit.py).
+        wait = rate_limited(request, "password_reset")
+        if wait:
+            return too_many_requests(request, wait)
+        return super().post(request, *args, **kwargs)

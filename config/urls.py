@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from config import signin
+from config import views as config_views
 from events import api as events_api
 from feedback import api as feedback_api
 from participants import api as participants_api
@@ -113,12 +114,15 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("reports.urls")),
     path("", include("integrations.urls")),
+    path("", include("audit.urls")),
+    path("", include("privacy.urls")),
     path("api/v1/", include(api_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     *password_reset_urls,
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", config_views.healthz, name="healthz"),
     path("api/schema/", _api_docs(SpectacularAPIView.as_view()), name="api-schema"),
     path(
         "api/docs/",

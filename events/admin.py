@@ -439,6 +439,15 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
             kwargs["queryset"] = db_field.remote_field.model.objects.order_by("username")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def save_model(self, request, obj, form, change):
+        old_timezone = services.stored_timezone(obj) if change else None
+        super().save_model(request, obj, form, change)
+        if old_timezone and old_timezone != obj.timezone:
+            # The same rule as the organisers' form: sessions keep their local times. The
+            # inline rows, posted as read in the new zone, then save those same instants.
+            zone_change = services.keep_local_times(workshop=obj, old_timezone=old_timezone)
+            self.message_user(request, zone_change.message(), messages.INFO)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         _warn_clashes(request, workshop_clashes(form.instance))

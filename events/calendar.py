@@ -33,6 +33,7 @@ from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration, vText
 
+from events.localised import localised
 from events.models import Session, Workshop
 
 PRODID = "-//Workshops//Timetable calendar//EN"
@@ -117,7 +118,8 @@ def event_fields(sessions: Iterable[Session], *, method: str | None = None) -> l
                 last_modified=updated_at,
                 sequence=session.sequence,
                 cancelled=cancelled,
-                organiser=workshop.title,
+                # iTIP messages are built in the recipient's language (participants.emails).
+                organiser=localised(workshop, "title"),
             )
         )
     return rows

@@ -185,6 +185,7 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
             ("capacity", "requires_approval", "registration_opens_at", "registration_closes_at"),
         ),
         (_("Attendance"), ("completion_share",)),
+        (_("Personal data"), ("retention_months",)),
         (
             _("For the report"),
             ("narrative", "narrative_local", "summary_provided_by", "summary_date"),
@@ -232,12 +233,17 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
         # the same problem twice.
         pass
 
+    # After save(): the services.ZoneChange if the time zone changed, for the page to say.
+    zone_change = None
+
     def save(self, *, by=None) -> Workshop:
         data = {name: self.cleaned_data[name] for name in self.fields}
         try:
             if self.instance.pk is None:
                 return services.create_workshop(data=data, by=by)
-            return services.update_workshop(workshop=self.instance, data=data)
+            update = services.update_workshop(workshop=self.instance, data=data)
+            self.zone_change = update.zone_change
+            return update.workshop
         except ValidationError as error:
             self.add_service_error(error)
             raise
@@ -281,7 +287,7 @@ class SessionTimesMixin(ServiceErrorsMixin):
         self.workshop = workshop
         self.fields["day"] = forms.TypedChoiceField(
             label=_("Day"),
-            choices=[(day.isoformat(), date_format(day, "l j F Y")) for day in workshop.days],
+            choices=[(day.isoformat(), date_format(day, "DATE_FORMAT")) for day in workshop.days],
             coerce=lambda value: datetime.strptime(value, "%Y-%m-%d").date(),
         )
         self.fields["start_time"] = forms.TimeField(

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 from icalendar.error import InvalidCalendar
 
+from audit.context import via
 from events.clashes import Candidate, find_clashes_of_many, outside_workshop_dates
 from events.models import Room, Session, Trainer, Workshop
 
@@ -147,6 +148,7 @@ def preview_import(workshop: Workshop, data: bytes) -> list[ImportedEvent]:
 
 
 @transaction.atomic
+@via("import")  # the audit trail files every change as made by an import
 def import_sessions(
     *, workshop: Workshop, events: list[ImportedEvent], chosen: set[str]
 ) -> ImportResult:

@@ -12,6 +12,7 @@ from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.text import slugify
@@ -228,6 +229,19 @@ class Workshop(models.Model):
             "to complete the workshop and receive a certificate."
         ),
     )
+    # How long participants' contact data is kept (privacy.services.purge_personal_data).
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep contact data for (months after the last day)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_(
+            "After this many months from the workshop's last day, participants' e-mail "
+            "addresses and phone numbers are deleted; names and figures stay for the reports."
+        ),
+    )
+    personal_data_purged_at = models.DateTimeField(
+        _("contact data deleted"), null=True, blank=True, editable=False
+    )
     is_sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Generated for demonstration.")
     )
@@ -304,6 +318,29 @@ class Workshop(models.Model):
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tz)
+
+    class SelfRegistration(models.TextChoices):
+        """Whether people may register themselves now, and if not, why."""
+
+        OPEN = "open", _("Registration open")
+        NOT_YET = "not_yet", _("Registration not open yet")
+        CLOSED = "closed", _("Registration closed")
+        NOT_OPEN = "not_open", _("Not open for registration")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    def self_registration(self, now: datetime) -> "Workshop.SelfRegistration":
+        """The one rule for whether the public form takes registrations at ``now``: published,
+        inside the registration window. Used by the registration service and the home page."""
+        state = self.SelfRegistration
+        if self.status == self.Status.CANCELLED:
+            return state.CANCELLED
+        if self.status != self.Status.PUBLISHED:
+            return state.CLOSED if self.status == self.Status.CLOSED else state.NOT_OPEN
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return state.NOT_YET
+        if self.registration_closes_at and now >= self.registration_closes_at:
+            return state.CLOSED
+        return state.OPEN
 
 
 def unique_slug(model, text: str, max_length: int = 80) -> str:

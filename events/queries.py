@@ -222,3 +222,13 @@ def trainer_teaching(trainer: Trainer, user) -> list[tuple[Workshop, list[Sessio
     for workshop, _sessions in grouped.values():
         workshop.is_organised = workshop.pk in organised
     return list(grouped.values())
+
+
+def last_timezone_of(user) -> str | None:
+    """The time zone of the workshop ``user`` created or was added to last: one query."""
+    return (
+        Workshop.objects.filter(organisers=user)
+        .order_by("-created_at", "-pk")
+        .values_list("timezone", flat=True)
+        .first()
+    )

@@ -9,14 +9,17 @@ where there is one, so that a form can show them beside that field.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from events.clashes import find_clashes, outside_workshop_dates
+from audit.services import record_create, record_update
+from events.clashes import find_clashes, outside_workshop_dates, workshop_clashes
 from events.models import (
     Agency,
     Room,
@@ -33,12 +36,14 @@ from integrations import webhooks
 Status = Workshop.Status
 
 # Which status may follow which. Cancelling is possible from anything but a finished
-# workshop; a completed workshop is history and changes no more.
+# workshop. A workshop is marked completed only once it has ended (``may_complete``); a
+# completed workshop's timetable and list of participants are read-only, unless an organiser
+# reopens it (back to "registration closed") to correct them.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.DRAFT: (Status.PUBLISHED, Status.CANCELLED),
     Status.PUBLISHED: (Status.CLOSED, Status.COMPLETED, Status.CANCELLED),
     Status.CLOSED: (Status.PUBLISHED, Status.COMPLETED, Status.CANCELLED),
-    Status.COMPLETED: (),
+    Status.COMPLETED: (Status.CLOSED,),
     Status.CANCELLED: (),
 }
 
@@ -52,6 +57,7 @@ TRANSITION_LABELS: dict[tuple[str, str], str] = {
     (Status.DRAFT, Status.CANCELLED): gettext_lazy("Cancel workshop"),
     (Status.PUBLISHED, Status.CANCELLED): gettext_lazy("Cancel workshop"),
     (Status.CLOSED, Status.CANCELLED): gettext_lazy("Cancel workshop"),
+    (Status.COMPLETED, Status.CLOSED): gettext_lazy("Reopen to correct it"),
 }
 
 # The fields of a workshop an organiser sets in the workshop form; the rest are the system's.
@@ -81,6 +87,7 @@ WORKSHOP_FIELDS = (
     "registration_closes_at",
     "requires_approval",
     "completion_share",
+    "retention_months",
     "summary_provided_by",
     "summary_date",
 )
@@ -104,6 +111,7 @@ COPIED_FIELDS = (
     "capacity",
     "requires_approval",
     "completion_share",
+    "retention_months",
 )
 
 SESSION_FIELDS = (
@@ -137,8 +145,14 @@ class Transition:
     is_destructive: bool
 
 
+def may_complete(workshop: Workshop, now: datetime | None = None) -> bool:
+    """Whether the workshop has ended (its last day is over in its own zone)."""
+    return (now or timezone.now()) >= workshop.ends_at
+
+
 def allowed_transitions(workshop: Workshop) -> list[Transition]:
     """The status changes open to ``workshop`` now, as the buttons to offer."""
+    now = timezone.now()
     return [
         Transition(
             to=target,
@@ -146,7 +160,46 @@ def allowed_transitions(workshop: Workshop) -> list[Transition]:
             is_destructive=target in (Status.CANCELLED, Status.COMPLETED),
         )
         for target in TRANSITIONS[workshop.status]
+        if target != Status.COMPLETED or may_complete(workshop, now)
     ]
+
+
+def check_publishable(workshop: Workshop) -> None:
+    """Refuse to publish a timetable whose trainers or rooms are booked twice, here or in
+    another workshop that is not cancelled (a second copy to the same dates, for one).
+    A fixed number of queries (``workshop_clashes``)."""
+    clashes = [
+        clash
+        for clash in workshop_clashes(workshop)
+        if clash.other.workshop.status != Status.CANCELLED
+        and clash.session.workshop.status != Status.CANCELLED
+    ]
+    if clashes:
+        shown = "; ".join(
+            f"“{clash.session.title}”: {clash.message(workshop)}" for clash in clashes[:5]
+        )
+        raise ValidationError(
+            ngettext(
+                "The timetable has %(count)d clash; resolve it before publishing: %(clashes)s",
+                "The timetable has %(count)d clashes; resolve them before publishing: "
+                "%(clashes)s",
+                len(clashes),
+            )
+            % {"count": len(clashes), "clashes": shown},
+            code="clashes",
+        )
+
+
+def check_timetable_editable(workshop: Workshop) -> None:
+    """Refuse a change to a completed workshop's timetable: it is the record of what was."""
+    if workshop.status == Status.COMPLETED:
+        raise ValidationError(
+            _(
+                "This workshop is completed: its timetable is read-only. Reopen the workshop "
+                "(on its overview) to correct it."
+            ),
+            code="completed",
+        )
 
 
 def _apply(instance, data: dict, fields: Iterable[str]) -> None:
@@ -201,13 +254,76 @@ def check_capacity(*, workshop: Workshop, capacity: int | None) -> None:
         )
 
 
+@dataclass(frozen=True)
+class ZoneChange:
+    """A workshop moved to another time zone, its sessions kept at their local times."""
+
+    old: str
+    new: str
+    sessions: int  # how many sessions moved in absolute time to keep their local times
+
+    def message(self) -> str:
+        return ngettext(
+            "The time zone changed from %(old)s to %(new)s. The session keeps its local times "
+            "(09:00 stays 09:00, now %(new)s time), so it moved for anyone elsewhere; "
+            "subscribed calendars update.",
+            "The time zone changed from %(old)s to %(new)s. The %(count)d sessions keep their "
+            "local times (09:00 stays 09:00, now %(new)s time), so they moved for anyone "
+            "elsewhere; subscribed calendars update.",
+            self.sessions,
+        ) % {"old": self.old, "new": self.new, "count": self.sessions}
+
+
+def keep_local_times(*, workshop: Workshop, old_timezone: str) -> ZoneChange:
+    """After ``workshop.timezone`` changed from ``old_timezone``: move every session so that
+    its wall-clock times in the new zone are those it had in the old one.
+
+    An organiser who corrects the zone means "09:00 where the workshop is", never "the same
+    instant": without this, 09:00 in Shanghai would become 02:00 when the zone is set to
+    Europe/Paris. Each moved session's calendar revision grows. Two queries (read, one bulk
+    update), whatever the number of sessions. Used by the workshop form and the admin.
+    """
+    old_tz, new_tz = ZoneInfo(old_timezone), workshop.tz
+    sessions = list(workshop.sessions.only("pk", "starts_at", "ends_at", "sequence"))
+    now = timezone.now()
+    for session in sessions:
+        for name in ("starts_at", "ends_at"):
+            local = getattr(session, name).astimezone(old_tz).replace(tzinfo=None)
+            setattr(session, name, local.replace(tzinfo=new_tz))
+        session.sequence += 1
+        session.updated_at = now
+    Session.objects.bulk_update(sessions, ["starts_at", "ends_at", "sequence", "updated_at"])
+    return ZoneChange(old=old_timezone, new=workshop.timezone, sessions=len(sessions))
+
+
+def stored_timezone(workshop: Workshop) -> str | None:
+    """The zone the database holds for ``workshop`` (the instance may carry a new one)."""
+    if workshop.pk is None:
+        return None
+    return Workshop.objects.filter(pk=workshop.pk).values_list("timezone", flat=True).first()
+
+
+@dataclass(frozen=True)
+class WorkshopUpdate:
+    workshop: Workshop
+    zone_change: ZoneChange | None  # set when the time zone changed
+
+
 @transaction.atomic
-def update_workshop(*, workshop: Workshop, data: dict) -> Workshop:
+def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
     """Change the workshop's details; refused if it would leave sessions outside its dates,
-    or seat fewer people than are confirmed."""
+    or seat fewer people than are confirmed.
+
+    A new time zone keeps the sessions at their local times (``keep_local_times``); the
+    registration window arrives already read in the new zone.
+    """
+    old_timezone = stored_timezone(workshop)
     _apply(workshop, data, WORKSHOP_FIELDS)
     _full_clean(workshop)
     check_capacity(workshop=workshop, capacity=workshop.capacity)
+    zone_change = None
+    if old_timezone and old_timezone != workshop.timezone:
+        zone_change = keep_local_times(workshop=workshop, old_timezone=old_timezone)
     outside = [
         s
         for s in workshop.sessions.filter(status=Session.Status.SCHEDULED)
@@ -224,7 +340,7 @@ def update_workshop(*, workshop: Workshop, data: dict) -> Workshop:
             }
         )
     workshop.save()
-    return workshop
+    return WorkshopUpdate(workshop=workshop, zone_change=zone_change)
 
 
 @transaction.atomic
@@ -241,6 +357,17 @@ def change_workshop_status(*, workshop: Workshop, status: str) -> Workshop:
             % {"current": current.get_status_display(), "target": Status(status).label},
             code="invalid_transition",
         )
+    if status == Status.COMPLETED and not may_complete(workshop):
+        raise ValidationError(
+            _(
+                "The workshop can be marked completed once it has ended: after its last day, "
+                "%(last)s (%(zone)s)."
+            )
+            % {"last": date_format(workshop.end_date, "DATE_FORMAT"), "zone": workshop.timezone},
+            code="not_ended",
+        )
+    if status == Status.PUBLISHED:
+        check_publishable(workshop)
     workshop.status = status
     workshop.save(update_fields=["status", "updated_at"])
     return workshop
@@ -328,6 +455,9 @@ def copy_workshop(*, source: Workshop, start_date: date, title: str | None = Non
         for old, new in zip(originals, copies, strict=True)
         for topic in old.topics.all()
     )
+    # bulk_create sends no signal: the audit trail records each copied row itself.
+    for row in [*copy.agency_roles.all(), *copies]:
+        record_create(row)
     return copy
 
 
@@ -398,9 +528,12 @@ def move_agency_role(*, agency_role: WorkshopAgency, up: bool) -> None:
     if not 0 <= other < len(siblings):
         return
     siblings[index], siblings[other] = siblings[other], siblings[index]
+    before = {item.pk: item.order for item in siblings}
     for order, item in enumerate(siblings):
         item.order = order
     WorkshopAgency.objects.bulk_update(siblings, ["order"])
+    for item in siblings:  # bulk_update sends no signal: the audit trail is told
+        record_update(item, {"order": (before[item.pk], item.order)})
 
 
 # Trainers ----------------------------------------------------------------------------------
@@ -484,6 +617,7 @@ def save_session(
     ``data`` holds ``SESSION_FIELDS``; ``starts_at`` and ``ends_at`` are aware datetimes.
     A change of time, room or status raises the calendar revision (see ``Session.save``).
     """
+    check_timetable_editable(workshop)
     trainers = list(trainers)
     if session is None:
         session = Session(workshop=workshop)
@@ -515,6 +649,7 @@ def save_session(
 @transaction.atomic
 def move_session(*, session: Session, starts_at: datetime, ends_at: datetime) -> Session:
     """Give ``session`` a new time, keeping everything else; refused on any clash."""
+    check_timetable_editable(session.workshop)
     check_session(
         workshop=session.workshop,
         starts_at=starts_at,
@@ -546,6 +681,7 @@ def _emit_session(event: str, session: Session) -> None:
 @transaction.atomic
 def cancel_session(*, session: Session) -> Session:
     """Cancel the session; it stays in the timetable and in calendars as cancelled."""
+    check_timetable_editable(session.workshop)
     if session.is_cancelled:
         return session
     session.status = Session.Status.CANCELLED
@@ -557,6 +693,7 @@ def cancel_session(*, session: Session) -> Session:
 @transaction.atomic
 def reinstate_session(*, session: Session) -> Session:
     """Schedule a cancelled session again, if its trainers and room are still free."""
+    check_timetable_editable(session.workshop)
     if not session.is_cancelled:
         return session
     check_session(

@@ -16,6 +16,7 @@ _session = _workshop + "timetable/<int:pk>/"
 urlpatterns += [
     path("organise/workshops/new/", views.workshop_create, name="workshop_create"),
     path(_workshop, views.workshop_detail, name="workshop_detail"),
+    path(_workshop + "qr.svg", views.workshop_qr, name="workshop_qr"),
     path(_workshop + "edit/", views.workshop_edit, name="workshop_edit"),
     path(_workshop + "copy/", views.workshop_copy, name="workshop_copy"),
     path(_workshop + "status/", views.workshop_status, name="workshop_status"),

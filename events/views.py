@@ -4,17 +4,21 @@ who does not organise it) and leaves every change to ``events.services``.
 """
 
 import hashlib
+import io
 import zlib
+from dataclasses import dataclass
 from functools import wraps
 
+import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -22,12 +26,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events import forms, services
+from events.calendar import workshop_url
 from events.clashes import clashes_by_workshop
 from events.models import Session, Trainer, Workshop, WorkshopAgency
 from events.queries import (
     get_managed_trainer,
     get_organised_workshop,
     is_organiser,
+    last_timezone_of,
     search_agencies,
     search_trainers,
     timetable_rows,
@@ -39,10 +45,42 @@ from events.queries import (
 SEARCH_LIMIT = 25
 
 
+@dataclass(frozen=True)
+class Card:
+    """A workshop on the front page, and whether its public form takes registrations."""
+
+    workshop: Workshop
+    state: str
+    label: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == Workshop.SelfRegistration.OPEN
+
+
+def _card(workshop: Workshop, now, *, past: bool) -> Card:
+    if past and workshop.status == Workshop.Status.PUBLISHED:
+        # Over, though never closed: the front page offers no seat in the past.
+        return Card(workshop=workshop, state=Workshop.SelfRegistration.CLOSED, label=_("Ended"))
+    state = workshop.self_registration(now)
+    if workshop.status == Workshop.Status.PUBLISHED:
+        label = Workshop.SelfRegistration(state).label
+    else:
+        label = workshop.get_status_display()
+    return Card(workshop=workshop, state=state, label=label)
+
+
 def home(request):
-    """The front page: published workshops, soonest first."""
-    workshops = Workshop.objects.public().order_by("-start_date")
-    return render(request, "events/home.html", {"workshops": workshops})
+    """The front page: the published workshops, each a link to its public page, upcoming
+    ones first (soonest first), then past ones (latest first). One query."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    upcoming, past = [], []
+    for workshop in Workshop.objects.public().order_by("start_date", "title"):
+        ended = workshop.end_date < today
+        (past if ended else upcoming).append(_card(workshop, now, past=ended))
+    past.reverse()
+    return render(request, "events/home.html", {"upcoming": upcoming, "past": past})
 
 
 def organiser_required(view):
@@ -68,7 +106,9 @@ def _refused(request, error: ValidationError) -> None:
 
 @organiser_required
 def workshop_create(request):
-    form = forms.WorkshopForm(request.POST or None)
+    # A new workshop starts in the zone of the organiser's latest one, not in UTC.
+    zone = last_timezone_of(request.user)
+    form = forms.WorkshopForm(request.POST or None, initial={"timezone": zone} if zone else None)
     if request.method == "POST" and form.is_valid():
         try:
             workshop = form.save(by=request.user)
@@ -90,8 +130,20 @@ def workshop_detail(request, slug):
             "role", "order", "pk"
         ),
         "session_count": workshop.sessions.filter(status=Session.Status.SCHEDULED).count(),
+        "public_url": workshop_url(workshop.slug),
     }
     return render(request, "events/organise/workshop_detail.html", context)
+
+
+@login_required
+def workshop_qr(request, slug):
+    """The public page's address as a QR code (SVG), to print or show on a screen."""
+    workshop = get_organised_workshop(request.user, slug)
+    qr = segno.make(workshop_url(workshop.slug), error="m")
+    buffer = io.BytesIO()
+    # A title names the image for screen readers; no inline style (the CSP refuses it).
+    qr.save(buffer, kind="svg", scale=4, border=2, title=workshop_url(workshop.slug))
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
 
 
 @login_required
@@ -106,6 +158,8 @@ def workshop_edit(request, slug):
             workshop.refresh_from_db()
         else:
             messages.success(request, _("The workshop's details were saved."))
+            if form.zone_change is not None:
+                messages.info(request, form.zone_change.message())
             return redirect("events:workshop_detail", slug=workshop.slug)
     return render(
         request,
@@ -216,7 +270,7 @@ def _timetable_body(workshop: Workshop) -> dict:
         {
             "pk": clash.session.pk,
             "title": clash.session.title,
-            "when": date_format(workshop.local(clash.session.starts_at), "D j M H:i"),
+            "when": date_format(workshop.local(clash.session.starts_at), "SHORT_DATETIME_FORMAT"),
             "message": clash.message(workshop),
         }
         for clash in found

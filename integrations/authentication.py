@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
+from audit.context import set_request_actor
 from integrations.models import ApiToken
 from integrations.tokens import find_token
 
@@ -35,6 +36,8 @@ class ApiTokenAuthentication(BaseAuthentication):
         # Written at most once a minute: a busy client should not write on every request.
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_EVERY:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        # The audit trail's middleware ran before the view authenticated the token.
+        set_request_actor(token.user)
         return token.user, token
 
     def authenticate_header(self, request):

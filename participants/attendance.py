@@ -54,6 +54,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.services import record_update
 from events.models import Session, Workshop
 from integrations import webhooks
 from participants.models import Attendance, Registration
@@ -143,18 +144,48 @@ def record_attendance(
         values["note"] = note
     existing = Attendance.objects.filter(registration=registration, session=session)
     with transaction.atomic():
-        if existing.exclude(status=status).update(**values):
+        if _update_recorded(
+            existing, status=status, values=values, registration=registration, session=session
+        ):
             return _recorded(Mark(registration.pk, session.pk, status, True), session)
         if existing.exists():
             return Mark(registration.pk, session.pk, status, False)
         try:
             with transaction.atomic():
+                # A save(): the audit trail records the new record itself.
                 Attendance.objects.create(registration=registration, session=session, **values)
             return _recorded(Mark(registration.pk, session.pk, status, True), session)
         except IntegrityError:
             # Another connection inserted it since the EXISTS: that record is the one.
-            changed = bool(existing.exclude(status=status).update(**values))
+            changed = _update_recorded(
+                existing, status=status, values=values, registration=registration, session=session
+            )
             return _recorded(Mark(registration.pk, session.pk, status, changed), session)
+
+
+def _update_recorded(
+    existing, *, status: str, values: dict, registration: Registration, session: Session
+) -> bool:
+    """Give the record in ``existing`` the new ``values`` unless it has ``status`` already.
+
+    The record is read under a row lock first (its status before, for the audit trail),
+    then updated by one UPDATE, then the change recorded: a SELECT, an UPDATE and an INSERT
+    when it changes, the SELECT alone when there is nothing to change.
+    """
+    before = existing.exclude(status=status).select_for_update().first()
+    if before is None or not existing.filter(pk=before.pk).update(**values):
+        return False
+    after = Attendance(pk=before.pk, registration=registration, session=session, **values)
+    record_update(
+        after,
+        {
+            "status": (before.status, status),
+            "recorded_by": (before.recorded_by_id, after.recorded_by_id),
+            "recorded_at": (before.recorded_at, after.recorded_at),
+            "note": (before.note, after.note),
+        },
+    )
+    return True
 
 
 def _recorded(mark: Mark, session: Session) -> Mark:
@@ -461,31 +492,36 @@ def session_rates(workshop: Workshop) -> dict[int, Rate]:
 
 def day_rates(workshop: Workshop, *, now=None) -> dict:
     """Per day of the workshop (its time zone): slots attended by confirmed people / (their
-    number * the day's counted slots). Two queries."""
-    counted = counted_sessions(workshop, now=now).annotate(
-        day=TruncDate("starts_at", tzinfo=workshop.tz)
-    )
+    number * the day's counted slots). Three queries: the counted slots, the people who
+    attended each slot, the confirmed count.
+
+    The day is found for each slot (a few dozen rows), never for each attendance record:
+    on SQLite a time-zone conversion in SQL is a Python call per row."""
+    counted = counted_sessions(workshop, now=now)
     slots = dict(
-        counted.order_by()
+        counted.annotate(day=TruncDate("starts_at", tzinfo=workshop.tz))
+        .order_by()
         .values("day")
         .annotate(n=Count("starts_at", distinct=True))
         .values_list("day", "n")
     )
     confirmed = Registration.objects.filter(workshop=workshop, status=Registration.Status.CONFIRMED)
+    # Per slot (a start time), the people who attended one of its sessions: summed by day,
+    # the slots each person attended that day.
     attended_rows = (
         Attendance.objects.filter(
             session__in=counted.values("pk"),
             status__in=ATTENDED,
             registration__in=confirmed,
         )
-        .annotate(day=TruncDate("session__starts_at", tzinfo=workshop.tz))
         .order_by()
-        .values("day", "registration")
-        .annotate(n=Count("session__starts_at", distinct=True))
-        .values_list("day", "n")
+        .values("session__starts_at")
+        .annotate(n=Count("registration", distinct=True))
+        .values_list("session__starts_at", "n")
     )
     attended: dict = {}
-    for day, count in attended_rows:
+    for starts_at, count in attended_rows:
+        day = workshop.local(starts_at).date()
         attended[day] = attended.get(day, 0) + count
     people = confirmed.count()
     return {

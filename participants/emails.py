@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from events.calendar import calendar_for_sessions
+from events.localised import localised
 from events.models import Session
 from participants.models import Registration
 from participants.queries import waitlist_position_of
@@ -42,10 +43,7 @@ def personal_url(registration: Registration) -> str:
 
 def workshop_title(workshop, language: str | None = None) -> str:
     """The workshop's title in ``language`` (its local-script title for Chinese, if it has one)."""
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
-    if language.startswith("zh") and workshop.title_local:
-        return workshop.title_local
-    return workshop.title
+    return localised(workshop, "title", language)
 
 
 def _message(kind: str, registration: Registration) -> Message:

@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from events.localised import agency_name
 from events.models import Workshop
 from participants.models import Registration
 
@@ -82,7 +83,9 @@ def registration_rows(
             registration.name,
             registration.name_local,
             genders.get(registration.gender, registration.gender),
-            registration.agency_label,
+            agency_name(registration.agency)
+            if registration.agency_id
+            else registration.agency_name,
             registration.position,
             registration.region,
             registration.participant.email,
@@ -92,7 +95,7 @@ def registration_rows(
             positions.get(registration.pk),
             workshop.local(registration.created_at).replace(tzinfo=None),
             sources.get(registration.source, registration.source),
-            str(registration.nominated_by) if registration.nominated_by_id else "",
+            agency_name(registration.nominated_by) if registration.nominated_by_id else "",
         ]
 
 

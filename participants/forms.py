@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from events.localised import agency_name
 from events.models import Workshop
 from participants.models import Registration
 from participants.queries import agency_choices
@@ -72,10 +73,12 @@ class RegistrationForm(forms.Form):
         self.agencies = {agency.pk: agency for agency in [*attending, *others]}
         choices: list = [("", _("Choose your agency…"))]
         if attending:
-            choices.append((_("Attending this workshop"), [(a.pk, str(a)) for a in attending]))
-            choices.append((_("All agencies"), [(a.pk, str(a)) for a in others]))
+            choices.append(
+                (_("Attending this workshop"), [(a.pk, agency_name(a)) for a in attending])
+            )
+            choices.append((_("All agencies"), [(a.pk, agency_name(a)) for a in others]))
         else:
-            choices.extend((a.pk, str(a)) for a in others)
+            choices.extend((a.pk, agency_name(a)) for a in others)
         self.fields["agency"].choices = choices
         language = (get_language() or settings.LANGUAGE_CODE).lower()
         self.fields["preferred_language"].initial = (

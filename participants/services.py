@@ -283,27 +283,30 @@ def promote_from_waitlist(*, workshop: Workshop, notify: bool = True) -> list[Re
 def check_registration_open(workshop: Workshop, *, source: str, now: datetime | None = None):
     """Raise RegistrationClosed, with a message saying why, if ``source`` may not register now."""
     now = now or timezone.now()
-    if workshop.status == Workshop.Status.CANCELLED:
+    state = workshop.self_registration(now)
+    if state == Workshop.SelfRegistration.CANCELLED:
         raise RegistrationClosed(_("This workshop has been cancelled."))
-    if source not in SELF_SERVICE_SOURCES:
+    if source not in SELF_SERVICE_SOURCES or state == Workshop.SelfRegistration.OPEN:
         return
-    if workshop.status != Workshop.Status.PUBLISHED:
-        raise RegistrationClosed(_("This workshop is not open for registration."))
-    if workshop.registration_opens_at and now < workshop.registration_opens_at:
+    if state == Workshop.SelfRegistration.NOT_YET:
         raise RegistrationClosed(
             _("Registration opens on %(moment)s.")
             % {"moment": _format_moment(workshop, workshop.registration_opens_at)}
         )
-    if workshop.registration_closes_at and now >= workshop.registration_closes_at:
+    if state == Workshop.SelfRegistration.CLOSED and workshop.status == Workshop.Status.PUBLISHED:
         raise RegistrationClosed(
             _("Registration closed on %(moment)s.")
             % {"moment": _format_moment(workshop, workshop.registration_closes_at)}
         )
+    raise RegistrationClosed(_("This workshop is not open for registration."))
 
 
 def _format_moment(workshop: Workshop, moment: datetime) -> str:
     local = workshop.local(moment)
-    return f"{formats.date_format(local, 'DATETIME_FORMAT')} ({workshop.timezone})"
+    return _("%(moment)s (%(zone)s)") % {
+        "moment": formats.date_format(local, "DATETIME_FORMAT"),
+        "zone": workshop.timezone,
+    }
 
 
 def _find_person(email: str) -> Participant | None:
@@ -383,6 +386,7 @@ def register_participant(
             ) from None
     with transaction.atomic():
         workshop = _lock_workshop(workshop)
+        check_roster_editable(workshop)
         registration = None
         if data.email:
             person = _find_or_create_person(data.email, source=source)
@@ -434,9 +438,22 @@ def register_participant(
 # --- Organisers' decisions and cancellation ----------------------------------------------
 
 
+def check_roster_editable(workshop: Workshop) -> None:
+    """Refuse a change to a completed workshop's participants: the record of who came."""
+    if workshop.status == Workshop.Status.COMPLETED:
+        raise RegistrationClosed(
+            _(
+                "This workshop is completed: its list of participants is read-only. Reopen the "
+                "workshop (on its overview) to correct it."
+            )
+        )
+
+
 def _locked_registration(registration: Registration) -> tuple[Workshop, Registration]:
-    """Lock the registration's workshop, then read the registration afresh. In a transaction."""
+    """Lock the registration's workshop, then read the registration afresh. In a transaction.
+    Refused for a completed workshop."""
     workshop = _lock_workshop(registration.workshop)
+    check_roster_editable(workshop)
     fresh = Registration.objects.select_related("participant").get(pk=registration.pk)
     return workshop, fresh
 

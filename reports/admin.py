@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from reports.certificates import revoke_certificate
-from reports.models import Certificate
+from reports.models import Certificate, Report, ReportDelivery, ReportLink
+from reports.services import revoke_report_link
 
 
 @admin.register(Certificate)
@@ -47,3 +48,52 @@ class CertificateAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """The organiser's text of a report; publishing goes through the report page (it sends
+    e-mails), so version and dates are read-only here."""
+
+    list_display = ("workshop", "version", "published_at")
+    list_select_related = ("workshop",)
+    search_fields = ("workshop__title", "workshop__slug")
+    readonly_fields = ("workshop", "version", "published_at", "published_by")
+
+
+@admin.register(ReportLink)
+class ReportLinkAdmin(admin.ModelAdmin):
+    """Shared links: their secret is not stored, so a link is only listed and revoked."""
+
+    list_display = ("__str__", "report", "created_at", "expires_at", "revoked_at")
+    list_select_related = ("report__workshop",)
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("label", "report__workshop__title")
+    readonly_fields = ("report", "label", "created_by", "created_at", "expires_at", "revoked_at")
+    exclude = ("token_hash",)
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected links"))
+    def revoke(self, request, queryset):
+        for link in queryset:
+            revoke_report_link(link=link)
+        self.message_user(request, _("The selected links no longer work."), messages.SUCCESS)
+
+
+@admin.register(ReportDelivery)
+class ReportDeliveryAdmin(admin.ModelAdmin):
+    """Who was sent which version of a report, when: a log, read-only."""
+
+    list_display = ("email", "report", "version", "language", "status", "queued_at", "sent_at")
+    list_select_related = ("report__workshop",)
+    list_filter = ("status", "language")
+    search_fields = ("email", "report__workshop__title")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

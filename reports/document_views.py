@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from config.rate_limit import rate_limited, too_many_requests
 from events.models import Session
 from events.queries import get_organised_workshop
 from participants.attendance import ATTENDED
@@ -108,7 +109,7 @@ def document_download(request: HttpRequest, slug: str, kind: str, fmt: str) -> H
     """A document of ``DOCUMENTS`` in the organiser's language."""
     workshop = get_organised_workshop(request.user, slug)
     document = DOCUMENTS.get(kind)
-    if document is None or fmt not in document.formats:
+    if document is None or document.scope != "workshop" or fmt not in document.formats:
         raise Http404
     content = document.build(workshop, _language(request), fmt)
     content_type = PDF if fmt == "pdf" else CONTENT_TYPES[fmt]
@@ -162,7 +163,11 @@ def participant_certificate(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def verify_certificate(request: HttpRequest, code: str) -> HttpResponse:
     """Public: whether the certificate with ``code`` is genuine, revealing only the name, the
-    workshop and its dates. Unknown codes answer 404, revoked ones say so."""
+    workshop and its dates. Unknown codes answer 404, revoked ones say so. Rate limited per
+    address (config/rate_limit.py): codes cannot be tried by the thousand."""
+    wait = rate_limited(request, "verification")
+    if wait:
+        return too_many_requests(request, wait)
     verification = certificate_rules.verify(code)
     response = render(
         request,

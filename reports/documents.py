@@ -1,21 +1,27 @@
 """Every document a workshop has, by kind: how to build it, in which formats. The organisers'
 download pages and ``manage.py build_document`` both read ``DOCUMENTS``; a new kind of
 document is one more entry (a builder taking the workshop, the language and the format).
+
+Documents of ``scope`` "programme" cover many workshops: their builder takes a
+``reports.programme.Selection`` instead of a workshop.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from events.models import Workshop
 from participants.attendance import checkin_code, format_code
 from participants.exports import render
+from reports import programme
 from reports.certificates import issue_certificates
 from reports.pdf.badges import Badge, badges_pdf
 from reports.pdf.certificates import certificates_pdf
+from reports.pdf.programme import programme_pdf
 from reports.pdf.register import register_pdf
+from reports.pdf.report import report_pdf
 from reports.pdf.signin import sheets_for, sign_in_sheets, workshop_heading
 from reports.register import (
     agency_label,
@@ -23,6 +29,7 @@ from reports.register import (
     register_columns,
     register_rows,
 )
+from reports.report import report_content
 
 Builder = Callable[[Workshop, str, str], bytes]  # (workshop, language, format) -> bytes
 
@@ -33,6 +40,7 @@ class Document:
     formats: tuple[str, ...]
     build: Builder
     description: str
+    scope: str = "workshop"  # or "programme": build(selection, language, format)
 
 
 def build_sign_in_sheets(workshop: Workshop, language: str, fmt: str) -> bytes:
@@ -86,6 +94,32 @@ def build_certificates(workshop: Workshop, language: str, fmt: str) -> bytes:
     return certificates_pdf(workshop, issue_certificates(workshop), language=language)
 
 
+def build_report(workshop: Workshop, language: str, fmt: str) -> bytes:
+    """The post-event report as it stands (the organiser's text, today's figures)."""
+    return report_pdf(report_content(workshop, language, now=timezone.now()))
+
+
+def build_programme(selection: programme.Selection, language: str, fmt: str) -> bytes:
+    now = timezone.now()
+    content = programme.programme_content(selection, language, now=now)
+    if fmt == "pdf":
+        return programme_pdf(content)
+    with translation.override(language):
+        return render(
+            programme.indicator_rows(content), fmt, widths=[40, 36, 14], title=_("Indicators")
+        )
+
+
+def build_programme_people(selection: programme.Selection, language: str, fmt: str) -> bytes:
+    with translation.override(language):
+        return render(
+            programme.pseudonymised_rows(selection, language, now=timezone.now()),
+            fmt,
+            widths=[16, 24, 12, 14, 22, 16, 22, 10, 10, 10],
+            title=_("Participants"),
+        )
+
+
 DOCUMENTS: dict[str, Document] = {
     document.kind: document
     for document in (
@@ -107,6 +141,26 @@ DOCUMENTS: dict[str, Document] = {
             ("pdf",),
             build_certificates,
             "certificates of attendance for those who completed",
+        ),
+        Document(
+            "report",
+            ("pdf",),
+            build_report,
+            "the post-event report (figures, agencies, trainers, timetable, feedback)",
+        ),
+        Document(
+            "programme",
+            ("pdf", "csv", "xlsx"),
+            build_programme,
+            "the programme report of many workshops (PDF), or its indicator table (CSV, XLSX)",
+            scope="programme",
+        ),
+        Document(
+            "programme-participants",
+            ("csv", "xlsx"),
+            build_programme_people,
+            "the programme's participants, pseudonymised (no names or contacts)",
+            scope="programme",
         ),
     )
 }

@@ -13,13 +13,17 @@ from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from events.clashes import clashes_by_workshop
-from events.models import Session, Workshop
+from events.models import Agency, Session, Workshop
 from events.queries import timetable_version
+from feedback import statistics as feedback_statistics
 from feedback.models import Questionnaire, Response
+from participants import attendance
 from participants.models import Attendance, Registration
 
 ATTENDED = (Attendance.Status.PRESENT, Attendance.Status.LATE)
@@ -172,16 +176,19 @@ def local_today(workshop: Workshop, now: datetime) -> date:
     return now.astimezone(workshop.tz).date()
 
 
-def dashboard(workshops: QuerySet[Workshop], *, now: datetime) -> Dashboard:
+def dashboard(
+    workshops: QuerySet[Workshop], *, now: datetime, with_clashes: bool = True
+) -> Dashboard:
     """``workshops`` with their figures, grouped as upcoming, running or past, each judged
-    by the date today where the workshop takes place; clashes for those not yet over.
+    by the date today where the workshop takes place; clashes for those not yet over (unless
+    ``with_clashes`` is False: the funders' page does not show them).
 
     A fixed number of queries whatever the number of workshops, sessions and people: the
     workshops, their figures, then those of ``clash_notes``.
     """
     board = Dashboard()
     current = []
-    workshops = list(workshops.order_by("start_date", "title", "pk"))
+    workshops = list(workshops.select_related("programme").order_by("start_date", "title", "pk"))
     counted = figures([w.pk for w in workshops], now=now)
     for workshop in workshops:
         workshop.figures = counted.get(workshop.pk, Figures())
@@ -195,7 +202,7 @@ def dashboard(workshops: QuerySet[Workshop], *, now: datetime) -> Dashboard:
         if workshop.end_date >= today and workshop.status != Workshop.Status.CANCELLED:
             current.append(workshop)
     board.past.reverse()  # the most recent first
-    board.clashes = clash_notes(current)
+    board.clashes = clash_notes(current) if with_clashes else {}
     current_ids = {w.pk for w in current}
     for workshop in [*board.upcoming, *board.running, *board.past]:
         is_current = workshop.pk in current_ids
@@ -249,3 +256,369 @@ def clash_notes(workshops: list[Workshop]) -> dict[int, list[ClashNote]]:
         }
         cache.set(key, notes, CLASH_CACHE_SECONDS)
     return notes
+
+
+# ---------------------------------------------------------------------------------------------
+# The post-event report's figures
+#
+# Everything the report, the funders' pages and the programme report say about who took
+# part, how they attended and what they thought comes from ``report_figures`` and
+# ``programme_figures`` below: counts from one GROUP BY each, rates from
+# ``participants.attendance``, feedback from ``feedback.statistics``. Nothing is counted
+# twice in two places.
+
+
+def min_group() -> int:
+    """The smallest group any breakdown shows (FEEDBACK_MIN_GROUP, 5): the feedback rule, so
+    that the report's participants and its feedback hide the same groups."""
+    return feedback_statistics.min_group()
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of a breakdown: ``count`` people, or None when it is hidden ("fewer than
+    5", or hidden with it so that it cannot be worked out from the total)."""
+
+    key: str
+    label: str
+    count: int | None
+
+    @property
+    def shown(self) -> bool:
+        return self.count is not None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """``total`` people cut by one property into ``groups``, largest first."""
+
+    total: int
+    groups: list[Group]
+
+    @property
+    def hidden(self) -> int:
+        """How many groups are hidden."""
+        return sum(not group.shown for group in self.groups)
+
+
+def breakdown(counts: dict[str, int], labels: dict[str, str], *, limit: int) -> Breakdown:
+    """``counts`` (key: people) as a ``Breakdown`` under the small-group rule.
+
+    A group of fewer than ``limit`` people shows no figure. When exactly one group is
+    hidden, its size would be the total minus the others, so the smallest shown group is
+    hidden with it. Groups are ordered by size (largest first), then label; hidden ones
+    last, by label, so that their order tells nothing either.
+    """
+    total = sum(counts.values())
+    small = {key for key, n in counts.items() if n < limit}
+    if len(small) == 1 and len(counts) > 1:
+        rest = sorted((n, labels.get(k, k), k) for k, n in counts.items() if k not in small)
+        small.add(rest[0][2])
+    shown = sorted(
+        (Group(k, labels.get(k, k), n) for k, n in counts.items() if k not in small),
+        key=lambda g: (-g.count, g.label),
+    )
+    hidden = sorted(
+        (Group(k, labels.get(k, k), None) for k in small), key=lambda group: group.label
+    )
+    return Breakdown(total=total, groups=[*shown, *hidden])
+
+
+DIMENSIONS = ("gender", "kind", "level", "region")
+NOT_GIVEN = ""  # the key of a group whose property was not given
+
+
+def _region_of():
+    """A registration's region as given, else its agency's."""
+    return Coalesce(
+        NullIf(F("region"), Value("")), NullIf(F("agency__region"), Value("")), Value(NOT_GIVEN)
+    )
+
+
+@dataclass(frozen=True)
+class PeopleFigures:
+    """Who took part (confirmed registrations), by gender, agency kind, level and region."""
+
+    total: int
+    by_gender: Breakdown
+    by_kind: Breakdown
+    by_level: Breakdown
+    by_region: Breakdown
+
+
+def people_labels() -> dict[str, dict[str, str]]:
+    not_given = str(_("Not given"))
+    return {
+        "gender": {**{k: str(v) for k, v in Registration.Gender.choices}, NOT_GIVEN: not_given},
+        "kind": {**{k: str(v) for k, v in Agency.Kind.choices}, NOT_GIVEN: not_given},
+        "level": {**{k: str(v) for k, v in Agency.Level.choices}, NOT_GIVEN: not_given},
+        "region": {NOT_GIVEN: not_given},
+    }
+
+
+def people_figures(registrations: QuerySet[Registration]) -> PeopleFigures:
+    """The ``PeopleFigures`` of ``registrations`` (already narrowed to those counted). One
+    query: a GROUP BY on the four properties, summed up here into each breakdown."""
+    limit = min_group()
+    rows = (
+        registrations.annotate(
+            g=Coalesce(NullIf(F("gender"), Value("")), Value(NOT_GIVEN)),
+            k=Coalesce(F("agency__kind"), Value(NOT_GIVEN)),
+            lv=Coalesce(F("agency__level"), Value(NOT_GIVEN)),
+            rg=_region_of(),
+        )
+        .order_by()
+        .values_list("g", "k", "lv", "rg")
+        .annotate(n=Count("pk"))
+    )
+    tallies: dict[str, dict[str, int]] = {name: {} for name in DIMENSIONS}
+    total = 0
+    for gender, kind, level, region, n in rows:
+        total += n
+        for name, key in (("gender", gender), ("kind", kind), ("level", level), ("region", region)):
+            tallies[name][key] = tallies[name].get(key, 0) + n
+    labels = people_labels()
+    return PeopleFigures(
+        total=total,
+        **{
+            f"by_{name}": breakdown(tallies[name], labels[name], limit=limit) for name in DIMENSIONS
+        },
+    )
+
+
+@dataclass(frozen=True)
+class SessionAttendance:
+    session: Session
+    rate: attendance.Rate | None  # None for a cancelled session
+
+
+@dataclass
+class ReportFigures:
+    """Every figure of a workshop's post-event report, its funders' page and its API.
+
+    - ``figures``: the dashboard's ``Figures`` (registrations, the overall attendance rate,
+      the response rate);
+    - ``people``: the confirmed participants' breakdowns;
+    - ``days``: the attendance rate of each day; ``sessions``: each session of the
+      timetable as delivered (cancelled ones with no rate);
+    - ``completed``: who completed (``participants.attendance.completion``);
+      ``certificates``: certificates in force;
+    - ``evaluations``: each evaluation's ``QuestionnaireResults``; ``gains``: each knowledge
+      test after's ``GainResults``.
+    """
+
+    figures: Figures
+    people: PeopleFigures
+    days: list[attendance.Rate]
+    sessions: list[SessionAttendance]
+    completed: int
+    certificates: int
+    evaluations: list = field(default_factory=list)
+    gains: list = field(default_factory=list)
+
+    @property
+    def completion_rate(self) -> float | None:
+        return _ratio(self.completed, self.people.total)
+
+
+def report_figures(workshop: Workshop, *, now: datetime) -> ReportFigures:
+    """The ``ReportFigures`` of ``workshop`` at ``now``, in the active language.
+
+    A fixed number of queries whatever the number of participants, sessions and answers:
+    the figures (1), the breakdowns (1), the sessions (1) and their rates (2), the day
+    rates (3), the completed (1), the certificates (1), the questionnaires (1), then per
+    evaluation those of ``questionnaire_results`` and per test after those of
+    ``knowledge_test_results``.
+    """
+    from reports.models import Certificate
+
+    confirmed = Registration.objects.filter(workshop=workshop, status=Registration.Status.CONFIRMED)
+    sessions = list(
+        Session.objects.filter(workshop=workshop)
+        .select_related("room")
+        .prefetch_related("trainers__agency", "topics")
+        .order_by("starts_at", "pk")
+    )
+    rates = attendance.session_rates(workshop)
+    questionnaires = list(
+        Questionnaire.objects.filter(workshop=workshop)
+        .select_related("pre_test")
+        .order_by("kind", "pk")
+    )
+    return ReportFigures(
+        figures=workshop_figures(workshop, now=now),
+        people=people_figures(confirmed),
+        days=list(attendance.day_rates(workshop, now=now).values()),
+        sessions=[
+            SessionAttendance(session, None if session.is_cancelled else rates.get(session.pk))
+            for session in sessions
+        ],
+        completed=attendance.completed_registrations(workshop, now=now).count(),
+        certificates=Certificate.objects.filter(
+            registration__workshop=workshop, revoked_at__isnull=True
+        ).count(),
+        evaluations=[
+            feedback_statistics.questionnaire_results(q)
+            for q in questionnaires
+            if q.kind == Questionnaire.Kind.EVALUATION
+        ],
+        gains=[
+            found
+            for q in questionnaires
+            if q.kind == Questionnaire.Kind.POST_TEST
+            and (found := feedback_statistics.knowledge_test_results(q)) is not None
+        ],
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The programme report's figures: many workshops at once
+
+
+@dataclass(frozen=True)
+class WorkshopLine:
+    """One workshop of a programme report: its ``Figures``, mean satisfaction and gain."""
+
+    workshop: Workshop
+    figures: Figures
+    satisfaction: float | None  # mean of the general ratings, None under the minimum
+    ratings: int
+    gain: "feedback_statistics.GainRow | None"
+
+
+@dataclass
+class ProgrammeFigures:
+    """What a set of workshops achieved, for funders' indicators.
+
+    - ``held``: the workshops not cancelled that have begun (``lines``, by date);
+    - ``people``: unique people trained (a Participant, however many workshops, who
+      attended at least one session, present or late), broken down by what their latest
+      registration says; ``person_days``: days on which someone attended at least one
+      session, summed over people;
+    - ``attended`` / ``expected``: attendance over the sessions whose register was taken;
+    - ``satisfaction``: the mean of every general rating of the evaluations (``ratings``
+      of them), None under the minimum group;
+    - ``gain_pairs``, ``gain``: people who took both knowledge tests, and their mean gain
+      (weighted by pairs over the workshops that show one).
+    """
+
+    lines: list[WorkshopLine]
+    people: PeopleFigures
+    person_days: int
+    attended: int
+    expected: int
+    satisfaction: float | None
+    ratings: int
+    gain_pairs: int
+    gain: float | None
+
+    @property
+    def held(self) -> int:
+        return len(self.lines)
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return _ratio(self.attended, self.expected)
+
+
+def programme_figures(workshops: QuerySet[Workshop], *, now: datetime) -> ProgrammeFigures:
+    """The ``ProgrammeFigures`` of ``workshops`` at ``now``.
+
+    Queries, whatever the number of people: the workshops, their ``figures`` (1), the
+    people trained broken down (1), the person-days (1 per time zone among the workshops),
+    the satisfaction per workshop (1), and per workshop with a test after the queries of
+    ``knowledge_test_results``.
+    """
+    from django.db.models import Avg, Max
+    from django.db.models.functions import TruncDate
+
+    from feedback.models import Answer, Question
+
+    candidates = list(
+        workshops.exclude(status=Workshop.Status.CANCELLED)
+        .select_related("programme")
+        .prefetch_related("questionnaires")
+        .order_by("start_date", "title", "pk")
+    )
+    held = [w for w in candidates if w.start_date <= local_today(w, now)]
+    ids = [w.pk for w in held]
+    counted = figures(ids, now=now)
+    confirmed = Registration.objects.filter(
+        workshop_id__in=ids, status=Registration.Status.CONFIRMED
+    )
+    attended_marks = Attendance.objects.filter(
+        registration__in=confirmed, status__in=ATTENDED, session__status=Session.Status.SCHEDULED
+    )
+    trained = confirmed.filter(attendances__in=attended_marks).distinct()
+    latest = trained.order_by().values("participant_id").annotate(last=Max("pk")).values("last")
+    people = people_figures(Registration.objects.filter(pk__in=latest))
+
+    person_days = 0
+    for zone in sorted({w.timezone for w in held}):
+        in_zone = [w.pk for w in held if w.timezone == zone]
+        person_days += (
+            attended_marks.filter(registration__workshop_id__in=in_zone)
+            .annotate(day=TruncDate("session__starts_at", tzinfo=held_zone(zone)))
+            .values("registration__participant_id", "day")
+            .distinct()
+            .count()
+        )
+
+    limit = min_group()
+    general = Answer.objects.filter(
+        question__questionnaire__workshop_id__in=ids,
+        question__questionnaire__kind=Questionnaire.Kind.EVALUATION,
+        question__kind=Question.Kind.RATING,
+        question__session__isnull=True,
+        question__trainer__isnull=True,
+        rating__isnull=False,
+    )
+    per_workshop = {
+        row["question__questionnaire__workshop_id"]: (row["mean"], row["n"])
+        for row in general.values("question__questionnaire__workshop_id")
+        .annotate(mean=Avg("rating"), n=Count("pk"))
+        .order_by()
+    }
+    lines = []
+    pairs = 0
+    gain_sum = 0.0
+    for workshop in held:
+        gain = None
+        for questionnaire in workshop.questionnaires.all():
+            if questionnaire.kind == Questionnaire.Kind.POST_TEST and questionnaire.pre_test_id:
+                found = feedback_statistics.knowledge_test_results(questionnaire)
+                if found is not None:
+                    gain = found.workshop
+                    break
+        if gain is not None and gain.shown and gain.gain is not None:
+            pairs += gain.pairs
+            gain_sum += gain.gain * gain.pairs
+        mean, n = per_workshop.get(workshop.pk, (None, 0))
+        lines.append(
+            WorkshopLine(
+                workshop=workshop,
+                figures=counted.get(workshop.pk, Figures()),
+                satisfaction=float(mean) if mean is not None and n >= limit else None,
+                ratings=n,
+                gain=gain,
+            )
+        )
+    ratings = sum(n for _mean, n in per_workshop.values())
+    total = sum(float(mean) * n for mean, n in per_workshop.values() if mean is not None)
+    return ProgrammeFigures(
+        lines=lines,
+        people=people,
+        person_days=person_days,
+        attended=sum(line.figures.attended for line in lines),
+        expected=sum(line.figures.confirmed * line.figures.registered_sessions for line in lines),
+        satisfaction=total / ratings if ratings >= limit else None,
+        ratings=ratings,
+        gain_pairs=pairs,
+        gain=gain_sum / pairs if pairs else None,
+    )
+
+
+def held_zone(name: str):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)

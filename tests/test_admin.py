@@ -458,7 +458,7 @@ def test_workshop_admin_refuses_an_inline_session_outside_the_workshop_days(admi
     (errors,) = response.context["inline_admin_formsets"][1].formset.errors
     assert errors["starts_at"] == [
         "The session must lie within the workshop's dates, "
-        "Aug. 26, 2007 to Aug. 31, 2007 (Asia/Shanghai)."
+        "Sunday 26 August 2007 to Friday 31 August 2007 (Asia/Shanghai)."
     ]
     assert not Workshop.objects.exists()
 
@@ -494,10 +494,10 @@ def test_workshop_admin_warns_of_clashes_after_saving_its_sessions(
     )
     assert workshop.sessions.count() == 2  # saved, with warnings
     assert [m for m in shown_messages(response) if m.startswith("Clash")] == [
-        "Clash: “Definitions” (Aug. 27, 2007, 9 a.m.): Huang TaiYun also teaches "
-        "“Kunming lecture” (Kunming Workshop, Aug. 27, 2007, 10 a.m.).",
-        "Clash: “Prevention” (Aug. 27, 2007, 11 a.m.): Huang TaiYun also teaches "
-        "“Kunming lecture” (Kunming Workshop, Aug. 27, 2007, 10 a.m.).",
+        "Clash: “Definitions” (Monday 27 August 2007, 09:00): Huang TaiYun also teaches "
+        "“Kunming lecture” (Kunming Workshop, Monday 27 August 2007, 10:00).",
+        "Clash: “Prevention” (Monday 27 August 2007, 11:00): Huang TaiYun also teaches "
+        "“Kunming lecture” (Kunming Workshop, Monday 27 August 2007, 10:00).",
     ]
 
 
@@ -515,10 +515,11 @@ def test_session_admin_warns_of_clashes_after_saving(admin_client, workshop, mak
     moved.refresh_from_db()
     assert (moved.starts_at, moved.sequence) == (at(27, 10), 1)
     assert [m for m in shown_messages(response) if m.startswith("Clash")] == [
-        "Clash: “Legislation” (Aug. 27, 2007, 10 a.m.): Huang TaiYun also teaches "
-        "“Definitions” (National Anti-Trafficking Workshop, Aug. 27, 2007, 9 a.m.).",
-        "Clash: “Legislation” (Aug. 27, 2007, 10 a.m.): Hall A, Guesthouse is also booked for "
-        "“Definitions” (National Anti-Trafficking Workshop, Aug. 27, 2007, 9 a.m.).",
+        "Clash: “Legislation” (Monday 27 August 2007, 10:00): Huang TaiYun also teaches "
+        "“Definitions” (National Anti-Trafficking Workshop, Monday 27 August 2007, 09:00).",
+        "Clash: “Legislation” (Monday 27 August 2007, 10:00): Hall A, Guesthouse is also "
+        "booked for “Definitions” (National Anti-Trafficking Workshop, "
+        "Monday 27 August 2007, 09:00).",
     ]
 
 
@@ -533,7 +534,7 @@ def test_session_admin_shows_a_session_outside_the_dates_as_a_field_error(
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["starts_at"] == [
         "The session must lie within the workshop's dates, "
-        "Aug. 26, 2007 to Aug. 31, 2007 (Asia/Shanghai)."
+        "Sunday 26 August 2007 to Friday 31 August 2007 (Asia/Shanghai)."
     ]
     session.refresh_from_db()
     assert session.starts_at == at(27, 9)
@@ -546,7 +547,7 @@ def test_session_admin_shows_times_in_the_workshop_time_zone(
     page = admin_client.get(url(Session, "change", session.pk)).content.decode()
     assert 'name="starts_at_1" value="09:00:00"' in page
     listing = admin_client.get(url(Session, "changelist")).content.decode()
-    assert "Aug. 27, 2007, 9 a.m." in listing
+    assert "Monday 27 August 2007, 09:00" in listing
     assert "Huang TaiYun" in listing
 
 
@@ -709,5 +710,25 @@ def test_session_admin_cancels_and_reinstates_through_the_rules(
     assert kept.status == "cancelled"
     assert shown_messages(response) == [
         "Kept: Huang TaiYun also teaches “Meanwhile” "
-        "(National Anti-Trafficking Workshop, Aug. 27, 2007, 9 a.m.)."
+        "(National Anti-Trafficking Workshop, Monday 27 August 2007, 09:00)."
     ]
+
+
+def test_workshop_admin_keeps_local_times_when_the_zone_changes(
+    admin_client, workshop, make_session
+):
+    from zoneinfo import ZoneInfo
+
+    session = make_session(workshop, starts_at=at(27, 9), ends_at=at(27, 10, 30))
+    data = workshop_form(workshop, timezone="Europe/Paris")
+    data["sessions-INITIAL_FORMS"] = "0"
+    response = admin_client.post(url(Workshop, "change", workshop.pk), data, follow=True)
+    assert response.status_code == 200
+    session.refresh_from_db()
+    paris = ZoneInfo("Europe/Paris")
+    assert session.starts_at.astimezone(paris).strftime("%d %H:%M") == "27 09:00"
+    assert session.sequence == 1
+    assert any(
+        "The time zone changed from Asia/Shanghai to Europe/Paris." in m
+        for m in shown_messages(response)
+    )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.rate_limit import rate_limited, too_many_requests
 from feedback import services
 from feedback.models import RATING_LABELS, RATING_MAX, RATING_MIN, Question, Questionnaire
 from feedback.queries import get_questionnaire_for_registration
@@ -91,6 +92,11 @@ def _headers(response: HttpResponse, language: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, token: str, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        # Per address, before the link is even looked up (config/rate_limit.py).
+        wait = rate_limited(request, "feedback")
+        if wait:
+            return too_many_requests(request, wait)
     registration = get_registration_by_token(token)
     questionnaire = get_questionnaire_for_registration(registration, pk)
     language = language_of(registration)

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db import DatabaseError, transaction
 
+from audit.context import via
 from events.models import Agency, Workshop
 from participants.imports.checking import NominationRow, check_rows
 from participants.models import Registration
@@ -38,6 +39,7 @@ def rows_from_session(stored: dict) -> list[NominationRow]:
     ]
 
 
+@via("import")  # the audit trail files every change as made by an import
 def import_nominations(
     workshop: Workshop,
     rows: list[NominationRow],

@@ -8,17 +8,14 @@ and nothing is written.
 """
 
 import math
-import time
 from itertools import groupby
 
-from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.client_address import client_address
+from config.rate_limit import rate_limited
 from participants.forms import MyRegistrationsForm, RegistrationForm, filled_honeypot
 from participants.models import Registration
 from participants.queries import (
@@ -35,29 +32,6 @@ from participants.services import (
     resend_personal_link,
     send_my_registrations,
 )
-
-
-def rate_limited(request: HttpRequest) -> int:
-    """Count this submission; return the seconds to wait if over the limit, else 0.
-
-    A fixed window per address: the first submission of a window creates its counter
-    (``add`` does nothing if another server already did), every one increments it. Two
-    cache queries per submission.
-    """
-    window = settings.REGISTRATION_RATE_LIMIT_WINDOW
-    now = time.time()
-    slot = int(now // window)
-    key = f"registration-rate:{client_address(request)}:{slot}"
-    cache = caches["rate_limit"]
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    if count > settings.REGISTRATION_RATE_LIMIT_COUNT:
-        return max(1, math.ceil((slot + 1) * window - now))
-    return 0
 
 
 def timetable_days(workshop, sessions) -> list[tuple]:
@@ -93,14 +67,21 @@ def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
 
     form = None
     status = 200
+    rate_limited_minutes = 0
     if request.method == "POST":
         wait = rate_limited(request)
         if wait:
-            response = render(
+            # What was typed stays in the form (unbound: no errors shown for it), with the
+            # summary at the top saying when to send it again.
+            form = RegistrationForm(initial=request.POST.dict(), workshop=workshop)
+            rate_limited_minutes = math.ceil(wait / 60)
+            response = _public_page(
                 request,
-                "participants/public/rate_limited.html",
-                {"workshop": workshop, "minutes": math.ceil(wait / 60), "seconds": wait},
+                workshop,
+                form,
+                closed_reason,
                 status=429,
+                rate_limited_minutes=rate_limited_minutes,
             )
             response["Retry-After"] = str(wait)
             return response
@@ -125,7 +106,12 @@ def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
     elif not closed_reason:
         form = RegistrationForm(workshop=workshop)
+    return _public_page(request, workshop, form, closed_reason, status=status)
 
+
+def _public_page(
+    request, workshop, form, closed_reason, *, status: int, rate_limited_minutes: int = 0
+) -> HttpResponse:
     sessions = list(public_sessions(workshop))
     context = {
         "workshop": workshop,
@@ -135,6 +121,7 @@ def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
         "seats": seats(workshop),
         "form": form,
         "closed_reason": closed_reason,
+        "rate_limited_minutes": rate_limited_minutes,
         "local_opens_at": workshop.registration_opens_at
         and workshop.local(workshop.registration_opens_at),
         "local_closes_at": workshop.registration_closes_at

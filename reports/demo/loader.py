@@ -10,6 +10,8 @@ not know about are left alone. The whole load is one transaction.
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -49,6 +51,13 @@ from reports.demo.sample import (
     FUNDER,
     FUNDER_NOTE,
     LOGINS,
+    NEXT_CAPACITY,
+    NEXT_CONFIRMED,
+    NEXT_MIN_DAYS_AHEAD,
+    NEXT_PENDING,
+    NEXT_SAMPLE_NOTE,
+    NEXT_SLUG,
+    NEXT_WEEKS_AHEAD,
     ROOMS,
     SAMPLE_PARTS,
     SESSIONS,
@@ -57,6 +66,7 @@ from reports.demo.sample import (
     VENUE,
     WORKSHOP_SAMPLE,
 )
+from reports.models import Report
 
 QK = Question.Kind
 
@@ -80,6 +90,20 @@ def _auto_fields(model) -> set[str]:
         for f in model._meta.concrete_fields
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
     }
+
+
+# The demo's report is published, as the 2007 summary was: its overview is drafted from the
+# data whenever the PDF is made (the organiser has not rewritten it).
+REPORT_PUBLISHED_AT = datetime(2008, 8, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def _load_report(tally, workshop, organiser) -> Report:
+    return _upsert(
+        tally,
+        Report,
+        {"workshop_id": workshop.pk},
+        {"version": 1, "published_at": REPORT_PUBLISHED_AT, "published_by_id": organiser.pk},
+    )
 
 
 def _upsert(tally: _Tally, model, lookup: dict, values: dict):
@@ -181,6 +205,7 @@ class Login:
 @dataclass(frozen=True)
 class DemoSummary:
     workshop: Workshop
+    next_edition: Workshop
     logins: tuple[Login, ...]
     counts: dict[str, int]  # rows of the demo, by model's plural name
     created: int  # rows this run inserted
@@ -198,6 +223,10 @@ class DemoSummary:
                 if self.created or self.updated
                 else "Already loaded: nothing changed."
             ),
+            f"Next edition, open for registration (sample data): "
+            f"{self.next_edition.start_date:%d %B %Y} to {self.next_edition.end_date:%d %B %Y}, "
+            f"{settings.SITE_URL}"
+            f"{reverse('participants:public_workshop', kwargs={'slug': self.next_edition.slug})}",
             f"Sign in at {settings.SITE_URL}{reverse('login')}",
         ]
         lines += [
@@ -217,7 +246,7 @@ def load_demo(*, stdout=None) -> DemoSummary:
     """Load the Lijiang workshop, or bring it back to the demo's values; idempotent.
 
     About 1,800 queries on a fresh database (1.4 s on SQLite: the 164 sample answers go
-    through the submit service one person at a time, as participants give them) and 148 on
+    through the submit service one person at a time, as participants give them) and 150 on
     a loaded one: rows that exist once (agencies, trainers, sessions) are read and written
     one by one, those that exist by the hundred (participants, attendance) in bulk.
     """
@@ -231,6 +260,8 @@ def load_demo(*, stdout=None) -> DemoSummary:
         registrations = _load_people(tally, workshop, agencies, plan)
         _load_attendance(tally, plan, registrations, sessions, users["organiser"])
         sealed = _load_feedback(tally, workshop, plan, registrations, trainers)
+        _load_report(tally, workshop, users["organiser"])
+        next_edition = _load_next_edition(tally, workshop, agencies, users, plan)
     # The anonymous answers join the results in a transaction of their own, after the one
     # that wrote who answered (feedback.anonymity), dated the day they were given. (After
     # a real commit, the flush submit_response queued has already done it.)
@@ -239,6 +270,7 @@ def load_demo(*, stdout=None) -> DemoSummary:
     counts = _counts(workshop)
     summary = DemoSummary(
         workshop=workshop,
+        next_edition=next_edition,
         logins=tuple(Login(role, username, password) for role, username, password, *_ in LOGINS),
         counts=counts,
         created=sum(tally.created.values()),
@@ -617,6 +649,115 @@ def _answer_value(question, value, choices):
     if question.kind == QK.CHOICE:
         return choices[question.pk, value].pk
     return value
+
+
+def next_edition_start(today: date, current: date | None) -> date:
+    """The next edition's first day: kept while it is at least a week ahead, else four weeks
+    from ``today`` (so a reload the same month changes nothing, and it never lies in the past)."""
+    if current is not None and current >= today + timedelta(days=NEXT_MIN_DAYS_AHEAD):
+        return current
+    return today + timedelta(weeks=NEXT_WEEKS_AHEAD)
+
+
+def _load_next_edition(tally, original, agencies, users, plan) -> Workshop:
+    """The Lijiang workshop again, weeks ahead: same agencies, trainers, rooms and timetable
+    (same wall-clock times), published and open, three seats left, one approval pending."""
+    current = Workshop.objects.filter(slug=NEXT_SLUG).values_list("start_date", flat=True).first()
+    start = next_edition_start(timezone.localdate(), current)
+    shift = start - original.start_date
+    tz = original.tz
+    starts_at = datetime.combine(start, time(9), tzinfo=tz)
+    edition = _upsert(
+        tally,
+        Workshop,
+        {"slug": NEXT_SLUG},
+        {
+            **{name: value for name, value in WORKSHOP.items() if name != "summary_date"},
+            **WORKSHOP_SAMPLE,
+            "narrative": "",
+            "narrative_local": "",
+            "start_date": start,
+            "end_date": original.end_date + shift,
+            "status": Workshop.Status.PUBLISHED,
+            "is_sample": True,
+            "capacity": NEXT_CAPACITY,
+            "registration_opens_at": starts_at - timedelta(weeks=8),
+            "registration_closes_at": datetime.combine(start - timedelta(days=3), time(18), tz),
+            "summary_provided_by_id": None,
+        },
+    )
+    order_in_role: Counter = Counter()
+    for agency_key, role, note in [*ROLES, (FUNDER, WorkshopAgency.Role.FUNDER, NEXT_SAMPLE_NOTE)]:
+        order_in_role[role] += 1
+        _upsert(
+            tally,
+            WorkshopAgency,
+            {"workshop_id": edition.pk, "agency_id": agencies[agency_key].pk, "role": role},
+            {"order": order_in_role[role], "note": note},
+        )
+    if not edition.organisers.filter(pk=users["organiser"].pk).exists():
+        edition.organisers.add(users["organiser"])
+        tally.add(Workshop.organisers.through, created=1)
+
+    # The timetable: each 2007 session on the same weekday offset and wall-clock time.
+    originals = original.sessions.select_related("room").prefetch_related("trainers", "topics")
+    for source in originals:
+        local_start, local_end = source.starts_at.astimezone(tz), source.ends_at.astimezone(tz)
+        session = _upsert(
+            tally,
+            Session,
+            {"workshop_id": edition.pk, "uid": f"next-{source.uid}"},
+            {
+                "title": source.title,
+                "title_local": source.title_local,
+                "kind": source.kind,
+                "description": source.description,
+                "starts_at": datetime.combine(local_start.date() + shift, local_start.time(), tz),
+                "ends_at": datetime.combine(local_end.date() + shift, local_end.time(), tz),
+                "room_id": source.room_id,
+                "status": Session.Status.SCHEDULED,
+            },
+        )
+        _set_m2m(tally, session.trainers, {t.pk for t in source.trainers.all()})
+        _set_m2m(tally, session.topics, {t.pk for t in source.topics.all()})
+
+    # People: some of 2007's sample participants come back; dates relative to the edition.
+    returning = [p for p in plan.people if p.status == Registration.Status.CONFIRMED]
+    returning = returning[: NEXT_CONFIRMED + NEXT_PENDING]
+    participants = _sync(
+        tally,
+        Participant.objects.filter(email__in=[p.email for p in returning]),
+        ("email",),
+        [{"email": person.email, "is_sample": True} for person in returning],
+    )
+    rows = []
+    for index, person in enumerate(returning):
+        registered_at = starts_at - timedelta(weeks=7) + timedelta(hours=5 * index)
+        rows.append(
+            {
+                "workshop_id": edition.pk,
+                "participant_id": participants[(person.email,)].pk,
+                "name": person.name,
+                "name_local": person.name_local,
+                "gender": person.gender,
+                "agency_id": agencies[person.agency].pk,
+                "position": person.position,
+                "region": person.region,
+                "preferred_language": "zh-hans",
+                "status": (
+                    Registration.Status.CONFIRMED
+                    if index < NEXT_CONFIRMED
+                    else Registration.Status.PENDING
+                ),
+                "source": Registration.Source.DEMO,
+                "nominated_by_id": agencies[person.agency].pk,
+                "waitlisted_at": None,
+                "created_at": registered_at,
+                "status_changed_at": registered_at + timedelta(days=1),
+            }
+        )
+    _sync(tally, Registration.objects.filter(workshop=edition), ("participant_id",), rows)
+    return edition
 
 
 def _counts(workshop) -> dict[str, int]:

@@ -675,3 +675,16 @@ SAMPLE_PARTS = (
     "UNIAP China Office as funder (the summary names no funder)",
     "the user accounts",
 )
+
+
+# The next edition: the same workshop again, a few weeks from the day the demo is loaded, so
+# that a newcomer can register for something. Its dates are chosen once and kept while they
+# are still ahead, so running load_demo again changes nothing.
+NEXT_SLUG = "lijiang-next-edition"
+NEXT_WEEKS_AHEAD = 4
+# A next edition starting sooner than this is moved to NEXT_WEEKS_AHEAD from today.
+NEXT_MIN_DAYS_AHEAD = 7
+NEXT_CAPACITY = 24
+NEXT_CONFIRMED = 21  # three seats left
+NEXT_PENDING = 1  # one registration awaiting the organisers' approval
+NEXT_SAMPLE_NOTE = "Sample data: the next edition is made up, so that registering can be tried."

@@ -266,19 +266,20 @@ def test_clash_message_names_the_trainer_the_other_session_and_its_local_time(
     # organisers of the first workshop: busy elsewhere, nothing more.
     assert room_clash.message(workshop) == (
         "Hall A, Lijiang Guesthouse is booked by another workshop at that time "
-        "(Aug. 27, 2007, 9 a.m.)."
+        "(Monday 27 August 2007, 09:00)."
     )
     assert trainer_clash.message(workshop) == (
-        "Huang TaiYun is busy in another workshop at that time (Aug. 27, 2007, 9 a.m.)."
+        "Huang TaiYun is busy in another workshop at that time (Monday 27 August 2007, 09:00)."
     )
     # For the other workshop's own organisers, or the admin: named in full.
     assert room_clash.message(elsewhere) == room_clash.message(full=True)
     assert room_clash.message(full=True) == (
         "Hall A, Lijiang Guesthouse is also booked for “Kunming lecture” "
-        "(Kunming Workshop, Aug. 27, 2007, 9 a.m.)."
+        "(Kunming Workshop, Monday 27 August 2007, 09:00)."
     )
     assert trainer_clash.message(full=True) == (
-        "Huang TaiYun also teaches “Kunming lecture” (Kunming Workshop, Aug. 27, 2007, 9 a.m.)."
+        "Huang TaiYun also teaches “Kunming lecture” (Kunming Workshop, "
+        "Monday 27 August 2007, 09:00)."
     )
 
 

@@ -108,12 +108,12 @@ def test_preview_import_marks_problems(workshop, cast, booked):
         "An all-day event has no times; give it a start and an end."
     ]
     assert events["Follow-up meeting"].problems == [
-        "The session must lie within the workshop's dates, Aug. 26, 2007 to Aug. 31, 2007 "
-        "(Asia/Shanghai)."
+        "The session must lie within the workshop's dates, "
+        "Sunday 26 August 2007 to Friday 31 August 2007 (Asia/Shanghai)."
     ]
     assert events["Case study: the Hekou route"].problems == [
         "Jade Hall, Guanfang Hotel is also booked for “Existing session” "
-        "(National Anti-Trafficking Workshop, Aug. 28, 2007, 2 p.m.)."
+        "(National Anti-Trafficking Workshop, Tuesday 28 August 2007, 14:00)."
     ]
     photo = events["Group photograph"]
     assert photo.warnings == ["No end time in the file: it is given 60 minutes."]
@@ -172,7 +172,7 @@ def test_preview_import_finds_clashes_within_the_file(workshop, cast):
     # The case study now overlaps the plenary of the 28th in Jade Hall.
     assert events["Case study: the Hekou route"].problems == [
         "Jade Hall, Guanfang Hotel is also booked for “Morning plenary” in this file "
-        "(Aug. 28, 2007, 8:30 a.m.)."
+        "(Tuesday 28 August 2007, 08:30)."
     ]
 
 
@@ -277,7 +277,8 @@ END:VCALENDAR\r
     (event,) = preview_import(workshop, text)
 
     assert event.problems == [
-        "It repeats, but never within the workshop's dates (Aug. 26, 2007 to Aug. 31, 2007)."
+        "It repeats, but never within the workshop's dates "
+        "(Sunday 26 August 2007 to Friday 31 August 2007)."
     ]
 
 
@@ -460,8 +461,8 @@ def test_timetable_import_preview_queries_do_not_grow_with_the_file(
     assert clashing == [f"Session {n}" for n in range(min(count, 4))]
     assert events[0].problems == [
         "Prof. Zhang Wei also teaches “Booked” (National Anti-Trafficking Workshop, "
-        "Aug. 26, 2007, 9 a.m.).",
+        "Sunday 26 August 2007, 09:00).",
         "Jade Hall, Guanfang Hotel is also booked for “Booked” (National Anti-Trafficking "
-        "Workshop, Aug. 26, 2007, 9 a.m.).",
+        "Workshop, Sunday 26 August 2007, 09:00).",
     ]
     assert response.content.decode().count('name="event"') == count - len(clashing)

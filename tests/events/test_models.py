@@ -99,7 +99,7 @@ def test_session_clean_refuses_sessions_outside_the_workshop_days_in_its_time_zo
         session.full_clean()
     assert refusal.value.message_dict["starts_at"] == [
         "The session must lie within the workshop's dates, "
-        "Aug. 26, 2007 to Aug. 31, 2007 (Asia/Shanghai)."
+        "Sunday 26 August 2007 to Friday 31 August 2007 (Asia/Shanghai)."
     ]
 
 

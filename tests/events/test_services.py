@@ -1,6 +1,6 @@
 """The rules behind the organiser pages, called directly as the admin and the API call them."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +22,7 @@ ALLOWED = {
     ("closed", "published"),
     ("closed", "completed"),
     ("closed", "cancelled"),
+    ("completed", "closed"),  # reopened to correct it
 }
 
 
@@ -62,7 +63,8 @@ def test_change_workshop_status_judges_by_the_saved_status_not_a_stale_copy(work
 def test_allowed_transitions_name_the_buttons(make_workshop):
     labels = [t.label for t in services.allowed_transitions(make_workshop(status="closed"))]
     assert labels == ["Reopen registration", "Mark completed", "Cancel workshop"]
-    assert services.allowed_transitions(make_workshop(status="completed", slug="done")) == []
+    done = services.allowed_transitions(make_workshop(status="completed", slug="done"))
+    assert [t.label for t in done] == ["Reopen to correct it"]
 
 
 @pytest.mark.django_db
@@ -108,18 +110,48 @@ def test_update_workshop_refuses_dates_that_leave_a_session_outside(workshop, ma
         services.update_workshop(workshop=workshop, data={"start_date": date(2007, 8, 27)})
     assert refused.value.message_dict["start_date"] == [
         "These sessions would fall outside the new dates; move them first: "
-        "“Opening” (Aug. 26, 2007, 9 a.m.)."
+        "“Opening” (Sunday 26 August 2007, 09:00)."
     ]
     workshop.refresh_from_db()
     assert workshop.start_date == date(2007, 8, 26)
 
 
 @pytest.mark.django_db
-def test_update_workshop_refuses_a_time_zone_that_pushes_sessions_out(workshop, make_session):
-    # 06:00 on the first day in Lijiang is 23:00 the evening before in London.
-    make_session(workshop, title="Early start", starts_at=at(26, 6), ends_at=at(26, 7))
-    with pytest.raises(ValidationError, match="Early start"):
-        services.update_workshop(workshop=workshop, data={"timezone": "Europe/London"})
+def test_update_workshop_keeps_local_times_when_the_time_zone_changes(workshop, make_session):
+    # 06:00 on the first day in Lijiang stays 06:00 on that day, now London time: the zone
+    # was corrected, the timetable was not meant to move (nor fall outside the dates).
+    early = make_session(workshop, title="Early start", starts_at=at(26, 6), ends_at=at(26, 7))
+    late = make_session(workshop, title="Late", starts_at=at(27, 21), ends_at=at(27, 23, 30))
+    london = ZoneInfo("Europe/London")
+
+    update = services.update_workshop(workshop=workshop, data={"timezone": "Europe/London"})
+
+    early.refresh_from_db()
+    late.refresh_from_db()
+    assert (early.starts_at, early.ends_at) == (
+        datetime(2007, 8, 26, 6, tzinfo=london),
+        datetime(2007, 8, 26, 7, tzinfo=london),
+    )
+    assert late.starts_at.astimezone(london).strftime("%d %H:%M") == "27 21:00"
+    assert late.ends_at.astimezone(london).strftime("%d %H:%M") == "27 23:30"
+    assert (early.sequence, late.sequence) == (1, 1)  # calendars must take the move
+    assert update.zone_change == services.ZoneChange(
+        old="Asia/Shanghai", new="Europe/London", sessions=2
+    )
+    assert update.zone_change.message() == (
+        "The time zone changed from Asia/Shanghai to Europe/London. The 2 sessions keep their "
+        "local times (09:00 stays 09:00, now Europe/London time), so they moved for anyone "
+        "elsewhere; subscribed calendars update."
+    )
+
+
+@pytest.mark.django_db
+def test_update_workshop_without_a_zone_change_moves_no_session(workshop, make_session):
+    session = make_session(workshop, starts_at=at(26, 9), ends_at=at(26, 10))
+    update = services.update_workshop(workshop=workshop, data={"title": "Renamed"})
+    session.refresh_from_db()
+    assert update.zone_change is None
+    assert (session.starts_at, session.sequence) == (at(26, 9), 0)
 
 
 # Copying a workshop ------------------------------------------------------------------------
@@ -310,7 +342,7 @@ def test_save_session_refuses_a_trainer_in_two_places(workshop, booked, liang):
     assert refused.value.message_dict == {
         "trainers": [
             "Prof. Liang ShuYing also teaches “Definitions” "
-            "(National Anti-Trafficking Workshop, Aug. 27, 2007, 9 a.m.)."
+            "(National Anti-Trafficking Workshop, Monday 27 August 2007, 09:00)."
         ]
     }
     assert workshop.sessions.count() == 1
@@ -334,7 +366,7 @@ def test_save_session_refuses_a_trainer_booked_in_another_workshop(
     assert refused.value.message_dict == {
         "trainers": [
             "Prof. Liang ShuYing is busy in another workshop at that time "
-            "(Aug. 27, 2007, 10:30 a.m.)."
+            "(Monday 27 August 2007, 10:30)."
         ]
     }
 
@@ -366,8 +398,8 @@ def test_save_session_refuses_times_outside_the_workshop(workshop):
             workshop=workshop, data=_data(starts_at=at(25, 9), ends_at=at(25, 10))
         )
     assert refused.value.message_dict["starts_at"] == [
-        "The session must lie within the workshop's dates, Aug. 26, 2007 to Aug. 31, 2007 "
-        "(Asia/Shanghai)."
+        "The session must lie within the workshop's dates, "
+        "Sunday 26 August 2007 to Friday 31 August 2007 (Asia/Shanghai)."
     ]
 
 
@@ -499,3 +531,81 @@ def test_create_and_update_trainer():
     with pytest.raises(ValidationError) as refused:
         services.update_trainer(trainer=trainer, data={"email": "nowhere"})
     assert refused.value.message_dict["email"] == ["Enter a valid email address."]
+
+
+# Status rules: completed only once ended; a completed workshop read-only until reopened;
+# a second copy to the same dates cannot be published over the first -----------------------
+
+
+@pytest.mark.django_db
+def test_mark_completed_is_refused_until_the_workshop_has_ended(make_workshop):
+    today = date.today()
+    workshop = make_workshop(
+        start_date=today - timedelta(days=1), end_date=today + timedelta(days=2)
+    )
+    assert "Mark completed" not in [t.label for t in services.allowed_transitions(workshop)]
+    with pytest.raises(ValidationError) as refused:
+        services.change_workshop_status(workshop=workshop, status=Status.COMPLETED)
+    [message] = refused.value.messages
+    assert message.startswith("The workshop can be marked completed once it has ended")
+    assert "(Asia/Shanghai)" in message
+    workshop.refresh_from_db()
+    assert workshop.status == Status.PUBLISHED
+
+
+@pytest.mark.django_db
+def test_completed_workshop_timetable_is_read_only_until_reopened(make_workshop, make_session):
+    workshop = make_workshop(status=Status.COMPLETED)
+    session = make_session(workshop, starts_at=at(27, 9), ends_at=at(27, 10))
+    read_only = "This workshop is completed: its timetable is read-only."
+    with pytest.raises(ValidationError, match=read_only):
+        services.move_session(session=session, starts_at=at(27, 11), ends_at=at(27, 12))
+    with pytest.raises(ValidationError, match=read_only):
+        services.cancel_session(session=session)
+    with pytest.raises(ValidationError, match=read_only):
+        services.save_session(
+            workshop=workshop,
+            data={"title": "Late addition", "starts_at": at(28, 9), "ends_at": at(28, 10)},
+        )
+    services.change_workshop_status(workshop=workshop, status=Status.CLOSED)
+    services.move_session(session=session, starts_at=at(27, 11), ends_at=at(27, 12))
+    session.refresh_from_db()
+    assert session.starts_at == at(27, 11)
+
+
+@pytest.mark.django_db
+def test_completed_workshop_roster_is_read_only_until_reopened(make_workshop, organiser):
+    from participants.services import RegistrationClosed, approve_registration, register_participant
+    from tests import factories
+
+    workshop = make_workshop(status=Status.COMPLETED)
+    pending = factories.registration(workshop, "Li Mei", status=Registration.Status.PENDING)
+    with pytest.raises(RegistrationClosed, match="its list of participants is read-only"):
+        approve_registration(registration=pending, by=organiser)
+    with pytest.raises(RegistrationClosed, match="its list of participants is read-only"):
+        register_participant(
+            workshop=workshop, data={"name": "Late", "email": "l@example.org"}, source="organiser"
+        )
+    services.change_workshop_status(workshop=workshop, status=Status.CLOSED)
+    assert approve_registration(registration=pending, by=organiser).status == "confirmed"
+
+
+@pytest.mark.django_db
+def test_two_copies_to_the_same_dates_cannot_both_be_published(
+    make_workshop, make_session, organiser
+):
+    source = make_workshop(title="Lijiang Workshop", slug="lijiang")
+    room = Room.objects.create(name="Jade Hall", venue="Guanfang Hotel")
+    make_session(source, title="Opening", starts_at=at(27, 9), ends_at=at(27, 10), room=room)
+    first = services.copy_workshop(source=source, start_date=date(2008, 8, 24), by=organiser)
+    second = services.copy_workshop(source=source, start_date=date(2008, 8, 24), by=organiser)
+    with pytest.raises(ValidationError) as refused:
+        services.change_workshop_status(workshop=second, status=Status.PUBLISHED)
+    [message] = refused.value.messages
+    assert message.startswith("The timetable has 1 clash; resolve it before publishing:")
+    assert "Jade Hall" in message
+    second.refresh_from_db()
+    assert second.status == Status.DRAFT
+    # Once the other copy is cancelled, its rooms are free again.
+    services.change_workshop_status(workshop=first, status=Status.CANCELLED)
+    services.change_workshop_status(workshop=second, status=Status.PUBLISHED)

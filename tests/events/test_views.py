@@ -89,6 +89,13 @@ ROUTES = [
         None,
     ),
     (
+        "workshop_qr",
+        "get",
+        WORKSHOP,
+        lambda ids: reverse("events:workshop_qr", args=[ids["slug"]]),
+        None,
+    ),
+    (
         "workshop_edit",
         "get",
         WORKSHOP,
@@ -410,7 +417,7 @@ def test_session_form_refuses_a_trainer_clash_naming_trainer_and_other_session(
     form = response.context["form"]
     assert form.errors["trainers"] == [
         "Prof. Liang ShuYing also teaches “Trafficking definitions” "
-        "(National Anti-Trafficking Workshop, Aug. 27, 2007, 9 a.m.)."
+        "(National Anti-Trafficking Workshop, Monday 27 August 2007, 09:00)."
     ]
     assert "Nothing was saved" in response.content.decode()
     assert not Session.objects.filter(title="Victim protection").exists()
@@ -431,7 +438,7 @@ def test_session_form_refuses_a_room_clash(organiser_client, workshop, session):
     )
     assert response.context["form"].errors["room"] == [
         "Jade Hall, Guanfang Hotel is also booked for “Trafficking definitions” "
-        "(National Anti-Trafficking Workshop, Aug. 27, 2007, 9 a.m.)."
+        "(National Anti-Trafficking Workshop, Monday 27 August 2007, 09:00)."
     ]
     assert Session.objects.count() == 1
 
@@ -734,7 +741,7 @@ def test_trainer_list_searches_and_detail_shows_what_they_teach(
         reverse("events:trainer_detail", args=[trainer.pk])
     ).content.decode()
     assert "National Anti-Trafficking Workshop" in html
-    assert "Mon 27 Aug, 09:00" in html
+    assert "27 Aug 2007, 09:00" in html
     assert "Trafficking definitions" in html
     assert "Secret session" not in html
 
@@ -956,3 +963,66 @@ def test_workshop_calendar_lists_the_workshop_feed_and_each_trainers(
     assert reverse("events:workshop_feed", args=[workshop.slug]) in html
     assert reverse("events:trainer_feed", args=[trainer.feed_token]) in html
     assert "Prof. Liang ShuYing" in html
+
+
+# Time zones: a change keeps local times and says so; new workshops take the last zone ------
+
+
+def test_changing_the_zone_on_the_edit_page_keeps_local_times_and_says_so(
+    client, organiser, workshop, make_session
+):
+    from zoneinfo import ZoneInfo
+
+    session = make_session(workshop, starts_at=at(27, 9), ends_at=at(27, 10, 30))
+    client.force_login(organiser)
+    page = client.get(reverse("events:workshop_edit", args=[workshop.slug]))
+    data = {
+        name: value
+        for name, value in page.context["form"].initial.items()
+        if value is not None and name in page.context["form"].fields
+    }
+    data.update(
+        title=workshop.title,
+        start_date="2007-08-26",
+        end_date="2007-08-31",
+        timezone="Asia/Bangkok",
+        capacity="30",
+        language="en",
+    )
+    data = {k: ("" if v is None else v) for k, v in data.items() if not hasattr(v, "pk")}
+    response = client.post(reverse("events:workshop_edit", args=[workshop.slug]), data, follow=True)
+    assert response.redirect_chain, response.context["form"].errors
+    session.refresh_from_db()
+    bangkok = ZoneInfo("Asia/Bangkok")
+    assert session.starts_at.astimezone(bangkok).strftime("%d %H:%M") == "27 09:00"
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(
+        m.startswith("The time zone changed from Asia/Shanghai to Asia/Bangkok.") for m in shown
+    )
+
+
+def test_a_new_workshop_defaults_to_the_organisers_last_zone(client, organiser, make_workshop):
+    later = make_workshop(title="Bangkok Workshop", slug="bangkok", timezone="Asia/Bangkok")
+    later.organisers.add(organiser)
+    client.force_login(organiser)
+    form = client.get(reverse("events:workshop_create")).context["form"]
+    assert form["timezone"].value() == "Asia/Bangkok"
+
+
+def test_a_first_workshop_defaults_to_utc(client, make_user):
+    from django.contrib.auth.models import Permission
+
+    user = make_user("newcomer")
+    user.user_permissions.add(Permission.objects.get(codename="add_workshop"))
+    client.force_login(user)
+    form = client.get(reverse("events:workshop_create")).context["form"]
+    assert form["timezone"].value() == "UTC"
+
+
+def test_workshop_overview_names_the_zone_of_its_registration_window(client, organiser, workshop):
+    workshop.registration_closes_at = at(17, 18)
+    workshop.save()
+    client.force_login(organiser)
+    html = client.get(reverse("events:workshop_detail", args=[workshop.slug])).content.decode()
+    assert "closes Friday 17 August 2007, 18:00." in html
+    assert "(Asia/Shanghai time)" in html

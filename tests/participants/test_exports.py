@@ -250,3 +250,14 @@ def test_sheet_title_follows_excel_rules():
     content = exports.render_xlsx([["a"]], title="Registrations: 2007/08 [draft] and more text")
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet.title == "Registrations  2007 08  draft"
+
+
+def test_export_in_chinese_names_agencies_in_chinese(client, workshop, organiser, roster):
+    client.force_login(organiser)
+    response = client.get(*export_url(workshop, "csv"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    _header, li, smith = read_csv(response)
+    assert li[3] == "公安部 (MPS)"
+    assert smith[3] == "Typed-in NGO"
+    assert smith[13] == "公安部 (MPS)"
+    english = read_csv(client.get(*export_url(workshop, "csv"), HTTP_ACCEPT_LANGUAGE="en"))
+    assert english[1][3] == "Ministry of Public Security (MPS)"

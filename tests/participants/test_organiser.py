@@ -244,7 +244,7 @@ def test_roster_lists_each_registration_with_its_details(
         "On the waiting list",
         "1",
         # In the workshop's time zone: Asia/Shanghai is UTC+8.
-        "2007-08-01 10:30",
+        "1 Aug 2007, 10:30",
         "Nominations import",
     ]
 

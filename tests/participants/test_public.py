@@ -122,12 +122,14 @@ def test_public_workshop_shows_what_when_where_and_who(client, lijiang):
 def test_public_workshop_timetable_is_day_by_day_in_local_time(client, lijiang, settings):
     settings.TIME_ZONE = "America/New_York"  # the server's zone must not leak into the page
     page = client.get(url(lijiang)).content.decode()
-    assert "Aug. 27, 2007 (Monday)" in page
-    assert "Aug. 28, 2007 (Tuesday)" in page
+    assert "<h3>Monday 27 August 2007</h3>" in page
+    assert "<h3>Tuesday 28 August 2007</h3>" in page
     assert "09:00–10:00" in page  # noqa: RUF001
     assert "14:00–15:30" in page  # noqa: RUF001
     assert (
-        page.index("Opening ceremony") < page.index("Aug. 28, 2007") < page.index("Trafficking law")
+        page.index("Opening ceremony")
+        < page.index("Tuesday 28 August 2007")
+        < page.index("Trafficking law")
     )
     assert "Times are local to the workshop (Asia/Shanghai)." in page
 
@@ -460,3 +462,105 @@ def test_my_registrations_is_linked_from_the_form_and_the_thank_you_page(client,
     link = f'href="{reverse("participants:my_registrations")}"'
     assert link in client.get(url(lijiang)).content.decode()
     assert link in client.get(f"/w/{lijiang.slug}/registered/").content.decode()
+
+
+# Times: in the workshop's zone, and saying so --------------------------------------------
+
+
+def test_public_page_states_the_deadline_in_the_workshops_zone(client, make_workshop):
+    today = timezone.localdate()
+    workshop = make_workshop(
+        slug="ahead",
+        start_date=today + timedelta(days=30),
+        end_date=today + timedelta(days=32),
+        # 18:00 in Shanghai is 10:00 UTC: the page must say 18:00.
+        registration_closes_at=timezone.datetime.combine(
+            today + timedelta(days=20), timezone.datetime.min.time().replace(hour=18)
+        ).replace(tzinfo=at(1, 0).tzinfo),
+    )
+    html = client.get(url(workshop)).content.decode()
+    deadline = re.search(r'<p class="muted" id="deadline">(.*?)</p>', html, re.S).group(1)
+    assert "18:00 (Asia/Shanghai time)" in deadline
+    assert "10:00" not in deadline
+
+
+# The form on a phone: a way to it from the top, a summary of what was refused, required
+# fields marked, and nothing typed lost to the rate limit -----------------------------------
+
+
+def test_public_page_offers_register_near_the_top(client, lijiang):
+    html = client.get(url(lijiang)).content.decode()
+    jump = html.index('<p class="register-jump"><a class="button primary" href="#register">')
+    assert jump < html.index('<dl class="facts">')
+    assert jump < html.index('id="register"')
+
+
+def test_refused_submit_puts_a_summary_at_the_top_linking_to_each_field(client, lijiang):
+    response = client.post(url(lijiang), form_data(name="", email="not-an-address", gender=""))
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = re.search(r'<div class="error-summary"(.*?)</div>', html, re.S)
+    assert summary
+    assert 'role="alert" tabindex="-1" data-focus-on-load' in summary.group(1)
+    links = re.findall(r'<li><a href="#(id_\w+)">([^<]+)</a>: ([^<]+)</li>', summary.group(1))
+    assert [(field, label) for field, label, _ in links] == [
+        ("id_name", "Name (English / Latin script)"),
+        ("id_gender", "Gender"),
+        ("id_email", "E-mail"),
+    ]
+    assert summary.start() < html.index("<h1>")
+    for field, _label, _error in links:
+        assert f'id="{field}"' in html
+
+
+def test_required_fields_are_marked(client, lijiang):
+    html = client.get(url(lijiang)).content.decode()
+    marked = re.findall(
+        r'<label for="(id_\w+)">[^<]*<span class="required-mark" aria-hidden="true">\*</span>', html
+    )
+    assert marked == ["id_name", "id_gender", "id_email", "id_preferred_language"]
+    assert '<label for="id_phone">Phone</label>' in html
+
+
+def test_rate_limit_keeps_what_was_typed(client, lijiang, settings):
+    settings.REGISTRATION_RATE_LIMIT_COUNT = 0
+    response = client.post(url(lijiang), form_data(name="Zhang Wei", email="zw@example.org"))
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 600
+    html = response.content.decode()
+    assert 'name="name" value="Zhang Wei"' in html
+    assert 'value="zw@example.org"' in html
+    assert 'value="Yunnan Women&#x27;s Federation"' in html
+    assert "Too many registrations have been sent from your network" in html
+    assert "what you typed is still in the form below" in html
+    assert "data-focus-on-load" in html
+    assert 'class="errorlist"' not in html  # kept, not refused field by field
+    assert Registration.objects.count() == 0
+
+
+def test_public_page_in_chinese_shows_the_stored_chinese_texts(client, make_workshop):
+    workshop = make_workshop(
+        slug="zh",
+        title="National Anti-Trafficking Workshop",
+        title_local="全国反拐培训班",
+        venue="Guanfang Hotel",
+        venue_local="官房大酒店",
+        city="Lijiang",
+        city_local="丽江",
+        objectives="To improve capabilities.",
+        objectives_local="提高能力。",
+    )
+    host = Agency.objects.create(name="Ministry of Public Security", name_local="公安部")
+    WorkshopAgency.objects.create(workshop=workshop, agency=host, role="host")
+    html = client.get(url(workshop), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h1>全国反拐培训班</h1>" in html
+    assert '<p class="local">National Anti-Trafficking Workshop</p>' in html
+    assert "<dd>官房大酒店，丽江</dd>" in html  # noqa: RUF001
+    assert "<p>提高能力。</p>" in html
+    assert "To improve capabilities." not in html
+    assert '<li>公安部 <span class="muted">Ministry of Public Security</span></li>' in html
+    assert f'<option value="{host.pk}">公安部</option>' in html
+
+    english = client.get(url(workshop), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>National Anti-Trafficking Workshop</h1>" in english
+    assert "<dd>Guanfang Hotel, Lijiang</dd>" in english

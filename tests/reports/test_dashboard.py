@@ -363,3 +363,12 @@ def test_figures_count_a_session_begun_where_the_day_comes_first(make_workshop, 
     )
     figures = statistics.workshop_figures(kiritimati, now=now)
     assert (figures.registered_sessions, figures.attended, figures.attendance_rate) == (1, 1, 1.0)
+
+
+def test_dashboard_in_chinese_names_the_counts_as_counts(client, organiser, workshop):
+    client.force_login(organiser)
+    html = client.get(reverse("reports:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<th scope="col">已报名人数</th>' in html
+    assert '<th scope="col" class="num">候补人数</th>' in html
+    assert "报名时间" not in html
+    assert "候补名次" not in html

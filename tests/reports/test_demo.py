@@ -161,8 +161,11 @@ def test_load_demo_twice_changes_no_row(django_assert_num_queries):
     # link, the funder's membership;
     # 5 trainers, 4 topics, 4 rooms; per session 1 + 2 for its trainers and topics (69);
     # participants, registrations, attendance; 3 questionnaires, questions, choices, who
-    # has answered (so nobody answers again); 9 counts for the summary.
-    with django_assert_num_queries(149):
+    # has answered (so nobody answers again); the published report; the next edition (95):
+    # its first day, the workshop, 18 agency roles, the organiser link, the 2007 sessions
+    # with their trainers and topics (3), per session 1 + 2 (69), participants,
+    # registrations; 9 counts for the summary.
+    with django_assert_num_queries(245):
         second = load_demo()
 
     assert first.created > 3000
@@ -196,7 +199,9 @@ def test_load_demo_puts_changed_demo_rows_back(demo):
     session.starts_at += timedelta(hours=1)
     session.ends_at += timedelta(hours=1)
     session.save()
-    Registration.objects.filter(participant__email="p01@example.org").update(name="Someone Else")
+    Registration.objects.filter(
+        workshop__slug="lijiang-2007", participant__email="p01@example.org"
+    ).update(name="Someone Else")
     Attendance.objects.filter(session=session).update(status=Attendance.Status.ABSENT)
 
     again = load_demo()
@@ -205,7 +210,12 @@ def test_load_demo_puts_changed_demo_rows_back(demo):
     assert session.starts_at == original_start
     # Moved and moved back: subscribed calendars must see two revisions.
     assert session.sequence == 2
-    assert Registration.objects.get(participant__email="p01@example.org").name != "Someone Else"
+    assert (
+        Registration.objects.get(
+            workshop__slug="lijiang-2007", participant__email="p01@example.org"
+        ).name
+        != "Someone Else"
+    )
     assert dict(session.attendances.values_list("registration_id", "status")) == statuses
     assert again.created == 0
     changed_attendance = sum(status != "absent" for status in statuses.values())
@@ -236,7 +246,7 @@ def test_load_demo_leaves_other_data_alone(make_workshop):
 
     load_demo()
 
-    assert Workshop.objects.count() == 2
+    assert Workshop.objects.count() == 3  # the other, the demo and its next edition
     assert list(other.registrations.values_list("name", flat=True)) == ["Li Mei"]
     assert not Participant.objects.get(pk=person.pk).is_sample
 
@@ -270,8 +280,9 @@ def test_load_demo_command_prints_the_logins_and_counts(client, settings):
     assert "Sample data (generated, not in the summary):" in text
     assert signs_in(client, "organiser", "lijiang2007")
     organiser = get_user_model().objects.get(username="organiser")
-    assert list(Workshop.objects.organised_by(organiser).values_list("slug", flat=True)) == [
-        "lijiang-2007"
+    assert sorted(Workshop.objects.organised_by(organiser).values_list("slug", flat=True)) == [
+        "lijiang-2007",
+        "lijiang-next-edition",
     ]
 
     out = io.StringIO()

@@ -1,0 +1,330 @@
+"""The audit trail: every write path leaves a record of who, when, before, after and from where;
+feedback answers never do; organisers read it per workshop and per registration."""
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from auditlog.models import LogEntry
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from audit.context import acting
+from events import services as event_services
+from events.models import Agency, Trainer, WorkshopAgency
+from feedback.models import Answer, Question, Questionnaire, Response, SealedResponse, Submission
+from integrations.tokens import create_token
+from participants import imports
+from participants.attendance import clear_attendance, record_attendance
+from participants.models import Attendance, Registration
+from participants.services import approve_registration
+from tests import factories
+from tests.conftest import at
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit(db):
+    for each in caches.all():
+        each.clear()
+
+
+def entries_for(model, pk=None):
+    found = LogEntry.objects.get_for_model(model)
+    return found.filter(object_id=pk) if pk is not None else found
+
+
+def last_for(obj) -> LogEntry:
+    return entries_for(type(obj), obj.pk).order_by("-pk").first()
+
+
+@pytest.fixture
+def session(workshop, make_session):
+    return make_session(workshop, title="Victim identification")
+
+
+@pytest.fixture
+def signed_in(client, organiser):
+    client.force_login(organiser)
+    return client
+
+
+def test_public_form_records_the_registration_from_the_public_pages(client, workshop):
+    workshop.registration_opens_at = None
+    workshop.save()
+    response = client.post(
+        reverse("participants:public_workshop", args=[workshop.slug]),
+        {
+            "name": "Zhang Wei",
+            "gender": "male",
+            "agency_name": "Yunnan Women's Federation",
+            "email": "zhang.wei@example.org",
+            "phone": "+86 888 512 3456",
+            "preferred_language": "en",
+        },
+    )
+    assert response.status_code == 302
+    registration = Registration.objects.get(name="Zhang Wei")
+    entry = last_for(registration)
+    assert entry.action == LogEntry.Action.CREATE
+    assert entry.actor is None
+    assert entry.additional_data == {
+        "via": "public",
+        "workshop": workshop.pk,
+        "registration": registration.pk,
+    }
+    assert entry.changes["name"] == [None, "Zhang Wei"]
+    assert entry.changes["phone"] == [None, "+86 888 512 3456"]
+    # Secrets are never recorded.
+    assert "token" not in entry.changes
+    assert "feed_token" not in entry.changes
+    assert registration.token not in str(entry.changes)
+
+
+def test_organiser_page_records_who_changed_what_before_and_after(signed_in, organiser, session):
+    response = signed_in.post(
+        reverse("events:session_cancel", args=[session.workshop.slug, session.pk])
+    )
+    assert response.status_code == 302
+    entry = last_for(session)
+    assert entry.actor == organiser
+    assert entry.additional_data["via"] == "organiser"
+    assert entry.additional_data["workshop"] == session.workshop_id
+    assert entry.changes["status"] == ["scheduled", "cancelled"]
+    assert entry.remote_addr == "127.0.0.1"
+
+
+def test_admin_records_the_admin_as_origin(client, make_user, workshop):
+    admin = get_user_model().objects.create_superuser("boss", password="x" * 20)
+    trainer = Trainer.objects.create(name="Dr Chen")
+    client.force_login(admin)
+    response = client.post(
+        reverse("admin:events_trainer_delete", args=[trainer.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    entry = entries_for(Trainer, trainer.pk).get(action=LogEntry.Action.DELETE)
+    assert entry.actor == admin
+    assert entry.additional_data["via"] == "admin"
+    assert entry.changes["name"] == ["Dr Chen", None]
+    assert "feed_token" not in entry.changes
+
+
+def test_api_token_records_the_tokens_user(client, organiser, session):
+    registration = factories.registration(session.workshop, "Li Mei")
+    _token, secret = create_token(user=organiser, name="sync")
+    response = client.post(
+        "/api/v1/attendance/",
+        {"marks": [{"registration": registration.pk, "session": session.pk, "status": "late"}]},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert response.status_code in (200, 201), response.content
+    entry = entries_for(Attendance).get()
+    assert entry.actor == organiser
+    assert entry.additional_data == {
+        "via": "api",
+        "workshop": session.workshop_id,
+        "registration": registration.pk,
+    }
+    assert entry.changes["status"] == [None, "late"]
+
+
+def test_import_records_each_registration_as_made_by_the_import(signed_in, organiser, workshop):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(
+        [["Name", "Email", "Gender"], ["Wang Fang", "wang.fang@example.org", "female"]]
+    )
+    upload = SimpleUploadedFile("n.csv", buffer.getvalue().encode(), content_type="text/csv")
+    preview = imports.read_nominations(workshop, upload)
+    with acting(actor=organiser, via="organiser"):  # the import says "import" itself
+        imports.import_nominations(workshop, preview.rows, nominated_by=None)
+    registration = Registration.objects.get(name="Wang Fang")
+    entry = last_for(registration)
+    assert entry.actor == organiser
+    assert entry.additional_data["via"] == "import"
+
+
+def test_command_records_its_name(workshop):
+    workshop.end_date = date(2000, 1, 31)
+    workshop.start_date = date(2000, 1, 30)
+    workshop.retention_months = 1
+    workshop.save()
+    registration = factories.registration(workshop, "Li Mei", phone="+86 1", email="li@x.org")
+    call_command("purge_personal_data", stdout=io.StringIO())
+    entry = last_for(registration)
+    assert entry.actor is None
+    assert entry.additional_data["via"] == "command:purge_personal_data"
+    assert entry.changes == {"phone": ["[erased]", ""]}
+
+
+def test_attendance_updates_and_undo_are_recorded_with_before_and_after(
+    organiser, session, django_assert_num_queries
+):
+    registration = factories.registration(session.workshop, "Li Mei")
+    with acting(actor=organiser, via="organiser"):
+        record_attendance(
+            registration=registration, session=session, status="present", by=organiser
+        )
+        # An UPDATE of the row (no signal): the service records it, with the old status.
+        record_attendance(registration=registration, session=session, status="late", by=organiser)
+        clear_attendance(registration=registration, session=session)
+    records = list(entries_for(Attendance).order_by("pk"))
+    assert [r.action for r in records] == [
+        LogEntry.Action.CREATE,
+        LogEntry.Action.UPDATE,
+        LogEntry.Action.DELETE,
+    ]
+    assert records[1].changes["status"] == ["present", "late"]
+    assert records[2].changes["status"] == ["late", None]
+    assert all(r.actor == organiser for r in records)
+    assert {r.additional_data["registration"] for r in records} == {registration.pk}
+
+
+def test_services_record_workshops_roles_trainers_sessions_and_registration_decisions(
+    organiser, workshop, make_session
+):
+    agency = Agency.objects.create(name="UNICEF", kind=Agency.Kind.UN)
+    trainer = Trainer.objects.create(name="Dr Chen")
+    first = make_session(workshop, title="One", starts_at=at(27, 9), ends_at=at(27, 10))
+    first.trainers.add(trainer)
+    pending = factories.registration(workshop, "Wang Fang", status=Registration.Status.PENDING)
+    with acting(actor=organiser, via="organiser"):
+        event_services.update_workshop(workshop=workshop, data={"capacity": 40})
+        role = event_services.add_agency_role(
+            workshop=workshop, agency=agency, role=WorkshopAgency.Role.FUNDER
+        )
+        event_services.update_trainer(trainer=trainer, data={"name": "Dr Chen Li"})
+        approve_registration(registration=pending, by=organiser, notify=False)
+        copy = event_services.copy_workshop(
+            source=workshop, start_date=date(2008, 8, 26), by=organiser
+        )
+    assert last_for(workshop).changes["capacity"] == [30, 40]
+    assert last_for(role).action == LogEntry.Action.CREATE
+    assert last_for(trainer).changes["name"] == ["Dr Chen", "Dr Chen Li"]
+    assert last_for(pending).changes["status"] == ["pending", "confirmed"]
+    # m2m: the session's trainers.
+    m2m = entries_for(type(first), first.pk).filter(changes__has_key="trainers").get()
+    assert m2m.changes["trainers"]["operation"] == "add"
+    # A copied workshop's bulk-created sessions and roles are recorded too.
+    copied = copy.sessions.get()
+    assert last_for(copied).action == LogEntry.Action.CREATE
+    assert last_for(copied).additional_data["workshop"] == copy.pk
+    assert last_for(copy.agency_roles.get()).action == LogEntry.Action.CREATE
+
+
+def test_questionnaires_and_questions_are_recorded(organiser, workshop):
+    with acting(actor=organiser, via="organiser"):
+        questionnaire = Questionnaire.objects.create(workshop=workshop, title="Evaluation")
+        question = Question.objects.create(
+            questionnaire=questionnaire, text="How useful?", kind=Question.Kind.RATING
+        )
+    assert last_for(questionnaire).additional_data["workshop"] == workshop.pk
+    assert last_for(question).additional_data["workshop"] == workshop.pk
+
+
+def test_feedback_answers_responses_boxes_and_submissions_are_never_recorded(workshop):
+    from auditlog.registry import auditlog
+
+    from audit.registry import NEVER_AUDITED
+
+    for label in NEVER_AUDITED:
+        assert not auditlog.contains(apps.get_model(label)), label
+    questionnaire = Questionnaire.objects.create(
+        workshop=workshop, title="Evaluation", is_anonymous=False
+    )
+    question = Question.objects.create(
+        questionnaire=questionnaire, text="How useful?", kind=Question.Kind.RATING
+    )
+    registration = factories.registration(workshop, "Li Mei")
+    response = Response.objects.create(
+        questionnaire=questionnaire, registration=registration, submitted_on=date(2007, 8, 31)
+    )
+    Answer.objects.create(response=response, question=question, rating=4)
+    Submission.objects.create(questionnaire=questionnaire, registration=registration)
+    for model in (Answer, Response, Submission, SealedResponse):
+        assert not entries_for(model).exists()
+    # And no record anywhere mentions an answer or a response.
+    assert not LogEntry.objects.filter(object_repr__contains=str(response.pk)).exists()
+
+
+def test_history_pages_show_the_workshops_and_the_registrations_records(
+    signed_in, organiser, workshop, session
+):
+    registration = factories.registration(workshop, "Li Mei", status=Registration.Status.PENDING)
+    with acting(actor=organiser, via="organiser"):
+        registration = approve_registration(registration=registration, by=organiser, notify=False)
+        record_attendance(
+            registration=registration, session=session, status="present", by=organiser
+        )
+    page = signed_in.get(reverse("audit:workshop_history", args=[workshop.slug]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Victim identification" in html
+    assert "organiser&#x27;s pages" in html
+    assert "<del>pending</del> → <ins>confirmed</ins>" in html
+    one = signed_in.get(
+        reverse("audit:registration_history", args=[workshop.slug, registration.pk])
+    )
+    rows = one.context["history"]
+    assert {row.entry.content_type.model for row in rows} == {"registration", "attendance"}
+    assert all(row.entry.additional_data["registration"] == registration.pk for row in rows)
+
+
+def test_history_pages_are_404_to_other_organisers(client, other_organiser, workshop):
+    registration = factories.registration(workshop, "Li Mei")
+    client.force_login(other_organiser)
+    assert client.get(reverse("audit:workshop_history", args=[workshop.slug])).status_code == 404
+    url = reverse("audit:registration_history", args=[workshop.slug, registration.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_a_registration_of_another_workshop_is_404(signed_in, workshop, make_workshop):
+    elsewhere = factories.registration(make_workshop(slug="elsewhere"), "Li Mei")
+    url = reverse("audit:registration_history", args=[workshop.slug, elsewhere.pk])
+    assert signed_in.get(url).status_code == 404
+
+
+def test_workshop_history_reads_the_same_queries_for_10_and_1000_records(
+    signed_in, organiser, workshop, django_assert_num_queries
+):
+    content_type = ContentType.objects.get_for_model(type(workshop))
+
+    def count_for(n):
+        LogEntry.objects.filter(additional_data__workshop=workshop.pk).delete()
+        entries = [
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(workshop.pk),
+                object_id=workshop.pk,
+                object_repr=workshop.title,
+                action=LogEntry.Action.UPDATE,
+                changes={"capacity": ["30", str(i)]},
+                actor=organiser,
+                additional_data={"via": "organiser", "workshop": workshop.pk},
+            )
+            for i in range(n)
+        ]
+        LogEntry.objects.bulk_create(entries)
+        # The session and user; the workshop; the content type of trainers (cached after);
+        # the count for the pages; the page of records with actors and models.
+        with django_assert_num_queries(5):
+            response = signed_in.get(reverse("audit:workshop_history", args=[workshop.slug]))
+        assert response.status_code == 200
+        return len(response.context["history"])
+
+    assert count_for(10) == 10
+    assert count_for(1000) == 100
+
+
+def test_history_page_in_chinese(signed_in, workshop):
+    page = signed_in.get(
+        reverse("audit:workshop_history", args=[workshop.slug]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    html = page.content.decode()
+    assert "修改人" in html
+    assert "来源" in html

@@ -1,0 +1,198 @@
+"""Backups: export_data and import_data, SQLite -> PostgreSQL -> SQLite, nothing lost."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from audit.context import acting
+from backups.exchange import ExchangeError, export_data, import_data, read_export
+from events.models import Workshop
+from participants.models import Registration
+from privacy.services import erase_registration
+from reports.demo import load_demo
+from reports.documents import DOCUMENTS
+from reports.models import Certificate
+from tests import factories
+from tests.backups.snapshot import snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+POSTGRES = os.environ.get(
+    "ROUNDTRIP_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/wt_production"
+)
+
+
+def _run(*argv, database_url: str, check=True) -> subprocess.CompletedProcess:
+    env = dict(os.environ, DATABASE_URL=database_url, ENV_FILE="", ALLOWED_HOSTS="testserver")
+    result = subprocess.run(
+        [sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+    if check:
+        assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+@pytest.fixture
+def scratch_postgres():
+    """A database of this test's own on the PostgreSQL server, dropped afterwards."""
+    psycopg = pytest.importorskip("psycopg")
+    from psycopg import sql
+
+    server = POSTGRES.rsplit("/", 1)[0]
+    name = f"wt_production_roundtrip_{os.getpid()}"
+    try:
+        admin = psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError:
+        pytest.skip("no PostgreSQL server")
+    with admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield f"{server}/{name}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@pytest.fixture
+def demo(db, make_user):
+    """The demo workshop (sessions, people, attendance, questionnaires, certificates) and a
+    second workshop with an erased person and an audit trail."""
+    load_demo()
+    workshop = Workshop.objects.get(slug="lijiang-2007")
+    # Building the certificates issues them (reports.certificates): some to restore.
+    DOCUMENTS["certificates"].build(workshop, "en", "pdf")
+    assert Certificate.objects.exists()
+    keeper = make_user("keeper")
+    other = Workshop.objects.create(
+        title="Second",
+        slug="second",
+        start_date=workshop.start_date,
+        end_date=workshop.end_date,
+        timezone="Asia/Shanghai",
+    )
+    other.organisers.add(keeper)
+    with acting(actor=keeper, via="organiser"):
+        registration = factories.registration(other, "Wang Fang", phone="+86 1")
+        erase_registration(registration=registration, by=keeper)
+    return workshop
+
+
+@pytest.mark.django_db(transaction=True)
+def test_round_trip_sqlite_postgresql_sqlite_keeps_figures_documents_and_links(
+    demo, scratch_postgres, tmp_path
+):
+    before = snapshot()
+    assert before["counts"]["participants.Registration"] > 50
+    assert any(before["documents"].values())
+    assert all(page == [200, True, 200] for page in before["personal_pages"][:10])
+    first = tmp_path / "from-sqlite.json"
+    call_command("export_data", "--output", str(first), stdout=io.StringIO())
+
+    _run("manage.py", "migrate", "--noinput", database_url=scratch_postgres)
+    _run("manage.py", "import_data", str(first), database_url=scratch_postgres)
+    on_postgres = json.loads(
+        _run("-m", "tests.backups.snapshot", database_url=scratch_postgres).stdout
+    )
+    assert on_postgres["counts"] == before["counts"]
+    assert on_postgres == before
+    # New rows after an import get new keys (the sequences were moved past the imported).
+    created = _run(
+        "manage.py",
+        "shell",
+        "-c",
+        "from events.models import Agency; print(Agency.objects.create(name='New one').pk)",
+        database_url=scratch_postgres,
+    )
+    assert int(created.stdout.split()[-1]) > before["counts"]["events.Agency"]
+    _run(
+        "manage.py",
+        "shell",
+        "-c",
+        "from events.models import Agency; Agency.objects.filter(name='New one').delete()",
+        database_url=scratch_postgres,
+    )
+
+    second = tmp_path / "from-postgres.json"
+    _run("manage.py", "export_data", "--output", str(second), database_url=scratch_postgres)
+    back = f"sqlite:///{tmp_path / 'back.sqlite3'}"
+    _run("manage.py", "migrate", "--noinput", database_url=back)
+    _run("manage.py", "import_data", str(second), database_url=back)
+    assert json.loads(_run("-m", "tests.backups.snapshot", database_url=back).stdout) == before
+    assert read_export(second)["counts"] == read_export(first)["counts"]
+
+
+@pytest.mark.django_db
+def test_one_workshop_alone_with_what_it_refers_to(demo):
+    data = export_data(workshop="second")
+    assert data["counts"]["events.Workshop"] == 1
+    assert data["counts"]["participants.Registration"] == 1
+    labels = {row["model"] for row in data["objects"]}
+    assert "auditlog.logentry" in labels
+    # Another workshop's people are not in it.
+    names = {
+        row["fields"].get("name")
+        for row in data["objects"]
+        if row["model"] == "participants.registration"
+    }
+    assert names == {f"Erased participant {Registration.objects.get(workshop__slug='second').pk}"}
+    with pytest.raises(ExchangeError, match="No workshop has the short name “nope”"):
+        export_data(workshop="nope")
+
+
+@pytest.mark.django_db
+def test_import_refuses_a_database_that_is_not_empty_and_writes_nothing(demo, tmp_path):
+    path = tmp_path / "export.json"
+    call_command("export_data", "--output", str(path), stdout=io.StringIO())
+    registrations = Registration.objects.count()
+    with pytest.raises(CommandError, match="The database is not empty: it has"):
+        call_command("import_data", str(path))
+    assert Registration.objects.count() == registrations
+
+
+def test_import_refuses_a_file_that_is_not_an_export(tmp_path):
+    path = tmp_path / "other.json"
+    path.write_text('{"hello": 1}')
+    with pytest.raises(ExchangeError, match="is not an export of this site"):
+        read_export(path)
+    path.write_text("not json")
+    with pytest.raises(ExchangeError, match="Cannot read"):
+        read_export(path)
+
+
+@pytest.mark.django_db
+def test_import_checks_the_whole_file_before_writing(tmp_path):
+    data = {
+        "format": "workshops-export",
+        "version": 1,
+        "objects": [
+            {"model": "events.agency", "pk": 1, "fields": {"name": "UNICEF"}},
+            {"model": "sessions.session", "pk": "x", "fields": {}},
+        ],
+    }
+    with pytest.raises(ExchangeError, match=r"Object 2: “sessions\.session” is not a model"):
+        import_data(data)
+    bad_field = {
+        "format": "workshops-export",
+        "version": 1,
+        "objects": [
+            {"model": "events.agency", "pk": 1, "fields": {"name": "UNICEF"}},
+            {
+                "model": "events.workshop",
+                "pk": 1,
+                "fields": {"title": "T", "start_date": "not a date"},
+            },
+        ],
+    }
+    with pytest.raises(ExchangeError, match="does not fit"):
+        import_data(bad_field)
+    from events.models import Agency
+
+    assert not Agency.objects.exists()

@@ -1,0 +1,100 @@
+"""Every public form and the API go through one limiter (config/rate_limit.py)."""
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+from django.urls import reverse
+
+from feedback.models import Questionnaire
+from integrations.tokens import create_token
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts():
+    for each in caches.all():
+        each.clear()
+
+
+LOW = {
+    f"{scope}_RATE_LIMIT_{part}": value
+    for scope in ("REGISTRATION", "FEEDBACK", "VERIFICATION", "PASSWORD_RESET", "API")
+    for part, value in (("COUNT", 2), ("WINDOW", 600))
+}
+
+
+def _third_is_refused(send):
+    first, second, third = send(), send(), send()
+    assert first.status_code != 429
+    assert second.status_code != 429
+    assert third.status_code == 429, third.content[:300]
+    assert 1 <= int(third["Retry-After"]) <= 600
+    return third
+
+
+@override_settings(**LOW)
+def test_feedback_form(client, participant_registration):
+    questionnaire = Questionnaire.objects.create(
+        workshop=participant_registration.workshop, title="Evaluation"
+    )
+    url = reverse("feedback:respond", args=[participant_registration.token, questionnaire.pk])
+    refused = _third_is_refused(lambda: client.post(url, {}))
+    assert "Too many requests have been sent from your network" in refused.content.decode()
+
+
+@override_settings(**LOW)
+def test_certificate_verification(client):
+    url = reverse("reports:verify_certificate", args=["ABCD-EFGH"])
+    _third_is_refused(lambda: client.get(url))
+
+
+@override_settings(**LOW)
+def test_password_reset(client, mailoutbox):
+    url = reverse("password_reset")
+    _third_is_refused(lambda: client.post(url, {"email": "someone@example.org"}))
+
+
+@override_settings(**LOW)
+def test_registration_and_my_registrations_share_the_registration_limit(client, workshop):
+    public = reverse("participants:public_workshop", args=[workshop.slug])
+    mine = reverse("participants:my_registrations")
+    assert client.post(public, {}).status_code != 429
+    assert client.post(mine, {"email": "x@example.org"}).status_code != 429
+    assert client.post(mine, {"email": "x@example.org"}).status_code == 429
+
+
+@override_settings(**LOW, TRUSTED_PROXY_COUNT=1)
+def test_behind_the_proxy_the_proxys_entry_counts_not_the_clients(client):
+    url = reverse("reports:verify_certificate", args=["ABCD-EFGH"])
+
+    def from_address(address, forged):
+        return client.get(url, HTTP_X_FORWARDED_FOR=f"{forged}, {address}")
+
+    # A client writing a new left-hand entry each time is still one address.
+    assert from_address("203.0.113.7", "1.1.1.1").status_code == 404
+    assert from_address("203.0.113.7", "2.2.2.2").status_code == 404
+    assert from_address("203.0.113.7", "3.3.3.3").status_code == 429
+    # Another address has its own count.
+    assert from_address("203.0.113.8", "1.1.1.1").status_code == 404
+
+
+@override_settings(**LOW)
+def test_api_counts_per_token(client, organiser):
+    _one, first = create_token(user=organiser, name="one")
+    _two, second = create_token(user=organiser, name="two")
+
+    def get(secret):
+        return client.get("/api/v1/workshops/", HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    refused = _third_is_refused(lambda: get(first))
+    assert refused.json()
+    assert get(second).status_code == 200
+
+
+@override_settings(**LOW)
+def test_a_personal_page_is_not_limited(client, participant_registration):
+    url = reverse("participants:personal", args=[participant_registration.token])
+    assert {client.get(url).status_code for _ in range(4)} == {200}
+    factories.registration(participant_registration.workshop, "Wang Fang")
