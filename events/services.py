@@ -181,8 +181,7 @@ def check_publishable(workshop: Workshop) -> None:
         raise ValidationError(
             ngettext(
                 "The timetable has %(count)d clash; resolve it before publishing: %(clashes)s",
-                "The timetable has %(count)d clashes; resolve them before publishing: "
-                "%(clashes)s",
+                "The timetable has %(count)d clashes; resolve them before publishing: %(clashes)s",
                 len(clashes),
             )
             % {"count": len(clashes), "clashes": shown},

@@ -109,6 +109,8 @@ class DocumentBuild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}.{self.format}"
+
+
 # The report's own sections, each in English and in the local script (``<name>_local``).
 REPORT_SECTIONS = ("objectives", "discussions", "conclusions", "recommendations")
 
