@@ -57,6 +57,7 @@ messages: $(BIN)/.installed
 	cd participants && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
 	cd feedback && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
 	cd reports && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
+	cd integrations && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
 	cd audit && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
 	cd privacy && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=$(VENV)

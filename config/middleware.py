@@ -30,6 +30,11 @@ class ImpossibleTextMiddleware:
         if impossible(request.path_info):
             raise Http404
         field = self._bad_field(request)
+        if field is not None and request.path_info.startswith("/api/"):
+            # The API's one error format, naming the field.
+            from integrations.views import impossible_text
+
+            return impossible_text(_IMPOSSIBLE.sub("", field))
         if field is not None:
             return render(
                 request,

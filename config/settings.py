@@ -53,11 +53,12 @@ INSTALLED_APPS = [
     "audit",
     "privacy",
     "backups",
-    "integrations",
     "events",
     "participants",
     "feedback",
     "reports",
+    # After the domain apps: their translations of shared words ("Name") come first.
+    "integrations",
 ]
 
 MIDDLEWARE = [

@@ -2,10 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import views as auth_views
-from django.http import JsonResponse
 from django.urls import include, path, reverse_lazy
-from django.utils.translation import gettext as _
-from django.views import defaults
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -139,24 +136,5 @@ urlpatterns = [
 ]
 
 
-def not_found(request, exception):
-    """Under /api/, the API's error format; elsewhere, the site's page."""
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"errors": [{"field": None, "code": "not_found", "message": _("Not found.")}]},
-            status=404,
-        )
-    return defaults.page_not_found(request, exception)
-
-
-def server_error(request):
-    if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"errors": [{"field": None, "code": "server_error", "message": _("Server error.")}]},
-            status=500,
-        )
-    return defaults.server_error(request)
-
-
-handler404 = not_found
-handler500 = server_error
+handler404 = "integrations.views.not_found"
+handler500 = "integrations.views.server_error"

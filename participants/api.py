@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.rate_limit import rate_limited
 from events.api import ERRORS, READ_ERRORS
 from events.models import Session, Workshop
 from events.queries import organised_workshops
@@ -46,7 +47,6 @@ from participants.serializers import (
     RegisterSerializer,
     RegistrationSerializer,
 )
-from participants.views.public import rate_limited
 
 
 class RateLimited(exceptions.Throttled):
@@ -166,7 +166,7 @@ class RegistrationViewSet(
                 status=status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK,
             )
         workshop = get_public_workshop(slug)
-        wait = rate_limited(request._request)
+        wait = rate_limited(request._request, "registration")
         if wait:
             raise RateLimited(
                 wait=wait,

@@ -1,0 +1,164 @@
+"""Registrations over real HTTP: gunicorn with 4 workers on PostgreSQL, 32 clients at once
+registering for one workshop through its public form (GET for the form and its CSRF token,
+then the POST), e-mail in the task queue; beside the same stack serving the sign-in page to
+32 clients (the floor). Then the same with a 300-session timetable, whose size must not
+matter now that the confirmation e-mail (with the whole timetable's calendar) is built by
+the worker, not the request.
+
+Targets (issue #13): at least 150 confirmed registrations a second and p95 under 250 ms,
+seats exact (capacity confirmed, the rest waiting). Measured before: 85/s, p95 412 ms; 17/s
+with 300 sessions.
+
+Bounded: 32 x 12 registrations and 32 x 12 floor requests per case, 30 s per request, the
+whole case stopped after 300 s; loopback only; a scratch database created and dropped. The
+rate limit is raised by its setting (REGISTRATION_RATE_LIMIT_COUNT) for the run.
+
+    .venv/bin/python -m bench http_registrations     # BENCH_DATABASE_URL to choose the server
+"""
+
+import os
+import re
+import time
+import urllib.parse
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bench._harness import setup_django
+from bench.load import (
+    DATABASE_URL,
+    Client,
+    Recorder,
+    _free_port,
+    describe,
+    percentile,
+    rate,
+    run_threads,
+    start_server,
+)
+
+CLIENTS = 32
+EACH = 12
+SEATS = CLIENTS * EACH // 2
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def make_workshop(slug: str, sessions: int):
+    from events.models import Room, Session, Trainer, Workshop
+
+    workshop = Workshop.objects.create(
+        title=f"Benchmark {slug}",
+        slug=slug,
+        start_date=date(2031, 3, 1),
+        end_date=date(2031, 3, 30),
+        timezone="Asia/Shanghai",
+        capacity=SEATS,
+        status=Workshop.Status.PUBLISHED,
+    )
+    if sessions:
+        room = Room.objects.create(name=f"Hall {slug}", venue="Hotel")
+        trainer = Trainer.objects.create(name=f"Trainer {slug}")
+        start = datetime(2031, 3, 1, 8, tzinfo=ZoneInfo("Asia/Shanghai"))
+        made = Session.objects.bulk_create(
+            Session(
+                workshop=workshop,
+                title=f"Session {i}",
+                starts_at=start + timedelta(hours=2 * i),
+                ends_at=start + timedelta(hours=2 * i, minutes=90),
+                room=room,
+            )
+            for i in range(sessions)
+        )
+        Session.trainers.through.objects.bulk_create(
+            Session.trainers.through(session_id=s.pk, trainer_id=trainer.pk) for s in made
+        )
+    return workshop
+
+
+def registrations(port: int, slug: str, record: Recorder) -> float:
+    def client(n):
+        def go():
+            browser = Client(port, record, f"10.2.{n}.1")
+            for i in range(EACH):
+                status, page = browser.request("form", "GET", f"/w/{slug}/")
+                found = _CSRF.search(page.decode("utf-8", "replace"))
+                if status != 200 or not found:
+                    record("register", 0.0, 598, time.perf_counter())
+                    continue
+                body = urllib.parse.urlencode(
+                    {
+                        "csrfmiddlewaretoken": found.group(1),
+                        "name": f"Person {n}-{i}",
+                        "gender": "undisclosed",
+                        "agency_name": "Benchmark Agency",
+                        "email": f"{slug}-{n}-{i}@example.org",
+                        "preferred_language": "en",
+                    }
+                )
+                browser.request(
+                    "register",
+                    "POST",
+                    f"/w/{slug}/",
+                    body=body,
+                    headers={"Content-Type": "application/x-www-form-urlencoded"},
+                )
+
+        return go
+
+    return run_threads([client(n) for n in range(CLIENTS)])
+
+
+def floor(port: int, record: Recorder) -> float:
+    def client(n):
+        def go():
+            browser = Client(port, record, f"10.3.{n}.1")
+            for _ in range(EACH):
+                browser.request("sign-in", "GET", "/accounts/login/")
+
+        return go
+
+    return run_threads([client(n) for n in range(CLIENTS)])
+
+
+def main() -> None:
+    os.environ["REGISTRATION_RATE_LIMIT_COUNT"] = "100000"
+    os.environ["TRUSTED_PROXY_COUNT"] = "1"
+    setup_django(DATABASE_URL)
+    from django.db import connection
+
+    from participants.models import Registration
+
+    connection.close()
+    port = _free_port()
+    server = start_server(port, os.environ["DATABASE_URL"])
+    try:
+        record = Recorder()
+        floor(port, record)
+        floor_rate = rate(record, "sign-in")
+        print(describe(record, "sign-in"))
+        for slug, sessions in (("small", 0), ("timetable300", 300)):
+            workshop = make_workshop(slug, sessions)
+            connection.close()
+            record = Recorder()
+            registrations(port, slug, record)
+            confirmed_rate = rate(record, "register") * (SEATS / (CLIENTS * EACH))
+            p95 = percentile(record.times["register"], 0.95)
+            counts = {
+                status: Registration.objects.filter(workshop=workshop, status=status).count()
+                for status in ("confirmed", "waitlisted")
+            }
+            print(describe(record, "form"))
+            print(describe(record, "register"))
+            exact = counts == {"confirmed": SEATS, "waitlisted": CLIENTS * EACH - SEATS}
+            registered = rate(record, "register")
+            print(
+                f"{sessions} sessions: {registered:.1f} registrations/s answered (each confirmed "
+                f"or waitlisted; {confirmed_rate:.1f} seat confirmations/s), p95 "
+                f"{p95 * 1000:.0f} ms; floor (sign-in page) {floor_rate:.1f}/s, ratio "
+                f"{floor_rate / max(registered, 0.1):.1f}x; seats "
+                f"{'exact' if exact else 'WRONG'} {counts}; targets >= 150/s: "
+                f"{'met' if registered >= 150 else 'MISSED'}, p95 < 250 ms: "
+                f"{'met' if p95 < 0.25 else 'MISSED'}"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
