@@ -9,6 +9,7 @@ where there is one, so that a form can show them beside that field.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from events.calendar import send_session_change
 from events.clashes import find_clashes, outside_workshop_dates, workshop_clashes
 from events.models import (
     Agency,
@@ -149,6 +151,14 @@ def allowed_transitions(workshop: Workshop) -> list[Transition]:
     ]
 
 
+def _tell_people(session: Session, change: str) -> None:
+    """After the commit, send the session's REQUEST or CANCEL to its workshop's confirmed
+    participants and its trainers (``events.calendar.send_session_change``): a draft's
+    timetable is nobody's yet."""
+    if session.workshop.status in (Status.PUBLISHED, Status.CLOSED):
+        transaction.on_commit(partial(send_session_change, session.pk, change))
+
+
 def check_publishable(workshop: Workshop) -> None:
     """Refuse to publish a timetable whose trainers or rooms are booked twice, here or in
     another workshop that is not cancelled (a second copy to the same dates, for one).
@@ -166,8 +176,7 @@ def check_publishable(workshop: Workshop) -> None:
         raise ValidationError(
             ngettext(
                 "The timetable has %(count)d clash; resolve it before publishing: %(clashes)s",
-                "The timetable has %(count)d clashes; resolve them before publishing: "
-                "%(clashes)s",
+                "The timetable has %(count)d clashes; resolve them before publishing: %(clashes)s",
                 len(clashes),
             )
             % {"count": len(clashes), "clashes": shown},
@@ -602,6 +611,7 @@ def save_session(
         session = Session(workshop=workshop)
     elif session.workshop_id != workshop.pk:
         raise ValidationError(_("This session belongs to another workshop."))
+    revision = session.sequence if session.pk else None
     _apply(session, data, SESSION_FIELDS)
     check_session(
         workshop=workshop,
@@ -615,6 +625,8 @@ def save_session(
     session.save()
     session.trainers.set(trainers)
     session.topics.set(list(topics))
+    if revision is not None and session.sequence > revision:
+        _tell_people(session, "cancelled" if session.is_cancelled else "moved")
     return session
 
 
@@ -632,7 +644,10 @@ def move_session(*, session: Session, starts_at: datetime, ends_at: datetime) ->
         status=session.status,
     )
     session.starts_at, session.ends_at = starts_at, ends_at
+    revision = session.sequence
     session.save()
+    if session.sequence > revision:
+        _tell_people(session, "moved")
     return session
 
 
@@ -644,6 +659,7 @@ def cancel_session(*, session: Session) -> Session:
         return session
     session.status = Session.Status.CANCELLED
     session.save()
+    _tell_people(session, "cancelled")
     return session
 
 
@@ -663,6 +679,7 @@ def reinstate_session(*, session: Session) -> Session:
     )
     session.status = Session.Status.SCHEDULED
     session.save()
+    _tell_people(session, "reinstated")
     return session
 
 
