@@ -208,6 +208,13 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER")
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# Feedback: results of a question, and every group of a breakdown, are shown only once at
+# least this many people answered; anonymous answers join the results in batches of at
+# least FEEDBACK_BATCH (see feedback/anonymity.py). Neither may be below 2.
+FEEDBACK_MIN_GROUP = env_int("FEEDBACK_MIN_GROUP", 5)
+FEEDBACK_BATCH = env_int("FEEDBACK_BATCH", 5)
+if FEEDBACK_MIN_GROUP < 2 or FEEDBACK_BATCH < 2:
+    raise ImproperlyConfigured("FEEDBACK_MIN_GROUP and FEEDBACK_BATCH must be at least 2.")
 # Test-only switches for the concurrency tests' control run: never change them in production.
 REGISTRATION_LOCKING = True
 REGISTRATION_RACE_DELAY = 0

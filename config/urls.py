@@ -46,6 +46,7 @@ password_reset_urls = [
 urlpatterns = [
     path("", include("events.urls")),
     path("", include("participants.urls")),
+    path("", include("feedback.urls")),
     path("", include("reports.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

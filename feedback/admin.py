@@ -1,17 +1,28 @@
 """The admin for questionnaires and what people answered.
 
 What participants answered is read here, never written: responses, answers and the records
-of who has answered are view-only. An anonymous response has no link to a person, and its
-page shows none, not even an empty field.
+of who has answered are view-only (a comment may be marked quotable, through the same
+service as the organisers' page). An anonymous response has no link to a person, and its
+page shows none, not even an empty field; answers waiting in the sealed box show only how
+many wait (feedback.anonymity).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events.admin import SharedChoicesFormSet, WorkshopTimeZoneMixin, count_of, known_timezone
 from events.models import Workshop
-from feedback.models import Answer, Choice, Question, Questionnaire, Response, Submission
+from feedback import services
+from feedback.models import (
+    Answer,
+    Choice,
+    Question,
+    Questionnaire,
+    Response,
+    SealedResponse,
+    Submission,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -50,7 +61,16 @@ class QuestionFormSet(SharedChoicesFormSet):
 class QuestionInline(admin.TabularInline):
     model = Question
     extra = 0
-    fields = ["order", "kind", "text", "text_local", "required", "session", "trainer"]
+    fields = [
+        "order",
+        "kind",
+        "text",
+        "text_local",
+        "required",
+        "session",
+        "trainer",
+        "is_generated",
+    ]
     formset = QuestionFormSet
     show_change_link = True
 
@@ -66,8 +86,11 @@ class QuestionnaireAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         "closes_at",
         "questions_count",
         "responses_count",
+        "pending_count",
     ]
     list_select_related = ["workshop"]
+    actions = ["close_now"]
+    readonly_fields = ["invited_at", "reminded_at"]
     list_filter = ["kind", "is_anonymous", "workshop"]
     search_fields = ["title", "title_local", "workshop__title"]
     autocomplete_fields = ["workshop", "pre_test"]
@@ -77,7 +100,15 @@ class QuestionnaireAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         (
             None,
             {
-                "fields": ["is_anonymous", "opens_at", "closes_at", "pre_test"],
+                "fields": [
+                    "is_anonymous",
+                    "opens_at",
+                    "closes_at",
+                    "pre_test",
+                    "trainers_see_results",
+                    "invited_at",
+                    "reminded_at",
+                ],
                 "description": _("Times are in the workshop's time zone."),
             },
         ),
@@ -90,7 +121,24 @@ class QuestionnaireAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
             .annotate(
                 questions_count=count_of(Questionnaire, "questions"),
                 responses_count=count_of(Questionnaire, "responses"),
+                pending_count=count_of(Questionnaire, "sealed_responses"),
             )
+        )
+
+    @admin.display(description=_("waiting to join the results"), ordering="pending_count")
+    def pending_count(self, questionnaire):
+        return questionnaire.pending_count
+
+    @admin.action(description=_("Close now and move waiting answers into the results"))
+    def close_now(self, request, queryset):
+        moved = sum(
+            services.close_questionnaire(questionnaire=questionnaire)
+            for questionnaire in queryset.select_related("workshop")
+        )
+        self.message_user(
+            request,
+            _("%(n)d waiting responses joined the results.") % {"n": moved},
+            messages.SUCCESS,
         )
 
     @admin.display(description=_("questions"), ordering="questions_count")
@@ -216,10 +264,26 @@ class ResponseAdmin(ReadOnlyAdmin):
 
 @admin.register(Answer)
 class AnswerAdmin(ReadOnlyAdmin):
-    list_display = ["question", "questionnaire", "value", "response"]
+    list_display = ["question", "questionnaire", "value", "quotable", "response"]
     list_select_related = ["question__questionnaire", "choice", "response"]
-    list_filter = ["question__questionnaire", "question__kind"]
+    list_filter = ["question__questionnaire", "question__kind", "quotable"]
     search_fields = ["text", "question__text"]
+    actions = ["mark_quotable", "mark_not_quotable"]
+
+    def _set_quotable(self, request, queryset, quotable: bool) -> None:
+        done = 0
+        for answer in queryset.exclude(text=""):
+            services.set_quotable(answer=answer, quotable=quotable)
+            done += 1
+        self.message_user(request, _("%(n)d comments changed.") % {"n": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Mark the comments as quotable"))
+    def mark_quotable(self, request, queryset):
+        self._set_quotable(request, queryset, True)
+
+    @admin.action(description=_("Mark the comments as not quotable"))
+    def mark_not_quotable(self, request, queryset):
+        self._set_quotable(request, queryset, False)
 
     @admin.display(description=_("questionnaire"), ordering="question__questionnaire__title")
     def questionnaire(self, answer):
@@ -246,3 +310,18 @@ class SubmissionAdmin(ReadOnlyAdmin):
     @admin.display(description=_("participant"), ordering="registration__name")
     def participant(self, submission):
         return submission.registration.name
+
+
+@admin.register(SealedResponse)
+class SealedResponseAdmin(ReadOnlyAdmin):
+    """Answers given but not yet in the results: which questionnaire, and nothing else (the
+    content is encrypted; no order or time is shown, there being none to show)."""
+
+    list_display = ["questionnaire", "workshop"]
+    list_select_related = ["questionnaire__workshop"]
+    list_filter = ["questionnaire"]
+    fields = ["questionnaire"]
+
+    @admin.display(description=_("workshop"), ordering="questionnaire__workshop__title")
+    def workshop(self, sealed):
+        return sealed.questionnaire.workshop

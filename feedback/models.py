@@ -1,14 +1,19 @@
 """Evaluations and knowledge tests.
 
 Anonymity is structural: an anonymous ``Response`` has no link to a person, a UUID key
-(so its order reveals nothing) and only the day it was given. ``Submission`` is the separate
-record that a registration has answered a questionnaire, so nobody answers twice.
+(so its order reveals nothing), no language and only the day its batch joined the results;
+its ``Answer`` rows have UUID keys too. ``Submission`` is the separate record that a
+registration has answered a questionnaire, so nobody answers twice. Between the two stands
+``SealedResponse``: the answers, encrypted, written with the ``Submission`` and moved to the
+results later, in shuffled batches, by another transaction (``feedback.anonymity`` tells
+why and against whom).
 """
 
 import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.constraints import FieldCheckConstraint, FieldUniqueConstraint
@@ -16,6 +21,14 @@ from events.models import Session, Trainer, Workshop
 from participants.models import Registration
 
 RATING_MIN, RATING_MAX = 1, 5
+# What each point of the scale means, shown beside the radio buttons.
+RATING_LABELS = {
+    1: _("Very poor"),
+    2: _("Poor"),
+    3: _("Fair"),
+    4: _("Good"),
+    5: _("Excellent"),
+}
 
 
 class Questionnaire(models.Model):
@@ -45,6 +58,18 @@ class Questionnaire(models.Model):
         related_name="post_tests",
         help_text=_("For a test after the workshop: the test before it, to compare scores."),
     )
+    trainers_see_results = models.BooleanField(
+        _("trainers see their results"),
+        default=False,
+        help_text=_(
+            "Each trainer may read the results of the questions about them through their "
+            "trainer's link (groups smaller than the minimum stay hidden)."
+        ),
+    )
+    # When the link was last e-mailed to everyone, and when those who had not answered were
+    # reminded: the daily command sends each once.
+    invited_at = models.DateTimeField(_("invitations sent"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminders sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("questionnaire")
@@ -76,6 +101,13 @@ class Questionnaire(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_test(self) -> bool:
+        return self.kind != self.Kind.EVALUATION
+
+    def title_in(self, language: str) -> str:
+        return self.title_local if language.startswith("zh") and self.title_local else self.title
+
 
 class Question(models.Model):
     class Kind(models.TextChoices):
@@ -104,6 +136,8 @@ class Question(models.Model):
         on_delete=models.PROTECT,
         related_name="questions",
     )
+    # Added from the timetable ("rate this session / trainer") and kept in step with it.
+    is_generated = models.BooleanField(_("generated from the timetable"), default=False)
 
     class Meta:
         verbose_name = _("question")
@@ -112,6 +146,9 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def text_in(self, language: str) -> str:
+        return self.text_local if language.startswith("zh") and self.text_local else self.text
 
 
 class Choice(models.Model):
@@ -129,6 +166,9 @@ class Choice(models.Model):
     def __str__(self) -> str:
         return self.text
 
+    def text_in(self, language: str) -> str:
+        return self.text_local if language.startswith("zh") and self.text_local else self.text
+
 
 class Response(models.Model):
     """One completed questionnaire. Anonymous ones have no registration."""
@@ -140,7 +180,8 @@ class Response(models.Model):
     registration = models.ForeignKey(
         Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="responses"
     )
-    # A day, not a moment: a timestamp could be matched to the Submission that names the person.
+    # A day, not a moment: a timestamp could be matched to the Submission that names the
+    # person. For an anonymous response, the day its batch left the sealed box.
     submitted_on = models.DateField(_("submitted on"))
     language = models.CharField(_("language"), max_length=10, blank=True)
 
@@ -167,9 +208,11 @@ class Response(models.Model):
 class Answer(models.Model):
     """One answer to one question: a rating, a choice or a text, exactly one of them.
 
-    A question with several choices has one answer row per choice ticked.
+    A question with several choices has one answer row per choice ticked. The key is a
+    UUID: an ordinal key would number the answers in the order they were written.
     """
 
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
@@ -177,6 +220,8 @@ class Answer(models.Model):
         Choice, null=True, blank=True, on_delete=models.CASCADE, related_name="answers"
     )
     text = models.TextField(_("text"), blank=True)
+    # A comment the organisers chose to quote in the report.
+    quotable = models.BooleanField(_("quotable"), default=False)
 
     class Meta:
         verbose_name = _("answer")
@@ -235,7 +280,9 @@ class Submission(models.Model):
     registration = models.ForeignKey(
         Registration, on_delete=models.CASCADE, related_name="submissions"
     )
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    # Set by submit_response to the moment it accepted the answers (which it is told, so
+    # that imports and the demo can give the real one). The anonymous rows carry no time.
+    submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("submission")
@@ -254,3 +301,24 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_id} answered {self.questionnaire_id}"
+
+
+class SealedResponse(models.Model):
+    """Answers given but not yet in the results: encrypted, with nothing but the questionnaire.
+
+    Written in the transaction that writes the ``Submission``, so that a crash loses
+    nothing; emptied into ``Response`` and ``Answer`` rows by ``feedback.anonymity.flush``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="sealed_responses"
+    )
+    sealed = models.BinaryField(_("sealed answers"))
+
+    class Meta:
+        verbose_name = _("sealed response")
+        verbose_name_plural = _("sealed responses")
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire_id}/sealed"

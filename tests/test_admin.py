@@ -22,7 +22,16 @@ from events.models import (
     Workshop,
     WorkshopAgency,
 )
-from feedback.models import Answer, Choice, Question, Questionnaire, Response, Submission
+from feedback.anonymity import seal
+from feedback.models import (
+    Answer,
+    Choice,
+    Question,
+    Questionnaire,
+    Response,
+    SealedResponse,
+    Submission,
+)
 from participants.models import Attendance, Participant, Registration
 from tests import factories
 from tests.conftest import at
@@ -149,6 +158,10 @@ def build(n: int) -> dict[type, object]:
         Submission.objects.create(questionnaire=evaluation, registration=registration)
         for registration in registrations
     ]
+    sealed = [
+        SealedResponse.objects.create(questionnaire=evaluation, sealed=seal(evaluation.pk, []))
+        for _ in range(n)
+    ]
     return {
         Agency: parent,
         AgencyMember: AgencyMember.objects.first(),
@@ -166,8 +179,9 @@ def build(n: int) -> dict[type, object]:
         Question: multiple,
         Choice: choices[0],
         Response: anonymous[0],
-        Answer: Answer.objects.filter(response=anonymous[0]).first(),
+        Answer: Answer.objects.filter(response=anonymous[0], choice__isnull=False).first(),
         Submission: submissions[0],
+        SealedResponse: sealed[0],
     }
 
 
@@ -222,6 +236,9 @@ PAGES = {
     # list: the questionnaire filter, 2 counts, the page; change: the submission, its
     # questionnaire and registration.
     Submission: (4, 3, None),
+    # list: the questionnaire filter, 2 counts, the page; change: the box, its
+    # questionnaire.
+    SealedResponse: (4, 2, None),
     # list: the workshop filter, 2 counts, the page; change: the record, its registration,
     # session and recorder.
     Attendance: (4, 4, 0),
@@ -637,8 +654,9 @@ def test_response_admin_shows_no_person_for_an_anonymous_response(
 def test_admin_renders_every_list_and_change_page_of_the_demo(admin_client):
     call_command("load_demo", "--i-know-this-is-public", verbosity=0)
     assert Workshop.objects.filter(city="Lijiang").exists()
-    # Every model has demo rows but the programme, which the 2007 workshop had none of.
-    assert [m for m in MODELS if not m.objects.exists()] == [Programme]
+    # Every model has demo rows but the programme, which the 2007 workshop had none of, and
+    # the sealed box, emptied into the results when the evaluation closed.
+    assert [m for m in MODELS if not m.objects.exists()] == [Programme, SealedResponse]
     for model in MODELS:
         listing = admin_client.get(url(model, "changelist"))
         assert listing.status_code == 200, model

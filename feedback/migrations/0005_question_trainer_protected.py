@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0004_workshop_local_twins'),
-        ('feedback', '0003_constraint_messages'),
+        ('feedback', '0004_anonymous_answers'),
     ]
 
     operations = [
