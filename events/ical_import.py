@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.rrule import rruleset, rrulestr
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -240,7 +241,11 @@ def import_sessions(
         session = event.existing
         if session is None:
             session = Session(
-                workshop=workshop, uid=event.uid, kind=event.kind or Session.Kind.LECTURE
+                workshop=workshop,
+                uid=event.uid,
+                # A new session's kind: the file's, else what its title says, else a lecture
+                # (an existing session keeps the kind an organiser gave it).
+                kind=event.kind or kind_from_title(event.title) or Session.Kind.LECTURE,
             )
         elif event.kind:
             session.kind = event.kind
@@ -355,7 +360,7 @@ def _read_event(
         title=title[:TITLE_MAX_LENGTH] or _("Untitled session"),
         starts_at=None,
         ends_at=None,
-        description=str(component.get("DESCRIPTION", "")).strip(),
+        description=without_feed_header(str(component.get("DESCRIPTION", "")).strip()),
         location=" ".join(str(component.get("LOCATION", "")).split()),
         kind=_kind(component),
         cancelled=str(component.get("STATUS", "")).upper() == "CANCELLED",
@@ -421,6 +426,61 @@ def _duration(component: Event, first: datetime, floating: ZoneInfo) -> timedelt
     if "DURATION" in component:
         return component["DURATION"].dt
     return None
+
+
+# Words in a title that say what kind of session it is, in English and Chinese, tried in
+# this order when the file's CATEGORIES say nothing ("Coffee break", "小组讨论", "Opening").
+KIND_WORDS = (
+    (Session.Kind.BREAK, ("break", "lunch", "dinner", "coffee", "tea", "茶歇", "午餐", "晚餐")),
+    (Session.Kind.CEREMONY, ("opening", "closing", "ceremony", "welcome", "开幕", "闭幕", "仪式")),
+    (Session.Kind.FIELD_VISIT, ("field visit", "site visit", "excursion", "考察", "参观")),
+    (Session.Kind.CASE_STUDY, ("case study", "case studies", "案例")),
+    (Session.Kind.GROUP_WORK, ("group work", "working group", "group exercise", "小组")),
+    (Session.Kind.DISCUSSION, ("discussion", "panel", "q&a", "round table", "讨论", "座谈")),
+)
+
+
+def kind_from_title(title: str) -> str | None:
+    """The session kind a title names, if it names one plainly; else None (a lecture)."""
+    text = " ".join(title.casefold().split())
+    for kind, words in KIND_WORDS:
+        for word in words:
+            if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text):
+                return kind
+    return None
+
+
+def _feed_words() -> tuple[set[str], tuple[str, ...]]:
+    """The kind labels and the line prefixes our own feeds write, in both languages."""
+    kinds, prefixes = set(), []
+    for code in ("en", "zh-hans"):
+        with translation.override(code):
+            kinds.update(str(label) for _value, label in Session.Kind.choices)
+            kinds.add(_("Cancelled"))
+            prefixes += [
+                _("Trainers: %(names)s").split("%")[0],
+                _("Topics: %(names)s").split("%")[0],
+            ]
+    return kinds, tuple(p for p in prefixes if p)
+
+
+def without_feed_header(description: str) -> str:
+    """The description without the lines our own feeds put before it (the local title, the
+    kind, the trainers, the topics: ``events.calendar``), so that importing a feed of ours
+    back does not put them into the session's description, to be written twice next time."""
+    if not description:
+        return description
+    head, blank, rest = description.partition("\n\n")
+    lines = head.split("\n")
+    kinds, prefixes = _feed_words()
+    at_kind = next(
+        (n for n, line in enumerate(lines[:3]) if line.strip() in kinds - {_("Cancelled")}), None
+    )
+    if at_kind is None:
+        return description
+    if all(line.startswith(prefixes) for line in lines[at_kind + 1 :]):
+        return rest.strip() if blank else ""
+    return description
 
 
 def _kind(component: Event) -> str | None:

@@ -29,6 +29,7 @@ from events.models import (
     Trainer,
     Workshop,
     WorkshopAgency,
+    edition_slug_text,
     new_session_uid,
     unique_slug,
 )
@@ -216,7 +217,9 @@ def create_workshop(*, data: dict, by) -> Workshop:
     workshop = Workshop(status=Status.DRAFT)
     _apply(workshop, data, WORKSHOP_FIELDS)
     if not workshop.slug:
-        workshop.slug = unique_slug(Workshop, f"{workshop.title} {workshop.start_date:%Y}")
+        workshop.slug = unique_slug(
+            Workshop, edition_slug_text(workshop.title, workshop.start_date)
+        )
     _full_clean(workshop)
     workshop.save()
     workshop.organisers.add(by)
@@ -394,7 +397,7 @@ def copy_workshop(*, source: Workshop, start_date: date, title: str | None = Non
         start_date=start_date,
         end_date=source.end_date + timedelta(days=days),
         status=Status.DRAFT,
-        slug=unique_slug(Workshop, f"{title} {start_date:%Y}"),
+        slug=unique_slug(Workshop, edition_slug_text(title, start_date)),
     )
     for name in COPIED_FIELDS:
         setattr(copy, name, getattr(source, name))

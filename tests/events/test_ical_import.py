@@ -14,7 +14,7 @@ from events.ical_import import (
     preview_import,
     read_calendar,
 )
-from events.models import Session
+from events.models import Session, Trainer
 from tests.conftest import SHANGHAI, at
 from tests.events.calendar_support import lijiang_cast
 
@@ -554,3 +554,52 @@ def test_an_empty_tzid_falls_back_to_the_workshops_zone_with_a_warning(workshop)
     assert zoneless.warnings == [
         "The file names no time zone for it (an empty TZID): times read in Asia/Shanghai."
     ]
+
+
+def test_importing_our_own_feed_back_keeps_the_description_as_it_was(workshop, make_session):
+    from events.calendar import calendar_for_sessions
+    from events.feeds import load_calendar_sessions
+
+    trainer = Trainer.objects.create(name="Zhang Jun", honorific="Prof.")
+    session = make_session(
+        workshop,
+        title="Trafficking law",
+        title_local="反拐法律",
+        description="Bring the handout.",
+        starts_at=at(28, 14),
+        ends_at=at(28, 15),
+        trainers=[trainer],
+    )
+    feed = calendar_for_sessions(load_calendar_sessions(workshop.sessions.all()), name="W")
+    assert b"Trainers: Prof. Zhang Jun" in feed
+    [event] = preview_import(workshop, feed)
+    assert event.description == "Bring the handout."
+    import_sessions(workshop=workshop, events=[event], chosen={event.uid})
+    session.refresh_from_db()
+    assert session.description == "Bring the handout."
+
+
+def test_new_imported_sessions_take_their_kind_from_the_title(workshop):
+    def event(uid, title, hour):
+        return (
+            f"BEGIN:VEVENT\r\nUID:{uid}\r\nSUMMARY:{title}\r\n"
+            f"DTSTART;TZID=Asia/Shanghai:20070828T{hour:02d}0000\r\n"
+            f"DTEND;TZID=Asia/Shanghai:20070828T{hour:02d}3000\r\nEND:VEVENT\r\n"
+        )
+
+    data = damaged(
+        event("k1", "Coffee break", 10)
+        + event("k2", "Opening ceremony", 8)
+        + event("k3", "Group work: victim interviews", 14)
+        + event("k4", "小组讨论", 16)
+        + event("k5", "Trafficking law", 11)
+    )
+    events = preview_import(workshop, data)
+    import_sessions(workshop=workshop, events=events, chosen={e.uid for e in events})
+    kinds = dict(Session.objects.filter(workshop=workshop).values_list("title", "kind"))
+    assert kinds["Coffee break"] == "break"
+    assert kinds["Opening ceremony"] == "ceremony"
+    assert kinds["Group work: victim interviews"] == "group_work"
+    assert kinds["小组讨论"] == "group_work"
+    assert kinds["Trafficking law"] == "lecture"
+    assert kinds["Good one"] == "lecture"
