@@ -122,17 +122,18 @@ def render_csv(rows: Iterable[list[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-# Text that only looks like a formula's start: a phone number or a signed number. A
-# spreadsheet reads it as a number or as text, never as a formula, so it keeps its sign and
-# gains no apostrophe ("+86 139 1234 5678" stays as typed).
-_PLAIN_NUMBER = re.compile(r"[+-][\d\s().]*\d[\d\s().]*")
+# Text that only looks like a formula's start: an international phone number, digit groups
+# after a "+" ("+86 139 1234 5678"), which no spreadsheet runs as a formula; it keeps its sign
+# and gains no visible apostrophe. A bare signed number ("+1") is still guarded: Excel turns
+# it into the formula =+1.
+_PLAIN_NUMBER = re.compile(r"\+\d{1,4}(?:[ ().-]+\d+)+")
 
 
 def _guard(match: re.Match) -> str:
     start, blanks, sign = match.group(1), match.group(2), match.group(3)
     rest = match.string[match.end() :]
     following = re.split(r"[;,]", rest, maxsplit=1)[0]
-    if sign in "+-" and _PLAIN_NUMBER.fullmatch(sign + following):
+    if sign == "+" and _PLAIN_NUMBER.fullmatch(sign + following.rstrip()):
         return match.group(0)
     return f"{start}{blanks}'{sign}"
 

@@ -268,7 +268,8 @@ def test_export_in_chinese_names_agencies_in_chinese(client, workshop, organiser
     ("typed", "written"),
     [
         ("+86 139 1234 5678", "+86 139 1234 5678"),
-        ("-5", "-5"),
+        ("-5", "'-5"),
+        ("+1", "'+1"),
         ('=HYPERLINK("http://evil.example")', '\'=HYPERLINK("http://evil.example")'),
         ("+SUM(A1:A9)", "'+SUM(A1:A9)"),
         ("@cmd", "'@cmd"),
