@@ -21,20 +21,26 @@ What calendar programs rely on, and why each field is there:
 """
 
 import hashlib
+import logging
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from email.mime.text import MIMEText
 from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
+from django.utils import formats, translation
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration, vText
 
 from events.localised import localised
 from events.models import Session, Workshop
+
+logger = logging.getLogger(__name__)
 
 PRODID = "-//Workshops//Timetable calendar//EN"
 # Part of every ETag: bump it when the builder writes the same data differently.
@@ -180,16 +186,151 @@ def calendar_fingerprint(rows: Sequence[EventFields], *, name: str) -> str:
     return digest.hexdigest()
 
 
-def render_calendar(rows: Sequence[EventFields], *, name: str, method: str | None = None) -> bytes:
+class Attendee(NamedTuple):
+    """Whom an iTIP message invites: a participant or a trainer, by address and name."""
+
+    email: str
+    name: str
+
+
+def render_calendar(
+    rows: Sequence[EventFields],
+    *,
+    name: str,
+    method: str | None = None,
+    attendee: Attendee | None = None,
+) -> bytes:
     """Serialise ``rows`` as a VCALENDAR with icalendar: CRLF ends, lines folded at 75 octets."""
-    return build_calendar(rows, name=name, method=method).to_ical()
+    return build_calendar(rows, name=name, method=method, attendee=attendee).to_ical()
+
+
+def invitation(session: Session, *, method: str, attendee: Attendee, name: str) -> bytes:
+    """One iTIP message (RFC 5546) about one session for one person: a REQUEST (come, or the
+    session moved) or a CANCEL (the session, or the person's seat, is cancelled).
+
+    One UID per message: a REQUEST or CANCEL carrying a whole timetable is read by Outlook
+    as its first event only and by Thunderbird as a PUBLISH. The person is the ATTENDEE (so
+    Gmail and Outlook show Accept/Decline) and the workshop's office the ORGANIZER. The
+    SEQUENCE of a CANCEL is above the last REQUEST's: a cancelled session's revision grew
+    when it was cancelled; a seat given up leaves the session as it was, so the CANCEL says
+    one more than the session's revision.
+    """
+    [row] = event_fields([session], method=method)
+    if method == "CANCEL" and session.status != Session.Status.CANCELLED:
+        row = row._replace(sequence=row.sequence + 1)
+    return render_calendar([row], name=name, method=method, attendee=attendee)
+
+
+def one_line(text: str) -> str:
+    """A header value on one line (Django refuses headers with line breaks)."""
+    return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def invitation_email(
+    session, *, method: str, attendee: Attendee, change: str = ""
+) -> EmailMultiAlternatives:
+    """One session's REQUEST or CANCEL for one person, in the active language: a short text
+    and the iTIP part (its METHOD on the MIME type too, RFC 6047, or mail programs show a
+    file). ``change`` says why it comes: "" (a seat gained or lost), "moved", "cancelled",
+    "reinstated"."""
+    workshop = session.workshop
+    local = workshop.local(session.starts_at)
+    when = _("%(moment)s (%(zone)s time)") % {
+        "moment": formats.date_format(local, "DATETIME_FORMAT"),
+        "zone": workshop.timezone,
+    }
+    title = localised(session, "title")
+    subject = {
+        ("REQUEST", ""): _("Invitation: %(session)s, %(when)s"),
+        ("CANCEL", ""): _("Cancelled for you: %(session)s, %(when)s"),
+        ("REQUEST", "moved"): _("Moved: %(session)s, now %(when)s"),
+        ("REQUEST", "reinstated"): _("Scheduled again: %(session)s, %(when)s"),
+        ("CANCEL", "cancelled"): _("Session cancelled: %(session)s, %(when)s"),
+    }[(method, change)] % {"session": title, "when": when}
+    body = "\n\n".join(
+        [
+            subject,
+            _("Workshop: %(title)s") % {"title": localised(workshop, "title")},
+            _("Your calendar program updates the session from the attached invitation."),
+        ]
+    )
+    email = EmailMultiAlternatives(
+        subject=one_line(subject),
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[attendee.email],
+    )
+    ics = invitation(session, method=method, attendee=attendee, name=localised(workshop, "title"))
+    part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
+    email.attach(part)
+    return email
+
+
+# Who hears of a change to a session: the workshop's confirmed participants and the
+# session's trainers, each in their language, one message per person per change.
+CHANGES = {"moved": "REQUEST", "reinstated": "REQUEST", "cancelled": "CANCEL"}
+
+
+def session_change_emails(session: Session, change: str) -> list[EmailMultiAlternatives]:
+    """The messages telling everyone concerned that ``session`` moved, was cancelled or was
+    scheduled again. Confirmed registrations are read through the workshop's reverse
+    relation (``events`` does not import ``participants``): three queries in all."""
+    method = CHANGES[change]
+    session = (
+        Session.objects.select_related("workshop", "room")
+        .prefetch_related("trainers__agency", "topics")
+        .get(pk=session.pk)
+    )
+    workshop = session.workshop
+    people = [
+        (Attendee(r.participant.email, r.name), r.preferred_language)
+        for r in workshop.registrations.filter(status="confirmed")
+        .exclude(participant__email="")
+        .select_related("participant")
+        .order_by("pk")
+    ]
+    people += [
+        (Attendee(t.email, str(t)), workshop.language) for t in session.trainers.all() if t.email
+    ]
+    messages = []
+    for attendee, language in people:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            messages.append(
+                invitation_email(session, method=method, attendee=attendee, change=change)
+            )
+    return messages
+
+
+def send_session_change(session_pk: int, change: str) -> int:
+    """Send :func:`session_change_emails` (after the change committed); how many went out.
+    A message that cannot be sent is logged, never passed on to the request."""
+    session = Session.objects.filter(pk=session_pk).first()
+    if session is None:
+        return 0
+    sent = 0
+    for message in session_change_emails(session, change):
+        try:
+            message.send()
+        except Exception:
+            logger.exception("Could not send the %s update of session %s", change, session_pk)
+        else:
+            sent += 1
+    return sent
 
 
 def build_calendar(
-    rows: Sequence[EventFields], *, name: str, method: str | None = None
+    rows: Sequence[EventFields],
+    *,
+    name: str,
+    method: str | None = None,
+    attendee: Attendee | None = None,
 ) -> Calendar:
     """The :class:`icalendar.Calendar` behind :func:`render_calendar`."""
     _check_method(method)
+    if method in ("REQUEST", "CANCEL") and len({row.uid for row in rows}) != 1:
+        raise ValueError("An iTIP REQUEST or CANCEL carries exactly one event (one UID).")
     calendar = Calendar()
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
@@ -206,11 +347,11 @@ def build_calendar(
     for timezone in _timezones_for(rows):
         calendar.add_component(timezone)
     for row in rows:
-        calendar.add_component(_event(row, method=method))
+        calendar.add_component(_event(row, method=method, attendee=attendee))
     return calendar
 
 
-def _event(row: EventFields, *, method: str | None) -> Event:
+def _event(row: EventFields, *, method: str | None, attendee: Attendee | None = None) -> Event:
     event = Event()
     event.add("UID", row.uid)
     event.add("DTSTAMP", row.stamp)
@@ -228,6 +369,17 @@ def _event(row: EventFields, *, method: str | None) -> Event:
         # iTIP messages name who sends them: the workshop's office, never a participant.
         event.add(
             "ORGANIZER", f"mailto:{settings.DEFAULT_FROM_EMAIL}", parameters={"CN": row.organiser}
+        )
+    if method and attendee is not None:
+        event.add(
+            "ATTENDEE",
+            f"mailto:{attendee.email}",
+            parameters={
+                "CN": attendee.name or attendee.email,
+                "ROLE": "REQ-PARTICIPANT",
+                "PARTSTAT": "NEEDS-ACTION",
+                "RSVP": "TRUE" if method == "REQUEST" else "FALSE",
+            },
         )
     return event
 

@@ -16,6 +16,7 @@ the file's X-WR-TIMEZONE if it names a zone, else in the workshop's zone.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil.rrule import rruleset, rrulestr
 from django.db import transaction
 from django.db.models.functions import Lower
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
@@ -107,6 +109,7 @@ def read_calendar(data: bytes) -> Calendar:
         raise CalendarFileError(
             _("This is not an iCalendar file: it must begin with BEGIN:VCALENDAR.")
         )
+    text = _mend(text)
     try:
         calendar = Calendar.from_ical(text)
     except ValueError as error:
@@ -116,6 +119,82 @@ def read_calendar(data: bytes) -> Calendar:
     if not calendar.walk("VEVENT"):
         raise CalendarFileError(_("The calendar file holds no events."))
     return calendar
+
+
+# Damage that calendar programs write and that has one plain reading, mended before parsing:
+# a date with a TZID but no VALUE=DATE (Google's all-day events) is a date; blanks after a
+# date, time or duration (DURATION:PT1H followed by a space) mean nothing.
+_ZONED_DATE = re.compile(
+    r"^(DTSTART|DTEND)((?:;[^:\r\n]*)?):(\d{8})[ \t]*(\r?)$", re.IGNORECASE | re.MULTILINE
+)
+_TRAILING_BLANKS = re.compile(
+    r"^((?:DTSTART|DTEND|DURATION|RECURRENCE-ID|EXDATE|RDATE)[^\r\n]*?)[ \t]+(\r?)$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _mend(text: str) -> str:
+    text = _TRAILING_BLANKS.sub(r"\1\2", text)
+
+    def as_date(match: re.Match) -> str:
+        params = [
+            p
+            for p in match.group(2).split(";")
+            if p and not p.upper().startswith(("TZID=", "VALUE="))
+        ]
+        return (
+            ";".join([match.group(1), *params, "VALUE=DATE"]) + f":{match.group(3)}{match.group(4)}"
+        )
+
+    return _ZONED_DATE.sub(as_date, text)
+
+
+# Properties an organiser may know by name, for the message about a damaged one.
+_PROPERTY_NAMES = {
+    "DTSTART": "start (DTSTART)",
+    "DTEND": "end (DTEND)",
+    "DURATION": "duration (DURATION)",
+    "RRULE": "repeat rule (RRULE)",
+    "RECURRENCE-ID": "changed occurrence (RECURRENCE-ID)",
+}
+
+
+def _damaged(component: Event, error: Exception) -> ImportedEvent:
+    """An event that cannot be read, with a message in the organiser's words: which value
+    is damaged and what to do, never the library's wording."""
+    title = " ".join(str(component.get("SUMMARY", "")).split())[:TITLE_MAX_LENGTH]
+    doubled = [name for name in _PROPERTY_NAMES if isinstance(component.get(name), list)]
+    broken = re.search(r"broken property '([A-Z-]+)'", str(error))
+    if doubled:
+        problem = _("It has two %(what)s values; an event has one.") % {
+            "what": _PROPERTY_NAMES[doubled[0]]
+        }
+    elif broken:
+        what = _PROPERTY_NAMES.get(broken.group(1), broken.group(1))
+        problem = _(
+            "Its %(what)s cannot be read: a date or time that does not exist, or in a form "
+            "calendars do not use."
+        ) % {"what": what}
+    else:
+        problem = _("This event is damaged and cannot be read.")
+    event = ImportedEvent(
+        uid=_fit_uid(_raw_uid_safe(component)),
+        title=title or _("Untitled session"),
+        starts_at=None,
+        ends_at=None,
+    )
+    event.problems.append(
+        problem + " " + _("Correct it in your calendar program and export the file again.")
+    )
+    return event
+
+
+def _raw_uid_safe(component: Event) -> str:
+    try:
+        return _raw_uid(component)
+    except (AttributeError, TypeError, ValueError, InvalidCalendar):
+        uid = str(component.get("UID", "")).strip()
+        return uid or f"{hashlib.sha256(str(component).encode()).hexdigest()[:32]}@imported"
 
 
 def preview_import(workshop: Workshop, data: bytes) -> list[ImportedEvent]:
@@ -164,7 +243,11 @@ def import_sessions(
         session = event.existing
         if session is None:
             session = Session(
-                workshop=workshop, uid=event.uid, kind=event.kind or Session.Kind.LECTURE
+                workshop=workshop,
+                uid=event.uid,
+                # A new session's kind: the file's, else what its title says, else a lecture
+                # (an existing session keeps the kind an organiser gave it).
+                kind=event.kind or kind_from_title(event.title) or Session.Kind.LECTURE,
             )
         elif event.kind:
             session.kind = event.kind
@@ -206,7 +289,11 @@ def _expand(calendar: Calendar, workshop: Workshop, floating: ZoneInfo) -> list[
     overrides: dict[str, dict[datetime, Event]] = {}
     for component in calendar.walk("VEVENT"):
         if "RECURRENCE-ID" in component and "UID" in component:
-            recurrence_id = component["RECURRENCE-ID"].dt
+            try:
+                recurrence_id = component["RECURRENCE-ID"].dt
+            except (AttributeError, TypeError, ValueError, InvalidCalendar):
+                masters.append(component)  # reported as damaged below
+                continue
             if isinstance(recurrence_id, datetime):
                 recurrence_id = _aware(recurrence_id, floating)
                 overrides.setdefault(str(component["UID"]), {})[recurrence_id] = component
@@ -216,12 +303,23 @@ def _expand(calendar: Calendar, workshop: Workshop, floating: ZoneInfo) -> list[
     events: list[ImportedEvent] = []
     seen_uids: set[str] = set()
     for component in masters:
-        if "RRULE" in component or "RDATE" in component:
-            events.extend(
-                _occurrences(component, workshop, floating, overrides.get(_raw_uid(component), {}))
-            )
-            continue
-        event = _read_event(component, floating)
+        # One damaged event (two DTSTART, a 32nd of August) is reported on its own row; the
+        # file's readable events are still offered.
+        try:
+            if "RECURRENCE-ID" in component and not isinstance(
+                component.get("RECURRENCE-ID"), list
+            ):
+                component["RECURRENCE-ID"].dt  # noqa: B018  (raises if damaged)
+            if "RRULE" in component or "RDATE" in component:
+                events.extend(
+                    _occurrences(
+                        component, workshop, floating, overrides.get(_raw_uid(component), {})
+                    )
+                )
+                continue
+            event = _read_event(component, floating)
+        except (AttributeError, TypeError, ValueError, KeyError, InvalidCalendar) as error:
+            event = _damaged(component, error)
         if event.uid in seen_uids:
             event.problems.append(_("Another event in the file has the same UID."))
         seen_uids.add(event.uid)
@@ -264,7 +362,7 @@ def _read_event(
         title=title[:TITLE_MAX_LENGTH] or _("Untitled session"),
         starts_at=None,
         ends_at=None,
-        description=str(component.get("DESCRIPTION", "")).strip(),
+        description=without_feed_header(str(component.get("DESCRIPTION", "")).strip()),
         location=" ".join(str(component.get("LOCATION", "")).split()),
         kind=_kind(component),
         cancelled=str(component.get("STATUS", "")).upper() == "CANCELLED",
@@ -293,7 +391,12 @@ def _read_event(
     if not isinstance(first, datetime):
         event.problems.append(_("An all-day event has no times; give it a start and an end."))
         return event
-    if first.tzinfo is None and "TZID" in dtstart.params:
+    if first.tzinfo is None and "TZID" in dtstart.params and not dtstart.params["TZID"].strip():
+        event.warnings.append(
+            _("The file names no time zone for it (an empty TZID): times read in %(zone)s.")
+            % {"zone": floating.key}
+        )
+    elif first.tzinfo is None and "TZID" in dtstart.params:
         event.warnings.append(
             _("Unknown time zone “%(tzid)s”: times read in the workshop's time zone.")
             % {"tzid": dtstart.params["TZID"]}
@@ -325,6 +428,61 @@ def _duration(component: Event, first: datetime, floating: ZoneInfo) -> timedelt
     if "DURATION" in component:
         return component["DURATION"].dt
     return None
+
+
+# Words in a title that say what kind of session it is, in English and Chinese, tried in
+# this order when the file's CATEGORIES say nothing ("Coffee break", "小组讨论", "Opening").
+KIND_WORDS = (
+    (Session.Kind.BREAK, ("break", "lunch", "dinner", "coffee", "tea", "茶歇", "午餐", "晚餐")),
+    (Session.Kind.CEREMONY, ("opening", "closing", "ceremony", "welcome", "开幕", "闭幕", "仪式")),
+    (Session.Kind.FIELD_VISIT, ("field visit", "site visit", "excursion", "考察", "参观")),
+    (Session.Kind.CASE_STUDY, ("case study", "case studies", "案例")),
+    (Session.Kind.GROUP_WORK, ("group work", "working group", "group exercise", "小组")),
+    (Session.Kind.DISCUSSION, ("discussion", "panel", "q&a", "round table", "讨论", "座谈")),
+)
+
+
+def kind_from_title(title: str) -> str | None:
+    """The session kind a title names, if it names one plainly; else None (a lecture)."""
+    text = " ".join(title.casefold().split())
+    for kind, words in KIND_WORDS:
+        for word in words:
+            if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text):
+                return kind
+    return None
+
+
+def _feed_words() -> tuple[set[str], tuple[str, ...]]:
+    """The kind labels and the line prefixes our own feeds write, in both languages."""
+    kinds, prefixes = set(), []
+    for code in ("en", "zh-hans"):
+        with translation.override(code):
+            kinds.update(str(label) for _value, label in Session.Kind.choices)
+            kinds.add(_("Cancelled"))
+            prefixes += [
+                _("Trainers: %(names)s").split("%")[0],
+                _("Topics: %(names)s").split("%")[0],
+            ]
+    return kinds, tuple(p for p in prefixes if p)
+
+
+def without_feed_header(description: str) -> str:
+    """The description without the lines our own feeds put before it (the local title, the
+    kind, the trainers, the topics: ``events.calendar``), so that importing a feed of ours
+    back does not put them into the session's description, to be written twice next time."""
+    if not description:
+        return description
+    head, blank, rest = description.partition("\n\n")
+    lines = head.split("\n")
+    kinds, prefixes = _feed_words()
+    at_kind = next(
+        (n for n, line in enumerate(lines[:3]) if line.strip() in kinds - {_("Cancelled")}), None
+    )
+    if at_kind is None:
+        return description
+    if all(line.startswith(prefixes) for line in lines[at_kind + 1 :]):
+        return rest.strip() if blank else ""
+    return description
 
 
 def _kind(component: Event) -> str | None:

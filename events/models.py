@@ -5,9 +5,10 @@ session inside its workshop's dates, no trainer or room in two places at once) l
 ``events.clashes`` and are called by forms, the admin and the API alike.
 """
 
+import re
 import uuid
 import zoneinfo
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from django.conf import settings
@@ -294,7 +295,7 @@ class Workshop(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(Workshop, f"{self.title} {self.start_date:%Y}")
+            self.slug = unique_slug(Workshop, edition_slug_text(self.title, self.start_date))
         super().save(*args, **kwargs)
 
     @property
@@ -341,6 +342,20 @@ class Workshop(models.Model):
         if self.registration_closes_at and now >= self.registration_closes_at:
             return state.CLOSED
         return state.OPEN
+
+
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+
+
+def edition_slug_text(title: str, start: date) -> str:
+    """What a workshop's slug is made from: its title with the year of ``start``, once.
+
+    A title that names a year already ("Workshop 2007") has it replaced, so that a copy to
+    2008 becomes workshop-2008, not workshop-2007-2008.
+    """
+    if _YEAR.search(title):
+        return _YEAR.sub(f"{start:%Y}", title)
+    return f"{title} {start:%Y}"
 
 
 def unique_slug(model, text: str, max_length: int = 80) -> str:

@@ -9,6 +9,7 @@ where there is one, so that a form can show them beside that field.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from audit.services import record_create, record_update
+from events.calendar import send_session_change
 from events.clashes import find_clashes, outside_workshop_dates, workshop_clashes
 from events.models import (
     Agency,
@@ -28,6 +30,7 @@ from events.models import (
     Trainer,
     Workshop,
     WorkshopAgency,
+    edition_slug_text,
     new_session_uid,
     unique_slug,
 )
@@ -164,6 +167,14 @@ def allowed_transitions(workshop: Workshop) -> list[Transition]:
     ]
 
 
+def _tell_people(session: Session, change: str) -> None:
+    """After the commit, send the session's REQUEST or CANCEL to its workshop's confirmed
+    participants and its trainers (``events.calendar.send_session_change``): a draft's
+    timetable is nobody's yet."""
+    if session.workshop.status in (Status.PUBLISHED, Status.CLOSED):
+        transaction.on_commit(partial(send_session_change, session.pk, change))
+
+
 def check_publishable(workshop: Workshop) -> None:
     """Refuse to publish a timetable whose trainers or rooms are booked twice, here or in
     another workshop that is not cancelled (a second copy to the same dates, for one).
@@ -221,7 +232,9 @@ def create_workshop(*, data: dict, by) -> Workshop:
     workshop = Workshop(status=Status.DRAFT)
     _apply(workshop, data, WORKSHOP_FIELDS)
     if not workshop.slug:
-        workshop.slug = unique_slug(Workshop, f"{workshop.title} {workshop.start_date:%Y}")
+        workshop.slug = unique_slug(
+            Workshop, edition_slug_text(workshop.title, workshop.start_date)
+        )
     _full_clean(workshop)
     workshop.save()
     workshop.organisers.add(by)
@@ -399,7 +412,7 @@ def copy_workshop(*, source: Workshop, start_date: date, title: str | None = Non
         start_date=start_date,
         end_date=source.end_date + timedelta(days=days),
         status=Status.DRAFT,
-        slug=unique_slug(Workshop, f"{title} {start_date:%Y}"),
+        slug=unique_slug(Workshop, edition_slug_text(title, start_date)),
     )
     for name in COPIED_FIELDS:
         setattr(copy, name, getattr(source, name))
@@ -622,6 +635,7 @@ def save_session(
         session = Session(workshop=workshop)
     elif session.workshop_id != workshop.pk:
         raise ValidationError(_("This session belongs to another workshop."))
+    revision = session.sequence if session.pk else None
     _apply(session, data, SESSION_FIELDS)
     check_session(
         workshop=workshop,
@@ -642,6 +656,8 @@ def save_session(
     session.topics.set(list(topics))
     if moved:
         _emit_session(webhooks.Event.SESSION_MOVED, session)
+    if revision is not None and session.sequence > revision:
+        _tell_people(session, "cancelled" if session.is_cancelled else "moved")
     return session
 
 
@@ -659,8 +675,11 @@ def move_session(*, session: Session, starts_at: datetime, ends_at: datetime) ->
         status=session.status,
     )
     session.starts_at, session.ends_at = starts_at, ends_at
+    revision = session.sequence
     session.save()
     _emit_session(webhooks.Event.SESSION_MOVED, session)
+    if session.sequence > revision:
+        _tell_people(session, "moved")
     return session
 
 
@@ -686,6 +705,7 @@ def cancel_session(*, session: Session) -> Session:
     session.status = Session.Status.CANCELLED
     session.save()
     _emit_session(webhooks.Event.SESSION_CANCELLED, session)
+    _tell_people(session, "cancelled")
     return session
 
 
@@ -705,6 +725,7 @@ def reinstate_session(*, session: Session) -> Session:
     )
     session.status = Session.Status.SCHEDULED
     session.save()
+    _tell_people(session, "reinstated")
     return session
 
 

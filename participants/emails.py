@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from events.calendar import calendar_for_sessions
+from events.calendar import Attendee, calendar_for_sessions, invitation_email
 from events.localised import localised
 from events.models import Session
 from participants.models import Registration
@@ -71,9 +71,11 @@ def _message(kind: str, registration: Registration) -> Message:
             paragraphs=[
                 lead,
                 _(
-                    "The sessions are attached as a calendar file: open it to add them to your "
-                    "calendar. If you cannot come after all, please cancel on your personal "
-                    "page so that someone on the waiting list can take your seat."
+                    "An invitation for each session follows in separate e-mails: accept them "
+                    "and your calendar keeps them up to date when a session moves. The whole "
+                    "timetable is attached as a calendar file too. If you cannot come after "
+                    "all, please cancel on your personal page so that someone on the waiting "
+                    "list can take your seat."
                 ),
             ],
             calendar_method="REQUEST",
@@ -109,21 +111,21 @@ def _message(kind: str, registration: Registration) -> Message:
         paragraphs = [_("We are sorry: the organisers could not accept your registration.")]
         if kind == "declined_seat":
             paragraphs.append(
-                _("The attached calendar file removes the sessions from your calendar.")
+                _("A cancellation for each session follows, to remove it from your calendar.")
             )
         return Message(
             subject=_("Registration declined: %(title)s") % tag,
             paragraphs=paragraphs,
             calendar_method="CANCEL" if kind == "declined_seat" else None,
         )
-    if kind in ("cancelled", "cancelled_seat"):
+    if kind in ("cancelled", "cancelled_seat", "cancelled_seat_passed"):
         paragraphs = [_("Your registration has been cancelled.")]
-        if kind == "cancelled_seat":
+        if kind == "cancelled_seat_passed":
+            # Only when someone waited and took the seat: never claimed otherwise.
+            paragraphs.append(_("Your seat has gone to the first person on the waiting list."))
+        if kind != "cancelled":
             paragraphs.append(
-                _(
-                    "Your seat has gone to the first person on the waiting list. The attached "
-                    "calendar file removes the sessions from your calendar."
-                )
+                _("A cancellation for each session follows, to remove it from your calendar.")
             )
         paragraphs.append(
             _(
@@ -134,7 +136,7 @@ def _message(kind: str, registration: Registration) -> Message:
         return Message(
             subject=_("Registration cancelled: %(title)s") % tag,
             paragraphs=paragraphs,
-            calendar_method="CANCEL" if kind == "cancelled_seat" else None,
+            calendar_method=None if kind == "cancelled" else "CANCEL",
         )
     if kind == "link":
         return Message(
@@ -176,6 +178,7 @@ KINDS = (
     "declined_seat",
     "cancelled",
     "cancelled_seat",
+    "cancelled_seat_passed",
     "link",
     "new_link",
 )
@@ -207,13 +210,17 @@ def build_registration_email(registration: Registration, kind: str) -> EmailMult
             to=[person.email],
         )
         email.attach_alternative(html, "text/html")
-        if message.calendar_method:
-            email.attach(_calendar_part(registration, message.calendar_method))
+        title = workshop_title(workshop)
+        if message.calendar_method == "REQUEST":
+            # The timetable to add at once, as a file (no METHOD: not an iTIP message).
+            ics = calendar_for_sessions(_sessions(workshop, method="REQUEST"), name=title)
+            part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
+            part.add_header("Content-Disposition", "attachment", filename=f"{workshop.slug}.ics")
+            email.attach(part)
     return email
 
 
-def _calendar_part(registration: Registration, method: str) -> MIMEText:
-    workshop = registration.workshop
+def _sessions(workshop, *, method: str):
     sessions = (
         Session.objects.filter(workshop=workshop)
         .select_related("workshop", "room")
@@ -222,12 +229,24 @@ def _calendar_part(registration: Registration, method: str) -> MIMEText:
     )
     if method == "REQUEST":
         sessions = sessions.filter(status=Session.Status.SCHEDULED)
-    ics = calendar_for_sessions(sessions, name=workshop_title(workshop), method=method)
-    # The iTIP method belongs on the MIME type too (RFC 6047), or mail programs show a file.
-    part = MIMEText(ics.decode("utf-8"), "calendar", "utf-8")
-    part.set_param("method", method)
-    part.add_header("Content-Disposition", "attachment", filename=f"{workshop.slug}.ics")
-    return part
+    return sessions
+
+
+def build_registration_emails(registration: Registration, kind: str) -> list:
+    """The letter about ``kind``, then one iTIP message per session (RFC 5546: one UID per
+    REQUEST or CANCEL) when the person gains or loses their seat; in their language."""
+    letter = build_registration_email(registration, kind)
+    with translation.override(registration.preferred_language or settings.LANGUAGE_CODE):
+        method = _message(kind, registration).calendar_method
+        if not method:
+            return [letter]
+        workshop = registration.workshop
+        attendee = Attendee(registration.participant.email, registration.name)
+        invitations = [
+            invitation_email(session, method=method, attendee=attendee)
+            for session in _sessions(workshop, method=method)
+        ]
+    return [letter, *invitations]
 
 
 def one_line(text: str) -> str:
@@ -285,7 +304,8 @@ def deliver_registration_email(registration_pk: int, kind: str) -> bool:
     )
     if registration is None or not registration.participant.email:
         return False
-    build_registration_email(registration, kind).send()
+    for email in build_registration_emails(registration, kind):
+        email.send()
     return True
 
 

@@ -122,6 +122,22 @@ def render_csv(rows: Iterable[list[Any]]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+# Text that only looks like a formula's start: an international phone number, digit groups
+# after a "+" ("+86 139 1234 5678"), which no spreadsheet runs as a formula; it keeps its sign
+# and gains no visible apostrophe. A bare signed number ("+1") is still guarded: Excel turns
+# it into the formula =+1.
+_PLAIN_NUMBER = re.compile(r"\+\d{1,4}(?:[ ().-]+\d+)+")
+
+
+def _guard(match: re.Match) -> str:
+    start, blanks, sign = match.group(1), match.group(2), match.group(3)
+    rest = match.string[match.end() :]
+    following = re.split(r"[;,]", rest, maxsplit=1)[0]
+    if sign == "+" and _PLAIN_NUMBER.fullmatch(sign + following.rstrip()):
+        return match.group(0)
+    return f"{start}{blanks}'{sign}"
+
+
 def _csv_cell(value: Any) -> str:
     if value is None:
         return ""
@@ -130,7 +146,7 @@ def _csv_cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, str):
-        return _FORMULA_AFTER_SEPARATOR.sub(r"\1\2'\3", value)
+        return _FORMULA_AFTER_SEPARATOR.sub(_guard, value)
     return str(value)
 
 

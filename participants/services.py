@@ -571,11 +571,13 @@ def _end_registration(
     now = timezone.now()
     _set_status(registration, status, now)
     _save_status(registration)
-    if held_seat:
-        _fill_free_seats(workshop, now, notify=notify)
+    promoted = _fill_free_seats(workshop, now, notify=notify) if held_seat else []
     _log_decision(status, registration, by)
     if notify:
-        _notify(registration, f"{status}_seat" if held_seat else status)
+        kind = f"{status}_seat" if held_seat else status
+        if promoted and status == Status.CANCELLED:
+            kind = "cancelled_seat_passed"  # the e-mail says where the seat went
+        _notify(registration, kind)
 
 
 def revoke_registration_link(*, registration: Registration, notify: bool = True) -> Registration:

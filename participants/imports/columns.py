@@ -54,7 +54,7 @@ COLUMNS = (
             "name (local)",
             "local script name",
             "chinese name",
-            "姓名",
+            "姓名（本地文字）",  # noqa: RUF001
             "中文名",
             "中文姓名",
         ),
@@ -151,6 +151,9 @@ def _header_index() -> dict[str, str]:
 
 
 HEADER_KEYS = _header_index()
+# 姓名 ("name") heads the English-script name in our own export in Chinese, beside the
+# local-script column; in a file that has another name column, it is the name in Chinese.
+AMBIGUOUS_NAME = normalise("姓名")
 
 GENDER_WORDS = {
     Registration.Gender.FEMALE: ("female", "f", "woman", "w", "女", "女性"),

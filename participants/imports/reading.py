@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from config.middleware import impossible
 from participants.imports.columns import (
+    AMBIGUOUS_NAME,
     COLUMNS,
     COLUMNS_BY_KEY,
     HEADER_KEYS,
@@ -211,8 +212,12 @@ def map_headers(header: list[str]) -> tuple[dict[str, int], list[str]]:
     """Which cell holds which column, and the headers that match nothing (ignored)."""
     positions: dict[str, int] = {}
     ignored = []
+    keys = [HEADER_KEYS.get(normalise(text)) for text in header]
+    named = "name" in keys
     for index, text in enumerate(header):
-        key = HEADER_KEYS.get(normalise(text))
+        key = keys[index]
+        if normalise(text) == AMBIGUOUS_NAME:
+            key = "name_local" if named else "name"
         if key is None:
             if text:
                 ignored.append(text)

@@ -50,7 +50,9 @@ def register(page, *, name, email):
     # The personal link never appears on screen: it comes in the e-mail to that address.
     assert "/r/" not in page.content()
     sent = [message for message in mail.outbox if message.to == [email]]
-    link = re.search(r"https?://[^/\s]+(/r/[\w-]+/)", sent[-1].body).group(1)
+    # The letter with the link, not the invitations (one per session) that follow it.
+    letter = next(m for m in reversed(sent) if "/r/" in m.body)
+    link = re.search(r"https?://[^/\s]+(/r/[\w-]+/)", letter.body).group(1)
     page.goto(link)
     return page.url
 

@@ -14,7 +14,7 @@ from events.ical_import import (
     preview_import,
     read_calendar,
 )
-from events.models import Session
+from events.models import Session, Trainer
 from tests.conftest import SHANGHAI, at
 from tests.events.calendar_support import lijiang_cast
 
@@ -466,3 +466,140 @@ def test_timetable_import_preview_queries_do_not_grow_with_the_file(
         "Workshop, Sunday 26 August 2007, 09:00).",
     ]
     assert response.content.decode().count('name="event"') == count - len(clashing)
+
+
+# Damaged files: never a server error, a message in the organiser's words, the readable
+# events still offered ------------------------------------------------------------------------
+
+GOOD = (
+    "BEGIN:VEVENT\r\nUID:good@x\r\nSUMMARY:Good one\r\n"
+    "DTSTART;TZID=Asia/Shanghai:20070827T090000\r\nDTEND;TZID=Asia/Shanghai:20070827T100000\r\n"
+    "END:VEVENT\r\n"
+)
+
+
+def damaged(event: str) -> bytes:
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\n"
+        + event
+        + GOOD
+        + "END:VCALENDAR\r\n"
+    ).encode()
+
+
+DAMAGED = {
+    "two-dtstart": (
+        "BEGIN:VEVENT\r\nUID:a@x\r\nSUMMARY:Broken\r\nDTSTART:20070827T090000\r\n"
+        "DTSTART:20070827T100000\r\nDTEND:20070827T110000\r\nEND:VEVENT\r\n",
+        "It has two start (DTSTART) values; an event has one.",
+    ),
+    "invalid-date": (
+        "BEGIN:VEVENT\r\nUID:b@x\r\nSUMMARY:Broken\r\nDTSTART:20070832T090000\r\n"
+        "DTEND:20070827T110000\r\nEND:VEVENT\r\n",
+        "Its start (DTSTART) cannot be read: a date or time that does not exist",
+    ),
+    "invalid-end": (
+        "BEGIN:VEVENT\r\nUID:f@x\r\nSUMMARY:Broken\r\nDTSTART:20070827T090000\r\n"
+        "DTEND:notadate\r\nEND:VEVENT\r\n",
+        "Its end (DTEND) cannot be read",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", DAMAGED)
+def test_a_damaged_event_is_reported_and_the_rest_offered(client, workshop, organiser, case):
+    event, expected = DAMAGED[case]
+    client.force_login(organiser)
+    uploaded = upload(client, workshop, damaged(event))
+    assert uploaded.status_code == 302
+    response = client.get(uploaded.url)  # the preview, read from what was uploaded
+    assert response.status_code == 200
+    events = {e.title: e for e in response.context["events"]}
+    assert events["Good one"].importable
+    [problem] = events["Broken"].problems
+    assert problem.startswith(expected)
+    assert problem.endswith("Correct it in your calendar program and export the file again.")
+    assert "broken property" not in response.content.decode()
+    # Asked again (a reload), the preview still answers.
+    assert client.get(uploaded.url).status_code == 200
+
+
+def test_a_duration_with_a_trailing_space_is_read(workshop):
+    event = (
+        "BEGIN:VEVENT\r\nUID:c@x\r\nSUMMARY:Spaced\r\nDTSTART;TZID=Asia/Shanghai:20070827T140000\r\n"
+        "DURATION:PT1H30M \r\nEND:VEVENT\r\n"
+    )
+    events = by_title(preview_import(workshop, damaged(event)))
+    assert events["Spaced"].importable
+    assert events["Spaced"].ends_at - events["Spaced"].starts_at == timedelta(minutes=90)
+
+
+def test_a_google_all_day_event_is_all_day_not_24_hours(workshop):
+    event = (
+        "BEGIN:VEVENT\r\nUID:d@x\r\nSUMMARY:Excursion\r\nDTSTART;TZID=Asia/Shanghai:20070828\r\n"
+        "DTEND;TZID=Asia/Shanghai:20070829\r\nEND:VEVENT\r\n"
+    )
+    excursion = by_title(preview_import(workshop, damaged(event)))["Excursion"]
+    assert excursion.problems == ["An all-day event has no times; give it a start and an end."]
+
+
+def test_an_empty_tzid_falls_back_to_the_workshops_zone_with_a_warning(workshop):
+    event = (
+        "BEGIN:VEVENT\r\nUID:e@x\r\nSUMMARY:Zoneless\r\nDTSTART;TZID=:20070827T150000\r\n"
+        "DTEND;TZID=:20070827T160000\r\nEND:VEVENT\r\n"
+    )
+    zoneless = by_title(preview_import(workshop, damaged(event)))["Zoneless"]
+    assert zoneless.importable
+    assert local(zoneless) == ("2007-08-27 15:00", "16:00") or zoneless.starts_at == at(27, 15)
+    assert zoneless.warnings == [
+        "The file names no time zone for it (an empty TZID): times read in Asia/Shanghai."
+    ]
+
+
+def test_importing_our_own_feed_back_keeps_the_description_as_it_was(workshop, make_session):
+    from events.calendar import calendar_for_sessions
+    from events.feeds import load_calendar_sessions
+
+    trainer = Trainer.objects.create(name="Zhang Jun", honorific="Prof.")
+    session = make_session(
+        workshop,
+        title="Trafficking law",
+        title_local="反拐法律",
+        description="Bring the handout.",
+        starts_at=at(28, 14),
+        ends_at=at(28, 15),
+        trainers=[trainer],
+    )
+    feed = calendar_for_sessions(load_calendar_sessions(workshop.sessions.all()), name="W")
+    assert b"Trainers: Prof. Zhang Jun" in feed
+    [event] = preview_import(workshop, feed)
+    assert event.description == "Bring the handout."
+    import_sessions(workshop=workshop, events=[event], chosen={event.uid})
+    session.refresh_from_db()
+    assert session.description == "Bring the handout."
+
+
+def test_new_imported_sessions_take_their_kind_from_the_title(workshop):
+    def event(uid, title, hour):
+        return (
+            f"BEGIN:VEVENT\r\nUID:{uid}\r\nSUMMARY:{title}\r\n"
+            f"DTSTART;TZID=Asia/Shanghai:20070828T{hour:02d}0000\r\n"
+            f"DTEND;TZID=Asia/Shanghai:20070828T{hour:02d}3000\r\nEND:VEVENT\r\n"
+        )
+
+    data = damaged(
+        event("k1", "Coffee break", 10)
+        + event("k2", "Opening ceremony", 8)
+        + event("k3", "Group work: victim interviews", 14)
+        + event("k4", "小组讨论", 16)
+        + event("k5", "Trafficking law", 11)
+    )
+    events = preview_import(workshop, data)
+    import_sessions(workshop=workshop, events=events, chosen={e.uid for e in events})
+    kinds = dict(Session.objects.filter(workshop=workshop).values_list("title", "kind"))
+    assert kinds["Coffee break"] == "break"
+    assert kinds["Opening ceremony"] == "ceremony"
+    assert kinds["Group work: victim interviews"] == "group_work"
+    assert kinds["小组讨论"] == "group_work"
+    assert kinds["Trafficking law"] == "lecture"
+    assert kinds["Good one"] == "lecture"

@@ -609,3 +609,16 @@ def test_two_copies_to_the_same_dates_cannot_both_be_published(
     # Once the other copy is cancelled, its rooms are free again.
     services.change_workshop_status(workshop=first, status=Status.CANCELLED)
     services.change_workshop_status(workshop=second, status=Status.PUBLISHED)
+
+
+@pytest.mark.django_db
+def test_a_copy_takes_a_fresh_slug_without_a_doubled_year(make_workshop, organiser):
+    source = make_workshop(title="Lijiang Workshop 2007", slug="lijiang-workshop-2007")
+    copy = services.copy_workshop(source=source, start_date=date(2008, 8, 24), by=organiser)
+    assert copy.slug == "lijiang-workshop-2008"
+    again = services.copy_workshop(source=source, start_date=date(2008, 9, 24), by=organiser)
+    assert again.slug == "lijiang-workshop-2008-2"
+    plain = make_workshop(title="Border Workshop", slug="border")
+    assert services.copy_workshop(source=plain, start_date=date(2009, 1, 5), by=organiser).slug == (
+        "border-workshop-2009"
+    )

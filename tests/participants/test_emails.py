@@ -68,14 +68,27 @@ def register(workshop, email, *, notify=True, **fields):
     ).registration
 
 
-def calendar_of(message):
+def calendar_of(message, filename="lijiang.ics"):
     """The parsed .ics attachment and its MIME part's method parameter."""
     parts = [a for a in message.attachments if not isinstance(a, tuple)]
     assert len(parts) == 1
     part = parts[0]
     assert part.get_content_type() == "text/calendar"
-    assert part.get_filename() == "lijiang.ics"
+    assert part.get_filename() == filename
     return Calendar.from_ical(part.get_payload(decode=True)), part.get_param("method")
+
+
+def invitations_in(sent):
+    """Each iTIP message among ``sent``: (its one VEVENT, method, recipient)."""
+    found = []
+    for message in sent:
+        parts = [a for a in message.attachments if not isinstance(a, tuple)]
+        if parts and parts[0].get_filename() == "invitation.ics":
+            calendar, method = calendar_of(message, "invitation.ics")
+            assert calendar["METHOD"] == method
+            [event] = calendar.walk("VEVENT")  # one UID per iTIP message (RFC 5546)
+            found.append((event, method, message.to[0]))
+    return found
 
 
 def html_of(message):
@@ -86,19 +99,21 @@ def html_of(message):
 
 def test_confirmation_email_has_the_sessions_as_an_invitation(workshop, send):
     registration, sent = send(register, workshop, "li.mei@example.org")
-    [message] = sent
+    message, *invitations = sent
     assert message.to == ["li.mei@example.org"]
     assert message.subject == "Registration confirmed: National Anti-Trafficking Workshop"
     assert "Dear Li Mei," in message.body
     assert "Your seat is confirmed." in message.body
+    assert "An invitation for each session follows in separate e-mails" in message.body
     assert f"http://127.0.0.1:8000/r/{registration.token}/" in message.body
     html = html_of(message)
     assert f'href="http://127.0.0.1:8000/r/{registration.token}/"' in html
     assert "Your seat is confirmed." in html
 
+    # The letter carries the timetable as a file to add, not as an iTIP message.
     calendar, method = calendar_of(message)
-    assert method == "REQUEST"
-    assert calendar["METHOD"] == "REQUEST"
+    assert method is None
+    assert "METHOD" not in calendar
     events = calendar.walk("VEVENT")
     # The scheduled sessions, not the dropped one.
     assert [str(e["SUMMARY"]) for e in events] == ["Opening ceremony", "Trafficking law"]
@@ -106,6 +121,24 @@ def test_confirmation_email_has_the_sessions_as_an_invitation(workshop, send):
     assert [str(e["UID"]) for e in events] == [s.uid for s in sessions]
     assert events[1].decoded("DTSTART") == at(28, 14)
     assert "Hall A" in str(events[1]["LOCATION"])
+
+    # Then one invitation per session, each one UID, to the person as ATTENDEE.
+    found = invitations_in(invitations)
+    assert len(found) == len(invitations) == 2
+    assert [str(event["UID"]) for event, _, _ in found] == [s.uid for s in sessions]
+    for (event, method, to), session in zip(found, sessions, strict=True):
+        assert (method, to) == ("REQUEST", "li.mei@example.org")
+        attendee = event["ATTENDEE"]
+        assert str(attendee) == "mailto:li.mei@example.org"
+        assert attendee.params["PARTSTAT"] == "NEEDS-ACTION"
+        assert attendee.params["RSVP"] == "TRUE"
+        assert attendee.params["CN"] == "Li Mei"
+        assert str(event["ORGANIZER"]) == "mailto:workshops@localhost"
+        assert event["ORGANIZER"].params["CN"] == "National Anti-Trafficking Workshop"
+        assert event["SEQUENCE"] == session.sequence == 0
+    assert invitations[0].subject == (
+        "Invitation: Opening ceremony, Monday 27 August 2007, 09:00 (Asia/Shanghai time)"
+    )
 
 
 def test_waiting_list_email_gives_the_position_and_no_calendar(workshop, send):
@@ -138,21 +171,33 @@ def test_promotion_email_carries_the_invitation(workshop, send):
     promotion = next(m for m in sent if m.to == ["waiting@example.org"])
     assert promotion.subject == "A seat is yours: National Anti-Trafficking Workshop"
     assert "you have moved from the waiting list to confirmed" in promotion.body
-    calendar, method = calendar_of(promotion)
-    assert method == "REQUEST"
-    assert len(calendar.walk("VEVENT")) == 2
+    requests = [e for e, method, to in invitations_in(sent) if to == "waiting@example.org"]
+    assert len(requests) == 2
+    assert {str(e["ATTENDEE"]) for e in requests} == {"mailto:waiting@example.org"}
+    # The one who cancelled is told where the seat went: somebody was waiting.
+    letter = next(m for m in sent if m.to == ["seated@example.org"])
+    assert "Your seat has gone to the first person on the waiting list." in letter.body
 
 
 def test_cancellation_email_cancels_the_sessions_in_calendars(workshop, send):
     registration = register(workshop, "li.mei@example.org", notify=False)
-    _, [message] = send(cancel_registration, registration=registration)
+    _, [message, *cancels] = send(cancel_registration, registration=registration)
     assert message.subject == "Registration cancelled: National Anti-Trafficking Workshop"
     assert "Your registration has been cancelled." in message.body
-    calendar, method = calendar_of(message)
-    assert method == "CANCEL"
-    assert calendar["METHOD"] == "CANCEL"
-    assert {str(e["STATUS"]) for e in calendar.walk("VEVENT")} == {"CANCELLED"}
-    assert len(calendar.walk("VEVENT")) == 3
+    # Nobody waited: the letter does not claim the seat went to the waiting list.
+    assert "waiting list" not in message.body
+    assert message.attachments == []
+    found = invitations_in(cancels)
+    assert len(found) == 3
+    sessions = {s.uid: s for s in Session.objects.filter(workshop=workshop)}
+    for event, method, to in found:
+        assert (method, to) == ("CANCEL", "li.mei@example.org")
+        assert str(event["STATUS"]) == "CANCELLED"
+        session = sessions[str(event["UID"])]
+        # Above the REQUEST's revision (0) for a session that itself goes on.
+        if session.status == "scheduled":
+            assert event["SEQUENCE"] == session.sequence + 1 == 1
+        assert event["ATTENDEE"].params["RSVP"] == "FALSE"
 
 
 def test_cancellation_email_of_a_waiting_registration_has_no_calendar(workshop, send):
@@ -164,10 +209,11 @@ def test_cancellation_email_of_a_waiting_registration_has_no_calendar(workshop, 
 
 def test_decline_email_of_a_seat_cancels_the_sessions(workshop, organiser, send):
     registration = register(workshop, "li.mei@example.org", notify=False)
-    _, [message] = send(decline_registration, registration=registration, by=organiser)
+    _, [message, *cancels] = send(decline_registration, registration=registration, by=organiser)
+    assert {method for _, method, _ in invitations_in(cancels)} == {"CANCEL"}
+    assert len(cancels) == 3
     assert message.subject == "Registration declined: National Anti-Trafficking Workshop"
     assert "could not accept your registration" in message.body
-    assert calendar_of(message)[1] == "CANCEL"
 
 
 def test_new_link_email_after_revoking(workshop, send):
@@ -180,9 +226,12 @@ def test_new_link_email_after_revoking(workshop, send):
 
 
 def test_emails_are_in_the_participants_language(workshop, send):
-    _, [message] = send(
+    _, [message, *invitations] = send(
         register, workshop, "zh@example.org", name="Li Mei", preferred_language="zh-hans"
     )
+    # The invitation names the organiser in the reader's language.
+    event, _, _ = invitations_in(invitations)[0]
+    assert event["ORGANIZER"].params["CN"] == "全国反拐培训班"
     assert message.subject == "报名已确认：全国反拐培训班"  # noqa: RUF001
     assert "您的座位已确认。" in message.body
     assert "您的座位已确认。" in html_of(message)

@@ -5,6 +5,7 @@ import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -106,8 +107,8 @@ def test_csv_export_reads_back_with_chinese(client, workshop, organiser, roster)
             "Inspector",
             "Beijing",
             "li.na@example.cn",
-            # A leading "+" would make Excel compute the phone number as a formula.
-            "'+86 10 6620 3000",
+            # A phone number is text to a spreadsheet: no visible apostrophe before it.
+            "+86 10 6620 3000",
             "Simplified Chinese",
             "Confirmed",
             "",
@@ -261,3 +262,36 @@ def test_export_in_chinese_names_agencies_in_chinese(client, workshop, organiser
     assert smith[13] == "公安部 (MPS)"
     english = read_csv(client.get(*export_url(workshop, "csv"), HTTP_ACCEPT_LANGUAGE="en"))
     assert english[1][3] == "Ministry of Public Security (MPS)"
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("+86 139 1234 5678", "+86 139 1234 5678"),
+        ("-5", "'-5"),
+        ("+1", "'+1"),
+        ('=HYPERLINK("http://evil.example")', '\'=HYPERLINK("http://evil.example")'),
+        ("+SUM(A1:A9)", "'+SUM(A1:A9)"),
+        ("@cmd", "'@cmd"),
+        ("Li;=cmd", "Li;'=cmd"),
+        ("Typed-in NGO", "Typed-in NGO"),
+    ],
+)
+def test_csv_guard_defuses_formulas_only(typed, written):
+    from participants.exports import render_csv
+
+    [row] = list(csv.reader(io.StringIO(render_csv([[typed]]).decode("utf-8-sig"))))
+    assert row == [written]
+
+
+def test_an_export_made_in_chinese_imports_back(client, workshop, organiser, roster, make_workshop):
+    from participants import imports
+
+    client.force_login(organiser)
+    data = client.get(*export_url(workshop, "csv"), HTTP_ACCEPT_LANGUAGE="zh-hans").content
+    header, rows = imports.read_table(SimpleUploadedFile("export.csv", data, "text/csv"))
+    positions, _ignored = imports.map_headers(header)
+    assert header[:2] == ["姓名", "姓名（本地文字）"]  # noqa: RUF001
+    assert (positions["name"], positions["name_local"]) == (0, 1)
+    first = rows[0][1]
+    assert (first[positions["name"]], first[positions["name_local"]]) == ("Li Na", "李娜")
