@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import translation
 
 from events.models import Agency, AgencyMember, Session, Workshop, WorkshopAgency
 from participants.models import Registration
@@ -52,6 +53,15 @@ def refusals(validate) -> dict[str, list[tuple[str, str | None]]]:
         field: [(error.messages[0], error.code) for error in errors]
         for field, errors in refusal.value.error_dict.items()
     }
+
+
+@pytest.fixture(autouse=True)
+def language_of_the_site():
+    """Each test starts in the site's language: a request in Chinese leaves Chinese active in
+    its thread (LocaleMiddleware never deactivates), which a later test would inherit."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
