@@ -10,7 +10,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 from events.models import Agency, Trainer, Workshop, WorkshopAgency
-from feedback.models import Question, Questionnaire
+from feedback.models import Answer, Question, Questionnaire
+from feedback.services import set_quotable
 from participants.models import Attendance, Participant, Registration
 from reports import statistics
 from reports.demo import load_demo
@@ -237,3 +238,21 @@ def test_build_document_report(lijiang, tmp_path):
         "build_document", "report", "lijiang-2007", "--language", "zh-hans", "--output", str(output)
     )
     assert "全国反拐培训班" in squeeze(" ".join(pdf_text(output.read_bytes())))
+
+
+def test_quotable_comments_and_only_those_appear_in_the_report(lijiang):
+    comments = list(
+        Answer.objects.filter(question__questionnaire__workshop=lijiang)
+        .exclude(text="")
+        .order_by("text")
+    )
+    assert len(comments) >= 2, "the demo has comments to quote"
+    quoted, unquoted = comments[0], comments[-1]
+    set_quotable(answer=quoted, quotable=True)
+
+    _content, pdf = build(lijiang, "en")
+
+    text = squeeze("".join(pdf_text(pdf)))
+    assert "Whatparticipantssaid" in text
+    assert squeeze(quoted.text) in text
+    assert squeeze(unquoted.text) not in text
