@@ -21,10 +21,11 @@ from datetime import date, datetime
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import record_update
@@ -40,8 +41,13 @@ AUDIT_REDACTED_FIELDS = ("name", "name_local", "position", "phone", "agency_name
 
 
 def pseudonym(registration: Registration) -> str:
-    """The name an erased registration keeps: stable, and telling nothing of the person."""
-    return _("Erased participant %(number)s") % {"number": registration.pk}
+    """The name an erased registration keeps: stable, and telling nothing of the person.
+
+    Stored, so written in the site's own language whatever language the page that erased
+    it was in: the same registration always has the same pseudonym (``is_erased`` compares).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Erased participant %(number)s") % {"number": registration.pk}
 
 
 def is_erased(registration: Registration) -> bool:

@@ -81,7 +81,7 @@ def test_organiser_plans_publishes_and_copies_a_workshop(
     page.get_by_label("Title (English)").fill("Border Liaison Workshop")
     page.get_by_label("Title (local script)").fill("边境联络研讨会")
     page.get_by_label("First day").fill(first.isoformat())
-    page.get_by_label("Last day").fill((first + timedelta(days=2)).isoformat())
+    page.get_by_label("Last day", exact=True).fill((first + timedelta(days=2)).isoformat())
     page.get_by_label("Time zone").select_option("Asia/Shanghai")
     page.get_by_label("Venue", exact=True).fill("Guanfang Hotel")
     page.get_by_label("Venue (local script)").fill("官房大酒店")
