@@ -14,7 +14,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events import services
-from events.models import Agency, Room, Session, Topic, Trainer, Workshop, WorkshopAgency
+from events.models import (
+    SESSION_ENDS_AFTER_START,
+    Agency,
+    Room,
+    Session,
+    Topic,
+    Trainer,
+    Workshop,
+    WorkshopAgency,
+)
 from events.queries import search_agencies
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -326,7 +335,7 @@ class SessionTimesMixin(ServiceErrorsMixin):
         cleaned["starts_at"] = datetime.combine(day, start, tzinfo=tz)
         cleaned["ends_at"] = datetime.combine(day, end, tzinfo=tz)
         if end <= start:
-            self.add_error("end_time", _("A session must end after it starts."))
+            self.add_error("end_time", SESSION_ENDS_AFTER_START)
 
 
 class TrainerChoiceField(forms.ModelMultipleChoiceField):

@@ -6,7 +6,7 @@ Refusals are ``ValidationError``s whose messages name the rule, keyed by the fie
 where there is one, so that a form can show them beside that field.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -21,7 +21,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from audit.services import record_create, record_update
 from events.calendar import send_session_change
-from events.clashes import find_clashes, outside_workshop_dates, workshop_clashes
+from events.clashes import (
+    Candidate,
+    clashes_by_workshop,
+    find_clashes_of_many,
+    outside_workshop_dates,
+    session_time_problems,
+)
 from events.models import (
     Agency,
     Room,
@@ -178,10 +184,10 @@ def _tell_people(session: Session, change: str) -> None:
 def check_publishable(workshop: Workshop) -> None:
     """Refuse to publish a timetable whose trainers or rooms are booked twice, here or in
     another workshop that is not cancelled (a second copy to the same dates, for one).
-    A fixed number of queries (``workshop_clashes``)."""
+    At most three queries (``clashes_by_workshop``)."""
     clashes = [
         clash
-        for clash in workshop_clashes(workshop)
+        for clash in clashes_by_workshop([workshop]).get(workshop.pk, [])
         if clash.other.workshop.status != Status.CANCELLED
         and clash.session.workshop.status != Status.CANCELLED
     ]
@@ -577,6 +583,77 @@ def _session_label(workshop: Workshop, session: Session) -> str:
     return f"“{session.title}” ({when})"
 
 
+# A session as it would be saved, for ``check_sessions``: its times, room and trainers,
+# the saved session it replaces (``exclude``), its status and title.
+SessionDraft = Candidate
+
+
+class SessionsRefused(ValidationError):
+    """Some sessions of a batch were refused: ``rows[i]`` holds the i-th draft's messages by
+    field (empty for a draft that passed). As a ValidationError its messages are every
+    refused draft's, each after the draft's title."""
+
+    def __init__(self, rows: list[dict[str, list[str]]], drafts: Sequence[SessionDraft]):
+        self.rows = rows
+        super().__init__(
+            [
+                f"“{draft.title}”: {message}" if draft.title else message
+                for draft, row in zip(drafts, rows, strict=True)
+                for messages in row.values()
+                for message in messages
+            ],
+            code="sessions_refused",
+        )
+
+
+def session_refusals(
+    *,
+    workshop: Workshop,
+    drafts: Sequence[SessionDraft],
+    among: bool = True,
+    replacing: Iterable[int] = (),
+) -> list[list[tuple[str, str]]]:
+    """For each draft, in order, what refuses it as ``(field, message)`` pairs: it ends
+    before it starts or lies outside the workshop's dates (``session_time_problems``), or
+    it puts a trainer or a room in two places at once, with a saved session or (``among``)
+    with another of the drafts (``find_clashes_of_many``, which ``replacing`` is passed to).
+
+    The one check of a timetable's rules: the organiser's forms, the admin, the calendar
+    import and the API all come here. Two queries whatever the number of drafts.
+    """
+    refusals: list[list[tuple[str, str]]] = [[] for _ in drafts]
+    timed = []
+    for index, draft in enumerate(drafts):
+        problems = session_time_problems(workshop, draft.starts_at, draft.ends_at)
+        refusals[index].extend(problems.items())
+        if "ends_at" not in problems:
+            timed.append(index)
+    found = find_clashes_of_many(
+        [drafts[i] for i in timed], among=among, workshop=workshop, replacing=replacing
+    )
+    for index, clashes in zip(timed, found, strict=True):
+        for clash in clashes:
+            field = "trainers" if clash.kind == "trainer" else "room"
+            refusals[index].append((field, clash.message(workshop)))
+    return refusals
+
+
+def _by_field(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for field, message in pairs:
+        errors.setdefault(field, []).append(message)
+    return errors
+
+
+def check_sessions(*, workshop: Workshop, drafts: Sequence[SessionDraft]) -> None:
+    """Refuse a batch of sessions (the rows of one form, the events of one file) if any of
+    them breaks a rule of ``session_refusals``, among themselves included; raises
+    :class:`SessionsRefused`, which says which draft and field."""
+    rows = [_by_field(pairs) for pairs in session_refusals(workshop=workshop, drafts=drafts)]
+    if any(rows):
+        raise SessionsRefused(rows, drafts)
+
+
 def check_session(
     *,
     workshop: Workshop,
@@ -588,31 +665,15 @@ def check_session(
     status: str = Session.Status.SCHEDULED,
 ) -> None:
     """Refuse a session that ends before it starts, lies outside the workshop's dates, or
-    puts a trainer or a room in two places at once, naming each clash.
+    puts a trainer or a room in two places at once, naming each clash, by field.
 
     Forms call it before saving, so the organiser sees every problem at once; the save
-    calls it again inside its transaction. Two queries (see ``find_clashes``).
+    calls it again inside its transaction. ``check_sessions`` of one draft: two queries.
     """
-    errors: dict[str, list[str]] = {}
-    if ends_at <= starts_at:
-        errors["ends_at"] = [_("A session must end after it starts.")]
-    else:
-        outside = outside_workshop_dates(workshop, starts_at, ends_at)
-        if outside:
-            errors["starts_at"] = [outside]
-        clashes = find_clashes(
-            starts_at=starts_at,
-            ends_at=ends_at,
-            room=room,
-            trainers=trainers,
-            exclude=session,
-            status=status,
-        )
-        for clash in clashes:
-            field = "trainers" if clash.kind == "trainer" else "room"
-            errors.setdefault(field, []).append(clash.message(workshop))
-    if errors:
-        raise ValidationError(errors)
+    draft = SessionDraft(starts_at, ends_at, room, tuple(trainers), session, status)
+    (pairs,) = session_refusals(workshop=workshop, drafts=[draft])
+    if pairs:
+        raise ValidationError(_by_field(pairs))
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import Avg, Count, Q
 from django.urls import reverse
 
-from events.clashes import outside_workshop_dates, workshop_clashes
+from events.clashes import clashes_by_workshop, outside_workshop_dates
 from events.models import Agency, AgencyMember, Session, Topic, Trainer, Workshop, WorkshopAgency
 from feedback.models import Answer, Question, Questionnaire, Response, Submission
 from participants.models import Attendance, Participant, Registration
@@ -466,7 +466,7 @@ def test_demo_timetable_fills_the_six_days_without_clashes(lijiang):
         "field_visit": 1,
     }
     assert all(time(8, 30) <= when.time() <= time(16, 0) for _, when in local)
-    assert workshop_clashes(lijiang) == []
+    assert clashes_by_workshop([lijiang]) == {}
 
 
 @pytest.mark.django_db
