@@ -231,43 +231,43 @@ def preview_import(workshop: Workshop, data: bytes) -> list[ImportedEvent]:
 def import_sessions(
     *, workshop: Workshop, events: list[ImportedEvent], chosen: set[str]
 ) -> ImportResult:
-    """Create or update the chosen importable events as sessions of ``workshop``, atomically.
+    """Create or update the chosen importable events as sessions of ``workshop``, atomically,
+    through ``events.services.save_sessions``: the timetable's rules, checked again now, as
+    for any other change, and the same calendar revisions, webhooks and notices.
 
     A session found by UID keeps its trainers, room and kind unless the file names ones we
     know; its title, description, times and status follow the file.
     """
-    created = updated = 0
+    changes = []
     for event in events:
         if not event.importable or event.uid not in chosen:
             continue
-        session = event.existing
-        if session is None:
-            session = Session(
-                workshop=workshop,
-                uid=event.uid,
-                # A new session's kind: the file's, else what its title says, else a lecture
-                # (an existing session keeps the kind an organiser gave it).
-                kind=event.kind or kind_from_title(event.title) or Session.Kind.LECTURE,
-            )
+        data = {
+            "title": event.title,
+            "description": event.description,
+            "starts_at": event.starts_at,
+            "ends_at": event.ends_at,
+        }
+        if event.existing is None:
+            # A new session's kind: the file's, else what its title says, else a lecture
+            # (an existing session keeps the kind an organiser gave it).
+            data["kind"] = event.kind or kind_from_title(event.title) or Session.Kind.LECTURE
         elif event.kind:
-            session.kind = event.kind
-        session.title = event.title
-        session.description = event.description
-        session.starts_at = event.starts_at
-        session.ends_at = event.ends_at
+            data["kind"] = event.kind
         if event.room is not None:
-            session.room = event.room
-        session.status = Session.Status.CANCELLED if event.cancelled else Session.Status.SCHEDULED
-        session.full_clean(exclude=["trainers", "topics"], validate_unique=False)
-        is_new = session.pk is None
-        session.save()
-        if event.trainers:
-            session.trainers.set(event.trainers)
-        if is_new:
-            created += 1
-        else:
-            updated += 1
-    return ImportResult(created=created, updated=updated)
+            data["room"] = event.room
+        changes.append(
+            services.SessionChange(
+                data=data,
+                trainers=event.trainers or None,
+                session=event.existing,
+                uid=event.uid if event.existing is None else None,
+                status=Session.Status.CANCELLED if event.cancelled else Session.Status.SCHEDULED,
+            )
+        )
+    services.save_sessions(workshop=workshop, changes=changes)
+    created = sum(change.session is None for change in changes)
+    return ImportResult(created=created, updated=len(changes) - created)
 
 
 # --- reading events -----------------------------------------------------------------------

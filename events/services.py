@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -595,6 +596,9 @@ class SessionsRefused(ValidationError):
 
     def __init__(self, rows: list[dict[str, list[str]]], drafts: Sequence[SessionDraft]):
         self.rows = rows
+        if len(rows) == 1:  # one session: its messages by field, as a form shows them
+            super().__init__(rows[0])
+            return
         super().__init__(
             [
                 f"“{draft.title}”: {message}" if draft.title else message
@@ -676,7 +680,99 @@ def check_session(
         raise ValidationError(_by_field(pairs))
 
 
+@dataclass(frozen=True)
+class SessionChange:
+    """One session for ``save_sessions`` to create (``session`` None) or change.
+
+    ``data`` holds some of ``SESSION_FIELDS`` (the others stay as they are); ``trainers``
+    and ``topics`` replace the session's, None keeps them. ``uid``: a new session's
+    calendar UID (an imported event keeps its own); ``status``: scheduled or cancelled, for
+    an import that follows a file (elsewhere ``cancel_session`` and ``reinstate_session``).
+    """
+
+    data: dict
+    trainers: Sequence[Trainer] | None = None
+    topics: Sequence[Topic] | None = None
+    session: Session | None = None
+    uid: str | None = None
+    status: str | None = None
+
+
 @transaction.atomic
+def save_sessions(
+    *, workshop: Workshop, changes: Sequence[SessionChange], notify: bool = True
+) -> list[Session]:
+    """Create or change several sessions of ``workshop`` as one change, or none of them.
+
+    They are checked together (``check_sessions``: two sessions may swap their times, and
+    no two of them may share a trainer or a room at once) before anything is written; a
+    refusal is a :class:`SessionsRefused` naming each refused session and field. A change
+    of time, room or status raises the session's calendar revision (``Session.save``), tells
+    the webhooks a session moved and, after the commit, its people (``_tell_people``;
+    not when ``notify`` is False: the demo, whose people are samples).
+    Queries: the check's two, one for the trainers kept, then a few per session written.
+    """
+    check_timetable_editable(workshop)
+    sessions = []
+    for change in changes:
+        session = change.session
+        if session is None:
+            session = Session(workshop=workshop)
+            if change.uid:
+                session.uid = change.uid
+        elif session.workshop_id != workshop.pk:
+            raise ValidationError(_("This session belongs to another workshop."))
+        _apply(session, change.data, SESSION_FIELDS)
+        if change.status:
+            session.status = change.status
+        sessions.append(session)
+    kept = [s for s, c in zip(sessions, changes, strict=True) if c.trainers is None and s.pk]
+    prefetch_related_objects(kept, "trainers")
+    trainers = [
+        list(c.trainers) if c.trainers is not None else list(s.trainers.all()) if s.pk else []
+        for s, c in zip(sessions, changes, strict=True)
+    ]
+    check_sessions(
+        workshop=workshop,
+        drafts=[
+            SessionDraft(
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                room=s.room,
+                trainers=tuple(t),
+                exclude=s if s.pk else None,
+                status=s.status,
+                title=s.title,
+            )
+            for s, t in zip(sessions, trainers, strict=True)
+        ],
+    )
+    for session, change in zip(sessions, changes, strict=True):
+        # The fields' own rules (lengths, choices); the times and the constraints were
+        # checked above, and the room and workshop are given as objects.
+        session.full_clean(
+            exclude=["trainers", "topics", "room", "workshop"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        revision = session.sequence if session.pk else None
+        snapshot = getattr(session, "_calendar_snapshot", None) or {}
+        moved = session.pk is not None and (
+            snapshot.get("starts_at"),
+            snapshot.get("ends_at"),
+        ) != (session.starts_at, session.ends_at)
+        session.save()
+        if change.trainers is not None:
+            session.trainers.set(list(change.trainers))
+        if change.topics is not None:
+            session.topics.set(list(change.topics))
+        if moved:
+            _emit_session(webhooks.Event.SESSION_MOVED, session)
+        if notify and revision is not None and session.sequence > revision:
+            _tell_people(session, "cancelled" if session.is_cancelled else "moved")
+    return sessions
+
+
 def save_session(
     *,
     workshop: Workshop,
@@ -688,38 +784,11 @@ def save_session(
     """Create a session in ``workshop`` or change ``session``; refused on any clash.
 
     ``data`` holds ``SESSION_FIELDS``; ``starts_at`` and ``ends_at`` are aware datetimes.
-    A change of time, room or status raises the calendar revision (see ``Session.save``).
+    ``save_sessions`` of one change: the organiser's form and the API come here.
     """
-    check_timetable_editable(workshop)
-    trainers = list(trainers)
-    if session is None:
-        session = Session(workshop=workshop)
-    elif session.workshop_id != workshop.pk:
-        raise ValidationError(_("This session belongs to another workshop."))
-    revision = session.sequence if session.pk else None
-    _apply(session, data, SESSION_FIELDS)
-    check_session(
-        workshop=workshop,
-        starts_at=session.starts_at,
-        ends_at=session.ends_at,
-        room=session.room,
-        trainers=trainers,
-        session=session if session.pk else None,
-        status=session.status,
-    )
-    snapshot = getattr(session, "_calendar_snapshot", None) or {}
-    moved = session.pk is not None and (snapshot.get("starts_at"), snapshot.get("ends_at")) != (
-        session.starts_at,
-        session.ends_at,
-    )
-    session.save()
-    session.trainers.set(trainers)
-    session.topics.set(list(topics))
-    if moved:
-        _emit_session(webhooks.Event.SESSION_MOVED, session)
-    if revision is not None and session.sequence > revision:
-        _tell_people(session, "cancelled" if session.is_cancelled else "moved")
-    return session
+    change = SessionChange(data=data, trainers=list(trainers), topics=list(topics), session=session)
+    (saved,) = save_sessions(workshop=workshop, changes=[change])
+    return saved
 
 
 @transaction.atomic
