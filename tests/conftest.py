@@ -56,6 +56,14 @@ def refusals(validate) -> dict[str, list[tuple[str, str | None]]]:
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Every test hashes with MD5: the default PBKDF2 costs ~0.2 s per user made or signed in,
+    which is most of a persona-heavy test's time. tests/config/test_signin.py checks that the
+    site itself is configured with a slow, salted hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def language_of_the_site():
     """Each test starts in the site's language: a request in Chinese leaves Chinese active in
     its thread (LocaleMiddleware never deactivates), which a later test would inherit."""

@@ -15,12 +15,6 @@ PASSWORD = "correct horse battery staple"
 GLOBAL, WORKSHOP = "global", "workshop"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The personas sign in by session here, never by password: spare the deliberate slowness.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def trainer(db):
     return Trainer.objects.create(name="Liang ShuYing", honorific="Prof.")

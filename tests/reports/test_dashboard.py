@@ -12,11 +12,6 @@ from reports import statistics
 from tests.conftest import at
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def register(workshop, name: str, status: str) -> Registration:
     person = Participant.objects.create(email=f"{name.lower()}@example.org")
     return Registration.objects.create(
