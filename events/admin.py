@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events import services
 from events.clashes import Candidate, session_time_problems
+from events.forms import OPTIONAL_NUMBERS, default_when_empty
 from events.models import (
     Agency,
     AgencyMember,
@@ -282,6 +283,18 @@ class WorkshopAdminForm(forms.ModelForm):
         model = Workshop
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in OPTIONAL_NUMBERS:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean_completion_share(self):
+        return default_when_empty(self, "completion_share")
+
+    def clean_retention_months(self):
+        return default_when_empty(self, "retention_months")
+
     def clean(self):
         cleaned = super().clean()
         try:
@@ -325,53 +338,28 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [WorkshopAgencyInline, SessionInline]
+    # The organisers' groups of fields (``services.WORKSHOP_FIELDSETS``), then the system's.
     fieldsets = [
-        (None, {"fields": ["title", "title_local", "slug", "programme", "status", "is_sample"]}),
-        (
-            _("When and where"),
-            {
-                "fields": [
-                    ("start_date", "end_date"),
-                    "timezone",
-                    ("venue", "venue_local"),
-                    ("city", "city_local"),
-                    ("region", "region_local"),
-                    ("country", "country_local"),
-                    "language",
-                ],
-                "description": _(
-                    "Session times and registration dates on this page are in the "
-                    "workshop's time zone."
+        (None, {"fields": ["status", "is_sample"]}),
+        *(
+            (
+                legend,
+                {"fields": list(names)}
+                | (
+                    {
+                        "description": _(
+                            "Session times and registration dates on this page are in the "
+                            "workshop's time zone."
+                        )
+                    }
+                    if "timezone" in names
+                    else {}
                 ),
-            },
-        ),
-        (
-            _("Registration"),
-            {
-                "fields": [
-                    "capacity",
-                    "requires_approval",
-                    "registration_opens_at",
-                    "registration_closes_at",
-                ]
-            },
+            )
+            for legend, names in services.WORKSHOP_FIELDSETS
         ),
         (_("Organisers"), {"fields": ["organisers"]}),
-        (
-            _("Report"),
-            {
-                "fields": [
-                    "objectives",
-                    "objectives_local",
-                    "narrative",
-                    "narrative_local",
-                    "summary_provided_by",
-                    "summary_date",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        (None, {"fields": ["created_at", "updated_at"]}),
     ]
 
     actions = ["publish", "close_registration", "mark_completed", "cancel"]

@@ -96,6 +96,17 @@ class ServiceErrorsMixin(LabelsAbove):
             self.add_error(field if field in self.fields else None, errors)
 
 
+# Workshop numbers an organiser may leave empty, meaning the model's default.
+OPTIONAL_NUMBERS = ("completion_share", "retention_months")
+
+
+def default_when_empty(form, name: str):
+    """The cleaned value of ``name``, or the workshop model's default when left empty (an
+    empty optional number means the default, not "none"). For the form and the admin."""
+    value = form.cleaned_data[name]
+    return Workshop._meta.get_field(name).default if value is None else value
+
+
 class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
     """A workshop's details. On a new workshop, the report's fields wait for later."""
 
@@ -171,46 +182,7 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
                 if value is not None:
                     self.initial[name] = value.astimezone(tz).replace(tzinfo=None)
 
-    FIELDSETS = (
-        (
-            _("The workshop"),
-            (
-                "title",
-                "title_local",
-                "slug",
-                "programme",
-                "objectives",
-                "objectives_local",
-                "language",
-            ),
-        ),
-        (
-            _("When and where"),
-            (
-                "start_date",
-                "end_date",
-                "timezone",
-                "venue",
-                "venue_local",
-                "city",
-                "city_local",
-                "region",
-                "region_local",
-                "country",
-                "country_local",
-            ),
-        ),
-        (
-            _("Registration"),
-            ("capacity", "requires_approval", "registration_opens_at", "registration_closes_at"),
-        ),
-        (_("Attendance"), ("completion_share",)),
-        (_("Personal data"), ("retention_months",)),
-        (
-            _("For the report"),
-            ("narrative", "narrative_local", "summary_provided_by", "summary_date"),
-        ),
-    )
+    FIELDSETS = services.WORKSHOP_FIELDSETS
 
     def fieldsets(self):
         """``(legend, bound fields)`` in the order the form shows them."""
@@ -221,15 +193,10 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
         ]
 
     def clean_completion_share(self):
-        return self._or_default("completion_share")
+        return default_when_empty(self, "completion_share")
 
     def clean_retention_months(self):
-        return self._or_default("retention_months")
-
-    def _or_default(self, name: str):
-        # An empty optional number means the model's default, not "none".
-        value = self.cleaned_data[name]
-        return Workshop._meta.get_field(name).default if value is None else value
+        return default_when_empty(self, "retention_months")
 
     def clean_timezone(self):
         value = self.cleaned_data["timezone"]

@@ -70,59 +70,69 @@ TRANSITION_LABELS: dict[tuple[str, str], str] = {
     (Status.COMPLETED, Status.CLOSED): gettext_lazy("Reopen to correct it"),
 }
 
-# The fields of a workshop an organiser sets in the workshop form; the rest are the system's.
-WORKSHOP_FIELDS = (
-    "title",
-    "title_local",
-    "slug",
-    "programme",
-    "start_date",
-    "end_date",
-    "timezone",
-    "venue",
-    "venue_local",
-    "city",
-    "city_local",
-    "region",
-    "region_local",
-    "country",
-    "country_local",
-    "objectives",
-    "objectives_local",
-    "narrative",
-    "narrative_local",
-    "language",
-    "capacity",
-    "registration_opens_at",
-    "registration_closes_at",
-    "requires_approval",
-    "completion_share",
-    "retention_months",
-    "summary_provided_by",
-    "summary_date",
+# The fields of a workshop an organiser sets, in the groups the organiser's form and the
+# admin show them; the rest (status, sample mark, dates of the row) are the system's. The
+# one list: the form, the admin, the API and the copy of a workshop read it.
+WORKSHOP_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        gettext_lazy("The workshop"),
+        (
+            "title",
+            "title_local",
+            "slug",
+            "programme",
+            "objectives",
+            "objectives_local",
+            "language",
+        ),
+    ),
+    (
+        gettext_lazy("When and where"),
+        (
+            "start_date",
+            "end_date",
+            "timezone",
+            "venue",
+            "venue_local",
+            "city",
+            "city_local",
+            "region",
+            "region_local",
+            "country",
+            "country_local",
+        ),
+    ),
+    (
+        gettext_lazy("Registration"),
+        ("capacity", "requires_approval", "registration_opens_at", "registration_closes_at"),
+    ),
+    (gettext_lazy("Attendance"), ("completion_share",)),
+    (gettext_lazy("Personal data"), ("retention_months",)),
+    (
+        gettext_lazy("For the report"),
+        ("narrative", "narrative_local", "summary_provided_by", "summary_date"),
+    ),
 )
+WORKSHOP_FIELDS = tuple(name for _legend, names in WORKSHOP_FIELDSETS for name in names)
 
-# Copied to the next edition of a workshop; the narrative and report belong to the old one.
-COPIED_FIELDS = (
-    "title_local",
-    "programme",
-    "timezone",
-    "venue",
-    "venue_local",
-    "city",
-    "city_local",
-    "region",
-    "region_local",
-    "country",
-    "country_local",
-    "objectives",
-    "objectives_local",
-    "language",
-    "capacity",
-    "requires_approval",
-    "completion_share",
-    "retention_months",
+# What the next edition of a workshop does not take from it: its name and dates are its
+# own, the registration window moves with the dates, the narrative and report belong to the
+# old one.
+NOT_COPIED_FIELDS = frozenset(
+    {
+        "title",
+        "slug",
+        "start_date",
+        "end_date",
+        "registration_opens_at",
+        "registration_closes_at",
+        "narrative",
+        "narrative_local",
+        "summary_provided_by",
+        "summary_date",
+    }
 )
+COPIED_FIELDS = tuple(name for name in WORKSHOP_FIELDS if name not in NOT_COPIED_FIELDS)
 
 SESSION_FIELDS = (
     "title",

@@ -41,7 +41,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -182,10 +181,7 @@ def _race_delay() -> None:
 
 def _seat_figures(workshop: Workshop) -> tuple[int, int]:
     """(confirmed, waitlisted) for ``workshop``: one aggregate query."""
-    figures = Registration.objects.filter(workshop=workshop).aggregate(
-        confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
-        waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
-    )
+    figures = Registration.objects.filter(workshop=workshop).seat_figures()
     return figures["confirmed"], figures["waitlisted"]
 
 
