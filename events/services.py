@@ -2,8 +2,9 @@
 
 Each is one function, called alike by the organiser pages, the admin and the API, so that a
 rule (which status may follow which, no trainer in two places at once) lives here only.
-Refusals are ``ValidationError``s whose messages name the rule, keyed by the field at fault
-where there is one, so that a form can show them beside that field.
+Refusals are ``events.refusals.Refusal``s (``ValidationError``s) whose messages name the
+rule, with the field at fault where there is one, so that a form can show them beside it;
+a batch of sessions is refused by field and row (``SessionsRefused``).
 """
 
 from collections.abc import Iterable, Sequence
@@ -41,6 +42,7 @@ from events.models import (
     new_session_uid,
     unique_slug,
 )
+from events.refusals import Refusal
 from integrations import webhooks
 
 Status = Workshop.Status
@@ -206,7 +208,7 @@ def check_publishable(workshop: Workshop) -> None:
         shown = "; ".join(
             f"“{clash.session.title}”: {clash.message(workshop)}" for clash in clashes[:5]
         )
-        raise ValidationError(
+        raise Refusal(
             ngettext(
                 "The timetable has %(count)d clash; resolve it before publishing: %(clashes)s",
                 "The timetable has %(count)d clashes; resolve them before publishing: %(clashes)s",
@@ -220,7 +222,7 @@ def check_publishable(workshop: Workshop) -> None:
 def check_timetable_editable(workshop: Workshop) -> None:
     """Refuse a change to a completed workshop's timetable: it is the record of what was."""
     if workshop.status == Status.COMPLETED:
-        raise ValidationError(
+        raise Refusal(
             _(
                 "This workshop is completed: its timetable is read-only. Reopen the workshop "
                 "(on its overview) to correct it."
@@ -268,17 +270,16 @@ def check_capacity(*, workshop: Workshop, capacity: int | None) -> None:
         return
     confirmed = workshop.registrations.filter(status="confirmed").count()
     if capacity < confirmed:
-        raise ValidationError(
-            {
-                "capacity": ngettext(
-                    "%(confirmed)d seat is already confirmed: the capacity cannot be lower "
-                    "than %(confirmed)d. Cancel registrations first to lower it.",
-                    "%(confirmed)d seats are already confirmed: the capacity cannot be lower "
-                    "than %(confirmed)d. Cancel registrations first to lower it.",
-                    confirmed,
-                )
-                % {"confirmed": confirmed}
-            },
+        raise Refusal(
+            ngettext(
+                "%(confirmed)d seat is already confirmed: the capacity cannot be lower "
+                "than %(confirmed)d. Cancel registrations first to lower it.",
+                "%(confirmed)d seats are already confirmed: the capacity cannot be lower "
+                "than %(confirmed)d. Cancel registrations first to lower it.",
+                confirmed,
+            )
+            % {"confirmed": confirmed},
+            field="capacity",
             code="below_confirmed",
         )
 
@@ -359,14 +360,11 @@ def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
         if outside_workshop_dates(workshop, s.starts_at, s.ends_at)
     ]
     if outside:
-        raise ValidationError(
-            {
-                "start_date": _(
-                    "These sessions would fall outside the new dates; move them first: "
-                    "%(sessions)s."
-                )
-                % {"sessions": ", ".join(_session_label(workshop, s) for s in outside)}
-            }
+        raise Refusal(
+            _("These sessions would fall outside the new dates; move them first: %(sessions)s.")
+            % {"sessions": ", ".join(_session_label(workshop, s) for s in outside)},
+            field="start_date",
+            code="sessions_outside",
         )
     workshop.save()
     return WorkshopUpdate(workshop=workshop, zone_change=zone_change)
@@ -376,18 +374,18 @@ def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
 def change_workshop_status(*, workshop: Workshop, status: str) -> Workshop:
     """Move the workshop to ``status`` if the rules allow it (see ``TRANSITIONS``)."""
     if status not in Status.values:
-        raise ValidationError(_("“%(status)s” is not a workshop status.") % {"status": status})
+        raise Refusal(_("“%(status)s” is not a workshop status.") % {"status": status})
     # Lock the row: two organisers pressing buttons at once must not skip a rule.
     current = Workshop.objects.select_for_update().only("status").get(pk=workshop.pk)
     workshop.status = current.status
     if status not in TRANSITIONS[current.status]:
-        raise ValidationError(
+        raise Refusal(
             _("A workshop that is “%(current)s” cannot become “%(target)s”.")
             % {"current": current.get_status_display(), "target": Status(status).label},
             code="invalid_transition",
         )
     if status == Status.COMPLETED and not may_complete(workshop):
-        raise ValidationError(
+        raise Refusal(
             _(
                 "The workshop can be marked completed once it has ended: after its last day, "
                 "%(last)s (%(zone)s)."
@@ -518,7 +516,7 @@ def add_agency_role(
 ) -> WorkshopAgency:
     """Give ``agency`` a ``role`` in ``workshop``, named after the agencies already in it."""
     if WorkshopAgency.objects.filter(workshop=workshop, agency=agency, role=role).exists():
-        raise ValidationError(
+        raise Refusal(
             _("%(agency)s is already listed as %(role)s.")
             % {"agency": agency, "role": WorkshopAgency.Role(role).label.lower()},
             code="duplicate_role",
@@ -731,7 +729,7 @@ def save_sessions(
             if change.uid:
                 session.uid = change.uid
         elif session.workshop_id != workshop.pk:
-            raise ValidationError(_("This session belongs to another workshop."))
+            raise Refusal(_("This session belongs to another workshop."))
         _apply(session, change.data, SESSION_FIELDS)
         if change.status:
             session.status = change.status

@@ -57,6 +57,7 @@ from django.utils.translation import gettext as _
 
 from audit.services import record_create, record_update
 from events.models import Session, Workshop
+from events.refusals import Refusal
 from integrations import webhooks
 from participants.models import Attendance, Registration
 
@@ -76,13 +77,11 @@ SELF_CHECKIN_CODE_LENGTH = 10
 CLIENT_MARK_TTL = 3 * 24 * 3600
 
 
-class AttendanceRefused(Exception):
+class AttendanceRefused(Refusal):
     """A rule refused the mark; ``field`` names what was wrong, ``message`` says why."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)

@@ -46,10 +46,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from events.models import Agency, Workshop
+from events.refusals import Refusal
 from events.tokens import new_token
 from integrations import webhooks
 from integrations.queue import enqueue_on_commit
 from participants import tasks
+from participants.emails import Kind
 from participants.models import Participant, Registration
 
 logger = logging.getLogger(__name__)
@@ -62,20 +64,20 @@ Source = Registration.Source
 SELF_SERVICE_SOURCES = frozenset({Source.PUBLIC, Source.API})
 
 
-class RegistrationError(Exception):
+class RegistrationError(Refusal):
     """A rule refused the change; ``str(error)`` is a message for the person who asked."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class RegistrationClosed(RegistrationError):
     """The workshop does not accept registrations now."""
 
+    default_code = "registration_closed"
+
 
 class InvalidTransition(RegistrationError):
     """The registration cannot go from its status to the one asked for."""
+
+    default_code = "invalid_transition"
 
 
 @dataclass
@@ -247,7 +249,7 @@ def _fill_free_seats(
         _save_status(registration)
         _emit(webhooks.Event.REGISTRATION_PROMOTED, registration, workshop)
         if notify:
-            _notify(registration, "promoted")
+            _notify(registration, Kind.PROMOTED)
     return promoted
 
 
@@ -427,7 +429,7 @@ def register_participant(
         registration.save()
         _emit(webhooks.Event.REGISTRATION_CREATED, registration, workshop)
         if notify:
-            _notify(registration, f"registered_{status}")
+            _notify(registration, Kind.registered(status))
         return Registered(registration, created=created, reopened=not created)
 
 
@@ -491,7 +493,8 @@ def approve_registration(*, registration: Registration, by, notify: bool = True)
         _log_decision("approved", registration, by)
         if notify:
             _notify(
-                registration, "approved" if status == Status.CONFIRMED else "registered_waitlisted"
+                registration,
+                Kind.APPROVED if status == Status.CONFIRMED else Kind.REGISTERED_WAITLISTED,
             )
     return registration
 
@@ -521,7 +524,7 @@ def waitlist_registration(*, registration: Registration, by, notify: bool = True
         if any(p.pk == registration.pk for p in promoted):
             registration.refresh_from_db()
         elif notify:
-            _notify(registration, "registered_waitlisted")
+            _notify(registration, Kind.REGISTERED_WAITLISTED)
     return registration
 
 
@@ -570,10 +573,8 @@ def _end_registration(
     promoted = _fill_free_seats(workshop, now, notify=notify) if held_seat else []
     _log_decision(status, registration, by)
     if notify:
-        kind = f"{status}_seat" if held_seat else status
-        if promoted and status == Status.CANCELLED:
-            kind = "cancelled_seat_passed"  # the e-mail says where the seat went
-        _notify(registration, kind)
+        # The e-mail says whether the seat went to someone waiting.
+        _notify(registration, Kind.ended(status, held_seat=held_seat, seat_passed=bool(promoted)))
 
 
 def revoke_registration_link(*, registration: Registration, notify: bool = True) -> Registration:
@@ -588,13 +589,13 @@ def revoke_registration_link(*, registration: Registration, notify: bool = True)
         registration.feed_token = new_token()
         registration.save(update_fields=["token", "feed_token", "updated_at"])
         if notify:
-            _notify(registration, "new_link")
+            _notify(registration, Kind.NEW_LINK)
     return registration
 
 
 def resend_personal_link(*, registration: Registration) -> None:
     """E-mail the person their personal link again (a known address on the public form)."""
-    _notify(registration, "link")
+    _notify(registration, Kind.LINK)
 
 
 def update_preferred_language(*, registration: Registration, language: str) -> Registration:
@@ -652,6 +653,6 @@ def _emit(event: str, registration: Registration, workshop: Workshop) -> None:
     )
 
 
-def _notify(registration: Registration, kind: str) -> None:
+def _notify(registration: Registration, kind: Kind) -> None:
     """Queue the e-mail ``kind`` about ``registration`` once the transaction has committed."""
     enqueue_on_commit(tasks.send_registration_email, registration.pk, kind)
