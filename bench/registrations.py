@@ -2,18 +2,23 @@
 
 Each run registers 1,000 new people for a fresh 500-seat workshop from 8 threads (each with
 its own connection), so half take a seat and half join the waiting list. The figure is
-compared with the same work with the workshop lock switched off: the floor, what the
-database costs without serialising seat decisions (and which overbooks). E-mails are not
+compared with the same work with the workshop lock taken out (``_lock_workshop`` replaced by
+an unlocked read for that run, as the concurrency tests' control run does): the floor, what
+the database costs without serialising seat decisions (and which overbooks). The two kinds
+of run alternate, so that a busy moment of the machine weighs on both. E-mails are not
 sent (``notify=False``): their cost is the mail server's, not the rules'.
 
     .venv/bin/python -m bench registrations
 """
 
 import os
+import statistics
 import threading
+import time
+from contextlib import contextmanager, nullcontext
 from itertools import count
 
-from bench._harness import median_seconds, report, setup_django
+from bench._harness import report, setup_django
 
 DATABASE_URL = os.environ.get(
     "BENCH_REGISTRATIONS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres"
@@ -26,18 +31,35 @@ RUNS = 3
 _runs = count()
 
 
+@contextmanager
+def without_the_lock():
+    """The registration service with the workshop read unlocked, for one run."""
+    from events.models import Workshop
+    from participants import services
+
+    locked = services._lock_workshop
+    services._lock_workshop = lambda workshop: Workshop.objects.get(pk=workshop.pk)
+    try:
+        yield
+    finally:
+        services._lock_workshop = locked
+
+
 def register_in_parallel(*, locking: bool) -> dict:
     """One run: a new workshop, PEOPLE registrations from WORKERS threads. Returns its counts."""
+    with nullcontext() if locking else without_the_lock():
+        return _register_in_parallel()
+
+
+def _register_in_parallel() -> dict:
     from datetime import date
 
-    from django.conf import settings
     from django.db import connections
 
     from events.models import Workshop
     from participants.models import Registration
     from participants.services import register_participant
 
-    settings.REGISTRATION_LOCKING = locking
     run = next(_runs)
     workshop = Workshop.objects.create(
         title=f"Benchmark {run}",
@@ -83,15 +105,16 @@ def main() -> None:
     setup_django(DATABASE_URL)
 
     outcomes = {True: [], False: []}
-
-    def timed(locking: bool):
-        def run():
+    times = {True: [], False: []}
+    register_in_parallel(locking=True)  # warm-up, unmeasured
+    for run in range(RUNS):
+        # Interleaved, each round in the other order: with the lock, then without, then
+        # without, then with...
+        for locking in (True, False) if run % 2 == 0 else (False, True):
+            start = time.perf_counter()
             outcomes[locking].append(register_in_parallel(locking=locking))
-
-        return run
-
-    locked = median_seconds(timed(True), repeat=RUNS, warmup=1)
-    unlocked = median_seconds(timed(False), repeat=RUNS, warmup=1)
+            times[locking].append(time.perf_counter() - start)
+    locked, unlocked = statistics.median(times[True]), statistics.median(times[False])
 
     seated = {c["confirmed"] for c in outcomes[True]}
     assert seated == {SEATS}, f"the lock let capacity slip: {seated}"

@@ -8,7 +8,7 @@ switch on the page changes (for their e-mails too). Nothing about anyone else is
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -43,22 +43,8 @@ def _language(registration: Registration) -> str:
     return registration.preferred_language or "en"
 
 
-def _optional_url(name: str, *args) -> str:
-    """A URL of a page another part of the system may not have yet; empty if it does not."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
 def _feedback_links(registration: Registration) -> list[tuple]:
-    """[(questionnaire, its answering page)] open now, once the feedback pages exist.
-
-    The feedback pages are reached as ``feedback:respond`` with (personal token,
-    questionnaire pk); until that URL exists, there is nothing to link to.
-    """
-    if not _optional_url("feedback:respond", registration.token, 1):
-        return []
+    """[(questionnaire, its answering page)] open now."""
     return [
         (questionnaire, reverse("feedback:respond", args=[registration.token, questionnaire.pk]))
         for questionnaire in open_questionnaires(registration)
@@ -112,7 +98,7 @@ def personal(request: HttpRequest, token: str) -> HttpResponse:
 
         certificate_url = ""
         if confirmed and workshop.status == Workshop.Status.COMPLETED:
-            certificate_url = _optional_url("reports:certificate", registration.token)
+            certificate_url = reverse("reports:certificate", args=[registration.token])
 
         context = {
             "registration": registration,
