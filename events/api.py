@@ -24,6 +24,7 @@ from events.queries import (
     search_trainers,
 )
 from events.serializers import (
+    SESSION_COLUMNS,
     AgencyRoleSerializer,
     AgencySerializer,
     RoomSerializer,
@@ -32,6 +33,7 @@ from events.serializers import (
     TrainerSerializer,
     WorkshopSerializer,
     WorkshopStatusSerializer,
+    session_rows,
 )
 from integrations.rest import ErrorsSerializer, IdempotentMixin
 
@@ -233,6 +235,13 @@ class SessionViewSet(
         context = super().get_serializer_context()
         context["organised_workshops"] = organised_workshops(self.request.user)
         return context
+
+    def list(self, request, *args, **kwargs):
+        """A page of sessions from ``.values()`` rows (``session_rows``): the count, the page,
+        its trainers, its topics."""
+        sessions = self.filter_queryset(self.get_queryset())
+        rows = sessions.select_related(None).prefetch_related(None).values(*SESSION_COLUMNS)
+        return self.get_paginated_response(session_rows(self.paginate_queryset(rows)))
 
     def create(self, request, *args, **kwargs):
         slug = request.data.get("workshop") if isinstance(request.data, dict) else None

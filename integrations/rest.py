@@ -13,6 +13,7 @@ import time
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, filters, serializers
 from rest_framework.pagination import PageNumberPagination
@@ -127,6 +128,25 @@ class ErrorSerializer(serializers.Serializer):
 
 class ErrorsSerializer(serializers.Serializer):
     errors = ErrorSerializer(many=True)
+
+
+# --- Fast rows ----------------------------------------------------------------------------
+
+
+def moment_formatter():
+    """A function writing an aware datetime as DRF's DateTimeField does (ISO 8601 in the
+    current time zone, ``Z`` for UTC; None stays None), for lists that build their rows
+    themselves: DRF's field looks the time zone and the settings up again for every value,
+    which costs a page of 100 rows more than its query (bench/api_lists.py)."""
+    zone = timezone.get_current_timezone()
+
+    def moment(value):
+        if value is None:
+            return None
+        text = value.astimezone(zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return moment
 
 
 # --- Pagination ---------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from participants.queries import (
     waitlist_positions,
 )
 from participants.serializers import (
+    REGISTRATION_COLUMNS,
     AttendanceSerializer,
     DecisionSerializer,
     LanguageSerializer,
@@ -46,6 +47,7 @@ from participants.serializers import (
     RegisteredSerializer,
     RegisterSerializer,
     RegistrationSerializer,
+    registration_rows,
 )
 
 
@@ -84,23 +86,33 @@ class RegistrationViewSet(
     }
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.shown(page))
+        """A page of the roster from ``.values()`` rows: the count, the page, and the
+        waiting-list places of each workshop with people waiting on it."""
+        registrations = self.filter_queryset(self.get_queryset())
+        rows = self.paginate_queryset(
+            registrations.select_related(None).values(*REGISTRATION_COLUMNS)
+        )
+        positions = self._positions({r["workshop_id"] for r in rows if r["waitlisted_at"]})
+        return self.get_paginated_response(registration_rows(rows, positions))
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self.shown([self.get_object()])[0])
 
     def shown(self, registrations):
-        """The rows with their waiting-list places: one query per workshop that has people
-        waiting among them (``waitlist_positions``, the roster's own numbering)."""
-        positions = {}
-        for workshop in {
-            r.workshop_id: r.workshop for r in registrations if r.waitlisted_at
-        }.values():
-            positions |= waitlist_positions(workshop)
+        """Registration instances with their waiting-list places (see :meth:`_positions`)."""
+        positions = self._positions({r.workshop_id for r in registrations if r.waitlisted_at})
         return RegistrationSerializer(
             registrations, many=True, context={"positions": positions}
         ).data
+
+    @staticmethod
+    def _positions(workshop_ids) -> dict[int, int]:
+        """Waiting-list places: one query per workshop with people waiting among the rows
+        (``waitlist_positions``, the roster's own numbering)."""
+        positions = {}
+        for workshop_id in sorted(workshop_ids):
+            positions |= waitlist_positions(workshop_id)
+        return positions
 
     def get_permissions(self):
         if self.action == "create":
