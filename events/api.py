@@ -35,7 +35,7 @@ from events.serializers import (
     WorkshopStatusSerializer,
     session_rows,
 )
-from integrations.rest import ErrorsSerializer, IdempotentMixin
+from integrations.rest import CursorPagination, ErrorsSerializer, IdempotentMixin
 
 ERRORS = {
     400: ErrorsSerializer,
@@ -204,6 +204,7 @@ class SessionViewSet(
     Writes go through ``events.services.save_session`` and its clash rules."""
 
     serializer_class = SessionSerializer
+    pagination_class = CursorPagination
     query_filters = {"workshop": str, "status": tuple(Session.Status.values)}
     permission_classes = [ReadsAreOpen]
     filter_backends = [filters.OrderingFilter]
@@ -237,8 +238,8 @@ class SessionViewSet(
         return context
 
     def list(self, request, *args, **kwargs):
-        """A page of sessions from ``.values()`` rows (``session_rows``): the count, the page,
-        its trainers, its topics."""
+        """A page of sessions from ``.values()`` rows (``session_rows``): the page, its
+        trainers, its topics (a cursor's page: no count)."""
         sessions = self.filter_queryset(self.get_queryset())
         rows = sessions.select_related(None).prefetch_related(None).values(*SESSION_COLUMNS)
         return self.get_paginated_response(session_rows(self.paginate_queryset(rows)))

@@ -24,7 +24,7 @@ from config.rate_limit import rate_limited
 from events.api import ERRORS, READ_ERRORS
 from events.models import Session, Workshop
 from events.queries import organised_workshops
-from integrations.rest import ErrorsSerializer, IdempotentMixin, refusal
+from integrations.rest import CursorPagination, ErrorsSerializer, IdempotentMixin, refusal
 from participants import attendance as attendance_rules
 from participants import services
 from participants.models import Attendance, Registration
@@ -76,6 +76,8 @@ class RegistrationViewSet(
     IdempotentMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = RegistrationSerializer
+    pagination_class = CursorPagination
+    ordering = ["created_at", "pk"]
     query_filters = {
         "workshop": str,
         "status": tuple(Registration.Status.values),
@@ -86,8 +88,8 @@ class RegistrationViewSet(
     }
 
     def list(self, request, *args, **kwargs):
-        """A page of the roster from ``.values()`` rows: the count, the page, and the
-        waiting-list places of each workshop with people waiting on it."""
+        """A page of the roster from ``.values()`` rows: the page (a cursor's: no count), and
+        the waiting-list places of each workshop with people waiting on it."""
         registrations = self.filter_queryset(self.get_queryset())
         rows = self.paginate_queryset(
             registrations.select_related(None).values(*REGISTRATION_COLUMNS)
@@ -260,13 +262,18 @@ class RegistrationViewSet(
 )
 class AttendanceViewSet(IdempotentMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AttendanceSerializer
+    pagination_class = CursorPagination
+    # In the order recorded: a cursor needs a position (nearly) unique to each row, and a
+    # session's marks all share the session's (past 1,000 of them, DRF's offset within a
+    # position gives up).
+    ordering = ["pk"]
     query_filters = {"workshop": str, "session": int}
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
         marks = Attendance.objects.filter(
             session__workshop__in=organised_workshops(self.request.user).values("pk")
-        ).order_by("session_id", "registration_id", "pk")
+        ).order_by("pk")
         params = self.request.query_params
         if params.get("workshop"):
             marks = marks.filter(session__workshop__slug=params["workshop"])
