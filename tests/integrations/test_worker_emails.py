@@ -122,3 +122,18 @@ def test_a_published_report_is_emailed_by_the_worker_with_a_working_link(
     assert page.status_code == 200
     assert workshop.title in page.content.decode()
     assert ReportDelivery.objects.get().status == ReportDelivery.Status.SENT
+
+
+def test_on_the_database_queue_a_task_is_written_within_its_transaction(database_queue, session):
+    # Part of the change's own transaction (one commit, not two): there inside it, gone with
+    # it when it rolls back, and the worker never sees it.
+    try:
+        with transaction.atomic():
+            events_services.move_session(session=session, starts_at=at(28, 16), ends_at=at(28, 17))
+            assert queued_paths() == ["events.tasks.send_session_change_emails"]
+            raise Rollback
+    except Rollback:
+        pass
+    assert queued_paths() == []
+    run_worker()
+    assert mail.outbox == []
