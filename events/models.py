@@ -94,7 +94,13 @@ class Agency(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        return self.label(self.name, self.acronym)
+
+    @staticmethod
+    def label(name: str, acronym: str) -> str:
+        """How an agency is named in lists: with its acronym, if it has one (also for rows
+        read with ``.values()``, which have no instance)."""
+        return f"{name} ({acronym})" if acronym else name
 
     def clean(self) -> None:
         # A cycle longer than one (A -> B -> A) is beyond a check constraint; walk up.

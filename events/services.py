@@ -10,7 +10,6 @@ a batch of sessions is refused by field and row (``SessionsRefused``).
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from audit.services import record_create, record_update
-from events.calendar import send_session_change
+from events import tasks
 from events.clashes import (
     Candidate,
     clashes_by_workshop,
@@ -44,6 +43,7 @@ from events.models import (
 )
 from events.refusals import Refusal
 from integrations import webhooks
+from integrations.queue import enqueue_on_commit
 
 Status = Workshop.Status
 
@@ -187,11 +187,11 @@ def allowed_transitions(workshop: Workshop) -> list[Transition]:
 
 
 def _tell_people(session: Session, change: str) -> None:
-    """After the commit, send the session's REQUEST or CANCEL to its workshop's confirmed
-    participants and its trainers (``events.calendar.send_session_change``): a draft's
-    timetable is nobody's yet."""
+    """After the commit, queue the session's REQUEST or CANCEL to its workshop's confirmed
+    participants and its trainers (``events.tasks``: the worker builds and sends them, one
+    per person): a draft's timetable is nobody's yet."""
     if session.workshop.status in (Status.PUBLISHED, Status.CLOSED):
-        transaction.on_commit(partial(send_session_change, session.pk, change))
+        enqueue_on_commit(tasks.send_session_change_emails, session.pk, change)
 
 
 def check_publishable(workshop: Workshop) -> None:

@@ -368,11 +368,14 @@ def register_participant(
                 _("“%(email)s” is not a valid e-mail address.") % {"email": data.email}
             ) from None
     with transaction.atomic():
+        # The identity first, before the lock: every registration for this workshop waits
+        # for the lock, so it is held for the seat decision alone, not for a person's
+        # look-up, insert and audit record (their own rows; an error below rolls them back).
+        person = _find_or_create_person(data.email) if data.email else None
         workshop = _lock_workshop(workshop)
         check_roster_editable(workshop)
         registration = None
-        if data.email:
-            person = _find_or_create_person(data.email)
+        if person is not None:
             registration = (
                 Registration.objects.filter(workshop=workshop, participant=person)
                 .select_related("participant")
