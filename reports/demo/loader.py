@@ -549,17 +549,7 @@ def _load_people(tally, workshop, agencies, plan, organiser) -> dict[str, Regist
         [
             _Person(
                 email=person.email,
-                data=RegistrationData(
-                    name=person.name,
-                    email=person.email,
-                    name_local=person.name_local,
-                    gender=person.gender,
-                    agency=agencies[person.agency],
-                    position=person.position,
-                    region=person.region,
-                    preferred_language="zh-hans",
-                    nominated_by=agencies[person.agency],
-                ),
+                data=_registration_data(person, agencies),
                 status=person.status,
                 history={
                     "created_at": person.registered_at,
@@ -570,6 +560,21 @@ def _load_people(tally, workshop, agencies, plan, organiser) -> dict[str, Regist
             for person in plan.people
         ],
         organiser,
+    )
+
+
+def _registration_data(person, agencies) -> RegistrationData:
+    """What a sample person tells for a workshop, nominated by their own agency."""
+    return RegistrationData(
+        name=person.name,
+        email=person.email,
+        name_local=person.name_local,
+        gender=person.gender,
+        agency=agencies[person.agency],
+        position=person.position,
+        region=person.region,
+        preferred_language="zh-hans",
+        nominated_by=agencies[person.agency],
     )
 
 
@@ -946,17 +951,7 @@ def _load_next_edition(tally, original, agencies, organiser, plan) -> Workshop:
         people.append(
             _Person(
                 email=person.email,
-                data=RegistrationData(
-                    name=person.name,
-                    email=person.email,
-                    name_local=person.name_local,
-                    gender=person.gender,
-                    agency=agencies[person.agency],
-                    position=person.position,
-                    region=person.region,
-                    preferred_language="zh-hans",
-                    nominated_by=agencies[person.agency],
-                ),
+                data=_registration_data(person, agencies),
                 status=(
                     Registration.Status.CONFIRMED
                     if index < NEXT_CONFIRMED

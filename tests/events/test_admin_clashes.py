@@ -170,23 +170,28 @@ def test_workshop_admin_lets_two_sessions_swap_their_times(
     assert (first.starts_at, second.starts_at) == (at(27, 10), at(27, 9))
 
 
+def move_into_definitions(
+    client, workshop, make_session, hall, huang, *, definitions_end, moved_end
+):
+    """“Definitions” from 09:00 in the hall with Huang; “Legislation” moved by the session
+    admin to 10:00-``moved_end`` in the same hall with the same trainer."""
+    make_session(workshop, title="Definitions", starts_at=at(27, 9),
+                 ends_at=at(27, definitions_end), room=hall, trainers=[huang])  # fmt: skip
+    moved = make_session(workshop, title="Legislation", starts_at=at(27, 14), ends_at=at(27, 15))
+    response = client.post(
+        url(Session, "change", moved.pk),
+        session_form(
+            moved, starts_at_1="10:00", ends_at_1=moved_end, room=hall.pk, trainers=[huang.pk]
+        ),
+    )
+    return moved, response
+
+
 def test_session_admin_refuses_a_trainer_and_a_room_booked_twice(
     site_admin, client, workshop, make_session, make_user, huang, hall
 ):
-    make_session(
-        workshop,
-        title="Definitions",
-        starts_at=at(27, 9),
-        ends_at=at(27, 11),
-        room=hall,
-        trainers=[huang],
-    )
-    moved = make_session(workshop, title="Legislation", starts_at=at(27, 14), ends_at=at(27, 15))
-    response = site_admin.post(
-        url(Session, "change", moved.pk),
-        session_form(
-            moved, starts_at_1="10:00", ends_at_1="12:00", room=hall.pk, trainers=[huang.pk]
-        ),
+    moved, response = move_into_definitions(
+        site_admin, workshop, make_session, hall, huang, definitions_end=11, moved_end="12:00"
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -242,20 +247,8 @@ def test_session_admin_add_page_refuses_a_room_booked_twice(
 def test_session_admin_saves_a_session_that_clashes_with_nothing(
     site_admin, workshop, make_session, hall, huang
 ):
-    make_session(
-        workshop,
-        title="Definitions",
-        starts_at=at(27, 9),
-        ends_at=at(27, 10),
-        room=hall,
-        trainers=[huang],
-    )
-    moved = make_session(workshop, title="Legislation", starts_at=at(27, 14), ends_at=at(27, 15))
-    response = site_admin.post(
-        url(Session, "change", moved.pk),
-        session_form(
-            moved, starts_at_1="10:00", ends_at_1="11:00", room=hall.pk, trainers=[huang.pk]
-        ),
+    moved, response = move_into_definitions(
+        site_admin, workshop, make_session, hall, huang, definitions_end=10, moved_end="11:00"
     )
     assert response.status_code == 302
     moved.refresh_from_db()
