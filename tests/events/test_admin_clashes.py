@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from events.models import Room, Session, Trainer
+from events.models import Room, Session, Trainer, Workshop
 from tests.conftest import at
 from tests.test_admin import session_form, url, workshop_form
 
@@ -175,8 +175,14 @@ def move_into_definitions(
 ):
     """“Definitions” from 09:00 in the hall with Huang; “Legislation” moved by the session
     admin to 10:00-``moved_end`` in the same hall with the same trainer."""
-    make_session(workshop, title="Definitions", starts_at=at(27, 9),
-                 ends_at=at(27, definitions_end), room=hall, trainers=[huang])  # fmt: skip
+    make_session(
+        workshop,
+        title="Definitions",
+        starts_at=at(27, 9),
+        ends_at=at(27, definitions_end),
+        room=hall,
+        trainers=[huang],
+    )
     moved = make_session(workshop, title="Legislation", starts_at=at(27, 14), ends_at=at(27, 15))
     response = client.post(
         url(Session, "change", moved.pk),
@@ -253,3 +259,52 @@ def test_session_admin_saves_a_session_that_clashes_with_nothing(
     assert response.status_code == 302
     moved.refresh_from_db()
     assert (moved.starts_at, moved.room, moved.sequence) == (at(27, 10), hall, 1)
+
+
+def test_admin_refuses_to_change_a_completed_workshops_timetable(
+    site_admin, workshop, make_session
+):
+    session = make_session(workshop, title="Definitions", starts_at=at(27, 9), ends_at=at(27, 10))
+    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.COMPLETED)
+    workshop.refresh_from_db()
+    refusal = (
+        "This workshop is completed: its timetable is read-only. Reopen the workshop "
+        "(on its overview) to correct it."
+    )
+    response = site_admin.post(
+        url(Session, "change", session.pk),
+        session_form(session, starts_at_1="11:00", ends_at_1="12:00"),
+    )
+    assert response.context["adminform"].form.non_field_errors() == [refusal]
+    data = workshop_form(
+        workshop,
+        sessions=[
+            {"title": "Late addition", "day": "2007-08-28", "start": "09:00", "end": "10:00"}
+        ],
+    )
+    data["sessions-INITIAL_FORMS"] = "0"
+    response = site_admin.post(url(Workshop, "change", workshop.pk), data)
+    (sessions,) = [
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "sessions"
+    ]
+    assert sessions.non_form_errors() == [refusal]
+    assert list(Session.objects.values_list("title", "starts_at")) == [("Definitions", at(27, 9))]
+
+
+def test_session_admin_saves_through_the_service_and_tells_the_webhooks(
+    site_admin, workshop, make_session, hall, huang
+):
+    from integrations.models import Webhook, WebhookDelivery
+
+    owner = get_user_model().objects.get(username="site-admin")
+    Webhook.objects.create(
+        owner=owner, workshop=workshop, url="https://example.org/hook", events=["session.moved"]
+    )
+    moved, response = move_into_definitions(
+        site_admin, workshop, make_session, hall, huang, definitions_end=10, moved_end="11:00"
+    )
+    assert response.status_code == 302
+    (delivery,) = WebhookDelivery.objects.all()
+    assert (delivery.event, delivery.payload["data"]["session"]) == ("session.moved", moved.pk)
