@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from events.models import Agency, Room, Session, Topic, Trainer, Workshop, WorkshopAgency
-from events.services import SESSION_FIELDS, TRAINER_FIELDS, WORKSHOP_FIELDS
+from events.services import AGENCY_FIELDS, SESSION_FIELDS, TRAINER_FIELDS, WORKSHOP_FIELDS
 from integrations.rest import (
     StrictCharField,
     StrictModelSerializer,
@@ -25,18 +25,7 @@ def absolute(path: str) -> str:
 class AgencySerializer(StrictModelSerializer):
     class Meta:
         model = Agency
-        fields = [
-            "id",
-            "name",
-            "name_local",
-            "acronym",
-            "kind",
-            "level",
-            "region",
-            "country",
-            "parent",
-            "website",
-        ]
+        fields = ["id", *AGENCY_FIELDS]
 
 
 class AgencyRoleSerializer(StrictModelSerializer):
