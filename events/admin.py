@@ -21,8 +21,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from events import services
+from events import services, timezones
 from events.clashes import Clash, find_clashes, workshop_clashes
+from events.forms import TimeZoneSelect
 from events.models import (
     Agency,
     AgencyMember,
@@ -33,7 +34,6 @@ from events.models import (
     Trainer,
     Workshop,
     WorkshopAgency,
-    validate_timezone,
 )
 
 
@@ -94,11 +94,7 @@ def _count_column(field: str, description):
 
 
 def known_timezone(name: str | None) -> zoneinfo.ZoneInfo | None:
-    try:
-        validate_timezone(name or "")
-    except ValidationError:
-        return None
-    return zoneinfo.ZoneInfo(name)
+    return timezones.zone_or_none(name)
 
 
 class WorkshopTimeZoneMixin:
@@ -254,6 +250,14 @@ class WorkshopAdminForm(forms.ModelForm):
     class Meta:
         model = Workshop
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose)
+        widgets = {"timezone": TimeZoneSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The organisers' list of zones, and the workshop's own if it has an old name.
+        self.fields["timezone"].widget.choices = timezones.choices(
+            current=self.initial.get("timezone")
+        )
 
     def clean(self):
         cleaned = super().clean()

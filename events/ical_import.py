@@ -19,7 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rruleset, rrulestr
 from django.db import transaction
@@ -31,6 +31,7 @@ from icalendar import Calendar, Event
 from icalendar.error import InvalidCalendar
 
 from audit.context import via
+from events import timezones
 from events.clashes import Candidate, find_clashes_of_many, outside_workshop_dates
 from events.models import Room, Session, Trainer, Workshop
 
@@ -274,13 +275,8 @@ def import_sessions(
 
 
 def _file_zone(calendar: Calendar) -> ZoneInfo | None:
-    name = str(calendar.get("X-WR-TIMEZONE", "")).strip()
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    # The workshops' own list of zones (events.timezones): a name they would refuse is no zone.
+    return timezones.zone_or_none(str(calendar.get("X-WR-TIMEZONE", "")).strip())
 
 
 def _expand(calendar: Calendar, workshop: Workshop, floating: ZoneInfo) -> list[ImportedEvent]:
