@@ -279,7 +279,6 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         "status",
         "programme",
         "sessions_count",
-        "seats_taken",
         "capacity",
         "is_sample",
     ]
@@ -354,7 +353,6 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
     actions = ["publish", "close_registration", "mark_completed", "cancel"]
 
     sessions_count = _count_column("sessions_count", _("sessions"))
-    seats_taken = _count_column("seats_taken", _("confirmed"))
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -416,14 +414,7 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         )
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                sessions_count=count_of(Workshop, "sessions"),
-                seats_taken=count_of(Workshop, "registrations", status="confirmed"),
-            )
-        )
+        return super().get_queryset(request).annotate(sessions_count=count_of(Workshop, "sessions"))
 
     def workshop_timezone(self, request, object_id):
         if request.method == "POST":

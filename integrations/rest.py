@@ -9,11 +9,13 @@ null when the whole request is refused; ``code`` names the rule (``required``, `
 
 import hashlib
 import time
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, filters, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -68,32 +70,27 @@ def _flatten(detail, field: str | None = None) -> list[dict]:
     return [{"field": field, "code": getattr(detail, "code", "invalid"), "message": str(detail)}]
 
 
+# The services' refusals of each domain app, as rows of the error format: registered by that
+# app in its AppConfig.ready(), since integrations imports no domain app.
+_refusals: dict[type[Exception], Callable[[Exception], list[dict]]] = {}
+
+
+def add_refusal(kind: type[Exception], rows: Callable[[Exception], list[dict]]) -> None:
+    """Answer a ``kind`` raised by a service with 400 and ``rows(error)``. The first kind
+    that matches wins: register a subclass before its base."""
+    _refusals[kind] = rows
+
+
 def exception_handler(exc, context):
     """DRF's handler, with our services' refusals turned into 400s, and one body shape."""
-    from feedback.services import FeedbackError, SubmissionRefused
-    from participants.attendance import AttendanceRefused
-    from participants.services import InvalidTransition, RegistrationClosed, RegistrationError
-
     flat = None
     if isinstance(exc, DjangoValidationError):
         flat = _django_errors(exc)
-    elif isinstance(exc, SubmissionRefused):
-        flat = [
-            {"field": e.field or None, "code": e.code, "message": e.message} for e in exc.errors
-        ]
-    elif isinstance(exc, FeedbackError):
-        flat = [{"field": exc.field or None, "code": exc.code, "message": exc.message}]
-    elif isinstance(exc, AttendanceRefused):
-        flat = [{"field": exc.field, "code": "refused", "message": exc.message}]
-    elif isinstance(exc, RegistrationError):
-        code = (
-            "registration_closed"
-            if isinstance(exc, RegistrationClosed)
-            else "invalid_transition"
-            if isinstance(exc, InvalidTransition)
-            else "refused"
-        )
-        flat = [{"field": None, "code": code, "message": exc.message}]
+    else:
+        for kind, rows in _refusals.items():
+            if isinstance(exc, kind):
+                flat = rows(exc)
+                break
     if flat is not None:
         exc = exceptions.ValidationError(flat)
         exc.flat = flat
@@ -324,3 +321,33 @@ def check_query(view, request) -> None:
             raise refusal(
                 name, "invalid_choice", _("One of: %(values)s.") % {"values": ", ".join(kind)}
             )
+
+
+# --- Answers before DRF's: the same error format ----------------------------------------
+
+
+def api_error(field, code: str, message: str, status: int) -> JsonResponse:
+    """An answer in the API's one error format, for what answers before DRF does."""
+    return JsonResponse(
+        {"errors": [{"field": field, "code": code, "message": str(message)}]}, status=status
+    )
+
+
+def not_found(request, exception):
+    """Under /api/, the API's error format; elsewhere, the site's page."""
+    if request.path.startswith("/api/"):
+        return api_error(None, "not_found", _("Not found."), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return api_error(None, "server_error", _("Server error."), 500)
+    return defaults.server_error(request)
+
+
+def impossible_text(field: str) -> JsonResponse:
+    """A NUL byte or a lone surrogate in a query or field of an API request."""
+    return api_error(
+        field, "impossible_text", _("This text holds a character no record can store."), 400
+    )

@@ -5,3 +5,52 @@ from django.utils.translation import gettext_lazy as _
 class ParticipantsConfig(AppConfig):
     name = "participants"
     verbose_name = _("Participants and registrations")
+
+    def ready(self):
+        from config import shell
+
+        shell.add_tab("registrations", _("Registrations"), "participants:registrations", order=40)
+        shell.add_tab(
+            "import", _("Import nominations"), "participants:nominations_import", order=50
+        )
+        shell.name_page("workshop_public", "participants:public_workshop")
+        shell.name_page("my_registrations", "participants:my_registrations")
+        _refusals_in_the_api()
+        self._follow_in_the_audit_trail()
+
+    def _follow_in_the_audit_trail(self):
+        from audit.registry import follow
+
+        follow(self.get_model("Participant"), filed_under=lambda _person: (None, None))
+        follow(
+            self.get_model("Registration"),
+            filed_under=lambda registration: (registration.workshop_id, registration.pk),
+            exclude_fields=["token", "feed_token"],
+        )
+        follow(
+            self.get_model("Attendance"),
+            filed_under=lambda mark: (mark.session.workshop_id, mark.registration_id),
+        )
+
+
+def _refusals_in_the_api() -> None:
+    from integrations.rest import add_refusal
+    from participants.attendance import AttendanceRefused
+    from participants.services import InvalidTransition, RegistrationClosed, RegistrationError
+
+    add_refusal(
+        AttendanceRefused,
+        lambda exc: [{"field": exc.field, "code": "refused", "message": exc.message}],
+    )
+
+    def registration_rows(exc):
+        code = (
+            "registration_closed"
+            if isinstance(exc, RegistrationClosed)
+            else "invalid_transition"
+            if isinstance(exc, InvalidTransition)
+            else "refused"
+        )
+        return [{"field": None, "code": code, "message": exc.message}]
+
+    add_refusal(RegistrationError, registration_rows)
