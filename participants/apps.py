@@ -51,6 +51,7 @@ def _refusals_in_the_api() -> None:
             if isinstance(exc, InvalidTransition)
             else "refused"
         )
-        return [{"field": None, "code": code, "message": exc.message}]
+        # A refusal that names its field (a correction of details) says which.
+        return [{"field": getattr(exc, "field", None), "code": code, "message": exc.message}]
 
     add_refusal(RegistrationError, registration_rows)
