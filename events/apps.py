@@ -17,25 +17,27 @@ class EventsConfig(AppConfig):
         self._follow_in_the_audit_trail()
 
     def _follow_in_the_audit_trail(self):
+        # The models themselves, not self.get_model(): ready() runs again in the tests'
+        # isolated app registries, which hold none of them.
         from audit.registry import follow
+        from events.models import Session, Trainer, Workshop, WorkshopAgency
 
         follow(
-            self.get_model("Workshop"),
+            Workshop,
             filed_under=lambda workshop: (workshop.pk, None),
             m2m_fields={"organisers"},
         )
         follow(
-            self.get_model("Session"),
+            Session,
             filed_under=lambda session: (session.workshop_id, None),
             m2m_fields={"trainers", "topics"},
         )
-        follow(self.get_model("WorkshopAgency"), filed_under=lambda role: (role.workshop_id, None))
-        trainer = self.get_model("Trainer")
+        follow(WorkshopAgency, filed_under=lambda role: (role.workshop_id, None))
         follow(
-            trainer,
+            Trainer,
             filed_under=lambda _trainer: (None, None),
             # A trainer teaches in many workshops: each one's history shows the trainer's.
-            in_workshop_history=lambda workshop: trainer.objects.filter(
+            in_workshop_history=lambda workshop: Trainer.objects.filter(
                 sessions__workshop=workshop
             ).values("pk"),
             exclude_fields=["feed_token"],

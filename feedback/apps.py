@@ -18,7 +18,10 @@ class FeedbackConfig(AppConfig):
         self._follow_in_the_audit_trail()
 
     def _follow_in_the_audit_trail(self):
+        # The models themselves, not self.get_model(): ready() runs again in the tests'
+        # isolated app registries, which hold none of them.
         from audit.registry import follow, never_follow
+        from feedback.models import Choice, Question, Questionnaire
 
         # An answer, a response, a sealed box or a submission could tie an anonymous answer
         # to a person: never recorded.
@@ -26,15 +29,15 @@ class FeedbackConfig(AppConfig):
             "feedback.Answer", "feedback.Response", "feedback.SealedResponse", "feedback.Submission"
         )
         follow(
-            self.get_model("Questionnaire"),
+            Questionnaire,
             filed_under=lambda questionnaire: (questionnaire.workshop_id, None),
         )
         follow(
-            self.get_model("Question"),
+            Question,
             filed_under=lambda question: (question.questionnaire.workshop_id, None),
         )
         follow(
-            self.get_model("Choice"),
+            Choice,
             filed_under=lambda choice: (choice.question.questionnaire.workshop_id, None),
         )
 

@@ -19,16 +19,19 @@ class ParticipantsConfig(AppConfig):
         self._follow_in_the_audit_trail()
 
     def _follow_in_the_audit_trail(self):
+        # The models themselves, not self.get_model(): ready() runs again in the tests'
+        # isolated app registries, which hold none of them.
         from audit.registry import follow
+        from participants.models import Attendance, Participant, Registration
 
-        follow(self.get_model("Participant"), filed_under=lambda _person: (None, None))
+        follow(Participant, filed_under=lambda _person: (None, None))
         follow(
-            self.get_model("Registration"),
+            Registration,
             filed_under=lambda registration: (registration.workshop_id, registration.pk),
             exclude_fields=["token", "feed_token"],
         )
         follow(
-            self.get_model("Attendance"),
+            Attendance,
             filed_under=lambda mark: (mark.session.workshop_id, mark.registration_id),
         )
 
