@@ -14,7 +14,6 @@ class FeedbackConfig(AppConfig):
         shell.add_personal_section(
             "feedback", "feedback/personal_feedback.html", respond.personal_section, order=10
         )
-        _refusals_in_the_api()
         self._follow_in_the_audit_trail()
 
     def _follow_in_the_audit_trail(self):
@@ -40,19 +39,3 @@ class FeedbackConfig(AppConfig):
             Choice,
             filed_under=lambda choice: (choice.question.questionnaire.workshop_id, None),
         )
-
-
-def _refusals_in_the_api() -> None:
-    from feedback.services import FeedbackError, SubmissionRefused
-    from integrations.rest import add_refusal
-
-    add_refusal(
-        SubmissionRefused,
-        lambda exc: [
-            {"field": e.field or None, "code": e.code, "message": e.message} for e in exc.errors
-        ],
-    )
-    add_refusal(
-        FeedbackError,
-        lambda exc: [{"field": exc.field or None, "code": exc.code, "message": exc.message}],
-    )

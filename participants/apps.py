@@ -15,7 +15,6 @@ class ParticipantsConfig(AppConfig):
         )
         shell.name_page("workshop_public", "participants:public_workshop")
         shell.name_page("my_registrations", "participants:my_registrations")
-        _refusals_in_the_api()
         self._follow_in_the_audit_trail()
 
     def _follow_in_the_audit_trail(self):
@@ -34,27 +33,3 @@ class ParticipantsConfig(AppConfig):
             Attendance,
             filed_under=lambda mark: (mark.session.workshop_id, mark.registration_id),
         )
-
-
-def _refusals_in_the_api() -> None:
-    from integrations.rest import add_refusal
-    from participants.attendance import AttendanceRefused
-    from participants.services import InvalidTransition, RegistrationClosed, RegistrationError
-
-    add_refusal(
-        AttendanceRefused,
-        lambda exc: [{"field": exc.field, "code": "refused", "message": exc.message}],
-    )
-
-    def registration_rows(exc):
-        code = (
-            "registration_closed"
-            if isinstance(exc, RegistrationClosed)
-            else "invalid_transition"
-            if isinstance(exc, InvalidTransition)
-            else "refused"
-        )
-        # A refusal that names its field (a correction of details) says which.
-        return [{"field": getattr(exc, "field", None), "code": code, "message": exc.message}]
-
-    add_refusal(RegistrationError, registration_rows)
