@@ -33,6 +33,10 @@ def setup_django(database_url: str | None = None) -> None:
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+    # Django's test client speaks plain HTTP to pages served from the apps' static files,
+    # as the tests do (pyproject's pytest env): no redirect to HTTPS, no collectstatic.
+    os.environ.setdefault("HTTPS", "false")
+    os.environ.setdefault("STATIC_MANIFEST", "false")
     import django
 
     django.setup()
