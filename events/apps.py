@@ -17,27 +17,30 @@ class EventsConfig(AppConfig):
         self._follow_in_the_audit_trail()
 
     def _follow_in_the_audit_trail(self):
-        # The models themselves, not self.get_model(): ready() runs again in the tests'
-        # isolated app registries, which hold none of them.
+        from django.apps import apps
+
         from audit.registry import follow
-        from events.models import Session, Trainer, Workshop, WorkshopAgency
+
+        if self.apps is not apps:
+            return  # a test's isolated registry (isolate_apps): the site's models only
 
         follow(
-            Workshop,
+            self.get_model("Workshop"),
             filed_under=lambda workshop: (workshop.pk, None),
             m2m_fields={"organisers"},
         )
         follow(
-            Session,
+            self.get_model("Session"),
             filed_under=lambda session: (session.workshop_id, None),
             m2m_fields={"trainers", "topics"},
         )
-        follow(WorkshopAgency, filed_under=lambda role: (role.workshop_id, None))
+        follow(self.get_model("WorkshopAgency"), filed_under=lambda role: (role.workshop_id, None))
+        trainer = self.get_model("Trainer")
         follow(
-            Trainer,
+            trainer,
             filed_under=lambda _trainer: (None, None),
             # A trainer teaches in many workshops: each one's history shows the trainer's.
-            in_workshop_history=lambda workshop: Trainer.objects.filter(
+            in_workshop_history=lambda workshop: trainer.objects.filter(
                 sessions__workshop=workshop
             ).values("pk"),
             exclude_fields=["feed_token"],

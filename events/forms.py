@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from config.refusals import add_to_form
 from events import services, timezones
 from events.models import (
     SESSION_ENDS_AFTER_START,
@@ -24,7 +25,6 @@ from events.models import (
     WorkshopAgency,
 )
 from events.queries import search_agencies
-from events.refusals import add_to_form
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 

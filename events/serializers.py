@@ -133,7 +133,7 @@ class SessionSerializer(StrictModelSerializer):
     )
     topics = StrictPrimaryKeyRelatedField(many=True, queryset=Topic.objects.all(), required=False)
     trainer_names = SessionTrainerSerializer(source="trainers", many=True, read_only=True)
-    ics = serializers.SerializerMethodField()
+    ics = serializers.CharField(read_only=True, help_text="The session's .ics address.")
 
     class Meta:
         model = Session

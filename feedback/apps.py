@@ -17,10 +17,7 @@ class FeedbackConfig(AppConfig):
         self._follow_in_the_audit_trail()
 
     def _follow_in_the_audit_trail(self):
-        # The models themselves, not self.get_model(): ready() runs again in the tests'
-        # isolated app registries, which hold none of them.
         from audit.registry import follow, never_follow
-        from feedback.models import Choice, Question, Questionnaire
 
         # An answer, a response, a sealed box or a submission could tie an anonymous answer
         # to a person: never recorded.
@@ -28,14 +25,14 @@ class FeedbackConfig(AppConfig):
             "feedback.Answer", "feedback.Response", "feedback.SealedResponse", "feedback.Submission"
         )
         follow(
-            Questionnaire,
+            self.get_model("Questionnaire"),
             filed_under=lambda questionnaire: (questionnaire.workshop_id, None),
         )
         follow(
-            Question,
+            self.get_model("Question"),
             filed_under=lambda question: (question.questionnaire.workshop_id, None),
         )
         follow(
-            Choice,
+            self.get_model("Choice"),
             filed_under=lambda choice: (choice.question.questionnaire.workshop_id, None),
         )

@@ -20,32 +20,11 @@ from rest_framework import exceptions, filters, pagination, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.refusals import error_rows
 from integrations.authentication import TokenMayWrite
 from integrations.models import IdempotencyKey
 
 # --- Errors -----------------------------------------------------------------------------
-
-
-def error_rows(error: DjangoValidationError) -> list[dict]:
-    """The refusal as the API shows it: one ``{"field", "code", "message"}`` per message."""
-    # A service's refusal (events.refusals.Refusal) knows its rows; integrations imports no
-    # domain app, so it is asked rather than recognised.
-    if callable(getattr(error, "rows", None)):
-        return error.rows()
-    if hasattr(error, "error_dict"):
-        return [
-            {
-                "field": None if field == "__all__" else field,
-                "code": e.code or "invalid",
-                "message": " ".join(e.messages),
-            }
-            for field, errors in error.error_dict.items()
-            for e in errors
-        ]
-    return [
-        {"field": None, "code": e.code or "invalid", "message": " ".join(e.messages)}
-        for e in error.error_list
-    ]
 
 
 def refusal(field: str | None, code: str, message: str) -> exceptions.ValidationError:
@@ -77,7 +56,7 @@ def _flatten(detail, field: str | None = None) -> list[dict]:
 
 def exception_handler(exc, context):
     """DRF's handler, with our services' refusals turned into 400s, and one body shape."""
-    # Every service's refusal is a ValidationError (``events.refusals.Refusal``), in rows.
+    # Every service's refusal is a ValidationError (``config.refusals.Refusal``), in rows.
     flat = error_rows(exc) if isinstance(exc, DjangoValidationError) else None
     if flat is not None:
         exc = exceptions.ValidationError(flat)

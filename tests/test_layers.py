@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = [
     "config",  # the helpers apps call (shell, rate limits, text checks): no app below them
     "audit",  # the audit trail's records; each app follows its own models
-    "integrations",  # API foundations, webhooks, the task queue; apps register their refusals
+    "integrations",  # API foundations, webhooks, the task queue
     "events",
     "participants",
     "feedback",

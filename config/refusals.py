@@ -4,10 +4,9 @@ Every service of every app raises a :class:`Refusal` (or a ``ValidationError``, 
 own validation raises and which a Refusal is) when a rule says no. It reaches people in one
 of two ways, each written once: on a form, beside the field it is about
 (:func:`add_to_form`), or as a 400 of the API, as ``{"field", "code", "message"}`` rows
-(``integrations.rest.error_rows``, used by its ``exception_handler``; a Refusal gives its
-own rows with ``rows()``).
+(:func:`error_rows`, used by ``integrations.rest.exception_handler``).
 
-Here, in the first app of the chain, so that every app may import it.
+Here, among the helpers every app may call (config), so that every app may import it.
 """
 
 from django.core.exceptions import ValidationError
@@ -38,6 +37,26 @@ class Refusal(ValidationError):
 
     def rows(self) -> list[dict]:
         return [{"field": self.field, "code": self.code, "message": str(self.message)}]
+
+
+def error_rows(error: ValidationError) -> list[dict]:
+    """The refusal as the API shows it: one ``{"field", "code", "message"}`` per message."""
+    if isinstance(error, Refusal):
+        return error.rows()
+    if hasattr(error, "error_dict"):
+        return [
+            {
+                "field": None if field == "__all__" else field,
+                "code": e.code or "invalid",
+                "message": " ".join(e.messages),
+            }
+            for field, errors in error.error_dict.items()
+            for e in errors
+        ]
+    return [
+        {"field": None, "code": e.code or "invalid", "message": " ".join(e.messages)}
+        for e in error.error_list
+    ]
 
 
 def add_to_form(form, error: ValidationError, fields: dict[str, str] | None = None) -> None:
