@@ -10,11 +10,9 @@ any change to the timetable), cached (the body found under its ETag) and a condi
 request answered 304 (what polling clients mostly send).
 """
 
-import statistics
-import time
 from datetime import date, timedelta
 
-from bench._harness import report, setup_django
+from bench._harness import interleaved, report, setup_django, timed
 
 SESSIONS = 3000
 REPEAT = 7
@@ -154,11 +152,14 @@ def main() -> None:
         response = client.get(url, headers={"if-none-match": etag})
         assert response.status_code == 304
 
-    # The machine is shared: floor and feed are timed in turn, so that a burst of load
-    # elsewhere falls on both rather than on one.
-    floor_time, uncached_time = interleaved_medians(
-        [(floor, None), (uncached, cache.clear)], repeat=REPEAT
-    )
+    # The machine is shared: floor and feed are timed in turns (bench._harness.interleaved),
+    # so that a burst of load elsewhere falls on both rather than on one.
+    def uncached_after_clear():
+        cache.clear()  # not part of what the request costs
+        return {"uncached": timed(uncached)}
+
+    figures = interleaved({"floor": floor, "uncached": uncached_after_clear}, repeat=REPEAT)
+    floor_time, uncached_time = figures["floor"], figures["uncached"]
     report(
         "workshop feed, uncached",
         uncached_time,
@@ -168,9 +169,11 @@ def main() -> None:
         target=1.5,
     )
     cached()
-    floor_time, cached_time, not_modified_time = interleaved_medians(
-        [(floor, None), (cached, None), (not_modified, None)], repeat=REPEAT
+    figures = interleaved(
+        {"floor": floor, "cached": cached, "not_modified": not_modified}, repeat=REPEAT
     )
+    floor_time, cached_time = figures["floor"], figures["cached"]
+    not_modified_time = figures["not_modified"]
     report(
         "workshop feed, cached body",
         cached_time,
@@ -185,21 +188,3 @@ def main() -> None:
         baseline_name="icalendar alone",
         baseline=floor_time,
     )
-
-
-def interleaved_medians(runs, *, repeat: int) -> list[float]:
-    """The median time of each ``(fn, setup)``, run in turn ``repeat`` times after a warm-up.
-
-    ``setup`` (untimed) runs before each timed call: emptying the cache for the uncached
-    figure is not part of what a request costs.
-    """
-    times: list[list[float]] = [[] for _ in runs]
-    for round_ in range(repeat + 1):
-        for index, (fn, setup) in enumerate(runs):
-            if setup is not None:
-                setup()
-            start = time.perf_counter()
-            fn()
-            if round_:  # the first round warms up
-                times[index].append(time.perf_counter() - start)
-    return [statistics.median(t) for t in times]

@@ -184,6 +184,10 @@ class AgencyMemberAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "agency__name", "agency__acronym"]
     autocomplete_fields = ["user", "agency"]
 
+    def get_queryset(self, request):
+        # The change page's title is the member's label: user and agency.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
@@ -208,7 +212,8 @@ class WorkshopAgencyInline(admin.TabularInline):
     formset = shared_choices_formset("agency")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("agency")
+        # Each row's label names its agency and workshop.
+        return super().get_queryset(request).select_related("agency", "workshop")
 
 
 class TimetableFormSet(SharedChoicesFormSet):
@@ -500,6 +505,10 @@ class WorkshopAgencyAdmin(admin.ModelAdmin):
     list_filter = ["role", "workshop"]
     search_fields = ["agency__name", "agency__acronym", "workshop__title", "note"]
     autocomplete_fields = ["workshop", "agency"]
+
+    def get_queryset(self, request):
+        # The change page's title is the role's label: agency and workshop.
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
 
 # People and places of the timetable
