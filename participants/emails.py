@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events.calendar import Attendee, calendar_for_sessions, invitation_email
 from events.localised import localised
@@ -182,6 +183,24 @@ KINDS = (
     "link",
     "new_link",
 )
+
+# What each e-mail is, as the organiser's registration page lists them.
+KIND_LABELS = {
+    "registered_confirmed": gettext_lazy("Registration confirmed"),
+    "registered_waitlisted": gettext_lazy("On the waiting list"),
+    "registered_pending": gettext_lazy("Registration received, awaiting approval"),
+    "approved": gettext_lazy("Registration approved"),
+    "promoted": gettext_lazy("A seat from the waiting list"),
+    "declined": gettext_lazy("Registration declined"),
+    "declined_seat": gettext_lazy("Registration declined, with calendar cancellation"),
+    "cancelled": gettext_lazy("Registration cancelled"),
+    "cancelled_seat": gettext_lazy("Registration cancelled, with calendar cancellation"),
+    "cancelled_seat_passed": gettext_lazy(
+        "Registration cancelled, seat passed to the waiting list"
+    ),
+    "link": gettext_lazy("Personal link sent again"),
+    "new_link": gettext_lazy("New personal link"),
+}
 
 
 def build_registration_email(registration: Registration, kind: str) -> EmailMultiAlternatives:
