@@ -93,7 +93,8 @@ def exception_handler(exc, context):
             if isinstance(exc, InvalidTransition)
             else "refused"
         )
-        flat = [{"field": None, "code": code, "message": exc.message}]
+        # A refusal that names its field (participants.corrections) says which.
+        flat = [{"field": getattr(exc, "field", None), "code": code, "message": exc.message}]
     if flat is not None:
         exc = exceptions.ValidationError(flat)
         exc.flat = flat

@@ -575,3 +575,34 @@ def test_the_session_times_on_the_detail_page_are_in_the_workshops_zone(
 
     assert 'datetime="2007-08-27T09:00:00+08:00"' in page
     assert len(mail.outbox) == 0
+
+
+# The API: the same service -------------------------------------------------------------------
+
+
+def test_the_api_corrects_details_through_the_same_rules(
+    organiser, workshop, participant_registration
+):
+    from rest_framework.test import APIClient
+
+    factories.registration(workshop, "Wang Fang", email="wang.fang@example.org")
+    client = APIClient()
+    client.force_authenticate(organiser)
+    url = f"/api/v1/registrations/{participant_registration.pk}/"
+
+    corrected = client.patch(url, {"position": "Inspector", "phone": ""}, format="json")
+    clash = client.patch(url, {"email": "wang.fang@example.org"}, format="json")
+
+    assert corrected.status_code == 200
+    assert corrected.json()["position"] == "Inspector"
+    assert clash.status_code == 400
+    assert clash.json() == {
+        "errors": [
+            {
+                "field": "email",
+                "code": "refused",
+                "message": "wang.fang@example.org is already registered for this workshop "
+                "(Wang Fang): one person, one registration.",
+            }
+        ]
+    }
