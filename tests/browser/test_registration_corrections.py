@@ -30,7 +30,7 @@ TEXTS = {
         "corrected": "Li Mei 的信息已更正。",
         "cancel": "取消",
         "asked": "将向 1 人发送电子邮件。",
-        "yes": "是的，取消这些报名",
+        "yes": "是的，取消这些报名",  # noqa: RUF001
         "done": None,
         "self_link": "更正您的信息",
         "summary": "未保存任何内容。请更正以下问题：",  # noqa: RUF001
