@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from events import forms, services
 from events.calendar import workshop_url
 from events.clashes import clashes_by_workshop
+from events.duplicates import near_duplicate_agencies, near_duplicate_trainers
 from events.models import Session, Trainer, Workshop, WorkshopAgency
 from events.queries import (
     get_managed_trainer,
@@ -483,7 +484,10 @@ def agency_create(request, slug):
     else:
         initial = {"name": request.GET.get("q", "")}
         form = forms.AgencyForm(request.POST or None, workshop=workshop, initial=initial)
+    duplicates = []
     if request.method == "POST" and not searching and form.is_valid():
+        duplicates = _unconfirmed_duplicates(request, near_duplicate_agencies, form, email=False)
+    if request.method == "POST" and not searching and form.is_valid() and not duplicates:
         try:
             agency = form.save()
         except ValidationError:
@@ -494,7 +498,7 @@ def agency_create(request, slug):
     return render(
         request,
         "events/organise/agency_form.html",
-        {"form": form, "workshop": workshop, "searching": searching},
+        {"form": form, "workshop": workshop, "searching": searching, "duplicates": duplicates},
     )
 
 
@@ -550,7 +554,10 @@ def trainer_detail(request, pk):
 @organiser_required
 def trainer_create(request):
     form = forms.TrainerForm(request.POST or None)
+    duplicates = []
     if request.method == "POST" and form.is_valid():
+        duplicates = _unconfirmed_duplicates(request, near_duplicate_trainers, form, email=True)
+    if request.method == "POST" and form.is_valid() and not duplicates:
         try:
             trainer = form.save(by=request.user)
         except ValidationError:
@@ -558,7 +565,23 @@ def trainer_create(request):
         else:
             messages.success(request, _("%(trainer)s was added.") % {"trainer": trainer})
             return redirect("events:trainer_detail", pk=trainer.pk)
-    return render(request, "events/organise/trainer_form.html", {"form": form})
+    return render(
+        request, "events/organise/trainer_form.html", {"form": form, "duplicates": duplicates}
+    )
+
+
+def _unconfirmed_duplicates(request, find, form, *, email: bool) -> list:
+    """The near-duplicates of what ``form`` would create (``events.duplicates``), unless the
+    organiser has seen them and chose to create it anyway."""
+    if request.POST.get("create_anyway") == "1":
+        return []
+    values = form.cleaned_data
+    name = values.get("name") or ""
+    extra = {"email": values.get("email") or ""} if email else {}
+    found = find(name=name, name_local=values.get("name_local") or "", **extra)
+    if not email and any(agency.name == name for agency in found):
+        return []  # the very name is taken: the save refuses it, with its own message
+    return found
 
 
 @organiser_required

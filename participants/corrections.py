@@ -17,6 +17,9 @@ The rules:
   e-mail about the registration go there).
 - A completed workshop's list of participants is read-only (``check_roster_editable``); a
   person cannot correct their details once their workshop is cancelled.
+- An agency typed on the public form (not chosen from the list) can be mapped to a known
+  agency by the workshop's organisers: every registration of that workshop that typed the
+  same name (case, spaces and width aside) gets it (:func:`map_typed_agency`).
 - The audit trail records each correction (django-auditlog follows ``save()``), with who
   made it and from where.
 """
@@ -30,6 +33,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from events.duplicates import name_key
 from events.models import Agency, Workshop
 from participants.models import Registration
 from participants.services import (
@@ -169,3 +173,69 @@ def _new_person(registration: Registration, email: str):
             % {"email": email, "name": clash.name},
         )
     return person
+
+
+# --- Agencies typed on the public form ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypedAgency:
+    """An agency name people typed (not chosen from the list), as a workshop's roster holds it."""
+
+    text: str  # as the first of them typed it
+    count: int
+    suggestion: Agency | None  # a known agency with the same name (events.duplicates.name_key)
+
+
+def typed_agencies(workshop: Workshop) -> list[TypedAgency]:
+    """The agency names typed by ``workshop``'s registrations that chose none, grouped as
+    near-duplicates compare names, most frequent first: two queries (the typed names, the
+    agencies for the suggestions)."""
+    groups: dict[str, list[str]] = {}
+    for text in (
+        Registration.objects.filter(workshop=workshop, agency__isnull=True)
+        .exclude(agency_name="")
+        .order_by("created_at", "pk")
+        .values_list("agency_name", flat=True)
+    ):
+        groups.setdefault(name_key(text), []).append(text)
+    if not groups:
+        return []
+    known: dict[str, Agency] = {}
+    for agency in Agency.objects.order_by("name", "pk"):
+        for name in (agency.name, agency.name_local, agency.acronym):
+            known.setdefault(name_key(name), agency)
+    found = [
+        TypedAgency(text=texts[0], count=len(texts), suggestion=known.get(key))
+        for key, texts in groups.items()
+    ]
+    return sorted(found, key=lambda typed: (-typed.count, typed.text.casefold()))
+
+
+def map_typed_agency(*, workshop: Workshop, text: str, agency: Agency) -> int:
+    """Give every registration of ``workshop`` that typed ``text`` (compared as
+    near-duplicates are: case, spaces and width aside) and chose no agency the agency
+    ``agency``; the typed text is then cleared. Returns how many changed.
+
+    Refused (RegistrationClosed) for a completed workshop. Each registration is saved on
+    its own, so the audit trail has a record per person. Queries: the lock, the typed
+    registrations, one UPDATE each.
+    """
+    key = name_key(text)
+    if not key:
+        raise CorrectionRefused("text", _("Choose an agency name typed on the form."))
+    with transaction.atomic():
+        workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+        check_roster_editable(workshop)
+        typed = [
+            registration
+            for registration in Registration.objects.select_for_update()
+            .filter(workshop=workshop, agency__isnull=True)
+            .exclude(agency_name="")
+            if name_key(registration.agency_name) == key
+        ]
+        for registration in typed:
+            registration.agency = agency
+            registration.agency_name = ""
+            registration.save(update_fields=["agency", "agency_name", "updated_at"])
+    return len(typed)

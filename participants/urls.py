@@ -52,6 +52,11 @@ urlpatterns += [
         name="registrations_promote",
     ),
     path(
+        "organise/workshops/<slug:slug>/registrations/agencies/",
+        registration.typed_agencies_page,
+        name="typed_agencies",
+    ),
+    path(
         "organise/workshops/<slug:slug>/registrations/<int:pk>/",
         registration.registration_detail,
         name="registration_detail",

@@ -10,11 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from audit.queries import registration_history, rows
+from events.models import Agency
 from events.queries import get_organised_workshop
+from participants.corrections import map_typed_agency, typed_agencies
 from participants.forms import RegistrationDetailsForm
 from participants.models import Registration
 from participants.queries import (
@@ -22,7 +25,7 @@ from participants.queries import (
     registration_emails,
     waitlist_position_of,
 )
-from participants.services import RegistrationClosed, check_roster_editable
+from participants.services import RegistrationClosed, RegistrationError, check_roster_editable
 
 # Records of the trail the page shows; the history page has them all.
 HISTORY_SHOWN = 20
@@ -106,6 +109,50 @@ def registration_edit(request, slug, pk):
             "workshop": workshop,
             "registration": registration,
             "form": form,
+            "read_only": read_only,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def typed_agencies_page(request, slug):
+    """The agency names people typed on the public form, each with a choice of known agency
+    that maps all of this workshop's registrations that typed it.
+
+    Queries: the workshop, the typed names, the agencies (suggestions and the choices).
+    """
+    workshop = get_organised_workshop(request.user, slug)
+    read_only = _editable(workshop)
+    if request.method == "POST" and not read_only:
+        agency = Agency.objects.filter(pk=request.POST.get("agency") or 0).first()
+        text = request.POST.get("text", "")
+        if agency is None:
+            messages.error(request, _("Agency: choose a known agency from the list."))
+        else:
+            try:
+                count = map_typed_agency(workshop=workshop, text=text, agency=agency)
+            except RegistrationError as refused:
+                messages.error(request, refused.message)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d registration that typed “%(text)s” now belongs to %(agency)s.",
+                        "%(count)d registrations that typed “%(text)s” now belong to %(agency)s.",
+                        count,
+                    )
+                    % {"count": count, "text": text, "agency": agency},
+                )
+        return redirect("participants:typed_agencies", slug=workshop.slug)
+    return render(
+        request,
+        "participants/organiser/typed_agencies.html",
+        {
+            "workshop": workshop,
+            "typed": typed_agencies(workshop),
+            "agencies": list(Agency.objects.order_by("name", "pk")),
             "read_only": read_only,
         },
     )
