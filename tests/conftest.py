@@ -7,16 +7,15 @@ stranger, who is simply the unauthenticated ``client``.
 """
 
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
-from events.models import Agency, AgencyMember, Session, Workshop, WorkshopAgency
+from events.models import Agency, AgencyMember, WorkshopAgency
 from participants.models import Registration
 from tests import factories
 
@@ -56,6 +55,14 @@ def refusals(validate) -> dict[str, list[tuple[str, str | None]]]:
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Every test hashes with MD5: the default PBKDF2 costs ~0.2 s per user made or signed in,
+    which is most of a persona-heavy test's time. tests/config/test_signin.py checks that the
+    site itself is configured with a slow, salted hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def language_of_the_site():
     """Each test starts in the site's language: a request in Chinese leaves Chinese active in
     its thread (LocaleMiddleware never deactivates), which a later test would inherit."""
@@ -66,49 +73,17 @@ def language_of_the_site():
 
 @pytest.fixture
 def make_workshop(db):
-    def make(**fields) -> Workshop:
-        values = {
-            "title": "Anti-Trafficking Workshop",
-            "start_date": date(2007, 8, 26),
-            "end_date": date(2007, 8, 31),
-            "timezone": "Asia/Shanghai",
-            "city": "Lijiang",
-            "capacity": 30,
-            "status": Workshop.Status.PUBLISHED,
-        }
-        values.update(fields)
-        return Workshop.objects.create(**values)
-
-    return make
+    return factories.workshop
 
 
 @pytest.fixture
 def make_session(db):
-    def make(workshop, *, starts_at=None, ends_at=None, trainers=(), topics=(), **fields):
-        session = Session.objects.create(
-            workshop=workshop,
-            title=fields.pop("title", "Session"),
-            starts_at=starts_at or at(27, 9),
-            ends_at=ends_at or at(27, 10, 30),
-            **fields,
-        )
-        if trainers:
-            session.trainers.set(trainers)
-        if topics:
-            session.topics.set(topics)
-        return session
-
-    return make
+    return factories.session
 
 
 @pytest.fixture
 def make_user(db):
-    def make(username: str, **fields):
-        return get_user_model().objects.create_user(
-            username=username, password="correct horse battery staple", **fields
-        )
-
-    return make
+    return factories.user
 
 
 @pytest.fixture

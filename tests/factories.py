@@ -1,12 +1,63 @@
-"""Builders of rows that many test files need, written straight to the database.
+"""Builders of the rows that many test files need: the one place for workshops, sessions,
+users, people and registrations.
 
-They go around the services on purpose: a test that needs a waiting list in a given order, or
-a state the rules would refuse, builds it here; tests of the rules call the services.
+``workshop``, ``session``, ``user``, ``person`` and ``registration`` write straight to the
+database. They go around the services on purpose: a test that needs a waiting list in a given
+order, or a state the rules would refuse, builds it here. ``registered`` is the other way in:
+through the registration service, as the public form and the API do, for tests of the rules.
 """
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from events.models import Session, Workshop
 from participants.models import Participant, Registration
+from participants.services import register_participant
+
+PASSWORD = "correct horse battery staple"
+
+
+def _lijiang(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2007, 8, day, hour, minute, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def workshop(**fields) -> Workshop:
+    """A published workshop in Lijiang, 26 to 31 August 2007, for 30; ``fields`` override."""
+    values = {
+        "title": "Anti-Trafficking Workshop",
+        "start_date": date(2007, 8, 26),
+        "end_date": date(2007, 8, 31),
+        "timezone": "Asia/Shanghai",
+        "city": "Lijiang",
+        "capacity": 30,
+        "status": Workshop.Status.PUBLISHED,
+    }
+    values.update(fields)
+    return Workshop.objects.create(**values)
+
+
+def session(in_workshop, *, starts_at=None, ends_at=None, trainers=(), topics=(), **fields):
+    """A session of ``in_workshop``, 27 August 9:00 to 10:30 Lijiang time unless told."""
+    made = Session.objects.create(
+        workshop=in_workshop,
+        title=fields.pop("title", "Session"),
+        starts_at=starts_at or _lijiang(27, 9),
+        ends_at=ends_at or _lijiang(27, 10, 30),
+        **fields,
+    )
+    if trainers:
+        made.trainers.set(trainers)
+    if topics:
+        made.topics.set(topics)
+    return made
+
+
+def user(username: str, **fields):
+    """A user account whose password is ``PASSWORD``."""
+    return get_user_model().objects.create_user(username=username, password=PASSWORD, **fields)
 
 
 def person(email: str = "") -> Participant:
@@ -22,24 +73,37 @@ def registration(
     name: str = "Li Mei",
     *,
     email: str | None = None,
+    participant: Participant | None = None,
     status: str = Registration.Status.CONFIRMED,
     source: str = Registration.Source.ORGANISER,
     **fields,
 ) -> Registration:
     """``name`` registered for ``workshop`` with ``fields`` (the registration's details).
 
-    ``email`` None: one made from the name; "" for none. A waiting registration joins the
-    list now unless ``waitlisted_at`` is given.
+    The person is ``participant`` if given, else the one with ``email`` (None: an address made
+    from the name; "" for a new person without one). A waiting registration joins the list now
+    unless ``waitlisted_at`` is given.
     """
-    if email is None:
-        email = f"{name.lower().replace(' ', '.')}@example.org"
+    if participant is None:
+        if email is None:
+            email = f"{name.lower().replace(' ', '.')}@example.org"
+        participant = person(email)
     if status == Registration.Status.WAITLISTED:
         fields.setdefault("waitlisted_at", timezone.now())
     return Registration.objects.create(
         workshop=workshop,
-        participant=person(email),
+        participant=participant,
         name=name,
         status=status,
         source=source,
         **fields,
     )
+
+
+def registered(workshop, email: str, *, source: str = Registration.Source.PUBLIC, **fields):
+    """What the registration service answers to ``email`` registering for ``workshop`` from
+    ``source`` with ``fields`` (``notify`` among them passes to the service); the name is the
+    address's local part unless given."""
+    notify = fields.pop("notify", True)
+    data = {"name": fields.pop("name", email.split("@")[0]), "email": email, **fields}
+    return register_participant(workshop=workshop, data=data, source=source, notify=notify)

@@ -183,3 +183,16 @@ def test_sqlite_transactions_take_the_write_lock_when_they_begin():
         other.execute("ROLLBACK")
     finally:
         other.close()
+
+
+def test_site_hashes_passwords_with_a_slow_salted_hasher():
+    # tests/conftest.py makes every test hash with MD5 for speed; the site itself must not.
+    result = start(
+        SECRET_KEY="x",
+        argv=(
+            "-c",
+            "import django; django.setup(); from django.contrib.auth.hashers import get_hasher;"
+            " print(get_hasher().algorithm)",
+        ),
+    )
+    assert result.stdout.strip() == "pbkdf2_sha256", result.stderr

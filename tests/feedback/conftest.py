@@ -4,7 +4,8 @@
 import pytest
 
 from feedback.models import Choice, Question, Questionnaire
-from participants.models import Participant, Registration
+from participants.models import Registration
+from tests import factories
 from tests.conftest import at
 
 QK = Question.Kind
@@ -13,15 +14,9 @@ QK = Question.Kind
 @pytest.fixture
 def make_registration(db):
     def make(workshop, number: int, *, status=Registration.Status.CONFIRMED, **fields):
-        fields.setdefault("name", f"Person {number}")
-        person = Participant.objects.create(email=f"person{number}@example.org")
-        return Registration.objects.create(
-            workshop=workshop,
-            participant=person,
-            status=status,
-            source=Registration.Source.ORGANISER,
-            **fields,
-        )
+        name = fields.pop("name", f"Person {number}")
+        email = f"person{number}@example.org"
+        return factories.registration(workshop, name, email=email, status=status, **fields)
 
     return make
 

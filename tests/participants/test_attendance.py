@@ -25,7 +25,8 @@ from participants.attendance import (
     self_checkin_code,
     self_checkin_code_valid,
 )
-from participants.models import Attendance, Participant, Registration
+from participants.models import Attendance, Registration
+from tests import factories
 from tests.conftest import at
 
 Status = Attendance.Status
@@ -33,14 +34,9 @@ AFTER = at(31, 20)
 
 
 def register(workshop, email, *, status=Registration.Status.CONFIRMED, **person):
-    participant = Participant.objects.create(email=email)
-    return Registration.objects.create(
-        workshop=workshop,
-        participant=participant,
-        status=status,
-        source=Registration.Source.ORGANISER,
-        waitlisted_at=at(20, 9) if status == Registration.Status.WAITLISTED else None,
-        **person,
+    waited = at(20, 9) if status == Registration.Status.WAITLISTED else None
+    return factories.registration(
+        workshop, person.pop("name", ""), email=email, status=status, waitlisted_at=waited, **person
     )
 
 

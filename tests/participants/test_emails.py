@@ -13,6 +13,7 @@ from participants.services import (
     register_participant,
     revoke_registration_link,
 )
+from tests import factories
 from tests.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -62,10 +63,8 @@ def send(django_capture_on_commit_callbacks, mailoutbox):
 
 
 def register(workshop, email, *, notify=True, **fields):
-    data = {"name": fields.pop("name", "Li Mei"), "email": email, **fields}
-    return register_participant(
-        workshop=workshop, data=data, source="public", notify=notify
-    ).registration
+    fields.setdefault("name", "Li Mei")
+    return factories.registered(workshop, email, notify=notify, **fields).registration
 
 
 def calendar_of(message, filename="lijiang.ics"):

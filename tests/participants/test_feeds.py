@@ -9,6 +9,7 @@ from django.urls import reverse
 from events.models import Session, Workshop
 from participants.models import Participant, Registration
 from participants.services import revoke_registration_link
+from tests import factories
 from tests.conftest import at
 from tests.events.calendar_support import (
     assert_wire_format,
@@ -24,13 +25,7 @@ def feed_url(registration) -> str:
 
 
 def register(workshop, person, status=Registration.Status.CONFIRMED, name="Li Mei"):
-    return Registration.objects.create(
-        workshop=workshop,
-        participant=person,
-        name=name,
-        status=status,
-        source=Registration.Source.ORGANISER,
-    )
+    return factories.registration(workshop, name, participant=person, status=status)
 
 
 @pytest.fixture

@@ -5,19 +5,18 @@ from django.utils import timezone, translation
 
 from events.models import Agency
 from participants.models import Attendance, Participant, Registration
+from tests import factories
 from tests.conftest import at, refusals, refused_by
 
 pytestmark = pytest.mark.django_db
 
 
 def register(workshop, person, **fields):
-    values = {
-        "name": "Li Mei",
-        "status": Registration.Status.CONFIRMED,
-        "source": Registration.Source.ORGANISER,
-    }
-    values.update(fields)
-    return Registration.objects.create(workshop=workshop, participant=person, **values)
+    # Straight to the table, waiting or not as told: the constraints are what is tested.
+    fields.setdefault("waitlisted_at", None)
+    return factories.registration(
+        workshop, fields.pop("name", "Li Mei"), participant=person, **fields
+    )
 
 
 def test_participant_email_unique_ci_is_enforced_by_the_database():

@@ -13,7 +13,8 @@ import config.urls
 from events.models import Agency, Room, Trainer, Workshop
 from feedback.models import Questionnaire, Submission
 from participants.models import Registration
-from participants.services import register_participant, revoke_registration_link
+from participants.services import revoke_registration_link
+from tests import factories
 from tests.conftest import SHANGHAI, at
 
 Status = Registration.Status
@@ -40,11 +41,6 @@ urlpatterns = [
 
 def personal_url(registration):
     return reverse("participants:personal", kwargs={"token": registration.token})
-
-
-def register(workshop, email, **fields):
-    data = {"name": fields.pop("name", email.split("@")[0]), "email": email, **fields}
-    return register_participant(workshop=workshop, data=data, source="public").registration
 
 
 def ahead(days: int, hour: int, minute: int = 0) -> datetime:
@@ -81,12 +77,14 @@ def workshop(make_workshop, make_session):
 @pytest.fixture
 def confirmed(workshop):
     agency = Agency.objects.create(name="Yunnan Women's Federation")
-    return register(workshop, "li.mei@example.org", name="Li Mei", name_local="李梅", agency=agency)
+    return factories.registered(
+        workshop, "li.mei@example.org", name="Li Mei", name_local="李梅", agency=agency
+    ).registration
 
 
 @pytest.fixture
 def waiting(workshop, confirmed):
-    return register(workshop, "wang.fang@example.org", name="Wang Fang")
+    return factories.registered(workshop, "wang.fang@example.org", name="Wang Fang").registration
 
 
 def test_personal_page_shows_a_confirmed_registration(client, confirmed):
@@ -103,7 +101,7 @@ def test_personal_page_shows_a_confirmed_registration(client, confirmed):
 
 
 def test_personal_page_shows_the_waiting_list_position(client, workshop, waiting):
-    third = register(workshop, "third@example.org")
+    third = factories.registered(workshop, "third@example.org").registration
     assert (
         "You are number 1 on the waiting list."
         in client.get(personal_url(waiting)).content.decode()
@@ -114,7 +112,9 @@ def test_personal_page_shows_the_waiting_list_position(client, workshop, waiting
 
 
 def test_personal_page_shows_pending_approval(client, make_workshop):
-    registration = register(make_workshop(requires_approval=True, slug="approval"), "p@example.org")
+    registration = factories.registered(
+        make_workshop(requires_approval=True, slug="approval"), "p@example.org"
+    ).registration
     page = client.get(personal_url(registration)).content.decode()
     assert "Pending approval" in page
     assert "The organisers approve each registration for this workshop." in page
@@ -171,7 +171,9 @@ def test_personal_page_revoked_token_is_the_same_404(client, confirmed):
 
 
 def test_personal_page_in_the_participants_language(client, workshop):
-    registration = register(workshop, "zh@example.org", preferred_language="zh-hans")
+    registration = factories.registered(
+        workshop, "zh@example.org", preferred_language="zh-hans"
+    ).registration
     response = client.get(personal_url(registration))
     page = response.content.decode()
     assert response["Content-Language"] == "zh-hans"
@@ -285,8 +287,8 @@ def test_personal_page_query_count_does_not_grow_with_the_timetable(
             trainers=trainers,
             room=room,
         )
-    register(workshop, "seated@example.org")
-    waiting = register(workshop, "waiting@example.org")
+    factories.registered(workshop, "seated@example.org")
+    waiting = factories.registered(workshop, "waiting@example.org").registration
     client = Client()
     # The registration with its workshop and person; the sessions with rooms; their
     # trainers with agencies; the waiting-list position.

@@ -20,6 +20,7 @@ from participants.services import (
     revoke_registration_link,
     waitlist_registration,
 )
+from tests import factories
 
 Status = Registration.Status
 Source = Registration.Source
@@ -28,13 +29,8 @@ pytestmark = pytest.mark.django_db
 
 def register(workshop, email, *, source=Source.PUBLIC, **fields):
     """(registration, created) of registering ``email`` through the service."""
-    outcome = registered(workshop, email, source=source, **fields)
+    outcome = factories.registered(workshop, email, source=source, **fields)
     return outcome.registration, outcome.created
-
-
-def registered(workshop, email, *, source=Source.PUBLIC, **fields):
-    data = {"name": fields.pop("name", email.split("@")[0]), "email": email, **fields}
-    return register_participant(workshop=workshop, data=data, source=source)
 
 
 def statuses(workshop):
@@ -346,7 +342,7 @@ def test_cancel_registration_twice_is_harmless(full_workshop):
 def test_register_participant_after_cancelling_reopens_at_the_end_of_the_queue(full_workshop):
     a = Registration.objects.get(participant__email="a@example.org")
     cancel_registration(registration=a)
-    outcome = registered(full_workshop, "A@example.org")
+    outcome = factories.registered(full_workshop, "A@example.org")
     assert (outcome.registration.pk, outcome.created, outcome.reopened) == (a.pk, False, True)
     assert outcome.registration.status == Status.WAITLISTED
     assert waiting_emails(full_workshop) == ["d@example.org", "a@example.org"]
@@ -355,7 +351,7 @@ def test_register_participant_after_cancelling_reopens_at_the_end_of_the_queue(f
 def test_register_participant_never_reopens_an_organisers_cancellation(full_workshop, organiser):
     a = Registration.objects.get(participant__email="a@example.org")
     cancel_registration(registration=a, by=organiser)
-    outcome = registered(full_workshop, "a@example.org")
+    outcome = factories.registered(full_workshop, "a@example.org")
     assert (outcome.created, outcome.reopened, outcome.registration.status) == (
         False,
         False,
@@ -366,7 +362,7 @@ def test_register_participant_never_reopens_an_organisers_cancellation(full_work
 def test_register_participant_never_reopens_a_decline(full_workshop, organiser):
     c = Registration.objects.get(participant__email="c@example.org")
     decline_registration(registration=c, by=organiser)
-    outcome = registered(full_workshop, "c@example.org")
+    outcome = factories.registered(full_workshop, "c@example.org")
     assert (outcome.reopened, outcome.registration.status) == (False, Status.DECLINED)
 
 

@@ -7,26 +7,10 @@ from django.urls import reverse
 
 from events.models import Room, Session, Trainer, Workshop
 from feedback.models import Questionnaire, Response
-from participants.models import Attendance, Participant, Registration
+from participants.models import Attendance
 from reports import statistics
+from tests import factories
 from tests.conftest import at
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def register(workshop, name: str, status: str) -> Registration:
-    person = Participant.objects.create(email=f"{name.lower()}@example.org")
-    return Registration.objects.create(
-        workshop=workshop,
-        participant=person,
-        name=name,
-        status=status,
-        source=Registration.Source.ORGANISER,
-        waitlisted_at=datetime.now(UTC) if status == "waitlisted" else None,
-    )
 
 
 @pytest.fixture
@@ -38,11 +22,13 @@ def held(workshop, make_session):
     place: neither counts. One confirmed and one anonymous person answered the evaluation
     (2 of 4, 50%); the knowledge test's answers are not feedback.
     """
-    confirmed = [register(workshop, f"Person{n}", "confirmed") for n in range(4)]
-    register(workshop, "Waiting", "waitlisted")
-    register(workshop, "PendingA", "pending")
-    register(workshop, "PendingB", "pending")
-    cancelled = register(workshop, "Gone", "cancelled")
+    confirmed = [
+        factories.registration(workshop, f"Person{n}", status="confirmed") for n in range(4)
+    ]
+    factories.registration(workshop, "Waiting", status="waitlisted")
+    factories.registration(workshop, "PendingA", status="pending")
+    factories.registration(workshop, "PendingB", status="pending")
+    cancelled = factories.registration(workshop, "Gone", status="cancelled")
     first = make_session(workshop, title="First", starts_at=at(27, 9), ends_at=at(27, 10))
     second = make_session(workshop, title="Second", starts_at=at(28, 9), ends_at=at(28, 10))
     make_session(workshop, title="Unrecorded", starts_at=at(29, 9), ends_at=at(29, 10))
@@ -214,7 +200,7 @@ def test_dashboard_lists_what_needs_doing(client, organiser, make_workshop, make
         starts_at=nine + timedelta(hours=1),
         ends_at=nine + timedelta(hours=2),
     )
-    register(first, "Pending", "pending")
+    factories.registration(first, "Pending", status="pending")
 
     client.force_login(organiser)
     html = client.get(reverse("reports:dashboard")).content.decode()
@@ -359,7 +345,9 @@ def test_figures_count_a_session_begun_where_the_day_comes_first(make_workshop, 
         ends_at=datetime(2007, 8, 26, 1, 30, tzinfo=zone),
     )
     Attendance.objects.create(
-        registration=register(kiritimati, "Early", "confirmed"), session=early, status="present"
+        registration=factories.registration(kiritimati, "Early", status="confirmed"),
+        session=early,
+        status="present",
     )
     figures = statistics.workshop_figures(kiritimati, now=now)
     assert (figures.registered_sessions, figures.attended, figures.attendance_rate) == (1, 1, 1.0)

@@ -16,11 +16,6 @@ from tests import factories
 from tests.reports.pdfcheck import pdf_text
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def people(workshop, participant_registration):
     """Five more confirmed people, so that the breakdowns show figures."""

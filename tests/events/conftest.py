@@ -1,0 +1,42 @@
+"""Fixtures of the organiser pages' tests: a trainer, a session they teach, a superuser, a
+signed-in organiser."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from events.models import Room, Trainer
+from tests.conftest import at
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def trainer(db):
+    return Trainer.objects.create(name="Liang ShuYing", honorific="Prof.")
+
+
+@pytest.fixture
+def session(workshop, make_session, trainer):
+    room = Room.objects.create(name="Jade Hall", venue="Guanfang Hotel")
+    return make_session(
+        workshop,
+        title="Trafficking definitions",
+        starts_at=at(27, 9),
+        ends_at=at(27, 10, 30),
+        trainers=[trainer],
+        room=room,
+    )
+
+
+@pytest.fixture
+def superuser(db):
+    return get_user_model().objects.create_superuser(username="root", password=PASSWORD)
+
+
+# What the pages show and do ----------------------------------------------------------------
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    client.force_login(organiser)
+    return client

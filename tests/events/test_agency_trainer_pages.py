@@ -1,0 +1,117 @@
+"""The organiser's agency and trainer pages, and the pages in Chinese."""
+
+import pytest
+from django.urls import reverse
+
+from events.models import Agency, Trainer, Workshop, WorkshopAgency
+
+
+@pytest.mark.django_db
+def test_agencies_search_add_create_with_parent_and_remove(organiser_client, workshop):
+    un = Agency.objects.create(name="United Nations", acronym="UN", kind=Agency.Kind.UN)
+    Agency.objects.create(name="Ministry of Public Security", acronym="MPS", name_local="公安部")
+    url = reverse("events:workshop_agencies", args=[workshop.slug])
+
+    html = organiser_client.get(url + "?q=公安").content.decode()
+    assert "Ministry of Public Security" in html
+    assert "United Nations" not in html.split("Agencies found")[1]
+
+    mps = Agency.objects.get(acronym="MPS")
+    organiser_client.post(url, {"agency": mps.pk, "role": "host", "note": ""})
+    assert WorkshopAgency.objects.filter(workshop=workshop, agency=mps, role="host").exists()
+    # The same again is refused with the reason.
+    response = organiser_client.post(url, {"agency": mps.pk, "role": "host"}, follow=True)
+    assert "Ministry of Public Security (MPS) is already listed as host." in (
+        response.content.decode()
+    )
+
+    create = reverse("events:agency_create", args=[workshop.slug])
+    typed = {
+        "name": "UNIAP China Office",
+        "acronym": "UNIAP",
+        "kind": "un",
+        "level": "national",
+        "parent_query": "united",
+        "role": "partner",
+        "note": "",
+    }
+    found = organiser_client.post(create, {**typed, "find_parent": "1"})
+    assert found.status_code == 200
+    assert not found.context["form"].is_bound  # a search, not a save: no errors shown
+    assert f'<option value="{un.pk}">United Nations (UN)</option>' in found.content.decode()
+    assert 'value="UNIAP China Office"' in found.content.decode()
+    organiser_client.post(create, {**typed, "parent": un.pk})
+    uniap = Agency.objects.get(acronym="UNIAP")
+    assert uniap.parent == un
+    role = WorkshopAgency.objects.get(workshop=workshop, agency=uniap)
+    assert role.role == "partner"
+
+    organiser_client.post(reverse("events:agency_role_remove", args=[workshop.slug, role.pk]))
+    assert not WorkshopAgency.objects.filter(pk=role.pk).exists()
+    assert Agency.objects.filter(pk=uniap.pk).exists()
+
+
+@pytest.mark.django_db
+def test_agency_create_refuses_a_taken_name(organiser_client, workshop):
+    Agency.objects.create(name="IOM")
+    response = organiser_client.post(
+        reverse("events:agency_create", args=[workshop.slug]),
+        {"name": "IOM", "kind": "international", "level": "international", "role": "partner"},
+    )
+    assert response.context["form"].errors["name"] == [
+        "Agency with this Name (English) already exists."
+    ]
+
+
+@pytest.mark.django_db
+def test_trainer_list_searches_and_detail_shows_what_they_teach(
+    organiser_client, workshop, session, trainer, make_workshop, make_session, other_organiser
+):
+    hidden = make_workshop(
+        title="Someone's Draft", slug="someones-draft", status=Workshop.Status.DRAFT
+    )
+    hidden.organisers.add(other_organiser)
+    make_session(hidden, title="Secret session", trainers=[trainer])
+    Trainer.objects.create(name="Mi XiaoXiong", honorific="Dr.")
+
+    html = organiser_client.get(reverse("events:trainer_list") + "?q=liang").content.decode()
+    assert "Prof. Liang ShuYing" in html
+    assert "Mi XiaoXiong" not in html
+
+    html = organiser_client.get(
+        reverse("events:trainer_detail", args=[trainer.pk])
+    ).content.decode()
+    assert "National Anti-Trafficking Workshop" in html
+    assert "27 Aug 2007, 09:00" in html
+    assert "Trafficking definitions" in html
+    assert "Secret session" not in html
+
+
+@pytest.mark.django_db
+def test_trainer_create_and_edit(organiser_client):
+    response = organiser_client.post(
+        reverse("events:trainer_create"),
+        {"name": "Tong JiYu", "position": "Researcher", "email": "not-an-address"},
+    )
+    assert response.context["form"].errors["email"] == ["Enter a valid email address."]
+    response = organiser_client.post(
+        reverse("events:trainer_create"), {"name": "Tong JiYu", "position": "Researcher"}
+    )
+    trainer = Trainer.objects.get(name="Tong JiYu")
+    assert response["Location"] == reverse("events:trainer_detail", args=[trainer.pk])
+    organiser_client.post(
+        reverse("events:trainer_edit", args=[trainer.pk]),
+        {"name": "Tong JiYu", "name_local": "童吉渝", "position": "Researcher"},
+    )
+    trainer.refresh_from_db()
+    assert trainer.name_local == "童吉渝"
+
+
+@pytest.mark.django_db
+def test_organiser_pages_speak_simplified_chinese(organiser_client, workshop, session):
+    response = organiser_client.get(
+        reverse("events:timetable", args=[workshop.slug]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    html = response.content.decode()
+    assert "添加日程" in html
+    assert "日程表" in html
