@@ -66,10 +66,11 @@ def register_models() -> None:
     from django.apps import apps
 
     followed = {
-        "events.Workshop": {"m2m_fields": {"organisers"}},
+        # The feeds' version counters are bookkeeping, not something anyone changed.
+        "events.Workshop": {"m2m_fields": {"organisers"}, "exclude_fields": ["calendar_version"]},
         "events.Session": {"m2m_fields": {"trainers", "topics"}},
         "events.WorkshopAgency": {},
-        "events.Trainer": {"exclude_fields": ["feed_token"]},
+        "events.Trainer": {"exclude_fields": ["feed_token", "calendar_version"]},
         "participants.Participant": {},
         "participants.Registration": {"exclude_fields": ["token", "feed_token"]},
         "participants.Attendance": {},

@@ -33,6 +33,8 @@ def setup_django(database_url: str | None = None) -> None:
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+    # The test client speaks plain HTTP: without this, DEBUG off redirects it to HTTPS.
+    os.environ.setdefault("HTTPS", "false")
     import django
 
     django.setup()

@@ -28,6 +28,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from audit.services import record_update
+from events.calendar_versions import trainers_changed
 from events.clashes import Candidate, find_clashes_of_many
 from events.models import Agency, Session, Trainer, Workshop, WorkshopAgency
 from events.queries import trainers_managed_by
@@ -260,6 +261,8 @@ def merge_trainers(*, keep: Trainer, duplicate: Trainer, by) -> Merged:
     moved = _move_references(keep, duplicate)
     for name, (_before, after) in filled.items():
         setattr(keep, "agency_id" if name == "agency" else name, after)
+    # Saving counts a change of the kept trainer's feed and of every workshop it now
+    # teaches in (events.calendar_versions), the sessions moved by UPDATE among them.
     keep.save()
     record_update(keep, {"merged": ("", label)})
     duplicate.delete()
@@ -317,6 +320,8 @@ def merge_agencies(*, keep: Agency, duplicate: Agency, by) -> Merged:
         setattr(keep, name, value)
     if filled:
         keep.save()
+    # The trainers moved here by UPDATE now show this agency's name in their feeds.
+    trainers_changed(Trainer.objects.filter(agency=keep).values("pk"))
     record_update(keep, {"merged": ("", label)})
     duplicate.delete()
     return Merged(keep, label, moved)
