@@ -143,8 +143,9 @@ def _other_kind(content: bytes, name: str) -> str:
     By its first bytes, whatever the file is called: a PDF renamed .csv would otherwise be
     read as one column of garbled text. A zip is a workbook only if it holds one: a Word
     document (.docx) or presentation is named as such, and so is another archive unless it
-    is called .xlsx (then it is a damaged workbook, which the workbook reader names). Text with NUL bytes near the
-    start is binary, not CSV (UTF-16 text, which has them too, is read as CSV).
+    is called .xlsx (then it is a damaged workbook, which the workbook reader names). Text
+    with NUL bytes near the start is binary, not CSV (UTF-16 text, which has them too, is
+    read as CSV).
     """
     for signature, kind in _SIGNATURES:
         if content.startswith(signature):
