@@ -161,6 +161,8 @@ def workshop_edit(request, slug):
             messages.success(request, _("The workshop's details were saved."))
             if form.zone_change is not None:
                 messages.info(request, form.zone_change.message())
+            if form.rooms_message:
+                messages.warning(request, form.rooms_message)
             return redirect("events:workshop_detail", slug=workshop.slug)
     return render(
         request,
