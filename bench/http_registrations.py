@@ -34,6 +34,7 @@ from bench.load import (
     rate,
     run_threads,
     start_server,
+    stop_server,
 )
 
 CLIENTS = 32
@@ -160,5 +161,4 @@ def main() -> None:
                 f"{'met' if p95 < 0.25 else 'MISSED'}"
             )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)

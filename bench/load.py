@@ -21,6 +21,7 @@ import http.client
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -191,8 +192,14 @@ def start_server(port: int, database_url: str) -> subprocess.Popen:
         GUNICORN_LOG_LEVEL="warning",
         LOG_LEVEL="WARNING",
     )
+    # A process group of its own, so that stop_server ends the master and its workers alike;
+    # a SIGTERM to this benchmark (a timeout) becomes an exit, so its finally stops them.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py"], cwd=ROOT, env=env
+        [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -203,8 +210,20 @@ def start_server(port: int, database_url: str) -> subprocess.Popen:
                 return server
         except OSError:
             time.sleep(0.3)
-    server.terminate()
+    stop_server(server)
     raise SystemExit("gunicorn did not start within 60 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """End gunicorn's whole process group: TERM, then KILL after 30 s."""
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
 
 
 def run_threads(targets) -> float:
@@ -365,11 +384,7 @@ def main() -> None:
         load = Recorder()
         load_seconds = mixed_load(port, data, load)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_server(server)
 
     counts = dict(
         Registration.objects.filter(workshop__slug="load")

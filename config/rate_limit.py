@@ -3,10 +3,10 @@
 ``rate_limited(request, scope)`` counts one more request of ``scope`` from the client's
 address (the one our trusted proxies saw, config.client_address, as for the sign-in
 lockout) or from ``key`` (an API token), and answers the seconds to wait when over the
-scope's limit, else 0. A fixed window per key: the first request of a window creates its
-counter (``add`` does nothing if another server already did), every one increments it; two
-cache queries a request. The counts live in the ``rate_limit`` cache (a database table that
-never culls a live count, or Redis), shared by every server.
+scope's limit, else 0. A fixed window per key, whose counter lives in the ``rate_limit``
+cache, shared by every server: in the database (config/cache.py, a table that never culls
+a live count) one upsert statement creates or increments it; in Redis, ``add`` then
+``incr``.
 
 Scopes and their settings (COUNT per WINDOW seconds, both from the environment):
 
@@ -20,6 +20,7 @@ Scopes and their settings (COUNT per WINDOW seconds, both from the environment):
 
 import math
 import time
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import caches
@@ -52,16 +53,20 @@ def rate_limited(request: HttpRequest, scope: str = "registration", *, key: str 
     count_allowed, window = limit_of(scope)
     now = time.time()
     slot = int(now // window)
-    # The registration scope keeps the key it always had, so counts survive an upgrade.
-    prefix = "registration-rate" if scope == "registration" else f"rate-{scope}"
-    cache_key = f"{prefix}:{key or client_address(request)}:{slot}"
+    cache_key = f"hits-{scope}:{key or client_address(request)}:{slot}"
     cache = caches["rate_limit"]
-    cache.add(cache_key, 0, timeout=window)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window)
-        count = 1
+    if hasattr(cache, "hit"):
+        # The database cache (config/cache.py): one upsert statement.
+        ends = datetime.fromtimestamp((slot + 1) * window, tz=UTC)
+        count = cache.hit(cache_key, ends)
+    else:
+        # Redis: two round trips, each atomic.
+        cache.add(cache_key, 0, timeout=window)
+        try:
+            count = cache.incr(cache_key)
+        except ValueError:  # expired between add and incr
+            cache.set(cache_key, 1, timeout=window)
+            count = 1
     if count > count_allowed:
         return max(1, math.ceil((slot + 1) * window - now))
     return 0

@@ -24,6 +24,7 @@ from events.queries import (
     search_trainers,
 )
 from events.serializers import (
+    SESSION_COLUMNS,
     AgencyRoleSerializer,
     AgencySerializer,
     RoomSerializer,
@@ -32,8 +33,9 @@ from events.serializers import (
     TrainerSerializer,
     WorkshopSerializer,
     WorkshopStatusSerializer,
+    session_rows,
 )
-from integrations.rest import ErrorsSerializer, IdempotentMixin
+from integrations.rest import CursorPagination, ErrorsSerializer, IdempotentMixin
 
 ERRORS = {
     400: ErrorsSerializer,
@@ -202,6 +204,7 @@ class SessionViewSet(
     Writes go through ``events.services.save_session`` and its clash rules."""
 
     serializer_class = SessionSerializer
+    pagination_class = CursorPagination
     query_filters = {"workshop": str, "status": tuple(Session.Status.values)}
     permission_classes = [ReadsAreOpen]
     filter_backends = [filters.OrderingFilter]
@@ -233,6 +236,13 @@ class SessionViewSet(
         context = super().get_serializer_context()
         context["organised_workshops"] = organised_workshops(self.request.user)
         return context
+
+    def list(self, request, *args, **kwargs):
+        """A page of sessions from ``.values()`` rows (``session_rows``): the page, its
+        trainers, its topics (a cursor's page: no count)."""
+        sessions = self.filter_queryset(self.get_queryset())
+        rows = sessions.select_related(None).prefetch_related(None).values(*SESSION_COLUMNS)
+        return self.get_paginated_response(session_rows(self.paginate_queryset(rows)))
 
     def create(self, request, *args, **kwargs):
         slug = request.data.get("workshop") if isinstance(request.data, dict) else None

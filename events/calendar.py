@@ -303,21 +303,27 @@ def session_change_emails(session: Session, change: str) -> list[EmailMultiAlter
     return messages
 
 
-def send_session_change(session_pk: int, change: str) -> int:
-    """Send :func:`session_change_emails` (after the change committed); how many went out.
-    A message that cannot be sent is logged, never passed on to the request."""
+def send_session_change(
+    session_pk: int, change: str, *, only: list[str] | None = None
+) -> tuple[int, list[str]]:
+    """Send :func:`session_change_emails` (by the worker, after the change committed): how
+    many went out, and the addresses that could not be sent to. ``only`` limits it to those
+    addresses (a retry). A message that cannot be sent is logged and passed over."""
     session = Session.objects.filter(pk=session_pk).first()
     if session is None:
-        return 0
-    sent = 0
+        return 0, []
+    sent, failed = 0, []
     for message in session_change_emails(session, change):
+        if only is not None and message.to[0] not in only:
+            continue
         try:
             message.send()
         except Exception:
             logger.exception("Could not send the %s update of session %s", change, session_pk)
+            failed.append(message.to[0])
         else:
             sent += 1
-    return sent
+    return sent, failed
 
 
 def build_calendar(

@@ -32,15 +32,16 @@ from events.calendar_versions import trainers_changed
 from events.clashes import Candidate, find_clashes_of_many
 from events.models import Agency, Session, Trainer, Workshop, WorkshopAgency
 from events.queries import trainers_managed_by
+from events.refusals import Refusal
 
 
-class MergeRefused(Exception):
+class MergeRefused(Refusal):
     """A rule refused the merge; ``field`` names the form's field, ``message`` says why."""
 
+    default_code = "merge_refused"
+
     def __init__(self, message: str, field: str = "duplicate"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field=field)
 
 
 def name_key(text: str) -> str:

@@ -164,7 +164,7 @@ SELECT COUNT(DISTINCT s.id), MAX(s.updated_at),
 """
 
 
-def timetable_version(*workshops: Workshop) -> str:
+def timetable_version(*workshops: Workshop, overlapping: bool = True) -> str:
     """A string that changes whenever anything the workshops' timetables show may change.
 
     For keys of cached pages: the workshops themselves; their sessions and every other
@@ -174,6 +174,9 @@ def timetable_version(*workshops: Workshop) -> str:
     times catch edits; a trainer or topic set on a session is caught by the session's own change
     time, since every write path saves the session. One query on indexed columns, written
     out because building it with the ORM costs more than running it.
+
+    ``overlapping=False`` leaves other workshops' sessions out: for a page that shows no
+    clashes (the public timetable), whose version then reads only its workshop's rows.
     """
     qn = connection.ops.quote_name
     adapt = connection.ops.adapt_datetimefield_value
@@ -186,11 +189,14 @@ def timetable_version(*workshops: Workshop) -> str:
         session_topics=qn(Session.topics.through._meta.db_table),
         topic=qn(Topic._meta.db_table),
         ids=", ".join(["%s"] * len(workshops)),
-        windows=" OR ".join(["(s.starts_at < %s AND s.ends_at > %s)"] * len(workshops)),
+        windows=" OR ".join(["(s.starts_at < %s AND s.ends_at > %s)"] * len(workshops))
+        if overlapping
+        else "FALSE",
     )
     params = [w.pk for w in workshops]
-    for workshop in workshops:
-        params += [adapt(workshop.ends_at), adapt(workshop.starts_at)]
+    if overlapping:
+        for workshop in workshops:
+            params += [adapt(workshop.ends_at), adapt(workshop.starts_at)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

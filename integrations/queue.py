@@ -5,9 +5,11 @@ of django-tasks-db by default, RQ or Celery backends for a site that outgrows it
 module adds on top:
 
 - :func:`enqueue_on_commit`: a task is handed to the queue only when the transaction that
-  asked for it commits. On the database backend the task row would roll back with the
-  transaction anyway; on a broker (Redis, RabbitMQ) it would not, and a worker could even
-  run the task before the data it reads is committed.
+  asked for it commits. On a broker (Redis, RabbitMQ) it is sent after the commit, or a
+  worker could run it before the data it reads is committed, or for a change rolled back.
+  On the database backend, inside a transaction on the queue's own database, the task row
+  is written at once, as part of that transaction: it commits or rolls back with the
+  change, no worker sees it before, and the request saves a second commit (an fsync).
 - :func:`retry_later`: tasks retry themselves with exponential back-off (the tasks API has no
   retries of its own). Each attempt is a task result of its own, so a failed attempt stays
   in the admin ("Task results") with its error and traceback, next to the attempt after it.
@@ -22,7 +24,7 @@ from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import router, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -39,7 +41,21 @@ class GaveUp(Exception):
 def enqueue_on_commit(task, *args, **kwargs) -> None:
     """Queue ``task(*args, **kwargs)`` once the current transaction commits (at once outside
     one). A rolled-back transaction queues nothing."""
-    transaction.on_commit(partial(task.enqueue, *args, **kwargs))
+    if _queued_with_the_transaction(task):
+        task.enqueue(*args, **kwargs)
+    else:
+        transaction.on_commit(partial(task.enqueue, *args, **kwargs))
+
+
+def _queued_with_the_transaction(task) -> bool:
+    """Whether the task's row would be written inside the current transaction: the database
+    backend, its table on the database of a transaction in progress."""
+    from django_tasks_db import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return False
+    return transaction.get_connection(router.db_for_write(DBTaskResult)).in_atomic_block
 
 
 def _backend_defers(task) -> bool:

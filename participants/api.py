@@ -24,7 +24,7 @@ from config.rate_limit import rate_limited
 from events.api import ERRORS, READ_ERRORS
 from events.models import Session, Workshop
 from events.queries import organised_workshops
-from integrations.rest import ErrorsSerializer, IdempotentMixin, refusal
+from integrations.rest import CursorPagination, ErrorsSerializer, IdempotentMixin, refusal
 from participants import attendance as attendance_rules
 from participants import corrections, services
 from participants.models import Attendance, Registration
@@ -37,6 +37,7 @@ from participants.queries import (
     waitlist_positions,
 )
 from participants.serializers import (
+    REGISTRATION_COLUMNS,
     AttendanceSerializer,
     DecisionSerializer,
     LanguageSerializer,
@@ -47,6 +48,7 @@ from participants.serializers import (
     RegisterSerializer,
     RegistrationDetailsSerializer,
     RegistrationSerializer,
+    registration_rows,
 )
 
 
@@ -75,6 +77,8 @@ class RegistrationViewSet(
     IdempotentMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = RegistrationSerializer
+    pagination_class = CursorPagination
+    ordering = ["created_at", "pk"]
     query_filters = {
         "workshop": str,
         "status": tuple(Registration.Status.values),
@@ -85,23 +89,33 @@ class RegistrationViewSet(
     }
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.shown(page))
+        """A page of the roster from ``.values()`` rows: the page (a cursor's: no count), and
+        the waiting-list places of each workshop with people waiting on it."""
+        registrations = self.filter_queryset(self.get_queryset())
+        rows = self.paginate_queryset(
+            registrations.select_related(None).values(*REGISTRATION_COLUMNS)
+        )
+        positions = self._positions({r["workshop_id"] for r in rows if r["waitlisted_at"]})
+        return self.get_paginated_response(registration_rows(rows, positions))
 
     def retrieve(self, request, *args, **kwargs):
         return Response(self.shown([self.get_object()])[0])
 
     def shown(self, registrations):
-        """The rows with their waiting-list places: one query per workshop that has people
-        waiting among them (``waitlist_positions``, the roster's own numbering)."""
-        positions = {}
-        for workshop in {
-            r.workshop_id: r.workshop for r in registrations if r.waitlisted_at
-        }.values():
-            positions |= waitlist_positions(workshop)
+        """Registration instances with their waiting-list places (see :meth:`_positions`)."""
+        positions = self._positions({r.workshop_id for r in registrations if r.waitlisted_at})
         return RegistrationSerializer(
             registrations, many=True, context={"positions": positions}
         ).data
+
+    @staticmethod
+    def _positions(workshop_ids) -> dict[int, int]:
+        """Waiting-list places: one query per workshop with people waiting among the rows
+        (``waitlist_positions``, the roster's own numbering)."""
+        positions = {}
+        for workshop_id in sorted(workshop_ids):
+            positions |= waitlist_positions(workshop_id)
+        return positions
 
     def get_permissions(self):
         if self.action == "create":
@@ -268,13 +282,18 @@ class RegistrationViewSet(
 )
 class AttendanceViewSet(IdempotentMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AttendanceSerializer
+    pagination_class = CursorPagination
+    # In the order recorded: a cursor needs a position (nearly) unique to each row, and a
+    # session's marks all share the session's (past 1,000 of them, DRF's offset within a
+    # position gives up).
+    ordering = ["pk"]
     query_filters = {"workshop": str, "session": int}
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self):
         marks = Attendance.objects.filter(
             session__workshop__in=organised_workshops(self.request.user).values("pk")
-        ).order_by("session_id", "registration_id", "pk")
+        ).order_by("pk")
         params = self.request.query_params
         if params.get("workshop"):
             marks = marks.filter(session__workshop__slug=params["workshop"])

@@ -62,8 +62,7 @@ class CorrectionRefused(RegistrationError):
     """A rule refused the correction: ``field`` names the field, ``message`` says why."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from integrations.rest import (
     StrictIntegerField,
     StrictModelSerializer,
     StrictPrimaryKeyRelatedField,
+    moment_formatter,
 )
 from participants.attendance import Status as AttendanceStatus
 from participants.forms import phone_validator
@@ -57,38 +58,79 @@ class RegistrationSerializer(StrictModelSerializer):
         read_only_fields = fields
 
     def to_representation(self, registration):
-        """The fields above, written out: a roster page holds 100 of them, and DRF's
-        field-by-field walk costs several times the query (bench/api_lists.py)."""
-        moment = self._moment
-        return {
-            "id": registration.pk,
-            "workshop": registration.workshop.slug,
-            "email": registration.participant.email,
-            "name": registration.name,
-            "name_local": registration.name_local,
-            "gender": registration.gender,
-            "agency": registration.agency_id,
-            "agency_name": registration.agency_name,
-            "agency_label": registration.agency_label,
-            "position": registration.position,
-            "region": registration.region,
-            "phone": registration.phone,
-            "preferred_language": registration.preferred_language,
-            "status": registration.status,
-            "source": registration.source,
-            "nominated_by": registration.nominated_by_id,
-            "waitlist_position": self.get_waitlist_position(registration),
-            "created_at": moment(registration.created_at),
-            "status_changed_at": moment(registration.status_changed_at),
-        }
+        """One registration, as a row of the list (:func:`registration_rows`) is shown."""
+        row = {column: getattr(registration, column) for column in _REGISTRATION_ATTRIBUTES}
+        row["workshop__slug"] = registration.workshop.slug
+        row["participant__email"] = registration.participant.email
+        agency = registration.agency if registration.agency_id else None
+        row["agency__name"] = agency.name if agency else None
+        row["agency__acronym"] = agency.acronym if agency else None
+        return _registration_json(row, self.context.get("positions", {}), moment_formatter())
 
-    _moment = staticmethod(serializers.DateTimeField().to_representation)
 
-    def get_waitlist_position(self, registration) -> int | None:
-        """1 = next to be promoted; null unless on the waiting list."""
-        if registration.status != Registration.Status.WAITLISTED:
-            return None
-        return self.context.get("positions", {}).get(registration.pk)
+# The columns a roster page reads (``.values()``): model instances of the registration, its
+# workshop, person and agency cost several times the query on a page of 100
+# (bench/api_lists.py).
+REGISTRATION_COLUMNS = (
+    "id",
+    "workshop_id",
+    "workshop__slug",
+    "participant__email",
+    "name",
+    "name_local",
+    "gender",
+    "agency_id",
+    "agency__name",
+    "agency__acronym",
+    "agency_name",
+    "position",
+    "region",
+    "phone",
+    "preferred_language",
+    "status",
+    "source",
+    "nominated_by_id",
+    "waitlisted_at",
+    "created_at",
+    "status_changed_at",
+)
+_JOINED = ("workshop__slug", "participant__email", "agency__name", "agency__acronym")
+_REGISTRATION_ATTRIBUTES = [c for c in REGISTRATION_COLUMNS if c not in _JOINED]
+
+
+def registration_rows(rows: list[dict], positions: dict[int, int]) -> list[dict]:
+    """Registrations as the API shows them, from ``.values(*REGISTRATION_COLUMNS)`` rows;
+    ``positions``: the waiting-list places (``waitlist_positions``). No query."""
+    moment = moment_formatter()
+    return [_registration_json(row, positions, moment) for row in rows]
+
+
+def _registration_json(row: dict, positions: dict[int, int], moment) -> dict:
+    waiting = row["status"] == Registration.Status.WAITLISTED
+    return {
+        "id": row["id"],
+        "workshop": row["workshop__slug"],
+        "email": row["participant__email"],
+        "name": row["name"],
+        "name_local": row["name_local"],
+        "gender": row["gender"],
+        "agency": row["agency_id"],
+        "agency_name": row["agency_name"],
+        "agency_label": Agency.label(row["agency__name"], row["agency__acronym"])
+        if row["agency_id"]
+        else row["agency_name"],
+        "position": row["position"],
+        "region": row["region"],
+        "phone": row["phone"],
+        "preferred_language": row["preferred_language"],
+        "status": row["status"],
+        "source": row["source"],
+        "nominated_by": row["nominated_by_id"],
+        # 1 = next to be promoted; null unless on the waiting list.
+        "waitlist_position": positions.get(row["id"]) if waiting else None,
+        "created_at": moment(row["created_at"]),
+        "status_changed_at": moment(row["status_changed_at"]),
+    }
 
 
 class RegisterSerializer(serializers.Serializer):

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from participants.emails import one_line, workshop_title
-from reports.models import ReportDelivery
+from reports.models import ReportDelivery, ReportLink, hash_token
 
 logger = logging.getLogger(__name__)
 
@@ -44,17 +44,27 @@ def build_report_email(delivery: ReportDelivery, token: str) -> EmailMessage:
     )
 
 
-def send_report_email(delivery_pk: int, token: str) -> bool:
-    """Send the delivery's e-mail and record the outcome on it; never raises (the report is
-    published whatever the mail server does)."""
+def deliver_report_email(delivery_pk: int) -> bool:
+    """Send the delivery's e-mail (by the worker) and record it as sent; False if its link is
+    gone. A failure to send raises (the task records it and tries again).
+
+    The link's token is drawn here, just before sending, and only its hash is kept: the
+    secret is in no queue row and no log, only in the e-mail. A retry draws a new one, so the
+    link of a message that might have gone out half-sent stops working.
+    """
     delivery = ReportDelivery.objects.select_related("report__workshop", "link").get(pk=delivery_pk)
-    try:
-        build_report_email(delivery, token).send()
-    except Exception:
-        logger.exception("Could not send report e-mail %s", delivery_pk)
-        ReportDelivery.objects.filter(pk=delivery_pk).update(status=ReportDelivery.Status.FAILED)
+    if delivery.link is None:
         return False
+    token = ReportLink.new_token()
+    ReportLink.objects.filter(pk=delivery.link_id).update(token_hash=hash_token(token))
+    build_report_email(delivery, token).send()
     ReportDelivery.objects.filter(pk=delivery_pk).update(
         status=ReportDelivery.Status.SENT, sent_at=timezone.now()
     )
     return True
+
+
+def record_failure(delivery_pk: int) -> None:
+    """Log the error being handled and mark the delivery as failed (until a retry sends it)."""
+    logger.exception("Could not send report e-mail %s", delivery_pk)
+    ReportDelivery.objects.filter(pk=delivery_pk).update(status=ReportDelivery.Status.FAILED)

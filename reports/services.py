@@ -3,7 +3,6 @@ correction), sharing by a link, revoking one. Pages, the admin and commands call
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Workshop
-from reports import emails
+from integrations.queue import enqueue_on_commit
+from reports import tasks
 from reports.models import Report, ReportDelivery, ReportLink, hash_token
 from reports.queries import funder_contacts
 
@@ -122,7 +122,8 @@ def publish_report(
     now: datetime | None = None,
 ) -> list[ReportDelivery]:
     """Publish the workshop's report (a new version; a correction if it was published
-    before) and e-mail each funder's contact a link of their own to it, after commit.
+    before) and e-mail each funder's contact a link of their own to it: queued when the
+    transaction commits, sent by the worker (``reports.tasks.send_report_email``).
 
     The contacts are the funding agencies' accounts (``funder_contacts``, in
     ``accounts_language``) and the ``extra`` addresses, each once. A message that cannot
@@ -142,7 +143,8 @@ def publish_report(
         recipients.setdefault(recipient.email.lower(), recipient)
     deliveries = []
     for recipient in recipients.values():
-        link, token = create_report_link(report=report, user=user, label=recipient.email, now=now)
+        # The token drawn here reaches nobody: the worker draws the one it e-mails.
+        link, _token = create_report_link(report=report, user=user, label=recipient.email, now=now)
         delivery = ReportDelivery.objects.create(
             report=report,
             version=report.version,
@@ -153,5 +155,5 @@ def publish_report(
             sent_by=report.published_by,
         )
         deliveries.append(delivery)
-        transaction.on_commit(partial(emails.send_report_email, delivery.pk, token))
+        enqueue_on_commit(tasks.send_report_email, delivery.pk)
     return deliveries

@@ -1,12 +1,14 @@
-"""Documents built by the worker: a build asked for through the API (``queue_document``) is
-filled in here, and the workshop's webhooks hear that it is ready."""
+"""Background work of reports: documents built by the worker (a build asked for through the
+API, ``queue_document``, is filled in here, and the workshop's webhooks hear that it is
+ready), and the e-mails that tell funders' contacts a report is published."""
 
 from django.db import transaction
 from django.utils import timezone, translation
 from django_tasks import task
 
 from integrations import webhooks
-from integrations.queue import enqueue_on_commit
+from integrations.queue import enqueue_on_commit, retry_later
+from reports import emails
 from reports.documents import DOCUMENTS
 from reports.models import DocumentBuild
 
@@ -49,3 +51,15 @@ def build_document(build_pk: int) -> int:
             data={"build": build.pk, "kind": build.kind, "format": build.format},
         )
     return len(content)
+
+
+@task(queue_name="email")
+def send_report_email(delivery_pk: int, attempt: int = 1) -> bool:
+    """The e-mail of one delivery of a published report, with a link of its own. A failure
+    is recorded on the delivery and retried (1, 2, 4, 8 minutes), then kept as failed."""
+    try:
+        return emails.deliver_report_email(delivery_pk)
+    except Exception as error:
+        emails.record_failure(delivery_pk)
+        retry_later(send_report_email, attempt=attempt, error=error, args=(delivery_pk,))
+        return False

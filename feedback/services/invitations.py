@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from feedback import tasks
 from feedback.models import (
     Questionnaire,
 )
 from feedback.services.answering import is_open
 from feedback.services.editing import keep_timetable_items_in_step
+from integrations.queue import enqueue_on_commit
 from participants.models import Registration
 
 # ---------------------------------------------------------------------------------------------
@@ -40,7 +42,9 @@ def language_of(registration: Registration) -> str:
     return registration.preferred_language or "en"
 
 
-def _email(registration: Registration, questionnaire: Questionnaire, *, reminder: bool):
+def build_invitation(registration: Registration, questionnaire: Questionnaire, *, reminder: bool):
+    """The e-mail with the person's link to ``questionnaire`` (or the reminder), in their
+    language."""
     language = language_of(registration)
     with translation.override(language):
         context = {
@@ -67,21 +71,25 @@ def _email(registration: Registration, questionnaire: Questionnaire, *, reminder
 def send_invitations(
     *, questionnaire: Questionnaire, reminder: bool = False, now: datetime | None = None
 ) -> int:
-    """E-mail the link (or a reminder to those who have not answered); how many were sent.
+    """E-mail the link (or a reminder to those who have not answered); how many e-mails.
 
     The timetable items are brought in step first, so the questionnaire people open is the
-    one the timetable says.
+    one the timetable says. Each e-mail is a task of its own (``feedback.tasks``), queued
+    when the transaction commits and built and sent by the worker: the request (or the
+    daily command) never waits on the mail server, and a failure is retried for that
+    person alone.
     """
     now = now or timezone.now()
     keep_timetable_items_in_step(questionnaire=questionnaire)
     people = recipients(questionnaire, reminder=reminder)
-    sent = 0
     for registration in people:
-        sent += _email(registration, questionnaire, reminder=reminder).send()
+        enqueue_on_commit(
+            tasks.send_questionnaire_email, registration.pk, questionnaire.pk, reminder
+        )
     stamp = "reminded_at" if reminder else "invited_at"
     setattr(questionnaire, stamp, now)
     questionnaire.save(update_fields=[stamp])
-    return sent
+    return len(people)
 
 
 def send_due(*, now: datetime | None = None) -> dict[str, int]:

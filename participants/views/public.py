@@ -7,15 +7,23 @@ and a field people never see: a submission that fills it gets an ordinary-lookin
 and nothing is written.
 """
 
+import hashlib
 import math
+import zlib
+from dataclasses import dataclass
 from itertools import groupby
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.rate_limit import rate_limited
+from events.queries import timetable_version
 from participants.forms import MyRegistrationsForm, RegistrationForm, filled_honeypot
 from participants.models import Registration
 from participants.queries import (
@@ -55,8 +63,9 @@ def trainers_of(sessions) -> list:
 def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
     """What, when, where, who teaches, seats left, and the form. 404 unless published (or later).
 
-    Queries, whatever the number of sessions: the workshop; hosts and partners; sessions
-    with rooms; their trainers with agencies; the seat counts; the agencies for the form.
+    Queries, whatever the number of sessions: the workshop; hosts and partners; the
+    timetable's version and its rendered HTML from the cache (:func:`programme`); the seat
+    counts; the agencies for the form.
     """
     workshop = get_public_workshop(slug)
     closed_reason = ""
@@ -112,12 +121,10 @@ def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
 def _public_page(
     request, workshop, form, closed_reason, *, status: int, rate_limited_minutes: int = 0
 ) -> HttpResponse:
-    sessions = list(public_sessions(workshop))
     context = {
         "workshop": workshop,
         "partners": workshop_partners(workshop),
-        "days": timetable_days(workshop, sessions),
-        "trainers": trainers_of(sessions),
+        "programme": programme(workshop),
         "seats": seats(workshop),
         "form": form,
         "closed_reason": closed_reason,
@@ -129,6 +136,52 @@ def _public_page(
         "form_action": reverse("participants:public_workshop", kwargs={"slug": workshop.slug}),
     }
     return render(request, "participants/public/workshop.html", context, status=status)
+
+
+# The public timetable's HTML stays in the shared cache until something it shows changes
+# (the key holds ``timetable_version``); a day is only a ceiling for entries nobody asks for.
+PROGRAMME_CACHE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class Programme:
+    """The public page's timetable and its list of trainers, rendered."""
+
+    has_sessions: bool
+    timetable: SafeString
+    trainers: SafeString
+
+
+def programme(workshop) -> Programme:
+    """The timetable and the trainers of ``workshop``'s public page, in the active language.
+
+    Rendering 300 sessions costs a request some 200 ms, the same for each of the people who
+    open the form while it has not changed: so it is rendered once per version of the
+    timetable (a change to its sessions, rooms, trainers or topics, or to the workshop) and
+    kept compressed in the shared cache. Two queries when it is there (the version, the
+    entry); on a change, the sessions and their trainers too, and the entry written.
+    Renaming a trainer's agency is the one change the version does not see: shown within a
+    day (the entry's ceiling), or at the timetable's next change.
+    """
+    version = timetable_version(workshop, overlapping=False)
+    digest = hashlib.sha256(version.encode()).hexdigest()[:32]
+    key = f"participants:programme:{workshop.pk}:{get_language()}:{digest}"
+    packed = cache.get(key)
+    if packed is None:
+        sessions = list(public_sessions(workshop))
+        timetable = render_to_string(
+            "participants/public/_timetable.html",
+            {"workshop": workshop, "days": timetable_days(workshop, sessions)},
+        )
+        trainers = render_to_string(
+            "participants/public/_trainers.html", {"trainers": trainers_of(sessions)}
+        )
+        packed = (bool(sessions), zlib.compress(timetable.encode(), 1), trainers)
+        cache.set(key, packed, PROGRAMME_CACHE_SECONDS)
+    has_sessions, timetable, trainers = packed
+    timetable = zlib.decompress(timetable).decode()
+    # Our own templates' output, escaped as they rendered it.
+    return Programme(has_sessions, mark_safe(timetable), mark_safe(trainers))
 
 
 @require_GET

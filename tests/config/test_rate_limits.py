@@ -98,3 +98,28 @@ def test_a_personal_page_is_not_limited(client, participant_registration):
     url = reverse("participants:personal", args=[participant_registration.token])
     assert {client.get(url).status_code for _ in range(4)} == {200}
     factories.registration(participant_registration.workshop, "Wang Fang")
+
+
+def test_database_counter_counts_in_one_statement_and_deletes_past_windows(monkeypatch):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    import config.cache
+
+    counter = caches["rate_limit"]
+    monkeypatch.setattr(config.cache, "PURGE_ONE_IN", 10**12)  # no purge by chance here
+    later = timezone.now() + timedelta(minutes=10)
+    counter.hit("ended", timezone.now() - timedelta(hours=1))
+    with CaptureQueriesContext(connection) as captured:
+        counts = [counter.hit("open", later) for _ in range(3)]
+    assert counts == [1, 2, 3]
+    assert len(captured.captured_queries) == 3
+
+    monkeypatch.setattr(config.cache, "PURGE_ONE_IN", 1)  # this hit purges
+    assert counter.hit("open", later) == 4
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key, value FROM rate_limit_entries")
+        assert cursor.fetchall() == [(":1:open", "4")]

@@ -420,7 +420,9 @@ def test_sync_timetable_items_follows_the_timetable(evaluation, workshop, make_s
     assert evaluation.questions.filter(is_generated=False).count() == 4
 
 
-def test_send_invitations_and_reminders_in_each_persons_language(evaluation, people):
+def test_send_invitations_and_reminders_in_each_persons_language(
+    evaluation, people, django_capture_on_commit_callbacks
+):
     people[1].preferred_language = "zh-hans"
     people[1].save()
     submit_response(
@@ -429,7 +431,9 @@ def test_send_invitations_and_reminders_in_each_persons_language(evaluation, peo
         answers=answers_for(evaluation),
         now=DURING,
     )
-    assert send_invitations(questionnaire=evaluation, now=DURING) == 12
+    # Queued when the transaction commits, sent by the worker (here the immediate backend).
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_invitations(questionnaire=evaluation, now=DURING) == 12
     by_address = {message.to[0]: message for message in mail.outbox}
     english = by_address["person3@example.org"]
     assert english.subject == "Your feedback: Workshop evaluation"
@@ -439,17 +443,21 @@ def test_send_invitations_and_reminders_in_each_persons_language(evaluation, peo
     assert chinese.subject.endswith("培训评估表")
     mail.outbox.clear()
     # The reminder goes to those with no Submission: all but the one who answered.
-    assert send_invitations(questionnaire=evaluation, reminder=True, now=DURING) == 11
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_invitations(questionnaire=evaluation, reminder=True, now=DURING) == 11
     assert "person1@example.org" not in {m.to[0] for m in mail.outbox}
     reminders = {message.to[0]: message.subject for message in mail.outbox}
     assert reminders["person3@example.org"] == "Reminder: Workshop evaluation"
     assert reminders["person2@example.org"] == "提醒：培训评估表"  # noqa: RUF001
 
 
-def test_send_due_invites_once_the_workshop_has_ended_then_reminds_once(evaluation, people):
-    assert send_due(now=at(30, 12)) == {"invited": 0, "reminded": 0}  # not open yet
-    assert send_due(now=at(31, 13)) == {"invited": 12, "reminded": 0}
-    assert send_due(now=at(1, 13, month=9)) == {"invited": 0, "reminded": 0}
-    assert send_due(now=at(2, 14, month=9)) == {"invited": 0, "reminded": 12}
-    assert send_due(now=at(3, 14, month=9)) == {"invited": 0, "reminded": 0}
+def test_send_due_invites_once_the_workshop_has_ended_then_reminds_once(
+    evaluation, people, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_due(now=at(30, 12)) == {"invited": 0, "reminded": 0}  # not open yet
+        assert send_due(now=at(31, 13)) == {"invited": 12, "reminded": 0}
+        assert send_due(now=at(1, 13, month=9)) == {"invited": 0, "reminded": 0}
+        assert send_due(now=at(2, 14, month=9)) == {"invited": 0, "reminded": 12}
+        assert send_due(now=at(3, 14, month=9)) == {"invited": 0, "reminded": 0}
     assert len(mail.outbox) == 24

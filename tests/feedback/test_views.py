@@ -199,9 +199,12 @@ def test_adding_a_question_with_choices_in_both_languages(client, evaluation, or
     assert "A choice question needs at least two choices." in refused.content.decode()
 
 
-def test_send_now_emails_the_link(client, evaluation, organiser, people, now_during):
+def test_send_now_emails_the_link(
+    client, evaluation, organiser, people, now_during, django_capture_on_commit_callbacks
+):
     client.force_login(organiser)
-    client.post(reverse("feedback:send", args=[evaluation.workshop.slug, evaluation.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("feedback:send", args=[evaluation.workshop.slug, evaluation.pk]))
     assert len(mail.outbox) == 12
     assert respond_url(people[0], evaluation) in next(
         m.body for m in mail.outbox if m.to == [people[0].participant.email]
@@ -359,7 +362,9 @@ def test_timetable_items_generated_from_the_page_and_shown_in_the_results(
     assert f"/t/{trainer.feed_token}/feedback/{evaluation.pk}/" in detail.content.decode()
 
 
-def test_daily_command_sends_due_invitations_and_flushes(evaluation, people):
+def test_daily_command_sends_due_invitations_and_flushes(
+    evaluation, people, django_capture_on_commit_callbacks
+):
     from django.core.management import call_command
 
     for person in people[:2]:
@@ -370,7 +375,10 @@ def test_daily_command_sends_due_invitations_and_flushes(evaluation, people):
             now=DURING,
         )
     out = io.StringIO()
-    with mock.patch("django.utils.timezone.now", return_value=at(1, 9, month=9)):
+    with (
+        mock.patch("django.utils.timezone.now", return_value=at(1, 9, month=9)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         call_command("send_feedback", stdout=out)
     assert (
         out.getvalue().strip()
