@@ -144,8 +144,8 @@ def _other_kind(content: bytes, name: str) -> str:
     read as one column of garbled text. A zip is a workbook only if it holds one: a Word
     document (.docx) or presentation is named as such, and so is another archive unless it
     is called .xlsx (then it is a damaged workbook, which the workbook reader names). Text
-    with NUL bytes near the start is binary, not CSV (UTF-16 text, which has them too, is
-    read as CSV).
+    made largely of NUL bytes is binary, not CSV (UTF-16 text, which has them too, is read
+    as CSV).
     """
     for signature, kind in _SIGNATURES:
         if content.startswith(signature):
@@ -164,7 +164,9 @@ def _other_kind(content: bytes, name: str) -> str:
         return ""
     head = content[:4096]
     utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if b"\x00" in head and not utf16:
+    # A stray NUL in a real CSV is named by its row and column further on; a file made of
+    # them (a tenth of its start, or more) is no text at all.
+    if not utf16 and head.count(b"\x00") * 10 >= len(head):
         return str(_("a binary file, not text"))
     return ""
 

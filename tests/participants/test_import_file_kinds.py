@@ -27,7 +27,7 @@ KINDS = [
     ("list.xlsx", zipped("ppt/presentation.xml"), "a PowerPoint presentation (.pptx)"),
     ("list.zip", zipped("a.csv", "b.csv"), "a zip archive"),
     ("list.csv", b"{\\rtf1\\ansi Name, Email}", "a Rich Text document (RTF)"),
-    ("list.csv", b"Name,Email\x00\x00\x01\x02", "a binary file, not text"),
+    ("list.csv", b"\x00\x01\x02\x03" * 100, "a binary file, not text"),
 ]
 
 
