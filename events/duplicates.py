@@ -28,11 +28,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from audit.services import record_update
+from config.refusals import Refusal
 from events.calendar_versions import trainers_changed
 from events.clashes import Candidate, find_clashes_of_many
 from events.models import Agency, Session, Trainer, Workshop, WorkshopAgency
 from events.queries import trainers_managed_by
-from events.refusals import Refusal
 
 
 class MergeRefused(Refusal):
