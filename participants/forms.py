@@ -8,9 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 from events.localised import agency_name
 from events.models import Workshop
+from participants.corrections import (
+    DETAIL_FIELDS,
+    Corrected,
+    CorrectionRefused,
+    correct_registration,
+)
 from participants.models import Registration
 from participants.queries import agency_choices
-from participants.services import RegistrationData
+from participants.services import RegistrationData, RegistrationError
 
 # The field only bots fill: hidden from people (and screen readers) by the page.
 HONEYPOT_FIELD = "fax_number"
@@ -132,3 +138,47 @@ class MyRegistrationsForm(forms.Form):
         max_length=254,
         help_text=_("The address you registered with. The links are sent there, never shown."),
     )
+
+
+class RegistrationDetailsForm(RegistrationForm):
+    """A registration's details corrected: by the workshop's organisers (with the e-mail
+    address) or by the person on their own page (without). The rules are
+    ``participants.corrections``'; this form reads the fields and shows its refusals."""
+
+    def __init__(self, *args, registration: Registration, organiser: bool, **kwargs):
+        self.registration = registration
+        initial = {name: getattr(registration, name) for name in DETAIL_FIELDS if name != "agency"}
+        initial["agency"] = registration.agency_id
+        initial["email"] = registration.participant.email
+        super().__init__(*args, workshop=registration.workshop, initial=initial, **kwargs)
+        self.organiser = organiser
+        if organiser:
+            self.fields["email"].help_text = _(
+                "The person's address for every workshop: their personal link and e-mails go there."
+            )
+            # Someone nominated without an address may stay without one.
+            self.fields["email"].required = bool(registration.participant.email)
+        else:
+            del self.fields["email"]
+        self.fields["agency_name"].help_text = ""
+
+    def clean(self):
+        # Not RegistrationForm.clean: a record kept without an agency may be corrected as it is.
+        cleaned = forms.Form.clean(self)
+        agency_id = cleaned.get("agency")
+        if agency_id is not None:
+            cleaned["agency"] = self.agencies.get(agency_id)
+        return cleaned
+
+    def save(self, *, by=None) -> Corrected | None:
+        """Correct the registration; None (with the refusal on its field) if a rule refused."""
+        values = {name: self.cleaned_data.get(name) for name in DETAIL_FIELDS}
+        if self.organiser:
+            values["email"] = self.cleaned_data.get("email") or ""
+        try:
+            return correct_registration(registration=self.registration, values=values, by=by)
+        except CorrectionRefused as refused:
+            self.add_error(refused.field if refused.field in self.fields else None, refused.message)
+        except RegistrationError as refused:
+            self.add_error(None, refused.message)
+        return None
