@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,7 +23,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from events import services
-from events.clashes import Clash, find_clashes, workshop_clashes
+from events.clashes import Candidate, session_time_problems
+from events.forms import OPTIONAL_NUMBERS, default_when_empty
 from events.models import (
     Agency,
     AgencyMember,
@@ -123,25 +125,6 @@ class WorkshopTimeZoneMixin:
         return response
 
 
-def _warn_clashes(request, clashes: list[Clash], *, session: Session | None = None) -> None:
-    """One warning per clash, naming both sessions and what they share.
-
-    ``session``: the session every clash is about, when the clashes come from find_clashes
-    (which describes it by the values it checked, without its workshop).
-    """
-    for clash in clashes:
-        this = session or clash.session
-        messages.warning(
-            request,
-            gettext("Clash: “%(session)s” (%(when)s): %(problem)s")
-            % {
-                "session": this.title,
-                "when": date_format(this.workshop.local(this.starts_at), "DATETIME_FORMAT"),
-                "problem": clash.message(full=True),
-            },
-        )
-
-
 def apply_each(
     request, queryset, change, done, *, refusals=(ValidationError,), describe=str
 ) -> None:
@@ -233,13 +216,58 @@ class WorkshopAgencyInline(admin.TabularInline):
         return super().get_queryset(request).select_related("agency")
 
 
+class TimetableFormSet(SharedChoicesFormSet):
+    """A workshop's sessions as inline rows, refused as the organiser's form refuses them.
+
+    Every row at once goes to ``services.session_refusals`` before anything is saved: two
+    rows may swap their times, and a new row may clash with another new one. A refusal is
+    shown on the row and field it is about, in the organiser's words; rows left unchanged
+    are checked against, not reported (a clash made elsewhere since is not this edit's).
+    A row with errors of its own (outside the days, say) is left to them.
+    """
+
+    shared_choice_fields = ("room", "trainers")
+
+    def clean(self):
+        super().clean()
+        workshop = self.instance
+        if not (workshop.start_date and workshop.end_date and workshop.timezone):
+            return  # the workshop's own form says what is missing
+        rows, drafts, replacing = [], [], []
+        for form in self.forms:
+            if getattr(form, "cleaned_data", {}).get(DELETION_FIELD_NAME):
+                if form.instance.pk is not None:
+                    replacing.append(form.instance.pk)  # going: it clashes with nothing
+                continue
+            if form.errors or (form.instance.pk is None and not form.has_changed()):
+                continue
+            data = form.cleaned_data
+            rows.append(form)
+            drafts.append(
+                Candidate(
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    room=data.get("room"),
+                    trainers=tuple(data.get("trainers") or ()),
+                    exclude=form.instance if form.instance.pk else None,
+                    status=form.instance.status,
+                    title=data.get("title", ""),
+                )
+            )
+        refusals = services.session_refusals(workshop=workshop, drafts=drafts, replacing=replacing)
+        for form, pairs in zip(rows, refusals, strict=True):
+            if form.has_changed():
+                for field, message in pairs:
+                    form.add_error(field, message)
+
+
 class SessionInline(admin.TabularInline):
     model = Session
     extra = 0
     fields = ["title", "kind", "starts_at", "ends_at", "room", "trainers", "status"]
     # Cancelling and reinstating go through the session admin's actions (the services).
     readonly_fields = ["status"]
-    formset = shared_choices_formset("room", "trainers")
+    formset = TimetableFormSet
     show_change_link = True
     ordering = ["starts_at", "ends_at", "pk"]
     verbose_name_plural = _("sessions (times in the workshop's time zone)")
@@ -254,6 +282,18 @@ class WorkshopAdminForm(forms.ModelForm):
     class Meta:
         model = Workshop
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in OPTIONAL_NUMBERS:
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean_completion_share(self):
+        return default_when_empty(self, "completion_share")
+
+    def clean_retention_months(self):
+        return default_when_empty(self, "retention_months")
 
     def clean(self):
         cleaned = super().clean()
@@ -298,53 +338,28 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [WorkshopAgencyInline, SessionInline]
+    # The organisers' groups of fields (``services.WORKSHOP_FIELDSETS``), then the system's.
     fieldsets = [
-        (None, {"fields": ["title", "title_local", "slug", "programme", "status", "is_sample"]}),
-        (
-            _("When and where"),
-            {
-                "fields": [
-                    ("start_date", "end_date"),
-                    "timezone",
-                    ("venue", "venue_local"),
-                    ("city", "city_local"),
-                    ("region", "region_local"),
-                    ("country", "country_local"),
-                    "language",
-                ],
-                "description": _(
-                    "Session times and registration dates on this page are in the "
-                    "workshop's time zone."
+        (None, {"fields": ["status", "is_sample"]}),
+        *(
+            (
+                legend,
+                {"fields": list(names)}
+                | (
+                    {
+                        "description": _(
+                            "Session times and registration dates on this page are in the "
+                            "workshop's time zone."
+                        )
+                    }
+                    if "timezone" in names
+                    else {}
                 ),
-            },
-        ),
-        (
-            _("Registration"),
-            {
-                "fields": [
-                    "capacity",
-                    "requires_approval",
-                    "registration_opens_at",
-                    "registration_closes_at",
-                ]
-            },
+            )
+            for legend, names in services.WORKSHOP_FIELDSETS
         ),
         (_("Organisers"), {"fields": ["organisers"]}),
-        (
-            _("Report"),
-            {
-                "fields": [
-                    "objectives",
-                    "objectives_local",
-                    "narrative",
-                    "narrative_local",
-                    "summary_provided_by",
-                    "summary_date",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        (None, {"fields": ["created_at", "updated_at"]}),
     ]
 
     actions = ["publish", "close_registration", "mark_completed", "cancel"]
@@ -448,10 +463,6 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
             zone_change = services.keep_local_times(workshop=obj, old_timezone=old_timezone)
             self.message_user(request, zone_change.message(), messages.INFO)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        _warn_clashes(request, workshop_clashes(form.instance))
-
 
 @admin.register(WorkshopAgency)
 class WorkshopAgencyAdmin(admin.ModelAdmin):
@@ -502,8 +513,43 @@ class TopicAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(sessions_count=count_of(Topic, "sessions"))
 
 
+class SessionAdminForm(forms.ModelForm):
+    """A session, refused as the organiser's form refuses it (``services.check_session``)
+    before it is saved, with the same messages on the same fields. Its own times (ends
+    after it starts, within the workshop's days) are the model's ``clean``, the same rule."""
+
+    class Meta:
+        model = Session
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose)
+
+    def clean(self):
+        cleaned = super().clean()
+        workshop = cleaned.get("workshop") or (
+            self.instance.workshop if self.instance.workshop_id else None
+        )
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if self.errors or workshop is None or starts_at is None or ends_at is None:
+            return cleaned
+        if session_time_problems(workshop, starts_at, ends_at):
+            return cleaned  # the model's clean says so, once
+        try:
+            services.check_session(
+                workshop=workshop,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                room=cleaned.get("room"),
+                trainers=cleaned.get("trainers") or (),
+                session=self.instance if self.instance.pk else None,
+                status=self.instance.status,
+            )
+        except ValidationError as refusal:
+            self.add_error(None, refusal)
+        return cleaned
+
+
 @admin.register(Session)
 class SessionAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
+    form = SessionAdminForm
     list_display = [
         "title",
         "workshop",
@@ -586,16 +632,3 @@ class SessionAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         else:
             name = None
         return known_timezone(name)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        session = form.instance
-        clashes = find_clashes(
-            starts_at=session.starts_at,
-            ends_at=session.ends_at,
-            room=session.room,
-            trainers=session.trainers.all(),
-            exclude=session,
-            status=session.status,
-        )
-        _warn_clashes(request, clashes, session=session)

@@ -15,18 +15,23 @@ from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from events.models import Room, Session, Trainer, Workshop
+from events.models import SESSION_ENDS_AFTER_START, Room, Session, Trainer, Workshop
 
 
 @dataclass(frozen=True)
 class Clash:
-    """``session`` and ``other`` overlap and share ``trainer`` or ``room``."""
+    """``session`` and ``other`` overlap and share ``trainer`` or ``room``.
+
+    ``among``: ``other`` is not saved yet either, but checked in the same batch (another row
+    of the same form, another event of the same file).
+    """
 
     kind: str  # "trainer" or "room"
     session: Session
     other: Session
     trainer: Trainer | None = None
     room: Room | None = None
+    among: bool = False
 
     @property
     def resource(self) -> Trainer | Room:
@@ -37,13 +42,17 @@ class Clash:
 
         A session of the same workshop is named in full. One of another workshop (maybe
         another organiser's draft, maybe a closed meeting) is only "another workshop" and its
-        time, unless ``full`` (the admin, whose staff see every workshop anyway).
+        time, unless ``full`` (the admin, whose staff see every workshop anyway). The other
+        session's time is in its own workshop's zone; when that is another workshop, the
+        zone is named, since it may not be the reader's.
         """
         other = self.other
+        own = workshop.pk if workshop is not None else self.session.workshop_id
         when = date_format(
             other.starts_at.astimezone(other.workshop.tz), "DATETIME_FORMAT", use_l10n=True
         )
-        own = workshop.pk if workshop is not None else self.session.workshop_id
+        if other.workshop_id != own:
+            when = f"{when} {other.workshop.timezone}"
         if not full and other.workshop_id != own:
             if self.kind == "trainer":
                 return _("%(trainer)s is busy in another workshop at that time (%(when)s).") % {
@@ -82,6 +91,17 @@ def outside_workshop_dates(workshop: Workshop, starts_at: datetime, ends_at: dat
     return ""
 
 
+def session_time_problems(
+    workshop: Workshop | None, starts_at: datetime, ends_at: datetime
+) -> dict[str, str]:
+    """The rules of one session's own times, by field: it ends after it starts and lies
+    within ``workshop``'s days (not checked without a workshop). No query."""
+    if ends_at <= starts_at:
+        return {"ends_at": str(SESSION_ENDS_AFTER_START)}
+    outside = outside_workshop_dates(workshop, starts_at, ends_at) if workshop else ""
+    return {"starts_at": outside} if outside else {}
+
+
 def _overlaps(a_start, a_end, b_start, b_end) -> bool:
     return a_start < b_end and b_start < a_end
 
@@ -91,7 +111,8 @@ class Candidate:
     """A session as a form, the admin or an import describes it, before it is saved.
 
     ``exclude``: the saved session these values would replace (it does not clash with
-    itself). A cancelled candidate clashes with nothing.
+    itself). A cancelled candidate clashes with nothing. ``title`` names it in the messages
+    of the other candidates it clashes with.
     """
 
     starts_at: datetime
@@ -100,6 +121,7 @@ class Candidate:
     trainers: tuple[Trainer, ...] = ()
     exclude: Session | None = None
     status: str = Session.Status.SCHEDULED
+    title: str = ""
 
     @property
     def checked(self) -> bool:
@@ -107,17 +129,20 @@ class Candidate:
             self.room is not None or bool(self.trainers)
         )
 
-    def as_session(self) -> Session:
+    def as_session(self, workshop: Workshop | None = None) -> Session:
         """The candidate as the values being checked describe it, not as saved."""
         exclude = self.exclude
-        return Session(
+        session = Session(
             pk=exclude.pk if exclude else None,
             workshop_id=exclude.workshop_id if exclude else None,
-            title=exclude.title if exclude else "",
+            title=self.title or (exclude.title if exclude else ""),
             starts_at=self.starts_at,
             ends_at=self.ends_at,
             room=self.room,
         )
+        if workshop is not None:
+            session.workshop = workshop
+        return session
 
 
 def find_clashes(
@@ -140,22 +165,39 @@ def find_clashes(
     return find_clashes_of_many([candidate])[0]
 
 
-def find_clashes_of_many(candidates: Sequence[Candidate]) -> list[list[Clash]]:
-    """For each candidate, in the order given, the clashes it would have with saved sessions.
+def find_clashes_of_many(
+    candidates: Sequence[Candidate],
+    *,
+    among: bool = False,
+    workshop: Workshop | None = None,
+    replacing: Iterable[int] = (),
+) -> list[list[Clash]]:
+    """For each candidate, in the order given, the clashes it would have.
 
-    The candidates are not checked against each other (an import does that itself, since
-    only it knows which of them replace which). For each candidate the clashes come ordered
-    by the other session's start, then pk; a trainer's clash before the room's.
+    Without ``among``, each candidate is checked against the saved sessions alone (but the
+    one it replaces), as if it were the only change. With ``among``, the candidates are one
+    change (the rows of one form, the events of one file): each is checked against the
+    others too, and no saved session that one of them replaces (or whose pk is in
+    ``replacing``) counts, since it will be where its candidate puts it. ``workshop``: the
+    one the candidates belong to, for the messages.
+
+    For each candidate the clashes come ordered by the other session's start, then pk; a
+    trainer's clash before the room's; clashes among the candidates after those with saved
+    sessions.
 
     Two queries whatever the number of candidates: every scheduled session that overlaps
     the candidates' overall span and shares a room or a trainer with any of them, then those
     sessions' trainers (only when there are some). None when no candidate has a room or a
-    trainer. The overlap rule is then applied per candidate, here, in Python.
+    trainer. The overlap rule is then applied per candidate, here, in Python: a bisection
+    per candidate, room and trainer (see ``_Timeline``), so 1,000 candidates stay linear.
     """
     results: list[list[Clash]] = [[] for _ in candidates]
     checked = [(i, c) for i, c in enumerate(candidates) if c.checked]
     if not checked:
         return results
+    replaced = set(replacing) if among else set()
+    if among:
+        replaced |= {c.exclude.pk for c in candidates if c.exclude is not None}
     room_ids = {c.room.pk for _, c in checked if c.room is not None}
     trainer_ids = {t.pk for _, c in checked for t in c.trainers}
     sharing = Q(room__in=room_ids) if room_ids else Q(trainers__in=trainer_ids)
@@ -163,33 +205,43 @@ def find_clashes_of_many(candidates: Sequence[Candidate]) -> list[list[Clash]]:
         sharing |= Q(trainers__in=trainer_ids)
     first = min(c.starts_at for _, c in checked)
     last = max(c.ends_at for _, c in checked)
+    saved = Session.objects.filter(sharing, starts_at__lt=last, ends_at__gt=first).exclude(
+        status=Session.Status.CANCELLED
+    )
+    if replaced:
+        saved = saved.exclude(pk__in=replaced)
     others = list(
-        Session.objects.filter(sharing, starts_at__lt=last, ends_at__gt=first)
-        .exclude(status=Session.Status.CANCELLED)
-        .select_related("workshop", "room")
+        saved.select_related("workshop", "room")
         .prefetch_related("trainers")
         .distinct()
         .order_by("starts_at", "pk")
     )
-    if not others:
-        return results
 
     by_room = _Timeline()
     by_trainer = _Timeline()
     for other in others:
         if other.room_id in room_ids:
-            by_room.add(other.room_id, other)
+            by_room.add(other.room_id, other.pk, other)
         for trainer in other.trainers.all():
             if trainer.pk in trainer_ids:
-                by_trainer.add(trainer.pk, other)
+                by_trainer.add(trainer.pk, other.pk, other)
+    sessions = {i: c.as_session(workshop) for i, c in checked}
+    peers_by_room = _Timeline()
+    peers_by_trainer = _Timeline()
+    if among:
+        for index, candidate in sorted(checked, key=lambda item: item[1].starts_at):
+            if candidate.room is not None:
+                peers_by_room.add(candidate.room.pk, index, sessions[index])
+            for trainer in candidate.trainers:
+                peers_by_trainer.add(trainer.pk, index, sessions[index])
 
     for index, candidate in checked:
         start, end = candidate.starts_at, candidate.ends_at
-        near = by_trainer.near(start, end, {t.pk for t in candidate.trainers})
-        if candidate.room is not None:
-            near |= by_room.near(start, end, {candidate.room.pk})
+        trainers = {t.pk for t in candidate.trainers}
+        rooms = {candidate.room.pk} if candidate.room is not None else set()
         excluded = candidate.exclude.pk if candidate.exclude is not None else None
-        near = sorted(
+        near = by_trainer.near(start, end, trainers) | by_room.near(start, end, rooms)
+        saved = sorted(
             (
                 s
                 for s in near.values()
@@ -197,11 +249,15 @@ def find_clashes_of_many(candidates: Sequence[Candidate]) -> list[list[Clash]]:
             ),
             key=lambda s: (s.starts_at, s.pk),
         )
-        if not near:
-            continue
-        session = candidate.as_session()
+        peers = peers_by_trainer.near(start, end, trainers) | peers_by_room.near(start, end, rooms)
+        peers.pop(index, None)
+        among_them = sorted(
+            ((i, s) for i, s in peers.items() if _overlaps(start, end, s.starts_at, s.ends_at)),
+            key=lambda item: (item[1].starts_at, item[0]),
+        )
+        session = sessions[index]
         wanted = {t.pk: t for t in candidate.trainers}
-        for other in near:
+        for other in saved:
             for trainer in other.trainers.all():
                 if trainer.pk in wanted:
                     results[index].append(
@@ -209,74 +265,57 @@ def find_clashes_of_many(candidates: Sequence[Candidate]) -> list[list[Clash]]:
                     )
             if candidate.room is not None and other.room_id == candidate.room.pk:
                 results[index].append(Clash("room", session, other, room=candidate.room))
+        for peer_index, other in among_them:
+            peer = candidates[peer_index]
+            for trainer in peer.trainers:
+                if trainer.pk in wanted:
+                    results[index].append(
+                        Clash("trainer", session, other, trainer=wanted[trainer.pk], among=True)
+                    )
+            shares_room = candidate.room is not None and peer.room is not None
+            if shares_room and peer.room.pk == candidate.room.pk:
+                results[index].append(
+                    Clash("room", session, other, room=candidate.room, among=True)
+                )
     return results
 
 
 class _Timeline:
-    """Saved sessions per room or per trainer, by start, to find those near a time span.
+    """Sessions per room or per trainer, by start, to find those near a time span.
 
     A search costs a bisection plus the sessions that start within the longest session's
     length before the span: a file of 1,000 events against a full timetable stays linear.
     """
 
     def __init__(self):
-        self._sessions: dict[int, list[Session]] = defaultdict(list)
+        self._items: dict[int, list[tuple[object, Session]]] = defaultdict(list)
         self._starts: dict[int, list[datetime]] = defaultdict(list)
         self._longest: dict[int, timedelta] = defaultdict(timedelta)
 
-    def add(self, key: int, session: Session) -> None:
+    def add(self, key: int, ident, session: Session) -> None:
         # Sessions arrive ordered by start, so each list stays sorted.
-        self._sessions[key].append(session)
+        self._items[key].append((ident, session))
         self._starts[key].append(session.starts_at)
         self._longest[key] = max(self._longest[key], session.ends_at - session.starts_at)
 
-    def near(self, start: datetime, end: datetime, keys: Iterable[int]) -> dict[int, Session]:
-        """Sessions under ``keys`` that may overlap [start, end), by pk (a superset)."""
-        found: dict[int, Session] = {}
+    def near(self, start: datetime, end: datetime, keys: Iterable[int]) -> dict:
+        """Sessions under ``keys`` that may overlap [start, end), by ident (a superset)."""
+        found: dict = {}
         for key in keys:
-            sessions = self._sessions.get(key)
-            if not sessions:
+            items = self._items.get(key)
+            if not items:
                 continue
             starts = self._starts[key]
             # Nothing starting a longest session's length before ``start`` reaches it.
             low = bisect_right(starts, start - self._longest[key])
             high = bisect_left(starts, end)
-            found.update((s.pk, s) for s in sessions[low:high])
+            found.update(items[low:high])
         return found
 
 
-def workshop_clashes(workshop: Workshop) -> list[Clash]:
-    """Every clash that involves a session of ``workshop``, each pair once.
-
-    Includes clashes with other workshops' sessions (the same trainer booked elsewhere).
-    A fixed number of queries, whatever the size of the timetable: the workshop's sessions,
-    then every other session overlapping the workshop's days that shares a trainer or room.
-    """
-    own = list(
-        workshop.sessions.exclude(status=Session.Status.CANCELLED)
-        .select_related("room", "workshop")
-        .prefetch_related("trainers")
-    )
-    if not own:
-        return []
-    trainer_ids = {t.pk for s in own for t in s.trainers.all()}
-    room_ids = {s.room_id for s in own if s.room_id}
-    first = min(s.starts_at for s in own)
-    last = max(s.ends_at for s in own)
-    foreign = list(
-        Session.objects.filter(Q(trainers__in=trainer_ids) | Q(room__in=room_ids))
-        .filter(starts_at__lt=last, ends_at__gt=first)
-        .exclude(workshop=workshop)
-        .exclude(status=Session.Status.CANCELLED)
-        .select_related("room", "workshop")
-        .prefetch_related("trainers")
-        .distinct()
-    )
-    return _sweep(own, foreign)
-
-
-# The same rule as ``_sweep``, asked of the database: the pairs come back, not the sessions,
-# so a page that only needs the clashes does not load a whole timetable to find them.
+# The overlap rule of ``find_clashes_of_many``, asked of the database for sessions already
+# saved: the pairs come back, not the sessions, so a page that only needs the clashes does
+# not load a whole timetable to find them.
 _PAIRS_SQL = """
 SELECT a.id, b.id, 'trainer', ta.trainer_id
   FROM {session} a
@@ -301,7 +340,7 @@ def clashes_by_workshop(
 
     Each pair once per workshop it involves, that workshop's session first: a clash between
     two of the given workshops is listed under both; within one workshop, the session that
-    starts first comes first (as ``workshop_clashes`` lists them). ``sessions`` already
+    starts first comes first. ``sessions`` already
     loaded (with ``room`` selected and ``trainers`` prefetched) are used as they are.
 
     One query finds the clashing pairs in the database; only when there are some, one more
@@ -353,45 +392,3 @@ def clashes_by_workshop(
     for clashes in result.values():
         clashes.sort(key=lambda c: (c.session.starts_at, c.kind, c.other.starts_at, c.other.pk))
     return dict(result)
-
-
-def _sweep(own: list[Session], foreign: list[Session]) -> list[Clash]:
-    """Pairs of overlapping sessions that share a trainer or a room.
-
-    Per trainer and per room, sort its sessions by start and compare each with those still
-    running: O(n log n + clashes), not O(n²), for a 300-session programme.
-    """
-    own_ids = {s.pk for s in own}
-    by_trainer: dict[int, list[tuple[Session, Trainer]]] = defaultdict(list)
-    by_room: dict[int, list[Session]] = defaultdict(list)
-    for session in [*own, *foreign]:
-        for trainer in session.trainers.all():
-            by_trainer[trainer.pk].append((session, trainer))
-        if session.room_id:
-            by_room[session.room_id].append(session)
-
-    clashes: list[Clash] = []
-
-    def scan(items, make):
-        items.sort(key=lambda item: item[0].starts_at)
-        running: list = []
-        for item in items:
-            session = item[0]
-            running = [r for r in running if r[0].ends_at > session.starts_at]
-            for earlier in running:
-                if earlier[0].pk == session.pk:
-                    continue
-                if earlier[0].pk in own_ids or session.pk in own_ids:
-                    first, second = (earlier, item) if earlier[0].pk in own_ids else (item, earlier)
-                    clashes.append(make(first, second))
-            running.append(item)
-
-    for items in by_trainer.values():
-        scan(items, lambda a, b: Clash("trainer", a[0], b[0], trainer=a[1]))
-    for sessions in by_room.values():
-        scan(
-            [(s,) for s in sessions],
-            lambda a, b: Clash("room", a[0], b[0], room=a[0].room),
-        )
-    clashes.sort(key=lambda c: (c.session.starts_at, c.kind, c.other.starts_at))
-    return clashes

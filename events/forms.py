@@ -14,8 +14,18 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events import services
-from events.models import Agency, Room, Session, Topic, Trainer, Workshop, WorkshopAgency
+from events.models import (
+    SESSION_ENDS_AFTER_START,
+    Agency,
+    Room,
+    Session,
+    Topic,
+    Trainer,
+    Workshop,
+    WorkshopAgency,
+)
 from events.queries import search_agencies
+from events.refusals import add_to_form
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -79,12 +89,30 @@ class ServiceErrorsMixin(LabelsAbove):
     error_fields: dict[str, str] = {}
 
     def add_service_error(self, error: ValidationError) -> None:
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = self.error_fields.get(name, name)
-            self.add_error(field if field in self.fields else None, errors)
+        add_to_form(self, error, self.error_fields)
+
+    def submit(self, **kwargs):
+        """What ``save(**kwargs)`` saved, if the form is valid and the service accepts it;
+        else None, the refusal shown beside its fields (the page shows the form again).
+        Views call this, never ``save`` in a ``try``: a refusal has one way onto a page."""
+        if not self.is_valid():
+            return None
+        try:
+            return self.save(**kwargs)
+        except ValidationError as refusal:
+            self.add_service_error(refusal)
+            return None
+
+
+# Workshop numbers an organiser may leave empty, meaning the model's default.
+OPTIONAL_NUMBERS = ("completion_share", "retention_months")
+
+
+def default_when_empty(form, name: str):
+    """The cleaned value of ``name``, or the workshop model's default when left empty (an
+    empty optional number means the default, not "none"). For the form and the admin."""
+    value = form.cleaned_data[name]
+    return Workshop._meta.get_field(name).default if value is None else value
 
 
 class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
@@ -162,46 +190,7 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
                 if value is not None:
                     self.initial[name] = value.astimezone(tz).replace(tzinfo=None)
 
-    FIELDSETS = (
-        (
-            _("The workshop"),
-            (
-                "title",
-                "title_local",
-                "slug",
-                "programme",
-                "objectives",
-                "objectives_local",
-                "language",
-            ),
-        ),
-        (
-            _("When and where"),
-            (
-                "start_date",
-                "end_date",
-                "timezone",
-                "venue",
-                "venue_local",
-                "city",
-                "city_local",
-                "region",
-                "region_local",
-                "country",
-                "country_local",
-            ),
-        ),
-        (
-            _("Registration"),
-            ("capacity", "requires_approval", "registration_opens_at", "registration_closes_at"),
-        ),
-        (_("Attendance"), ("completion_share",)),
-        (_("Personal data"), ("retention_months",)),
-        (
-            _("For the report"),
-            ("narrative", "narrative_local", "summary_provided_by", "summary_date"),
-        ),
-    )
+    FIELDSETS = services.WORKSHOP_FIELDSETS
 
     def fieldsets(self):
         """``(legend, bound fields)`` in the order the form shows them."""
@@ -212,15 +201,10 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
         ]
 
     def clean_completion_share(self):
-        return self._or_default("completion_share")
+        return default_when_empty(self, "completion_share")
 
     def clean_retention_months(self):
-        return self._or_default("retention_months")
-
-    def _or_default(self, name: str):
-        # An empty optional number means the model's default, not "none".
-        value = self.cleaned_data[name]
-        return Workshop._meta.get_field(name).default if value is None else value
+        return default_when_empty(self, "retention_months")
 
     def clean_timezone(self):
         value = self.cleaned_data["timezone"]
@@ -244,25 +228,16 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
             self.add_error("registration_closes_at", _("Registration must close after it opens."))
         return cleaned
 
-    def _post_clean(self):
-        # The model's own validation runs in the service; running it here too would report
-        # the same problem twice.
-        pass
-
     # After save(): the services.ZoneChange if the time zone changed, for the page to say.
     zone_change = None
 
     def save(self, *, by=None) -> Workshop:
         data = {name: self.cleaned_data[name] for name in self.fields}
-        try:
-            if self.instance.pk is None:
-                return services.create_workshop(data=data, by=by)
-            update = services.update_workshop(workshop=self.instance, data=data)
-            self.zone_change = update.zone_change
-            return update.workshop
-        except ValidationError as error:
-            self.add_service_error(error)
-            raise
+        if self.instance.pk is None:
+            return services.create_workshop(data=data, by=by)
+        update = services.update_workshop(workshop=self.instance, data=data)
+        self.zone_change = update.zone_change
+        return update.workshop
 
 
 class CopyWorkshopForm(LabelsAbove, forms.Form):
@@ -326,7 +301,7 @@ class SessionTimesMixin(ServiceErrorsMixin):
         cleaned["starts_at"] = datetime.combine(day, start, tzinfo=tz)
         cleaned["ends_at"] = datetime.combine(day, end, tzinfo=tz)
         if end <= start:
-            self.add_error("end_time", _("A session must end after it starts."))
+            self.add_error("end_time", SESSION_ENDS_AFTER_START)
 
 
 class TrainerChoiceField(forms.ModelMultipleChoiceField):
@@ -450,18 +425,13 @@ class SessionForm(SessionTimesMixin, forms.Form):
             for name in ("title", "title_local", "kind", "description", "is_mandatory")
         }
         data.update(starts_at=cleaned["starts_at"], ends_at=cleaned["ends_at"], room=room)
-        try:
-            return services.save_session(
-                workshop=self.workshop,
-                data=data,
-                trainers=cleaned["trainers"],
-                topics=cleaned["topics"],
-                session=self.session,
-            )
-        except ValidationError as error:
-            # Someone else booked the trainer or room between the check and the save.
-            self.add_service_error(error)
-            raise
+        return services.save_session(
+            workshop=self.workshop,
+            data=data,
+            trainers=cleaned["trainers"],
+            topics=cleaned["topics"],
+            session=self.session,
+        )
 
 
 class MoveSessionForm(SessionTimesMixin, forms.Form):
@@ -480,21 +450,17 @@ class MoveSessionForm(SessionTimesMixin, forms.Form):
         return cleaned
 
     def save(self) -> Session:
-        try:
-            return services.move_session(
-                session=self.session,
-                starts_at=self.cleaned_data["starts_at"],
-                ends_at=self.cleaned_data["ends_at"],
-            )
-        except ValidationError as error:
-            self.add_service_error(error)
-            raise
+        return services.move_session(
+            session=self.session,
+            starts_at=self.cleaned_data["starts_at"],
+            ends_at=self.cleaned_data["ends_at"],
+        )
 
 
 # Agencies and trainers ---------------------------------------------------------------------
 
 
-class AgencyRoleForm(LabelsAbove, forms.Form):
+class AgencyRoleForm(ServiceErrorsMixin, forms.Form):
     """An existing agency, found by search, given a role in the workshop."""
 
     agency = forms.ModelChoiceField(queryset=Agency.objects.all(), widget=forms.HiddenInput)
@@ -511,16 +477,12 @@ class AgencyRoleForm(LabelsAbove, forms.Form):
         self.workshop = workshop
 
     def save(self) -> WorkshopAgency:
-        try:
-            return services.add_agency_role(
-                workshop=self.workshop,
-                agency=self.cleaned_data["agency"],
-                role=self.cleaned_data["role"],
-                note=self.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            self.add_error(None, error)
-            raise
+        return services.add_agency_role(
+            workshop=self.workshop,
+            agency=self.cleaned_data["agency"],
+            role=self.cleaned_data["role"],
+            note=self.cleaned_data["note"],
+        )
 
 
 class AgencyForm(ServiceErrorsMixin, forms.ModelForm):
@@ -571,21 +533,14 @@ class AgencyForm(ServiceErrorsMixin, forms.ModelForm):
         parent.help_text = _("Only the agencies the search found are listed.")
         self.parent_query = query
 
-    def _post_clean(self):
-        pass
-
     def save(self) -> Agency:
         data = {name: self.cleaned_data.get(name) for name in services.AGENCY_FIELDS}
-        try:
-            agency = services.create_agency_with_role(
-                data=data,
-                workshop=self.workshop,
-                role=self.cleaned_data["role"],
-                note=self.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            self.add_service_error(error)
-            raise
+        agency = services.create_agency_with_role(
+            data=data,
+            workshop=self.workshop,
+            role=self.cleaned_data["role"],
+            note=self.cleaned_data["note"],
+        )
         return agency
 
 
@@ -599,15 +554,8 @@ class TrainerForm(ServiceErrorsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["agency"].empty_label = _("— none —")
 
-    def _post_clean(self):
-        pass
-
     def save(self, *, by=None) -> Trainer:
         data = {name: self.cleaned_data[name] for name in services.TRAINER_FIELDS}
-        try:
-            if self.instance.pk is None:
-                return services.create_trainer(data=data, by=by)
-            return services.update_trainer(trainer=self.instance, data=data)
-        except ValidationError as error:
-            self.add_service_error(error)
-            raise
+        if self.instance.pk is None:
+            return services.create_trainer(data=data, by=by)
+        return services.update_trainer(trainer=self.instance, data=data)

@@ -31,8 +31,8 @@ from icalendar import Calendar, Event
 from icalendar.error import InvalidCalendar
 
 from audit.context import via
-from events.clashes import Candidate, find_clashes_of_many, outside_workshop_dates
-from events.models import Room, Session, Trainer, Workshop
+from events import services
+from events.models import SESSION_ENDS_AFTER_START, Room, Session, Trainer, Workshop
 
 # The largest file accepted: a generous year of a busy calendar is well under this.
 MAX_FILE_BYTES = 1024 * 1024
@@ -231,43 +231,43 @@ def preview_import(workshop: Workshop, data: bytes) -> list[ImportedEvent]:
 def import_sessions(
     *, workshop: Workshop, events: list[ImportedEvent], chosen: set[str]
 ) -> ImportResult:
-    """Create or update the chosen importable events as sessions of ``workshop``, atomically.
+    """Create or update the chosen importable events as sessions of ``workshop``, atomically,
+    through ``events.services.save_sessions``: the timetable's rules, checked again now, as
+    for any other change, and the same calendar revisions, webhooks and notices.
 
     A session found by UID keeps its trainers, room and kind unless the file names ones we
     know; its title, description, times and status follow the file.
     """
-    created = updated = 0
+    changes = []
     for event in events:
         if not event.importable or event.uid not in chosen:
             continue
-        session = event.existing
-        if session is None:
-            session = Session(
-                workshop=workshop,
-                uid=event.uid,
-                # A new session's kind: the file's, else what its title says, else a lecture
-                # (an existing session keeps the kind an organiser gave it).
-                kind=event.kind or kind_from_title(event.title) or Session.Kind.LECTURE,
-            )
+        data = {
+            "title": event.title,
+            "description": event.description,
+            "starts_at": event.starts_at,
+            "ends_at": event.ends_at,
+        }
+        if event.existing is None:
+            # A new session's kind: the file's, else what its title says, else a lecture
+            # (an existing session keeps the kind an organiser gave it).
+            data["kind"] = event.kind or kind_from_title(event.title) or Session.Kind.LECTURE
         elif event.kind:
-            session.kind = event.kind
-        session.title = event.title
-        session.description = event.description
-        session.starts_at = event.starts_at
-        session.ends_at = event.ends_at
+            data["kind"] = event.kind
         if event.room is not None:
-            session.room = event.room
-        session.status = Session.Status.CANCELLED if event.cancelled else Session.Status.SCHEDULED
-        session.full_clean(exclude=["trainers", "topics"], validate_unique=False)
-        is_new = session.pk is None
-        session.save()
-        if event.trainers:
-            session.trainers.set(event.trainers)
-        if is_new:
-            created += 1
-        else:
-            updated += 1
-    return ImportResult(created=created, updated=updated)
+            data["room"] = event.room
+        changes.append(
+            services.SessionChange(
+                data=data,
+                trainers=event.trainers or None,
+                session=event.existing,
+                uid=event.uid if event.existing is None else None,
+                status=Session.Status.CANCELLED if event.cancelled else Session.Status.SCHEDULED,
+            )
+        )
+    services.save_sessions(workshop=workshop, changes=changes)
+    created = sum(change.session is None for change in changes)
+    return ImportResult(created=created, updated=len(changes) - created)
 
 
 # --- reading events -----------------------------------------------------------------------
@@ -414,7 +414,7 @@ def _read_event(
     event.starts_at = starts_at
     event.ends_at = starts_at + duration
     if duration <= timedelta(0):
-        event.problems.append(_("It ends before it starts."))
+        event.problems.append(str(SESSION_ENDS_AFTER_START))
     return event
 
 
@@ -679,62 +679,27 @@ def _match_existing(events: list[ImportedEvent], workshop: Workshop) -> None:
 
 
 def _check(events: list[ImportedEvent], workshop: Workshop) -> None:
-    """Outside the workshop's dates, clashes with saved sessions and within the file."""
-    updating = {e.existing.pk for e in events if e.existing is not None}
-    checked: list[ImportedEvent] = []
-    for event in events:
-        if event.starts_at is None or event.ends_at is None or event.problems:
-            continue
-        outside = outside_workshop_dates(workshop, event.starts_at, event.ends_at)
-        if outside:
-            event.problems.append(outside)
-            continue
-        if not event.cancelled:
-            checked.append(event)
-    # All the file's events at once: two queries, however long the file.
-    found = find_clashes_of_many(
-        [
-            Candidate(
+    """The timetable's rules (``events.services.session_refusals``, as for the organiser's
+    form and the admin): within the workshop's dates, no clash with saved sessions nor
+    between the file's events. The file is one change: a saved session it moves is checked
+    where the file puts it. Two queries, however long the file."""
+    updating = [e.existing.pk for e in events if e.existing is not None]
+    checked = [e for e in events if e.starts_at and e.ends_at and not e.problems]
+    refusals = services.session_refusals(
+        workshop=workshop,
+        drafts=[
+            services.SessionDraft(
                 starts_at=event.starts_at,
                 ends_at=event.ends_at,
                 room=event.room,
                 trainers=tuple(event.trainers),
                 exclude=event.existing,
+                status=Session.Status.CANCELLED if event.cancelled else Session.Status.SCHEDULED,
+                title=event.title,
             )
             for event in checked
-        ]
+        ],
+        replacing=updating,
     )
-    for event, clashes in zip(checked, found, strict=True):
-        for clash in clashes:
-            # A session this import moves is checked where the file puts it, below.
-            if clash.other.pk not in updating:
-                event.problems.append(clash.message(workshop))
-    active = [e for e in events if e.importable and not e.cancelled and e.starts_at]
-    active.sort(key=lambda e: e.starts_at)
-    for index, event in enumerate(active):
-        for later in active[index + 1 :]:
-            if later.starts_at >= event.ends_at:
-                break
-            shared = _shared(event, later)
-            if shared:
-                for item in (event, later):
-                    other = later if item is event else event
-                    item.problems.append(
-                        _("%(what)s is also booked for “%(other)s” in this file (%(when)s).")
-                        % {
-                            "what": shared,
-                            "other": other.title,
-                            "when": date_format(
-                                other.starts_at.astimezone(workshop.tz), "DATETIME_FORMAT"
-                            ),
-                        }
-                    )
-
-
-def _shared(a: ImportedEvent, b: ImportedEvent) -> str:
-    if a.room is not None and b.room is not None and a.room.pk == b.room.pk:
-        return str(a.room)
-    common = {t.pk for t in a.trainers} & {t.pk for t in b.trainers}
-    if common:
-        return str(next(t for t in a.trainers if t.pk in common))
-    return ""
+    for event, pairs in zip(checked, refusals, strict=True):
+        event.problems.extend(message for _field, message in pairs)

@@ -22,6 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from events.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from events.tokens import new_token
 
+# The one wording of the rule the database holds as ``session_ends_after_start``, for every
+# form, import and service that checks it first.
+SESSION_ENDS_AFTER_START = _("A session must end after it starts.")
+
 
 @cache
 def _known_timezones() -> frozenset[str]:
@@ -592,7 +596,7 @@ class Session(models.Model):
                 name="session_ends_after_start",
                 violation_error_field="ends_at",
                 violation_error_code="ends_before_start",
-                violation_error_message=_("A session must end after it starts."),
+                violation_error_message=SESSION_ENDS_AFTER_START,
             ),
             FieldUniqueConstraint(
                 fields=["workshop", "uid"],
@@ -661,20 +665,14 @@ class Session(models.Model):
         return self.ends_at - self.starts_at
 
     def clean(self) -> None:
-        from events.clashes import outside_workshop_dates
+        from events.clashes import session_time_problems
 
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": _("A session must end after it starts.")})
         # The workshop may be unsaved (added with its sessions in one form) or, when its own
         # form has errors, without dates: check against it as it stands, if it can be.
         workshop = self.workshop if self.workshop_id or Session.workshop.is_cached(self) else None
-        if (
-            workshop
-            and workshop.start_date
-            and workshop.end_date
-            and self.starts_at
-            and self.ends_at
-        ):
-            problem = outside_workshop_dates(workshop, self.starts_at, self.ends_at)
-            if problem:
-                raise ValidationError({"starts_at": problem})
+        if workshop is not None and not (workshop.start_date and workshop.end_date):
+            workshop = None
+        if self.starts_at and self.ends_at:
+            problems = session_time_problems(workshop, self.starts_at, self.ends_at)
+            if problems:
+                raise ValidationError(problems)

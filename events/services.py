@@ -2,17 +2,19 @@
 
 Each is one function, called alike by the organiser pages, the admin and the API, so that a
 rule (which status may follow which, no trainer in two places at once) lives here only.
-Refusals are ``ValidationError``s whose messages name the rule, keyed by the field at fault
-where there is one, so that a form can show them beside that field.
+Refusals are ``events.refusals.Refusal``s (``ValidationError``s) whose messages name the
+rule, with the field at fault where there is one, so that a form can show them beside it;
+a batch of sessions is refused by field and row (``SessionsRefused``).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -20,7 +22,13 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from audit.services import record_create, record_update
 from events import tasks
-from events.clashes import find_clashes, outside_workshop_dates, workshop_clashes
+from events.clashes import (
+    Candidate,
+    clashes_by_workshop,
+    find_clashes_of_many,
+    outside_workshop_dates,
+    session_time_problems,
+)
 from events.models import (
     Agency,
     Room,
@@ -33,6 +41,7 @@ from events.models import (
     new_session_uid,
     unique_slug,
 )
+from events.refusals import Refusal
 from integrations import webhooks
 from integrations.queue import enqueue_on_commit
 
@@ -63,59 +72,69 @@ TRANSITION_LABELS: dict[tuple[str, str], str] = {
     (Status.COMPLETED, Status.CLOSED): gettext_lazy("Reopen to correct it"),
 }
 
-# The fields of a workshop an organiser sets in the workshop form; the rest are the system's.
-WORKSHOP_FIELDS = (
-    "title",
-    "title_local",
-    "slug",
-    "programme",
-    "start_date",
-    "end_date",
-    "timezone",
-    "venue",
-    "venue_local",
-    "city",
-    "city_local",
-    "region",
-    "region_local",
-    "country",
-    "country_local",
-    "objectives",
-    "objectives_local",
-    "narrative",
-    "narrative_local",
-    "language",
-    "capacity",
-    "registration_opens_at",
-    "registration_closes_at",
-    "requires_approval",
-    "completion_share",
-    "retention_months",
-    "summary_provided_by",
-    "summary_date",
+# The fields of a workshop an organiser sets, in the groups the organiser's form and the
+# admin show them; the rest (status, sample mark, dates of the row) are the system's. The
+# one list: the form, the admin, the API and the copy of a workshop read it.
+WORKSHOP_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        gettext_lazy("The workshop"),
+        (
+            "title",
+            "title_local",
+            "slug",
+            "programme",
+            "objectives",
+            "objectives_local",
+            "language",
+        ),
+    ),
+    (
+        gettext_lazy("When and where"),
+        (
+            "start_date",
+            "end_date",
+            "timezone",
+            "venue",
+            "venue_local",
+            "city",
+            "city_local",
+            "region",
+            "region_local",
+            "country",
+            "country_local",
+        ),
+    ),
+    (
+        gettext_lazy("Registration"),
+        ("capacity", "requires_approval", "registration_opens_at", "registration_closes_at"),
+    ),
+    (gettext_lazy("Attendance"), ("completion_share",)),
+    (gettext_lazy("Personal data"), ("retention_months",)),
+    (
+        gettext_lazy("For the report"),
+        ("narrative", "narrative_local", "summary_provided_by", "summary_date"),
+    ),
 )
+WORKSHOP_FIELDS = tuple(name for _legend, names in WORKSHOP_FIELDSETS for name in names)
 
-# Copied to the next edition of a workshop; the narrative and report belong to the old one.
-COPIED_FIELDS = (
-    "title_local",
-    "programme",
-    "timezone",
-    "venue",
-    "venue_local",
-    "city",
-    "city_local",
-    "region",
-    "region_local",
-    "country",
-    "country_local",
-    "objectives",
-    "objectives_local",
-    "language",
-    "capacity",
-    "requires_approval",
-    "completion_share",
-    "retention_months",
+# What the next edition of a workshop does not take from it: its name and dates are its
+# own, the registration window moves with the dates, the narrative and report belong to the
+# old one.
+NOT_COPIED_FIELDS = frozenset(
+    {
+        "title",
+        "slug",
+        "start_date",
+        "end_date",
+        "registration_opens_at",
+        "registration_closes_at",
+        "narrative",
+        "narrative_local",
+        "summary_provided_by",
+        "summary_date",
+    }
 )
+COPIED_FIELDS = tuple(name for name in WORKSHOP_FIELDS if name not in NOT_COPIED_FIELDS)
 
 SESSION_FIELDS = (
     "title",
@@ -178,10 +197,10 @@ def _tell_people(session: Session, change: str) -> None:
 def check_publishable(workshop: Workshop) -> None:
     """Refuse to publish a timetable whose trainers or rooms are booked twice, here or in
     another workshop that is not cancelled (a second copy to the same dates, for one).
-    A fixed number of queries (``workshop_clashes``)."""
+    At most three queries (``clashes_by_workshop``)."""
     clashes = [
         clash
-        for clash in workshop_clashes(workshop)
+        for clash in clashes_by_workshop([workshop]).get(workshop.pk, [])
         if clash.other.workshop.status != Status.CANCELLED
         and clash.session.workshop.status != Status.CANCELLED
     ]
@@ -189,7 +208,7 @@ def check_publishable(workshop: Workshop) -> None:
         shown = "; ".join(
             f"“{clash.session.title}”: {clash.message(workshop)}" for clash in clashes[:5]
         )
-        raise ValidationError(
+        raise Refusal(
             ngettext(
                 "The timetable has %(count)d clash; resolve it before publishing: %(clashes)s",
                 "The timetable has %(count)d clashes; resolve them before publishing: %(clashes)s",
@@ -203,7 +222,7 @@ def check_publishable(workshop: Workshop) -> None:
 def check_timetable_editable(workshop: Workshop) -> None:
     """Refuse a change to a completed workshop's timetable: it is the record of what was."""
     if workshop.status == Status.COMPLETED:
-        raise ValidationError(
+        raise Refusal(
             _(
                 "This workshop is completed: its timetable is read-only. Reopen the workshop "
                 "(on its overview) to correct it."
@@ -251,17 +270,16 @@ def check_capacity(*, workshop: Workshop, capacity: int | None) -> None:
         return
     confirmed = workshop.registrations.filter(status="confirmed").count()
     if capacity < confirmed:
-        raise ValidationError(
-            {
-                "capacity": ngettext(
-                    "%(confirmed)d seat is already confirmed: the capacity cannot be lower "
-                    "than %(confirmed)d. Cancel registrations first to lower it.",
-                    "%(confirmed)d seats are already confirmed: the capacity cannot be lower "
-                    "than %(confirmed)d. Cancel registrations first to lower it.",
-                    confirmed,
-                )
-                % {"confirmed": confirmed}
-            },
+        raise Refusal(
+            ngettext(
+                "%(confirmed)d seat is already confirmed: the capacity cannot be lower "
+                "than %(confirmed)d. Cancel registrations first to lower it.",
+                "%(confirmed)d seats are already confirmed: the capacity cannot be lower "
+                "than %(confirmed)d. Cancel registrations first to lower it.",
+                confirmed,
+            )
+            % {"confirmed": confirmed},
+            field="capacity",
             code="below_confirmed",
         )
 
@@ -342,14 +360,11 @@ def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
         if outside_workshop_dates(workshop, s.starts_at, s.ends_at)
     ]
     if outside:
-        raise ValidationError(
-            {
-                "start_date": _(
-                    "These sessions would fall outside the new dates; move them first: "
-                    "%(sessions)s."
-                )
-                % {"sessions": ", ".join(_session_label(workshop, s) for s in outside)}
-            }
+        raise Refusal(
+            _("These sessions would fall outside the new dates; move them first: %(sessions)s.")
+            % {"sessions": ", ".join(_session_label(workshop, s) for s in outside)},
+            field="start_date",
+            code="sessions_outside",
         )
     workshop.save()
     return WorkshopUpdate(workshop=workshop, zone_change=zone_change)
@@ -359,18 +374,18 @@ def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
 def change_workshop_status(*, workshop: Workshop, status: str) -> Workshop:
     """Move the workshop to ``status`` if the rules allow it (see ``TRANSITIONS``)."""
     if status not in Status.values:
-        raise ValidationError(_("“%(status)s” is not a workshop status.") % {"status": status})
+        raise Refusal(_("“%(status)s” is not a workshop status.") % {"status": status})
     # Lock the row: two organisers pressing buttons at once must not skip a rule.
     current = Workshop.objects.select_for_update().only("status").get(pk=workshop.pk)
     workshop.status = current.status
     if status not in TRANSITIONS[current.status]:
-        raise ValidationError(
+        raise Refusal(
             _("A workshop that is “%(current)s” cannot become “%(target)s”.")
             % {"current": current.get_status_display(), "target": Status(status).label},
             code="invalid_transition",
         )
     if status == Status.COMPLETED and not may_complete(workshop):
-        raise ValidationError(
+        raise Refusal(
             _(
                 "The workshop can be marked completed once it has ended: after its last day, "
                 "%(last)s (%(zone)s)."
@@ -501,7 +516,7 @@ def add_agency_role(
 ) -> WorkshopAgency:
     """Give ``agency`` a ``role`` in ``workshop``, named after the agencies already in it."""
     if WorkshopAgency.objects.filter(workshop=workshop, agency=agency, role=role).exists():
-        raise ValidationError(
+        raise Refusal(
             _("%(agency)s is already listed as %(role)s.")
             % {"agency": agency, "role": WorkshopAgency.Role(role).label.lower()},
             code="duplicate_role",
@@ -577,6 +592,80 @@ def _session_label(workshop: Workshop, session: Session) -> str:
     return f"“{session.title}” ({when})"
 
 
+# A session as it would be saved, for ``check_sessions``: its times, room and trainers,
+# the saved session it replaces (``exclude``), its status and title.
+SessionDraft = Candidate
+
+
+class SessionsRefused(ValidationError):
+    """Some sessions of a batch were refused: ``rows[i]`` holds the i-th draft's messages by
+    field (empty for a draft that passed). As a ValidationError its messages are every
+    refused draft's, each after the draft's title."""
+
+    def __init__(self, rows: list[dict[str, list[str]]], drafts: Sequence[SessionDraft]):
+        self.rows = rows
+        if len(rows) == 1:  # one session: its messages by field, as a form shows them
+            super().__init__(rows[0])
+            return
+        super().__init__(
+            [
+                f"“{draft.title}”: {message}" if draft.title else message
+                for draft, row in zip(drafts, rows, strict=True)
+                for messages in row.values()
+                for message in messages
+            ],
+            code="sessions_refused",
+        )
+
+
+def session_refusals(
+    *,
+    workshop: Workshop,
+    drafts: Sequence[SessionDraft],
+    among: bool = True,
+    replacing: Iterable[int] = (),
+) -> list[list[tuple[str, str]]]:
+    """For each draft, in order, what refuses it as ``(field, message)`` pairs: it ends
+    before it starts or lies outside the workshop's dates (``session_time_problems``), or
+    it puts a trainer or a room in two places at once, with a saved session or (``among``)
+    with another of the drafts (``find_clashes_of_many``, which ``replacing`` is passed to).
+
+    The one check of a timetable's rules: the organiser's forms, the admin, the calendar
+    import and the API all come here. Two queries whatever the number of drafts.
+    """
+    refusals: list[list[tuple[str, str]]] = [[] for _ in drafts]
+    timed = []
+    for index, draft in enumerate(drafts):
+        problems = session_time_problems(workshop, draft.starts_at, draft.ends_at)
+        refusals[index].extend(problems.items())
+        if "ends_at" not in problems:
+            timed.append(index)
+    found = find_clashes_of_many(
+        [drafts[i] for i in timed], among=among, workshop=workshop, replacing=replacing
+    )
+    for index, clashes in zip(timed, found, strict=True):
+        for clash in clashes:
+            field = "trainers" if clash.kind == "trainer" else "room"
+            refusals[index].append((field, clash.message(workshop)))
+    return refusals
+
+
+def _by_field(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for field, message in pairs:
+        errors.setdefault(field, []).append(message)
+    return errors
+
+
+def check_sessions(*, workshop: Workshop, drafts: Sequence[SessionDraft]) -> None:
+    """Refuse a batch of sessions (the rows of one form, the events of one file) if any of
+    them breaks a rule of ``session_refusals``, among themselves included; raises
+    :class:`SessionsRefused`, which says which draft and field."""
+    rows = [_by_field(pairs) for pairs in session_refusals(workshop=workshop, drafts=drafts)]
+    if any(rows):
+        raise SessionsRefused(rows, drafts)
+
+
 def check_session(
     *,
     workshop: Workshop,
@@ -588,34 +677,110 @@ def check_session(
     status: str = Session.Status.SCHEDULED,
 ) -> None:
     """Refuse a session that ends before it starts, lies outside the workshop's dates, or
-    puts a trainer or a room in two places at once, naming each clash.
+    puts a trainer or a room in two places at once, naming each clash, by field.
 
     Forms call it before saving, so the organiser sees every problem at once; the save
-    calls it again inside its transaction. Two queries (see ``find_clashes``).
+    calls it again inside its transaction. ``check_sessions`` of one draft: two queries.
     """
-    errors: dict[str, list[str]] = {}
-    if ends_at <= starts_at:
-        errors["ends_at"] = [_("A session must end after it starts.")]
-    else:
-        outside = outside_workshop_dates(workshop, starts_at, ends_at)
-        if outside:
-            errors["starts_at"] = [outside]
-        clashes = find_clashes(
-            starts_at=starts_at,
-            ends_at=ends_at,
-            room=room,
-            trainers=trainers,
-            exclude=session,
-            status=status,
-        )
-        for clash in clashes:
-            field = "trainers" if clash.kind == "trainer" else "room"
-            errors.setdefault(field, []).append(clash.message(workshop))
-    if errors:
-        raise ValidationError(errors)
+    draft = SessionDraft(starts_at, ends_at, room, tuple(trainers), session, status)
+    (pairs,) = session_refusals(workshop=workshop, drafts=[draft])
+    if pairs:
+        raise ValidationError(_by_field(pairs))
+
+
+@dataclass(frozen=True)
+class SessionChange:
+    """One session for ``save_sessions`` to create (``session`` None) or change.
+
+    ``data`` holds some of ``SESSION_FIELDS`` (the others stay as they are); ``trainers``
+    and ``topics`` replace the session's, None keeps them. ``uid``: a new session's
+    calendar UID (an imported event keeps its own); ``status``: scheduled or cancelled, for
+    an import that follows a file (elsewhere ``cancel_session`` and ``reinstate_session``).
+    """
+
+    data: dict
+    trainers: Sequence[Trainer] | None = None
+    topics: Sequence[Topic] | None = None
+    session: Session | None = None
+    uid: str | None = None
+    status: str | None = None
 
 
 @transaction.atomic
+def save_sessions(
+    *, workshop: Workshop, changes: Sequence[SessionChange], notify: bool = True
+) -> list[Session]:
+    """Create or change several sessions of ``workshop`` as one change, or none of them.
+
+    They are checked together (``check_sessions``: two sessions may swap their times, and
+    no two of them may share a trainer or a room at once) before anything is written; a
+    refusal is a :class:`SessionsRefused` naming each refused session and field. A change
+    of time, room or status raises the session's calendar revision (``Session.save``), tells
+    the webhooks a session moved and, after the commit, its people (``_tell_people``;
+    not when ``notify`` is False: the demo, whose people are samples).
+    Queries: the check's two, one for the trainers kept, then a few per session written.
+    """
+    check_timetable_editable(workshop)
+    sessions = []
+    for change in changes:
+        session = change.session
+        if session is None:
+            session = Session(workshop=workshop)
+            if change.uid:
+                session.uid = change.uid
+        elif session.workshop_id != workshop.pk:
+            raise Refusal(_("This session belongs to another workshop."))
+        _apply(session, change.data, SESSION_FIELDS)
+        if change.status:
+            session.status = change.status
+        sessions.append(session)
+    kept = [s for s, c in zip(sessions, changes, strict=True) if c.trainers is None and s.pk]
+    prefetch_related_objects(kept, "trainers")
+    trainers = [
+        list(c.trainers) if c.trainers is not None else list(s.trainers.all()) if s.pk else []
+        for s, c in zip(sessions, changes, strict=True)
+    ]
+    check_sessions(
+        workshop=workshop,
+        drafts=[
+            SessionDraft(
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                room=s.room,
+                trainers=tuple(t),
+                exclude=s if s.pk else None,
+                status=s.status,
+                title=s.title,
+            )
+            for s, t in zip(sessions, trainers, strict=True)
+        ],
+    )
+    for session, change in zip(sessions, changes, strict=True):
+        # The fields' own rules (lengths, choices); the times and the constraints were
+        # checked above, and the room and workshop are given as objects.
+        session.full_clean(
+            exclude=["trainers", "topics", "room", "workshop"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        revision = session.sequence if session.pk else None
+        snapshot = getattr(session, "_calendar_snapshot", None) or {}
+        moved = session.pk is not None and (
+            snapshot.get("starts_at"),
+            snapshot.get("ends_at"),
+        ) != (session.starts_at, session.ends_at)
+        session.save()
+        if change.trainers is not None:
+            session.trainers.set(list(change.trainers))
+        if change.topics is not None:
+            session.topics.set(list(change.topics))
+        if moved:
+            _emit_session(webhooks.Event.SESSION_MOVED, session)
+        if notify and revision is not None and session.sequence > revision:
+            _tell_people(session, "cancelled" if session.is_cancelled else "moved")
+    return sessions
+
+
 def save_session(
     *,
     workshop: Workshop,
@@ -627,38 +792,11 @@ def save_session(
     """Create a session in ``workshop`` or change ``session``; refused on any clash.
 
     ``data`` holds ``SESSION_FIELDS``; ``starts_at`` and ``ends_at`` are aware datetimes.
-    A change of time, room or status raises the calendar revision (see ``Session.save``).
+    ``save_sessions`` of one change: the organiser's form and the API come here.
     """
-    check_timetable_editable(workshop)
-    trainers = list(trainers)
-    if session is None:
-        session = Session(workshop=workshop)
-    elif session.workshop_id != workshop.pk:
-        raise ValidationError(_("This session belongs to another workshop."))
-    revision = session.sequence if session.pk else None
-    _apply(session, data, SESSION_FIELDS)
-    check_session(
-        workshop=workshop,
-        starts_at=session.starts_at,
-        ends_at=session.ends_at,
-        room=session.room,
-        trainers=trainers,
-        session=session if session.pk else None,
-        status=session.status,
-    )
-    snapshot = getattr(session, "_calendar_snapshot", None) or {}
-    moved = session.pk is not None and (snapshot.get("starts_at"), snapshot.get("ends_at")) != (
-        session.starts_at,
-        session.ends_at,
-    )
-    session.save()
-    session.trainers.set(trainers)
-    session.topics.set(list(topics))
-    if moved:
-        _emit_session(webhooks.Event.SESSION_MOVED, session)
-    if revision is not None and session.sequence > revision:
-        _tell_people(session, "cancelled" if session.is_cancelled else "moved")
-    return session
+    change = SessionChange(data=data, trainers=list(trainers), topics=list(topics), session=session)
+    (saved,) = save_sessions(workshop=workshop, changes=[change])
+    return saved
 
 
 @transaction.atomic

@@ -109,14 +109,10 @@ def workshop_create(request):
     # A new workshop starts in the zone of the organiser's latest one, not in UTC.
     zone = last_timezone_of(request.user)
     form = forms.WorkshopForm(request.POST or None, initial={"timezone": zone} if zone else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workshop = form.save(by=request.user)
-        except ValidationError:
-            pass
-        else:
-            messages.success(request, _("The workshop was created as a draft."))
-            return redirect("events:workshop_detail", slug=workshop.slug)
+    workshop = form.submit(by=request.user) if request.method == "POST" else None
+    if workshop is not None:
+        messages.success(request, _("The workshop was created as a draft."))
+        return redirect("events:workshop_detail", slug=workshop.slug)
     return render(request, "events/organise/workshop_form.html", {"form": form})
 
 
@@ -150,17 +146,15 @@ def workshop_qr(request, slug):
 def workshop_edit(request, slug):
     workshop = get_organised_workshop(request.user, slug)
     form = forms.WorkshopForm(request.POST or None, instance=workshop)
-    if request.method == "POST" and form.is_valid():
-        try:
-            workshop = form.save()
-        except ValidationError:
-            # The instance took the refused values; show the saved ones around the form.
-            workshop.refresh_from_db()
-        else:
-            messages.success(request, _("The workshop's details were saved."))
-            if form.zone_change is not None:
-                messages.info(request, form.zone_change.message())
-            return redirect("events:workshop_detail", slug=workshop.slug)
+    saved = form.submit() if request.method == "POST" else None
+    if saved is not None:
+        messages.success(request, _("The workshop's details were saved."))
+        if form.zone_change is not None:
+            messages.info(request, form.zone_change.message())
+        return redirect("events:workshop_detail", slug=saved.slug)
+    if request.method == "POST":
+        # The instance took the refused values; show the saved ones around the form.
+        workshop.refresh_from_db()
     return render(
         request,
         "events/organise/workshop_form.html",
@@ -328,19 +322,15 @@ def session_create(request, slug):
     if request.GET.get("day"):
         initial["day"] = request.GET["day"]
     form = forms.SessionForm(request.POST or None, workshop=workshop, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = form.save()
-        except ValidationError:
-            pass
-        else:
-            messages.success(request, _("“%(title)s” was added.") % {"title": session.title})
-            if "add_another" in request.POST:
-                return redirect(
-                    reverse("events:session_create", args=[workshop.slug])
-                    + f"?day={form.cleaned_data['day'].isoformat()}"
-                )
-            return redirect("events:timetable", slug=workshop.slug)
+    session = form.submit() if request.method == "POST" else None
+    if session is not None:
+        messages.success(request, _("“%(title)s” was added.") % {"title": session.title})
+        if "add_another" in request.POST:
+            return redirect(
+                reverse("events:session_create", args=[workshop.slug])
+                + f"?day={form.cleaned_data['day'].isoformat()}"
+            )
+        return redirect("events:timetable", slug=workshop.slug)
     return render(
         request,
         "events/organise/session_form.html",
@@ -353,14 +343,10 @@ def _session_form_page(request, workshop, session, form, template: str, done: st
 
     A service refusal (a clash found at the last moment) lands on the form as an error.
     """
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = form.save()
-        except ValidationError:
-            pass
-        else:
-            messages.success(request, done % {"title": saved.title})
-            return redirect("events:timetable", slug=workshop.slug)
+    saved = form.submit() if request.method == "POST" else None
+    if saved is not None:
+        messages.success(request, done % {"title": saved.title})
+        return redirect("events:timetable", slug=workshop.slug)
     return render(request, template, {"form": form, "workshop": workshop, "session": session})
 
 
@@ -441,18 +427,14 @@ def workshop_agencies(request, slug):
     workshop = get_organised_workshop(request.user, slug)
     if request.method == "POST":
         form = forms.AgencyRoleForm(request.POST, workshop=workshop)
-        if form.is_valid():
-            try:
-                role = form.save()
-            except ValidationError:
-                pass
-            else:
-                messages.success(
-                    request,
-                    _("%(agency)s was added as %(role)s.")
-                    % {"agency": role.agency, "role": role.get_role_display().lower()},
-                )
-                return redirect("events:workshop_agencies", slug=workshop.slug)
+        role = form.submit()
+        if role is not None:
+            messages.success(
+                request,
+                _("%(agency)s was added as %(role)s.")
+                % {"agency": role.agency, "role": role.get_role_display().lower()},
+            )
+            return redirect("events:workshop_agencies", slug=workshop.slug)
         for error in form.errors.values():
             for message in error:
                 messages.error(request, message)
@@ -483,14 +465,10 @@ def agency_create(request, slug):
     else:
         initial = {"name": request.GET.get("q", "")}
         form = forms.AgencyForm(request.POST or None, workshop=workshop, initial=initial)
-    if request.method == "POST" and not searching and form.is_valid():
-        try:
-            agency = form.save()
-        except ValidationError:
-            pass
-        else:
-            messages.success(request, _("%(agency)s was created and added.") % {"agency": agency})
-            return redirect("events:workshop_agencies", slug=workshop.slug)
+    agency = form.submit() if request.method == "POST" and not searching else None
+    if agency is not None:
+        messages.success(request, _("%(agency)s was created and added.") % {"agency": agency})
+        return redirect("events:workshop_agencies", slug=workshop.slug)
     return render(
         request,
         "events/organise/agency_form.html",
@@ -550,14 +528,10 @@ def trainer_detail(request, pk):
 @organiser_required
 def trainer_create(request):
     form = forms.TrainerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            trainer = form.save(by=request.user)
-        except ValidationError:
-            pass
-        else:
-            messages.success(request, _("%(trainer)s was added.") % {"trainer": trainer})
-            return redirect("events:trainer_detail", pk=trainer.pk)
+    trainer = form.submit(by=request.user) if request.method == "POST" else None
+    if trainer is not None:
+        messages.success(request, _("%(trainer)s was added.") % {"trainer": trainer})
+        return redirect("events:trainer_detail", pk=trainer.pk)
     return render(request, "events/organise/trainer_form.html", {"form": form})
 
 
@@ -565,12 +539,8 @@ def trainer_create(request):
 def trainer_edit(request, pk):
     trainer = get_managed_trainer(request.user, pk)
     form = forms.TrainerForm(request.POST or None, instance=trainer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            trainer = form.save()
-        except ValidationError:
-            pass
-        else:
-            messages.success(request, _("%(trainer)s was saved.") % {"trainer": trainer})
-            return redirect("events:trainer_detail", pk=trainer.pk)
+    saved = form.submit() if request.method == "POST" else None
+    if saved is not None:
+        messages.success(request, _("%(trainer)s was saved.") % {"trainer": saved})
+        return redirect("events:trainer_detail", pk=saved.pk)
     return render(request, "events/organise/trainer_form.html", {"form": form, "trainer": trainer})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from events.forms import LabelsAbove, LocalDateTimeField
 from events.models import Workshop
+from events.refusals import add_to_form
 from feedback import services
 from feedback.models import Question, Questionnaire
 from feedback.services import FeedbackError, QuestionData
@@ -16,7 +17,7 @@ from feedback.services import FeedbackError, QuestionData
 
 class FeedbackErrorsMixin(LabelsAbove):
     def add_feedback_error(self, error: FeedbackError) -> None:
-        self.add_error(error.field if error.field in self.fields else None, error.message)
+        add_to_form(self, error)
 
 
 class QuestionnaireForm(FeedbackErrorsMixin, forms.Form):

@@ -19,27 +19,11 @@ from rest_framework import exceptions, filters, pagination, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from events.refusals import error_rows
 from integrations.authentication import TokenMayWrite
 from integrations.models import IdempotencyKey
 
 # --- Errors -----------------------------------------------------------------------------
-
-
-def _django_errors(error: DjangoValidationError) -> list[dict]:
-    if hasattr(error, "error_dict"):
-        return [
-            {
-                "field": None if field == "__all__" else field,
-                "code": e.code or "invalid",
-                "message": " ".join(e.messages),
-            }
-            for field, errors in error.error_dict.items()
-            for e in errors
-        ]
-    return [
-        {"field": None, "code": e.code or "invalid", "message": " ".join(e.messages)}
-        for e in error.error_list
-    ]
 
 
 def refusal(field: str | None, code: str, message: str) -> exceptions.ValidationError:
@@ -71,30 +55,8 @@ def _flatten(detail, field: str | None = None) -> list[dict]:
 
 def exception_handler(exc, context):
     """DRF's handler, with our services' refusals turned into 400s, and one body shape."""
-    from feedback.services import FeedbackError, SubmissionRefused
-    from participants.attendance import AttendanceRefused
-    from participants.services import InvalidTransition, RegistrationClosed, RegistrationError
-
-    flat = None
-    if isinstance(exc, DjangoValidationError):
-        flat = _django_errors(exc)
-    elif isinstance(exc, SubmissionRefused):
-        flat = [
-            {"field": e.field or None, "code": e.code, "message": e.message} for e in exc.errors
-        ]
-    elif isinstance(exc, FeedbackError):
-        flat = [{"field": exc.field or None, "code": exc.code, "message": exc.message}]
-    elif isinstance(exc, AttendanceRefused):
-        flat = [{"field": exc.field, "code": "refused", "message": exc.message}]
-    elif isinstance(exc, RegistrationError):
-        code = (
-            "registration_closed"
-            if isinstance(exc, RegistrationClosed)
-            else "invalid_transition"
-            if isinstance(exc, InvalidTransition)
-            else "refused"
-        )
-        flat = [{"field": None, "code": code, "message": exc.message}]
+    # Every service's refusal is a ValidationError (``events.refusals.Refusal``), in rows.
+    flat = error_rows(exc) if isinstance(exc, DjangoValidationError) else None
     if flat is not None:
         exc = exceptions.ValidationError(flat)
         exc.flat = flat

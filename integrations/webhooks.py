@@ -165,24 +165,32 @@ def _post(url: str, body: bytes, headers: dict) -> tuple[int, str]:
 # --- Emitting and delivering --------------------------------------------------------------
 
 
-def emit(event: str, *, workshop, data: dict) -> list[WebhookDelivery]:
-    """Record ``event`` about ``workshop`` for every active webhook that wants it, and queue the
-    deliveries for when the transaction commits. One query when nobody listens.
-
-    Only webhooks whose owner still organises the workshop (or is a superuser) get it.
-    """
+def listening(event: str, *, workshop) -> list[Webhook]:
+    """The active webhooks that want ``event`` about ``workshop``: those whose owner still
+    organises the workshop (or is a superuser). One query."""
     still_organiser = Exists(
         Webhook.workshop.field.related_model.organisers.through.objects.filter(
             workshop_id=OuterRef("workshop_id"), user_id=OuterRef("owner_id")
         )
     )
-    hooks = [
+    return [
         hook
         for hook in Webhook.objects.filter(workshop_id=workshop.pk, is_active=True).filter(
             Q(owner__is_superuser=True) | still_organiser
         )
         if event in hook.events
     ]
+
+
+def emit(
+    event: str, *, workshop, data: dict, hooks: list[Webhook] | None = None
+) -> list[WebhookDelivery]:
+    """Record ``event`` about ``workshop`` for every active webhook that wants it, and queue the
+    deliveries for when the transaction commits. One query when nobody listens; none when
+    ``hooks`` gives ``listening``'s answer already (a batch of the same event).
+    """
+    if hooks is None:
+        hooks = listening(event, workshop=workshop)
     if not hooks:
         return []
     now = timezone.now()

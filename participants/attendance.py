@@ -27,6 +27,7 @@ The rules:
 import hashlib
 import hmac
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -54,8 +55,9 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import record_update
+from audit.services import record_create, record_update
 from events.models import Session, Workshop
+from events.refusals import Refusal
 from integrations import webhooks
 from participants.models import Attendance, Registration
 
@@ -75,13 +77,11 @@ SELF_CHECKIN_CODE_LENGTH = 10
 CLIENT_MARK_TTL = 3 * 24 * 3600
 
 
-class AttendanceRefused(Exception):
+class AttendanceRefused(Refusal):
     """A rule refused the mark; ``field`` names what was wrong, ``message`` says why."""
 
     def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+        super().__init__(message, field=field)
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,16 @@ def check_markable(*, registration: Registration, session: Session) -> None:
         )
 
 
+def check_status(status: str) -> None:
+    """Raise ``AttendanceRefused`` unless ``status`` is one of the four."""
+    if status not in Status.values:
+        raise AttendanceRefused(
+            "status",
+            _("“%(status)s” is not an attendance status: use present, late, excused or absent.")
+            % {"status": str(status)[:40]},
+        )
+
+
 def record_attendance(
     *,
     registration: Registration,
@@ -127,12 +137,7 @@ def record_attendance(
     Queries: an UPDATE of a record with another status; if none, an EXISTS and an INSERT
     (in a savepoint); after a lost race, one more UPDATE.
     """
-    if status not in Status.values:
-        raise AttendanceRefused(
-            "status",
-            _("“%(status)s” is not an attendance status: use present, late, excused or absent.")
-            % {"status": str(status)[:40]},
-        )
+    check_status(status)
     check_markable(registration=registration, session=session)
     note = note[: Attendance._meta.get_field("note").max_length]
     values = {
@@ -163,6 +168,76 @@ def record_attendance(
             return _recorded(Mark(registration.pk, session.pk, status, changed), session)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One mark of a register entered at once (``record_register``)."""
+
+    registration: Registration
+    session: Session
+    status: str
+    note: str = ""
+
+
+@transaction.atomic
+def record_register(*, entries: Sequence[Entry], by) -> list[Mark]:
+    """Record many marks at once, all or none: a register typed in from paper, or the demo's.
+
+    Each is refused as ``record_attendance`` refuses it (``check_status``,
+    ``check_markable``) before anything is written; a record that already has the status
+    is left as it is (who marked it first, and when). For one writer: marks that arrive
+    from several screens at once go through ``record_attendance``, which settles races.
+    Queries: the records already there, one INSERT for the new ones, per changed record its
+    read, UPDATE and audit entry; per new record its audit entry; who listens to the
+    webhooks, once per workshop.
+    """
+    for entry in entries:
+        check_status(entry.status)
+        check_markable(registration=entry.registration, session=entry.session)
+    if not entries:
+        return []
+    existing = {
+        (a.registration_id, a.session_id): a
+        for a in Attendance.objects.filter(
+            registration__in={e.registration.pk for e in entries},
+            session__in={e.session.pk for e in entries},
+        )
+    }
+    recorded_by = by if getattr(by, "pk", None) else None
+    now = timezone.now()
+    marks, new = [], []
+    max_note = Attendance._meta.get_field("note").max_length
+    for entry in entries:
+        key = (entry.registration.pk, entry.session.pk)
+        values = {"status": entry.status, "recorded_by": recorded_by, "recorded_at": now}
+        if entry.note:
+            values["note"] = entry.note[:max_note]
+        record = existing.get(key)
+        if record is None:
+            new.append(Attendance(registration=entry.registration, session=entry.session, **values))
+            changed = True
+        else:
+            changed = _update_recorded(
+                Attendance.objects.filter(pk=record.pk),
+                status=entry.status,
+                values=values,
+                registration=entry.registration,
+                session=entry.session,
+            )
+        marks.append(Mark(key[0], key[1], entry.status, changed))
+    Attendance.objects.bulk_create(new)
+    for record in new:  # bulk_create sends no signal: the audit trail is told
+        record_create(record)
+    hooks = {}  # who listens, asked once per workshop
+    for mark, entry in zip(marks, entries, strict=True):
+        workshop = entry.session.workshop
+        if mark.changed and workshop.pk not in hooks:
+            hooks[workshop.pk] = webhooks.listening(
+                webhooks.Event.ATTENDANCE_RECORDED, workshop=workshop
+            )
+        _recorded(mark, entry.session, hooks=hooks.get(workshop.pk))
+    return marks
+
+
 def _update_recorded(
     existing, *, status: str, values: dict, registration: Registration, session: Session
 ) -> bool:
@@ -188,12 +263,13 @@ def _update_recorded(
     return True
 
 
-def _recorded(mark: Mark, session: Session) -> Mark:
-    """Tell the workshop's webhooks of a mark that changed something."""
+def _recorded(mark: Mark, session: Session, *, hooks=None) -> Mark:
+    """Tell the workshop's webhooks (``hooks``, if known) of a mark that changed something."""
     if mark.changed:
         webhooks.emit(
             webhooks.Event.ATTENDANCE_RECORDED,
             workshop=session.workshop,
+            hooks=hooks,
             data={
                 "registration": mark.registration_id,
                 "session": mark.session_id,

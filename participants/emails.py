@@ -11,6 +11,7 @@ the sessions themselves.
 import logging
 from dataclasses import dataclass
 from email.mime.text import MIMEText
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -26,6 +27,42 @@ from participants.models import Registration
 from participants.queries import waitlist_position_of
 
 logger = logging.getLogger(__name__)
+
+
+class Kind(StrEnum):
+    """The e-mails about a registration. The values travel as the tasks' arguments (JSON)."""
+
+    REGISTERED_CONFIRMED = "registered_confirmed"
+    REGISTERED_WAITLISTED = "registered_waitlisted"
+    REGISTERED_PENDING = "registered_pending"
+    APPROVED = "approved"
+    PROMOTED = "promoted"
+    DECLINED = "declined"
+    DECLINED_SEAT = "declined_seat"
+    CANCELLED = "cancelled"
+    CANCELLED_SEAT = "cancelled_seat"
+    CANCELLED_SEAT_PASSED = "cancelled_seat_passed"
+    LINK = "link"
+    NEW_LINK = "new_link"
+
+    @classmethod
+    def registered(cls, status: str) -> "Kind":
+        """The letter to someone who has just registered and is now ``status``."""
+        return {
+            Registration.Status.CONFIRMED: cls.REGISTERED_CONFIRMED,
+            Registration.Status.WAITLISTED: cls.REGISTERED_WAITLISTED,
+            Registration.Status.PENDING: cls.REGISTERED_PENDING,
+        }[status]
+
+    @classmethod
+    def ended(cls, status: str, *, held_seat: bool, seat_passed: bool) -> "Kind":
+        """The letter about a registration ``status`` (declined or cancelled): whether it held a
+        seat (its calendar is withdrawn), and whether someone waiting took that seat."""
+        if status == Registration.Status.DECLINED:
+            return cls.DECLINED_SEAT if held_seat else cls.DECLINED
+        if not held_seat:
+            return cls.CANCELLED
+        return cls.CANCELLED_SEAT_PASSED if seat_passed else cls.CANCELLED_SEAT
 
 
 @dataclass(frozen=True)
@@ -46,25 +83,25 @@ def workshop_title(workshop, language: str | None = None) -> str:
     return localised(workshop, "title", language)
 
 
-def _message(kind: str, registration: Registration) -> Message:
+def _message(kind: Kind, registration: Registration) -> Message:
     """Subject, text and calendar of the e-mail ``kind``, in the active language."""
     title = workshop_title(registration.workshop)
     tag = {"title": title}
-    if kind in ("registered_confirmed", "approved", "promoted"):
+    if kind in (Kind.REGISTERED_CONFIRMED, Kind.APPROVED, Kind.PROMOTED):
         lead = {
-            "registered_confirmed": _("Thank you for registering. Your seat is confirmed."),
-            "approved": _(
+            Kind.REGISTERED_CONFIRMED: _("Thank you for registering. Your seat is confirmed."),
+            Kind.APPROVED: _(
                 "The organisers have approved your registration. Your seat is confirmed."
             ),
-            "promoted": _(
+            Kind.PROMOTED: _(
                 "A seat has become free and it is yours: you have moved from the waiting list "
                 "to confirmed."
             ),
         }[kind]
         subject = {
-            "registered_confirmed": _("Registration confirmed: %(title)s"),
-            "approved": _("Registration approved: %(title)s"),
-            "promoted": _("A seat is yours: %(title)s"),
+            Kind.REGISTERED_CONFIRMED: _("Registration confirmed: %(title)s"),
+            Kind.APPROVED: _("Registration approved: %(title)s"),
+            Kind.PROMOTED: _("A seat is yours: %(title)s"),
         }[kind]
         return Message(
             subject=subject % tag,
@@ -80,7 +117,7 @@ def _message(kind: str, registration: Registration) -> Message:
             ],
             calendar_method="REQUEST",
         )
-    if kind == "registered_waitlisted":
+    if kind == Kind.REGISTERED_WAITLISTED:
         position = waitlist_position_of(registration)
         return Message(
             subject=_("On the waiting list: %(title)s") % tag,
@@ -96,7 +133,7 @@ def _message(kind: str, registration: Registration) -> Message:
                 % {"position": position},
             ],
         )
-    if kind == "registered_pending":
+    if kind == Kind.REGISTERED_PENDING:
         return Message(
             subject=_("Registration received: %(title)s") % tag,
             paragraphs=[
@@ -107,23 +144,23 @@ def _message(kind: str, registration: Registration) -> Message:
                 _("We will write to you as soon as they have decided."),
             ],
         )
-    if kind in ("declined", "declined_seat"):
+    if kind in (Kind.DECLINED, Kind.DECLINED_SEAT):
         paragraphs = [_("We are sorry: the organisers could not accept your registration.")]
-        if kind == "declined_seat":
+        if kind == Kind.DECLINED_SEAT:
             paragraphs.append(
                 _("A cancellation for each session follows, to remove it from your calendar.")
             )
         return Message(
             subject=_("Registration declined: %(title)s") % tag,
             paragraphs=paragraphs,
-            calendar_method="CANCEL" if kind == "declined_seat" else None,
+            calendar_method="CANCEL" if kind == Kind.DECLINED_SEAT else None,
         )
-    if kind in ("cancelled", "cancelled_seat", "cancelled_seat_passed"):
+    if kind in (Kind.CANCELLED, Kind.CANCELLED_SEAT, Kind.CANCELLED_SEAT_PASSED):
         paragraphs = [_("Your registration has been cancelled.")]
-        if kind == "cancelled_seat_passed":
+        if kind == Kind.CANCELLED_SEAT_PASSED:
             # Only when someone waited and took the seat: never claimed otherwise.
             paragraphs.append(_("Your seat has gone to the first person on the waiting list."))
-        if kind != "cancelled":
+        if kind != Kind.CANCELLED:
             paragraphs.append(
                 _("A cancellation for each session follows, to remove it from your calendar.")
             )
@@ -136,9 +173,9 @@ def _message(kind: str, registration: Registration) -> Message:
         return Message(
             subject=_("Registration cancelled: %(title)s") % tag,
             paragraphs=paragraphs,
-            calendar_method=None if kind == "cancelled" else "CANCEL",
+            calendar_method=None if kind == Kind.CANCELLED else "CANCEL",
         )
-    if kind == "link":
+    if kind == Kind.LINK:
         return Message(
             subject=_("Your registration: %(title)s") % tag,
             paragraphs=[
@@ -150,7 +187,7 @@ def _message(kind: str, registration: Registration) -> Message:
                 _("Its status: %(status)s.") % {"status": registration.get_status_display()},
             ],
         )
-    if kind == "new_link":
+    if kind == Kind.NEW_LINK:
         return Message(
             subject=_("Your new personal link: %(title)s") % tag,
             paragraphs=[
@@ -168,23 +205,7 @@ def _message(kind: str, registration: Registration) -> Message:
     raise ValueError(f"Unknown registration e-mail {kind!r}")
 
 
-KINDS = (
-    "registered_confirmed",
-    "registered_waitlisted",
-    "registered_pending",
-    "approved",
-    "promoted",
-    "declined",
-    "declined_seat",
-    "cancelled",
-    "cancelled_seat",
-    "cancelled_seat_passed",
-    "link",
-    "new_link",
-)
-
-
-def build_registration_email(registration: Registration, kind: str) -> EmailMultiAlternatives:
+def build_registration_email(registration: Registration, kind: Kind) -> EmailMultiAlternatives:
     """The e-mail ``kind`` for ``registration``, in the participant's preferred language."""
     person = registration.participant
     workshop = registration.workshop
@@ -232,7 +253,7 @@ def _sessions(workshop, *, method: str):
     return sessions
 
 
-def build_registration_emails(registration: Registration, kind: str) -> list:
+def build_registration_emails(registration: Registration, kind: Kind) -> list:
     """The letter about ``kind``, then one iTIP message per session (RFC 5546: one UID per
     REQUEST or CANCEL) when the person gains or loses their seat; in their language."""
     letter = build_registration_email(registration, kind)
@@ -294,7 +315,7 @@ def send_my_registrations_email(address: str, registrations: list[Registration],
     return True
 
 
-def deliver_registration_email(registration_pk: int, kind: str) -> bool:
+def deliver_registration_email(registration_pk: int, kind: Kind) -> bool:
     """Send the e-mail ``kind`` about a registration, read afresh: False if the registration
     is gone or has no address. A failure to send raises (the task retries it)."""
     registration = (

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -49,12 +49,44 @@ class Participant(models.Model):
         return self.email or _("participant without e-mail #%(pk)s") % {"pk": self.pk}
 
 
+# The waiting list's order: who joined it first, then (joined at the same moment) the
+# earlier registration. ``waiting`` lists it in this order, ``ahead_of`` asks it as a
+# condition; nothing else spells it out.
+WAITING_ORDER = ("waitlisted_at", "pk")
+
+
+def seat_counts(relation: str = "") -> dict[str, Count]:
+    """Seats taken (confirmed) and people waiting, as expressions to ``aggregate`` over
+    registrations (``relation`` empty) or to ``annotate`` on rows that reach them through
+    ``relation`` (``"registrations"`` on workshops). The one count of seats."""
+    prefix = f"{relation}__" if relation else ""
+    counted = relation or "pk"
+    return {
+        "confirmed": Count(counted, filter=Q(**{f"{prefix}status": Registration.Status.CONFIRMED})),
+        "waitlisted": Count(
+            counted, filter=Q(**{f"{prefix}status": Registration.Status.WAITLISTED})
+        ),
+    }
+
+
 class RegistrationQuerySet(models.QuerySet):
     def holding_seats(self):
         return self.filter(status=Registration.Status.CONFIRMED)
 
     def waiting(self):
-        return self.filter(status=Registration.Status.WAITLISTED).order_by("waitlisted_at", "pk")
+        """The waiting list, first to be promoted first."""
+        return self.filter(status=Registration.Status.WAITLISTED).order_by(*WAITING_ORDER)
+
+    def ahead_of(self, waitlisted_at, pk):
+        """The rows ahead in the queue of one that joined at ``waitlisted_at`` with ``pk``
+        (values or ``OuterRef``s): ``WAITING_ORDER`` as a condition."""
+        return self.filter(
+            Q(waitlisted_at__lt=waitlisted_at) | Q(waitlisted_at=waitlisted_at, pk__lt=pk)
+        )
+
+    def seat_figures(self) -> dict[str, int]:
+        """{"confirmed": n, "waitlisted": n} of these rows: one aggregate query."""
+        return self.aggregate(**seat_counts())
 
 
 class Registration(models.Model):

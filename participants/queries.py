@@ -150,13 +150,9 @@ def waitlist_position_of(registration: Registration) -> int | None:
     if registration.status != Registration.Status.WAITLISTED:
         return None
     return (
-        Registration.objects.filter(
-            workshop_id=registration.workshop_id, status=Registration.Status.WAITLISTED
-        )
-        .filter(
-            Q(waitlisted_at__lt=registration.waitlisted_at)
-            | Q(waitlisted_at=registration.waitlisted_at, pk__lt=registration.pk)
-        )
+        Registration.objects.filter(workshop_id=registration.workshop_id)
+        .waiting()
+        .ahead_of(registration.waitlisted_at, registration.pk)
         .count()
         + 1
     )
@@ -234,10 +230,7 @@ class Seats:
 
 def seats(workshop: Workshop) -> Seats:
     """Seats taken and people waiting, counted, never listed: one aggregate query."""
-    figures = Registration.objects.filter(workshop=workshop).aggregate(
-        confirmed=Count("pk", filter=Q(status=Registration.Status.CONFIRMED)),
-        waitlisted=Count("pk", filter=Q(status=Registration.Status.WAITLISTED)),
-    )
+    figures = Registration.objects.filter(workshop=workshop).seat_figures()
     return Seats(workshop.capacity, figures["confirmed"], figures["waitlisted"])
 
 

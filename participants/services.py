@@ -41,16 +41,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from events.models import Agency, Workshop
+from events.refusals import Refusal
 from events.tokens import new_token
 from integrations import webhooks
 from integrations.queue import enqueue_on_commit
 from participants import tasks
+from participants.emails import Kind
 from participants.models import Participant, Registration
 
 logger = logging.getLogger(__name__)
@@ -63,20 +64,20 @@ Source = Registration.Source
 SELF_SERVICE_SOURCES = frozenset({Source.PUBLIC, Source.API})
 
 
-class RegistrationError(Exception):
+class RegistrationError(Refusal):
     """A rule refused the change; ``str(error)`` is a message for the person who asked."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class RegistrationClosed(RegistrationError):
     """The workshop does not accept registrations now."""
 
+    default_code = "registration_closed"
+
 
 class InvalidTransition(RegistrationError):
     """The registration cannot go from its status to the one asked for."""
+
+    default_code = "invalid_transition"
 
 
 @dataclass
@@ -182,10 +183,7 @@ def _race_delay() -> None:
 
 def _seat_figures(workshop: Workshop) -> tuple[int, int]:
     """(confirmed, waitlisted) for ``workshop``: one aggregate query."""
-    figures = Registration.objects.filter(workshop=workshop).aggregate(
-        confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
-        waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
-    )
+    figures = Registration.objects.filter(workshop=workshop).seat_figures()
     return figures["confirmed"], figures["waitlisted"]
 
 
@@ -251,7 +249,7 @@ def _fill_free_seats(
         _save_status(registration)
         _emit(webhooks.Event.REGISTRATION_PROMOTED, registration, workshop)
         if notify:
-            _notify(registration, "promoted")
+            _notify(registration, Kind.PROMOTED)
     return promoted
 
 
@@ -434,7 +432,7 @@ def register_participant(
         registration.save()
         _emit(webhooks.Event.REGISTRATION_CREATED, registration, workshop)
         if notify:
-            _notify(registration, f"registered_{status}")
+            _notify(registration, Kind.registered(status))
         return Registered(registration, created=created, reopened=not created)
 
 
@@ -498,7 +496,8 @@ def approve_registration(*, registration: Registration, by, notify: bool = True)
         _log_decision("approved", registration, by)
         if notify:
             _notify(
-                registration, "approved" if status == Status.CONFIRMED else "registered_waitlisted"
+                registration,
+                Kind.APPROVED if status == Status.CONFIRMED else Kind.REGISTERED_WAITLISTED,
             )
     return registration
 
@@ -528,7 +527,7 @@ def waitlist_registration(*, registration: Registration, by, notify: bool = True
         if any(p.pk == registration.pk for p in promoted):
             registration.refresh_from_db()
         elif notify:
-            _notify(registration, "registered_waitlisted")
+            _notify(registration, Kind.REGISTERED_WAITLISTED)
     return registration
 
 
@@ -577,10 +576,8 @@ def _end_registration(
     promoted = _fill_free_seats(workshop, now, notify=notify) if held_seat else []
     _log_decision(status, registration, by)
     if notify:
-        kind = f"{status}_seat" if held_seat else status
-        if promoted and status == Status.CANCELLED:
-            kind = "cancelled_seat_passed"  # the e-mail says where the seat went
-        _notify(registration, kind)
+        # The e-mail says whether the seat went to someone waiting.
+        _notify(registration, Kind.ended(status, held_seat=held_seat, seat_passed=bool(promoted)))
 
 
 def revoke_registration_link(*, registration: Registration, notify: bool = True) -> Registration:
@@ -595,13 +592,13 @@ def revoke_registration_link(*, registration: Registration, notify: bool = True)
         registration.feed_token = new_token()
         registration.save(update_fields=["token", "feed_token", "updated_at"])
         if notify:
-            _notify(registration, "new_link")
+            _notify(registration, Kind.NEW_LINK)
     return registration
 
 
 def resend_personal_link(*, registration: Registration) -> None:
     """E-mail the person their personal link again (a known address on the public form)."""
-    _notify(registration, "link")
+    _notify(registration, Kind.LINK)
 
 
 def update_preferred_language(*, registration: Registration, language: str) -> Registration:
@@ -659,6 +656,6 @@ def _emit(event: str, registration: Registration, workshop: Workshop) -> None:
     )
 
 
-def _notify(registration: Registration, kind: str) -> None:
+def _notify(registration: Registration, kind: Kind) -> None:
     """Queue the e-mail ``kind`` about ``registration`` once the transaction has committed."""
     enqueue_on_commit(tasks.send_registration_email, registration.pk, kind)

@@ -463,66 +463,6 @@ def test_workshop_admin_refuses_an_inline_session_outside_the_workshop_days(admi
     assert not Workshop.objects.exists()
 
 
-def test_workshop_admin_warns_of_clashes_after_saving_its_sessions(
-    admin_client, workshop, make_workshop, make_session, huang
-):
-    elsewhere = make_workshop(title="Kunming Workshop", slug="kunming")
-    make_session(elsewhere, title="Kunming lecture", starts_at=at(27, 10), ends_at=at(27, 12),
-                 trainers=[huang])  # fmt: skip
-    response = admin_client.post(
-        url(Workshop, "change", workshop.pk),
-        workshop_form(
-            workshop,
-            sessions=[
-                {
-                    "title": "Definitions",
-                    "day": "2007-08-27",
-                    "start": "09:00",
-                    "end": "11:00",
-                    "trainers": [huang],
-                },
-                {
-                    "title": "Prevention",
-                    "day": "2007-08-27",
-                    "start": "11:00",
-                    "end": "12:00",
-                    "trainers": [huang],
-                },
-            ],
-        ),
-        follow=True,
-    )
-    assert workshop.sessions.count() == 2  # saved, with warnings
-    assert [m for m in shown_messages(response) if m.startswith("Clash")] == [
-        "Clash: “Definitions” (Monday 27 August 2007, 09:00): Huang TaiYun also teaches "
-        "“Kunming lecture” (Kunming Workshop, Monday 27 August 2007, 10:00).",
-        "Clash: “Prevention” (Monday 27 August 2007, 11:00): Huang TaiYun also teaches "
-        "“Kunming lecture” (Kunming Workshop, Monday 27 August 2007, 10:00).",
-    ]
-
-
-def test_session_admin_warns_of_clashes_after_saving(admin_client, workshop, make_session, huang):
-    hall = Room.objects.create(name="Hall A", venue="Guesthouse")
-    make_session(workshop, title="Definitions", starts_at=at(27, 9), ends_at=at(27, 11),
-                 room=hall, trainers=[huang])  # fmt: skip
-    moved = make_session(workshop, title="Legislation", starts_at=at(27, 14), ends_at=at(27, 15),
-                         room=hall)  # fmt: skip
-    response = admin_client.post(
-        url(Session, "change", moved.pk),
-        session_form(moved, starts_at_1="10:00", ends_at_1="12:00", trainers=[huang.pk]),
-        follow=True,
-    )
-    moved.refresh_from_db()
-    assert (moved.starts_at, moved.sequence) == (at(27, 10), 1)
-    assert [m for m in shown_messages(response) if m.startswith("Clash")] == [
-        "Clash: “Legislation” (Monday 27 August 2007, 10:00): Huang TaiYun also teaches "
-        "“Definitions” (National Anti-Trafficking Workshop, Monday 27 August 2007, 09:00).",
-        "Clash: “Legislation” (Monday 27 August 2007, 10:00): Hall A, Guesthouse is also "
-        "booked for “Definitions” (National Anti-Trafficking Workshop, "
-        "Monday 27 August 2007, 09:00).",
-    ]
-
-
 def test_session_admin_shows_a_session_outside_the_dates_as_a_field_error(
     admin_client, workshop, make_session
 ):

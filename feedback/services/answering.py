@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.refusals import Refusal
 from feedback import anonymity
 from feedback.anonymity import AnswerRow
 from feedback.models import (
@@ -29,19 +30,13 @@ QK = Question.Kind
 TEXT_MAX_LENGTH = 5000
 
 
-class FeedbackError(Exception):
+class FeedbackError(Refusal):
     """A rule refused: ``field`` is what it is about (a question's form field ``q<pk>``, or
     the questionnaire's field), ``code`` the rule, ``message`` the sentence for a person."""
 
     def __init__(self, message: str, *, code: str, field: str = "", question=None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.field = field
+        super().__init__(message, field=field or None, code=code)
         self.question = question
-
-    def __str__(self) -> str:
-        return self.message
 
 
 class SubmissionRefused(FeedbackError):
@@ -50,6 +45,9 @@ class SubmissionRefused(FeedbackError):
     def __init__(self, errors: list[FeedbackError]):
         super().__init__(errors[0].message, code=errors[0].code, field=errors[0].field)
         self.errors = errors
+
+    def rows(self) -> list[dict]:
+        return [row for error in self.errors for row in error.rows()]
 
 
 def question_field(question_id: int) -> str:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from events import services as timetable
 from events.models import (
     Agency,
     AgencyMember,
@@ -33,7 +34,10 @@ from events.models import (
 from feedback.anonymity import flush
 from feedback.models import Answer, Choice, Question, Questionnaire, Response, Submission
 from feedback.services import submit_response
+from participants import services as registrations_service
+from participants.attendance import Entry, clear_attendance, record_register
 from participants.models import Attendance, Participant, Registration
+from participants.services import RegistrationData
 from reports.demo.plan import build_plan
 from reports.demo.reference import (
     AGENCIES,
@@ -254,14 +258,27 @@ def load_demo(*, stdout=None) -> DemoSummary:
     tally = _Tally()
     with transaction.atomic():
         agencies = _load_agencies(tally)
-        workshop = _load_workshop(tally, agencies)
-        users = _load_users(tally, workshop, agencies)
+        users = _load_users(tally, agencies)
+        organiser = users["organiser"]
+        workshop = _load_workshop(
+            tally,
+            SLUG,
+            {
+                **WORKSHOP,
+                **WORKSHOP_SAMPLE,
+                "summary_provided_by": agencies[SUMMARY_PROVIDED_BY],
+            },
+            agencies,
+            organiser,
+            FUNDER_NOTE,
+        )
         trainers, sessions = _load_timetable(tally, workshop, agencies)
-        registrations = _load_people(tally, workshop, agencies, plan)
-        _load_attendance(tally, plan, registrations, sessions, users["organiser"])
+        registrations = _load_people(tally, workshop, agencies, plan, organiser)
+        _load_attendance(tally, workshop, plan, registrations, sessions, organiser)
+        _bring_status(workshop, WORKSHOP["status"])
         sealed = _load_feedback(tally, workshop, plan, registrations, trainers)
-        _load_report(tally, workshop, users["organiser"])
-        next_edition = _load_next_edition(tally, workshop, agencies, users, plan)
+        _load_report(tally, workshop, organiser)
+        next_edition = _load_next_edition(tally, workshop, agencies, organiser, plan)
     # The anonymous answers join the results in a transaction of their own, after the one
     # that wrote who answered (feedback.anonymity), dated the day they were given. (After
     # a real commit, the flush submit_response queued has already done it.)
@@ -302,19 +319,35 @@ def _load_agencies(tally) -> dict[str, Agency]:
     return agencies
 
 
-def _load_workshop(tally, agencies) -> Workshop:
-    workshop = _upsert(
-        tally,
-        Workshop,
-        {"slug": SLUG},
-        {
-            **WORKSHOP,
-            **WORKSHOP_SAMPLE,
-            "summary_provided_by_id": agencies[SUMMARY_PROVIDED_BY].pk,
-        },
-    )
+def _load_workshop(tally, slug, values, agencies, organiser, funder_note) -> Workshop:
+    """The workshop ``slug`` with the demo's ``values``, written as an organiser writes one
+    (``events.services.create_workshop``, ``update_workshop``), with its agencies' roles.
+
+    Its status is the services' too, set once its timetable and people are in
+    (``_bring_status``); ``is_sample`` is the system's mark, not an organiser's field.
+    """
+    data = {name: values[name] for name in timetable.WORKSHOP_FIELDS if name in values}
+    data["slug"] = slug
+    workshop = Workshop.objects.filter(slug=slug).first()
+    created = workshop is None
+    if created:
+        workshop = timetable.create_workshop(data=data, by=organiser)
+        tally.add(Workshop, created=1)
+        tally.add(Workshop.organisers.through, created=1)
+    else:
+        if any(getattr(workshop, name) != value for name, value in data.items()):
+            timetable.update_workshop(workshop=workshop, data=data)
+            tally.add(Workshop, updated=1)
+        if not workshop.organisers.filter(pk=organiser.pk).exists():
+            workshop.organisers.add(organiser)
+            tally.add(Workshop.organisers.through, created=1)
+    if workshop.is_sample != values["is_sample"]:
+        workshop.is_sample = values["is_sample"]
+        workshop.save(update_fields=["is_sample", "updated_at"])
+        if not created:
+            tally.add(Workshop, updated=1)
     order_in_role: Counter = Counter()
-    for agency_key, role, note in [*ROLES, (FUNDER, WorkshopAgency.Role.FUNDER, FUNDER_NOTE)]:
+    for agency_key, role, note in [*ROLES, (FUNDER, WorkshopAgency.Role.FUNDER, funder_note)]:
         order_in_role[role] += 1
         _upsert(
             tally,
@@ -323,6 +356,37 @@ def _load_workshop(tally, agencies) -> Workshop:
             {"order": order_in_role[role], "note": note},
         )
     return workshop
+
+
+def _route(current: str, target: str) -> list[str]:
+    """The statuses a workshop passes through from ``current`` to ``target`` by the rules of
+    which may follow which (``events.services.TRANSITIONS``), shortest first."""
+    paths = {current: []}
+    queue = [current]
+    while queue:
+        status = queue.pop(0)
+        if status == target:
+            return paths[status]
+        for following in timetable.TRANSITIONS[status]:
+            if following not in paths:
+                paths[following] = [*paths[status], following]
+                queue.append(following)
+    raise ValueError(f"No way from {current} to {target}.")
+
+
+def _bring_status(workshop: Workshop, status: str) -> None:
+    """Move ``workshop`` to ``status`` as its organisers would, one allowed step at a time
+    (``events.services.change_workshop_status``): publishing checks the timetable, marking
+    it completed checks that it has ended."""
+    for step in _route(workshop.status, status):
+        timetable.change_workshop_status(workshop=workshop, status=step)
+
+
+def _editable(workshop: Workshop) -> None:
+    """Before the demo puts a completed workshop's timetable or people back: reopen it, as
+    an organiser who corrects the record does; ``_bring_status`` completes it again."""
+    if workshop.status == Workshop.Status.COMPLETED:
+        timetable.change_workshop_status(workshop=workshop, status=Workshop.Status.CLOSED)
 
 
 # The demo's own accounts carry this address (.invalid never delivers): an account of the
@@ -334,7 +398,7 @@ class DemoAccountTaken(Exception):
     """An account with a demo login's name exists and was not made by the demo."""
 
 
-def _load_users(tally, workshop, agencies) -> dict:
+def _load_users(tally, agencies) -> dict:
     User = get_user_model()
     users = {}
     names = [username for _role, username, *_rest in LOGINS]
@@ -366,9 +430,6 @@ def _load_users(tally, workshop, agencies) -> dict:
             user.password = stored
             user.save(update_fields=["password"])
         users[role] = user
-    if not workshop.organisers.filter(pk=users["organiser"].pk).exists():
-        workshop.organisers.add(users["organiser"])
-        tally.add(Workshop.organisers.through, created=1)
     _upsert(
         tally,
         AgencyMember,
@@ -410,83 +471,244 @@ def _load_timetable(tally, workshop, agencies):
         )
         for key, (name, seats) in ROOMS.items()
     }
-    sessions = {}
-    for data in SESSIONS:
-        session = _upsert(
-            tally,
-            Session,
-            {"workshop_id": workshop.pk, "uid": data.uid},
-            {
-                "title": data.title,
-                "title_local": data.title_local,
-                "kind": data.kind,
-                "description": data.description,
-                "starts_at": data.starts_at,
-                "ends_at": data.ends_at,
-                "room_id": rooms[data.room].pk if data.room else None,
-                "status": Session.Status.SCHEDULED,
-            },
-        )
-        _set_m2m(tally, session.trainers, {trainers[key].pk for key in data.trainers})
-        _set_m2m(tally, session.topics, {topics[key].pk for key in data.topics})
-        sessions[data.uid] = session
+    sessions = _load_sessions(
+        tally,
+        workshop,
+        [
+            (
+                data.uid,
+                {
+                    "title": data.title,
+                    "title_local": data.title_local,
+                    "kind": data.kind,
+                    "description": data.description,
+                    "starts_at": data.starts_at,
+                    "ends_at": data.ends_at,
+                    "room": rooms[data.room] if data.room else None,
+                },
+                [trainers[key] for key in data.trainers],
+                [topics[key] for key in data.topics],
+            )
+            for data in SESSIONS
+        ],
+    )
     return trainers, sessions
 
 
-def _load_people(tally, workshop, agencies, plan) -> dict[str, Registration]:
-    emails = [person.email for person in plan.people]
+def _load_sessions(tally, workshop, wanted) -> dict[str, Session]:
+    """The sessions ``wanted`` (uid, fields, trainers, topics), created or put back through
+    ``events.services.save_sessions``: the timetable's rules hold for the demo as for any
+    change, and a session moved back gets a new calendar revision. Three queries when
+    nothing differs (the sessions, their trainers, their topics)."""
+    existing = {
+        s.uid: s
+        for s in workshop.sessions.select_related("room").prefetch_related("trainers", "topics")
+    }
+    changes = []
+    for uid, data, trainers, topics in wanted:
+        session = existing.get(uid)
+        if session is None:
+            changes.append(
+                timetable.SessionChange(
+                    data=data,
+                    trainers=trainers,
+                    topics=topics,
+                    uid=uid,
+                    status=Session.Status.SCHEDULED,
+                )
+            )
+            tally.add(Session, created=1)
+            continue
+        same_people = {t.pk for t in session.trainers.all()} == {t.pk for t in trainers}
+        same_topics = {t.pk for t in session.topics.all()} == {t.pk for t in topics}
+        same = session.status == Session.Status.SCHEDULED and all(
+            getattr(session, name) == value for name, value in data.items()
+        )
+        if not (same and same_people and same_topics):
+            changes.append(
+                timetable.SessionChange(
+                    data=data,
+                    trainers=None if same_people else trainers,
+                    topics=None if same_topics else topics,
+                    session=session,
+                    status=Session.Status.SCHEDULED,
+                )
+            )
+            tally.add(Session, updated=1)
+    if changes:
+        _editable(workshop)
+        for saved in timetable.save_sessions(workshop=workshop, changes=changes, notify=False):
+            existing[saved.uid] = saved
+    return {uid: existing[uid] for uid, *_rest in wanted}
+
+
+def _load_people(tally, workshop, agencies, plan, organiser) -> dict[str, Registration]:
+    return _load_registrations(
+        tally,
+        workshop,
+        [
+            _Person(
+                email=person.email,
+                data=RegistrationData(
+                    name=person.name,
+                    email=person.email,
+                    name_local=person.name_local,
+                    gender=person.gender,
+                    agency=agencies[person.agency],
+                    position=person.position,
+                    region=person.region,
+                    preferred_language="zh-hans",
+                    nominated_by=agencies[person.agency],
+                ),
+                status=person.status,
+                history={
+                    "created_at": person.registered_at,
+                    "status_changed_at": person.status_changed_at,
+                    "waitlisted_at": person.waitlisted_at,
+                },
+            )
+            for person in plan.people
+        ],
+        organiser,
+    )
+
+
+@dataclass(frozen=True)
+class _Person:
+    email: str
+    data: RegistrationData
+    status: str
+    history: dict  # when they registered, and when their status last changed (attnames)
+
+
+def _load_registrations(tally, workshop, people: list[_Person], organiser) -> dict:
+    """The demo's people registered for ``workshop`` as an organiser registers them: through
+    ``participants.services.register_participant`` (source "demo"), then approved, put on
+    the waiting list or cancelled by the same services, so that the seats, the waiting list
+    and the rules are the services' own. Then the history: each registration dated as the
+    plan says (the services date what they do now). A person already registered with the
+    demo's details and status is only read.
+
+    Participants are identities, by e-mail, marked as sample people first.
+    """
+    emails = [person.email for person in people]
     participants = _sync(
         tally,
         Participant.objects.filter(email__in=emails),
         ("email",),
-        [{"email": person.email, "is_sample": True} for person in plan.people],
+        [{"email": email, "is_sample": True} for email in emails],
     )
-    rows = _sync(
-        tally,
-        Registration.objects.filter(workshop=workshop),
-        ("participant_id",),
-        [
-            {
-                "workshop_id": workshop.pk,
-                "participant_id": participants[(person.email,)].pk,
-                "name": person.name,
-                "name_local": person.name_local,
-                "gender": person.gender,
-                "agency_id": agencies[person.agency].pk,
-                "position": person.position,
-                "region": person.region,
-                "preferred_language": "zh-hans",
-                "status": person.status,
-                "source": Registration.Source.DEMO,
-                "nominated_by_id": agencies[person.agency].pk,
-                "waitlisted_at": person.waitlisted_at,
-                "created_at": person.registered_at,
-                "status_changed_at": person.status_changed_at,
-            }
-            for person in plan.people
-        ],
+    existing = {r.participant_id: r for r in Registration.objects.filter(workshop=workshop)}
+    new, differing = [], []
+    for person in people:
+        registration = existing.get(participants[(person.email,)].pk)
+        if registration is None:
+            new.append(person)
+        elif registration.status != person.status or any(
+            getattr(registration, "agency_id" if name == "agency" else name)
+            != (value.pk if name == "agency" else value)
+            for name, value in person.data.details().items()
+        ):
+            differing.append(person)
+    if new or differing:
+        _editable(workshop)
+    by_email = {}
+    for person in sorted(new, key=lambda p: p.history["created_at"]):
+        registered = registrations_service.register_participant(
+            workshop=workshop, data=person.data, source=Registration.Source.DEMO, notify=False
+        )
+        by_email[person.email] = registered.registration
+    tally.add(Registration, created=len(new))
+    for person in differing:
+        registered = registrations_service.register_participant(
+            workshop=workshop, data=person.data, source=Registration.Source.DEMO, notify=False
+        )
+        by_email[person.email] = registered.registration
+    tally.add(Registration, updated=len(differing))
+    # Decisions: the seats first, in the order people registered, then the waiting list.
+    order = [Registration.Status.CONFIRMED, Registration.Status.WAITLISTED]
+    deciding = sorted(
+        (p for p in [*new, *differing] if by_email[p.email].status != p.status),
+        key=lambda p: (
+            p.status not in order,
+            order.index(p.status) if p.status in order else 0,
+            p.history["created_at"],
+        ),
     )
-    return {person.email: rows[(participants[(person.email,)].pk,)] for person in plan.people}
+    for person in deciding:
+        by_email[person.email] = _decide(by_email[person.email], person.status, organiser)
+    # The history, as the plan dates it: part of creating a row, else a change of its own.
+    if new or differing:
+        rows = {(r.participant_id,): r for r in Registration.objects.filter(workshop=workshop)}
+    else:
+        rows = {(pk,): r for pk, r in existing.items()}
+    for person in people:
+        key = (participants[(person.email,)].pk,)
+        registration = rows[key]
+        dated = person.history
+        stale = [name for name, value in dated.items() if getattr(registration, name) != value]
+        if stale:
+            for name in stale:
+                setattr(registration, name, dated[name])
+            registration.save(update_fields=stale)
+            if person not in new and person not in differing:
+                tally.add(Registration, updated=1)
+        by_email[person.email] = registration
+    return by_email
 
 
-def _load_attendance(tally, plan, registrations, sessions, organiser) -> None:
-    session_ids = [session.pk for session in sessions.values()]
-    _sync(
-        tally,
-        Attendance.objects.filter(session_id__in=session_ids),
-        ("registration_id", "session_id"),
-        [
-            {
-                "registration_id": registrations[email].pk,
-                "session_id": sessions[uid].pk,
-                "status": status,
-                "note": note,
-                "recorded_by_id": organiser.pk,
-                "recorded_at": sessions[uid].ends_at,
-            }
-            for (email, uid), (status, note) in plan.attendance.items()
-        ],
-    )
+def _decide(registration: Registration, status: str, by) -> Registration:
+    """Bring ``registration`` to ``status`` by the organisers' decisions."""
+    service = registrations_service
+    Status = Registration.Status
+    if status == Status.CANCELLED:
+        return service.cancel_registration(registration=registration, by=by, notify=False)
+    if status == Status.DECLINED:
+        return service.decline_registration(registration=registration, by=by, notify=False)
+    if registration.status in (Status.CONFIRMED, Status.WAITLISTED):
+        # Neither approves nor queues again: free the place first, as an organiser would.
+        registration = service.cancel_registration(registration=registration, by=by, notify=False)
+    if status == Status.CONFIRMED:
+        return service.approve_registration(registration=registration, by=by, notify=False)
+    if status == Status.WAITLISTED:
+        return service.waitlist_registration(registration=registration, by=by, notify=False)
+    return registration  # pending: what registering gave it
+
+
+def _load_attendance(tally, workshop, plan, registrations, sessions, organiser) -> None:
+    """The registers, taken through ``participants.attendance.record_register`` (the rules of
+    who may be marked where), then dated when each session ended. Only marks that differ
+    are written: a loaded demo's registers are only read."""
+    wanted = {
+        (registrations[email].pk, sessions[uid].pk): (email, uid, status, note)
+        for (email, uid), (status, note) in plan.attendance.items()
+    }
+    existing = {
+        (a.registration_id, a.session_id): a
+        for a in Attendance.objects.filter(session__workshop=workshop)
+    }
+    entries = []
+    for key, (email, uid, status, note) in wanted.items():
+        record = existing.get(key)
+        if record is not None and (record.status, record.note) == (status, note):
+            continue
+        if record is not None and record.status == status:
+            # Only the note differs, which a mark of the same status keeps: undo it first.
+            clear_attendance(registration=registrations[email], session=sessions[uid])
+        entries.append(Entry(registrations[email], sessions[uid], status, note))
+        tally.add(Attendance, **({"updated": 1} if record is not None else {"created": 1}))
+    if not entries:
+        return
+    record_register(entries=entries, by=organiser)
+    # Dated when each session ended: one UPDATE per session marked.
+    marked: dict[int, list[int]] = defaultdict(list)
+    for entry in entries:
+        marked[entry.session.pk].append(entry.registration.pk)
+    for session in sessions.values():
+        if session.pk in marked:
+            Attendance.objects.filter(session=session, registration__in=marked[session.pk]).update(
+                recorded_at=session.ends_at
+            )
 
 
 def _load_feedback(tally, workshop, plan, registrations, trainers) -> list[Questionnaire]:
@@ -659,7 +881,7 @@ def next_edition_start(today: date, current: date | None) -> date:
     return today + timedelta(weeks=NEXT_WEEKS_AHEAD)
 
 
-def _load_next_edition(tally, original, agencies, users, plan) -> Workshop:
+def _load_next_edition(tally, original, agencies, organiser, plan) -> Workshop:
     """The Lijiang workshop again, weeks ahead: same agencies, trainers, rooms and timetable
     (same wall-clock times), published and open, three seats left, one approval pending."""
     current = Workshop.objects.filter(slug=NEXT_SLUG).values_list("start_date", flat=True).first()
@@ -667,10 +889,9 @@ def _load_next_edition(tally, original, agencies, users, plan) -> Workshop:
     shift = start - original.start_date
     tz = original.tz
     starts_at = datetime.combine(start, time(9), tzinfo=tz)
-    edition = _upsert(
+    edition = _load_workshop(
         tally,
-        Workshop,
-        {"slug": NEXT_SLUG},
+        NEXT_SLUG,
         {
             **{name: value for name, value in WORKSHOP.items() if name != "summary_date"},
             **WORKSHOP_SAMPLE,
@@ -683,80 +904,73 @@ def _load_next_edition(tally, original, agencies, users, plan) -> Workshop:
             "capacity": NEXT_CAPACITY,
             "registration_opens_at": starts_at - timedelta(weeks=8),
             "registration_closes_at": datetime.combine(start - timedelta(days=3), time(18), tz),
-            "summary_provided_by_id": None,
+            "summary_provided_by": None,
+            "summary_date": None,
         },
+        agencies,
+        organiser,
+        NEXT_SAMPLE_NOTE,
     )
-    order_in_role: Counter = Counter()
-    for agency_key, role, note in [*ROLES, (FUNDER, WorkshopAgency.Role.FUNDER, NEXT_SAMPLE_NOTE)]:
-        order_in_role[role] += 1
-        _upsert(
-            tally,
-            WorkshopAgency,
-            {"workshop_id": edition.pk, "agency_id": agencies[agency_key].pk, "role": role},
-            {"order": order_in_role[role], "note": note},
-        )
-    if not edition.organisers.filter(pk=users["organiser"].pk).exists():
-        edition.organisers.add(users["organiser"])
-        tally.add(Workshop.organisers.through, created=1)
 
     # The timetable: each 2007 session on the same weekday offset and wall-clock time.
     originals = original.sessions.select_related("room").prefetch_related("trainers", "topics")
+    wanted = []
     for source in originals:
         local_start, local_end = source.starts_at.astimezone(tz), source.ends_at.astimezone(tz)
-        session = _upsert(
-            tally,
-            Session,
-            {"workshop_id": edition.pk, "uid": f"next-{source.uid}"},
-            {
-                "title": source.title,
-                "title_local": source.title_local,
-                "kind": source.kind,
-                "description": source.description,
-                "starts_at": datetime.combine(local_start.date() + shift, local_start.time(), tz),
-                "ends_at": datetime.combine(local_end.date() + shift, local_end.time(), tz),
-                "room_id": source.room_id,
-                "status": Session.Status.SCHEDULED,
-            },
+        wanted.append(
+            (
+                f"next-{source.uid}",
+                {
+                    "title": source.title,
+                    "title_local": source.title_local,
+                    "kind": source.kind,
+                    "description": source.description,
+                    "starts_at": datetime.combine(
+                        local_start.date() + shift, local_start.time(), tz
+                    ),
+                    "ends_at": datetime.combine(local_end.date() + shift, local_end.time(), tz),
+                    "room": source.room,
+                },
+                list(source.trainers.all()),
+                list(source.topics.all()),
+            )
         )
-        _set_m2m(tally, session.trainers, {t.pk for t in source.trainers.all()})
-        _set_m2m(tally, session.topics, {t.pk for t in source.topics.all()})
+    _load_sessions(tally, edition, wanted)
 
     # People: some of 2007's sample participants come back; dates relative to the edition.
     returning = [p for p in plan.people if p.status == Registration.Status.CONFIRMED]
     returning = returning[: NEXT_CONFIRMED + NEXT_PENDING]
-    participants = _sync(
-        tally,
-        Participant.objects.filter(email__in=[p.email for p in returning]),
-        ("email",),
-        [{"email": person.email, "is_sample": True} for person in returning],
-    )
-    rows = []
+    people = []
     for index, person in enumerate(returning):
         registered_at = starts_at - timedelta(weeks=7) + timedelta(hours=5 * index)
-        rows.append(
-            {
-                "workshop_id": edition.pk,
-                "participant_id": participants[(person.email,)].pk,
-                "name": person.name,
-                "name_local": person.name_local,
-                "gender": person.gender,
-                "agency_id": agencies[person.agency].pk,
-                "position": person.position,
-                "region": person.region,
-                "preferred_language": "zh-hans",
-                "status": (
+        people.append(
+            _Person(
+                email=person.email,
+                data=RegistrationData(
+                    name=person.name,
+                    email=person.email,
+                    name_local=person.name_local,
+                    gender=person.gender,
+                    agency=agencies[person.agency],
+                    position=person.position,
+                    region=person.region,
+                    preferred_language="zh-hans",
+                    nominated_by=agencies[person.agency],
+                ),
+                status=(
                     Registration.Status.CONFIRMED
                     if index < NEXT_CONFIRMED
                     else Registration.Status.PENDING
                 ),
-                "source": Registration.Source.DEMO,
-                "nominated_by_id": agencies[person.agency].pk,
-                "waitlisted_at": None,
-                "created_at": registered_at,
-                "status_changed_at": registered_at + timedelta(days=1),
-            }
+                history={
+                    "created_at": registered_at,
+                    "status_changed_at": registered_at + timedelta(days=1),
+                    "waitlisted_at": None,
+                },
+            )
         )
-    _sync(tally, Registration.objects.filter(workshop=edition), ("participant_id",), rows)
+    _load_registrations(tally, edition, people, organiser)
+    _bring_status(edition, Workshop.Status.PUBLISHED)
     return edition
 
 

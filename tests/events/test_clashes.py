@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from events.clashes import Candidate, find_clashes, find_clashes_of_many, workshop_clashes
+from events.clashes import Candidate, clashes_by_workshop, find_clashes, find_clashes_of_many
 from events.models import Room, Session, Trainer
 from tests.conftest import at
 
@@ -29,6 +29,11 @@ def hall():
 @pytest.fixture
 def annex():
     return Room.objects.create(name="Annex", venue="Lijiang Guesthouse")
+
+
+def workshop_clashes(workshop):
+    """Every clash that involves a session of ``workshop``, each pair once."""
+    return clashes_by_workshop([workshop]).get(workshop.pk, [])
 
 
 def summary(clashes):
@@ -179,9 +184,9 @@ def test_workshop_clashes_runs_a_fixed_number_of_queries(
         Session.trainers.through(session=s, trainer=huang if n % 3 else liang)
         for n, s in enumerate(sessions)
     )
-    # The workshop's sessions with room and workshop, their trainers; the other workshops'
-    # sessions sharing a trainer or room in those days, their trainers.
-    with django_assert_num_queries(4):
+    # The clashing pairs, found in the database; the sessions involved with room and
+    # workshop; the trainers they share.
+    with django_assert_num_queries(3):
         clashes = workshop_clashes(workshop)
     assert ("trainer", "Elsewhere") in {(c.kind, c.other.title) for c in clashes}
     if count == 3:
@@ -262,24 +267,29 @@ def test_clash_message_names_the_trainer_the_other_session_and_its_local_time(
         find_clashes(starts_at=at(27, 10), ends_at=at(27, 12), room=hall, trainers=[huang]),
         key=lambda clash: clash.kind,
     )
-    # 10:00 in Lijiang is 9 a.m. in Bangkok, the other workshop's time zone. For the
+    # 10:00 in Lijiang is 9 a.m. in Bangkok, the other workshop's time zone, named. For the
     # organisers of the first workshop: busy elsewhere, nothing more.
     assert room_clash.message(workshop) == (
         "Hall A, Lijiang Guesthouse is booked by another workshop at that time "
-        "(Monday 27 August 2007, 09:00)."
+        "(Monday 27 August 2007, 09:00 Asia/Bangkok)."
     )
     assert trainer_clash.message(workshop) == (
-        "Huang TaiYun is busy in another workshop at that time (Monday 27 August 2007, 09:00)."
+        "Huang TaiYun is busy in another workshop at that time "
+        "(Monday 27 August 2007, 09:00 Asia/Bangkok)."
     )
-    # For the other workshop's own organisers, or the admin: named in full.
-    assert room_clash.message(elsewhere) == room_clash.message(full=True)
-    assert room_clash.message(full=True) == (
+    # For the other workshop's own organisers: named in full, in their own zone.
+    assert room_clash.message(elsewhere) == (
         "Hall A, Lijiang Guesthouse is also booked for “Kunming lecture” "
         "(Kunming Workshop, Monday 27 August 2007, 09:00)."
     )
+    # For the admin: named in full, the zone too.
+    assert room_clash.message(full=True) == (
+        "Hall A, Lijiang Guesthouse is also booked for “Kunming lecture” "
+        "(Kunming Workshop, Monday 27 August 2007, 09:00 Asia/Bangkok)."
+    )
     assert trainer_clash.message(full=True) == (
         "Huang TaiYun also teaches “Kunming lecture” (Kunming Workshop, "
-        "Monday 27 August 2007, 09:00)."
+        "Monday 27 August 2007, 09:00 Asia/Bangkok)."
     )
 
 

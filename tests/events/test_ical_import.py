@@ -171,8 +171,8 @@ def test_preview_import_finds_clashes_within_the_file(workshop, cast):
 
     # The case study now overlaps the plenary of the 28th in Jade Hall.
     assert events["Case study: the Hekou route"].problems == [
-        "Jade Hall, Guanfang Hotel is also booked for “Morning plenary” in this file "
-        "(Tuesday 28 August 2007, 08:30)."
+        "Jade Hall, Guanfang Hotel is also booked for “Morning plenary” "
+        "(National Anti-Trafficking Workshop, Tuesday 28 August 2007, 08:30)."
     ]
 
 

@@ -362,11 +362,12 @@ def test_save_session_refuses_a_trainer_booked_in_another_workshop(
     )
     with pytest.raises(ValidationError) as refused:
         services.save_session(workshop=workshop, data=_data(), trainers=[liang])
-    # Another organiser's workshop: neither its title nor the session's is told.
+    # Another organiser's workshop: neither its title nor the session's is told; its time
+    # is in its own zone, named.
     assert refused.value.message_dict == {
         "trainers": [
             "Prof. Liang ShuYing is busy in another workshop at that time "
-            "(Monday 27 August 2007, 10:30)."
+            "(Monday 27 August 2007, 10:30 Asia/Shanghai)."
         ]
     }
 

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from events.clashes import workshop_clashes
+from events.clashes import clashes_by_workshop
 from events.models import Session, Workshop, WorkshopAgency
 from participants.models import Registration
 from reports.demo import load_demo
@@ -62,7 +62,7 @@ def test_next_edition_has_the_same_agencies_trainers_and_wall_clock_times(demo):
 
     assert timetable(edition) == timetable(original)
     assert len(timetable(edition)) == 23
-    assert workshop_clashes(edition) == []
+    assert clashes_by_workshop([edition]) == {}
     assert not edition.sessions.exclude(status=Session.Status.SCHEDULED).exists()
 
 

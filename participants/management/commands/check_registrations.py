@@ -20,7 +20,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 
 from events.models import Workshop
-from participants.models import Participant, Registration
+from participants.models import Participant, Registration, seat_counts
 
 Status = Registration.Status
 
@@ -28,10 +28,7 @@ Status = Registration.Status
 def seat_problems():
     """Workshops over capacity, or with a free seat while people wait: one query."""
     return (
-        Workshop.objects.annotate(
-            confirmed=Count("registrations", filter=Q(registrations__status=Status.CONFIRMED)),
-            waitlisted=Count("registrations", filter=Q(registrations__status=Status.WAITLISTED)),
-        )
+        Workshop.objects.annotate(**seat_counts("registrations"))
         .filter(Q(confirmed__gt=F("capacity")) | Q(waitlisted__gt=0, confirmed__lt=F("capacity")))
         .order_by("slug")
         .values("slug", "capacity", "confirmed", "waitlisted")
@@ -47,10 +44,7 @@ def overtaken_waiting_list():
         waitlisted_at__lt=OuterRef("status_changed_at"),
     )
     # ...and, for a seat that came from the list, was ahead of it there.
-    ahead_in_queue = waiting_before.filter(
-        Q(waitlisted_at__lt=OuterRef("waitlisted_at"))
-        | Q(waitlisted_at=OuterRef("waitlisted_at"), pk__lt=OuterRef("pk"))
-    )
+    ahead_in_queue = waiting_before.ahead_of(OuterRef("waitlisted_at"), OuterRef("pk"))
     return (
         Registration.objects.filter(status=Status.CONFIRMED)
         .filter(
@@ -92,8 +86,7 @@ def totals() -> dict:
     """What was checked, for the OK line: two queries."""
     figures = Registration.objects.aggregate(
         registrations=Count("pk"),
-        confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
-        waitlisted=Count("pk", filter=Q(status=Status.WAITLISTED)),
+        **seat_counts(),
         pending=Count("pk", filter=Q(status=Status.PENDING)),
     )
     figures["workshops"] = Workshop.objects.count()

@@ -1,0 +1,147 @@
+"""Every writer goes through the services: a rule changed there is seen by all of them.
+
+Each test changes one rule in its service (as a maintainer would edit it) and checks that
+the organiser's form, the admin, the API, the calendar import and the demo refuse alike,
+with the service's message, and write nothing.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from events import services
+from events.ical_import import import_sessions, preview_import
+from events.models import Session, Workshop
+from participants.attendance import AttendanceRefused
+from participants.models import Attendance, Registration
+from participants.services import RegistrationClosed
+from reports.demo.loader import load_demo
+from tests.events.test_ical_import import outlook_file
+from tests.test_admin import url, workshop_form
+
+pytestmark = pytest.mark.django_db
+
+NEW_RULE = "No session on the second day: it is a holiday."
+
+
+@pytest.fixture
+def no_session_on_the_second_day(monkeypatch):
+    """A new timetable rule, written in the one check every writer of sessions calls."""
+    original = services.session_refusals
+
+    def session_refusals(*, workshop, drafts, **options):
+        refusals = original(workshop=workshop, drafts=drafts, **options)
+        for draft, found in zip(drafts, refusals, strict=True):
+            if workshop.local(draft.starts_at).date() == workshop.days[1]:
+                found.append(("starts_at", NEW_RULE))
+        return refusals
+
+    monkeypatch.setattr(services, "session_refusals", session_refusals)
+
+
+@pytest.fixture
+def superuser():
+    return get_user_model().objects.create_superuser("site-admin", "site-admin@example.org", None)
+
+
+def test_the_organisers_form_sees_a_new_timetable_rule(
+    client, workshop, organiser, no_session_on_the_second_day
+):
+    client.force_login(organiser)
+    response = client.post(
+        reverse("events:session_create", args=[workshop.slug]),
+        {
+            "title": "Welcome",
+            "kind": "ceremony",
+            "day": "2007-08-27",
+            "start_time": "18:00",
+            "end_time": "19:00",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["day"] == [NEW_RULE]
+    assert not Session.objects.exists()
+
+
+def test_the_admin_sees_a_new_timetable_rule(
+    client, workshop, superuser, no_session_on_the_second_day
+):
+    client.force_login(superuser)
+    response = client.post(
+        url(Workshop, "change", workshop.pk),
+        workshop_form(
+            workshop,
+            sessions=[{"title": "Welcome", "day": "2007-08-27", "start": "18:00", "end": "19:00"}],
+        ),
+    )
+    assert response.status_code == 200
+    (sessions,) = [
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "sessions"
+    ]
+    assert sessions.errors == [{"starts_at": [NEW_RULE]}]
+    assert not Session.objects.exists()
+
+
+def test_the_api_sees_a_new_timetable_rule(workshop, organiser, no_session_on_the_second_day):
+    api = APIClient()
+    api.force_authenticate(organiser)
+    response = api.post(
+        "/api/v1/sessions/",
+        {
+            "workshop": workshop.slug,
+            "title": "Welcome",
+            "starts_at": "2007-08-27T18:00:00+08:00",
+            "ends_at": "2007-08-27T19:00:00+08:00",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert {"field": "starts_at", "code": "invalid", "message": NEW_RULE} in response.json()[
+        "errors"
+    ]
+    assert not Session.objects.exists()
+
+
+def test_the_calendar_import_sees_a_new_timetable_rule(workshop, no_session_on_the_second_day):
+    events = preview_import(workshop, outlook_file())
+    on_the_second_day = [e for e in events if e.starts_at and workshop.local(e.starts_at).day == 27]
+    assert on_the_second_day
+    assert all(NEW_RULE in e.problems for e in on_the_second_day)
+    # Chosen anyway (a preview shown before the rule changed): the import refuses them too.
+    for event in on_the_second_day:
+        event.problems.clear()
+    with pytest.raises(ValidationError, match=NEW_RULE):
+        import_sessions(workshop=workshop, events=events, chosen={e.uid for e in on_the_second_day})
+    assert not Session.objects.exists()
+
+
+def test_the_demo_sees_a_new_timetable_rule(no_session_on_the_second_day):
+    # The demo's second day (27 August 2007) is a day of lectures.
+    with pytest.raises(ValidationError, match=NEW_RULE):
+        load_demo()
+    assert not Workshop.objects.exists()
+    assert not Session.objects.exists()
+
+
+def test_the_demo_sees_a_new_registration_rule(monkeypatch):
+    def closed(workshop, *, source, now=None):
+        raise RegistrationClosed("Registration is closed for maintenance.")
+
+    monkeypatch.setattr("participants.services.check_registration_open", closed)
+    with pytest.raises(RegistrationClosed, match="closed for maintenance"):
+        load_demo()
+    assert not Registration.objects.exists()
+
+
+def test_the_demo_sees_a_new_attendance_rule(monkeypatch):
+    def not_markable(*, registration, session):
+        raise AttendanceRefused("session", "Registers are closed.")
+
+    monkeypatch.setattr("participants.attendance.check_markable", not_markable)
+    with pytest.raises(AttendanceRefused, match="Registers are closed"):
+        load_demo()
+    assert not Attendance.objects.exists()
