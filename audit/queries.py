@@ -13,8 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Trainer, Workshop
-from participants.models import Registration
+from audit import registry
 
 VIA_LABELS = {
     "organiser": _("organiser's pages"),
@@ -41,20 +40,24 @@ def via_label(via: str) -> str:
     return str(VIA_LABELS.get(via, via))
 
 
-def workshop_history(workshop: Workshop) -> QuerySet[LogEntry]:
-    """Every record about ``workshop``, newest first: one query (with actor and model)."""
-    trainers = Trainer.objects.filter(sessions__workshop=workshop).values("pk")
+def workshop_history(workshop) -> QuerySet[LogEntry]:
+    """Every record about ``workshop``, newest first: one query (with actor and model).
+
+    The records filed under it, and those of the rows its apps show in its history too
+    (``audit.registry.follow(..., in_workshop_history=...)``: the trainers who teach it).
+    """
+    about = Q(additional_data__workshop=workshop.pk)
+    for model, pks in registry.in_workshop_history().items():
+        content_type = ContentType.objects.get_for_model(model)
+        about |= Q(content_type=content_type, object_id__in=pks(workshop))
     return (
-        LogEntry.objects.filter(
-            Q(additional_data__workshop=workshop.pk)
-            | Q(content_type=ContentType.objects.get_for_model(Trainer), object_id__in=trainers)
-        )
+        LogEntry.objects.filter(about)
         .select_related("actor", "content_type")
         .order_by("-timestamp", "-pk")
     )
 
 
-def registration_history(registration: Registration) -> QuerySet[LogEntry]:
+def registration_history(registration) -> QuerySet[LogEntry]:
     """Every record about ``registration`` and its attendance, newest first: one query."""
     return (
         LogEntry.objects.filter(additional_data__registration=registration.pk)

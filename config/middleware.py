@@ -9,17 +9,10 @@ string or a posted field (400, naming the field). Uploaded files are not text an
 checked by their importers, cell by cell.
 """
 
-import re
-
 from django.http import Http404
 from django.shortcuts import render
 
-_IMPOSSIBLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def impossible(text: str) -> bool:
-    """Whether ``text`` holds a character no database column can store."""
-    return bool(_IMPOSSIBLE.search(text))
+from config.text import IMPOSSIBLE, impossible
 
 
 class ImpossibleTextMiddleware:
@@ -32,14 +25,14 @@ class ImpossibleTextMiddleware:
         field = self._bad_field(request)
         if field is not None and request.path_info.startswith("/api/"):
             # The API's one error format, naming the field.
-            from integrations.views import impossible_text
+            from integrations.rest import impossible_text
 
-            return impossible_text(_IMPOSSIBLE.sub("", field))
+            return impossible_text(IMPOSSIBLE.sub("", field))
         if field is not None:
             return render(
                 request,
                 "errors/impossible_text.html",
-                {"field": _IMPOSSIBLE.sub("", field)},
+                {"field": IMPOSSIBLE.sub("", field)},
                 status=400,
             )
         return self.get_response(request)

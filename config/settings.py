@@ -98,6 +98,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # The organiser shell's links, registered by each app (config/shell.py).
+            "libraries": {"shell": "config.templatetags.shell"},
         },
     },
 ]

@@ -113,8 +113,8 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("", include("feedback.urls")),
     path("", include("reports.urls")),
-    path("", include("integrations.urls")),
-    path("", include("audit.urls")),
+    path("", include("integrations.pages.urls")),
+    path("", include("audit.pages.urls")),
     path("", include("privacy.urls")),
     path("api/v1/", include(api_urls)),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -136,5 +136,5 @@ urlpatterns = [
 ]
 
 
-handler404 = "integrations.views.not_found"
-handler500 = "integrations.views.server_error"
+handler404 = "integrations.rest.not_found"
+handler500 = "integrations.rest.server_error"

@@ -22,9 +22,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from events import services
+from events import services, timezones
 from events.clashes import Candidate, session_time_problems
-from events.forms import OPTIONAL_NUMBERS, default_when_empty
+from events.forms import OPTIONAL_NUMBERS, TimeZoneSelect, default_when_empty
 from events.models import (
     Agency,
     AgencyMember,
@@ -35,7 +35,6 @@ from events.models import (
     Trainer,
     Workshop,
     WorkshopAgency,
-    validate_timezone,
 )
 
 
@@ -96,11 +95,7 @@ def _count_column(field: str, description):
 
 
 def known_timezone(name: str | None) -> zoneinfo.ZoneInfo | None:
-    try:
-        validate_timezone(name or "")
-    except ValidationError:
-        return None
-    return zoneinfo.ZoneInfo(name)
+    return timezones.zone_or_none(name)
 
 
 class WorkshopTimeZoneMixin:
@@ -282,9 +277,14 @@ class WorkshopAdminForm(forms.ModelForm):
     class Meta:
         model = Workshop
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose)
+        widgets = {"timezone": TimeZoneSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The organisers' list of zones, and the workshop's own if it has an old name.
+        self.fields["timezone"].widget.choices = timezones.choices(
+            current=self.initial.get("timezone")
+        )
         for name in OPTIONAL_NUMBERS:
             if name in self.fields:
                 self.fields[name].required = False
@@ -315,7 +315,6 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         "status",
         "programme",
         "sessions_count",
-        "seats_taken",
         "capacity",
         "is_sample",
     ]
@@ -365,7 +364,6 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
     actions = ["publish", "close_registration", "mark_completed", "cancel"]
 
     sessions_count = _count_column("sessions_count", _("sessions"))
-    seats_taken = _count_column("seats_taken", _("confirmed"))
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
@@ -427,14 +425,7 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         )
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                sessions_count=count_of(Workshop, "sessions"),
-                seats_taken=count_of(Workshop, "registrations", status="confirmed"),
-            )
-        )
+        return super().get_queryset(request).annotate(sessions_count=count_of(Workshop, "sessions"))
 
     def workshop_timezone(self, request, object_id):
         if request.method == "POST":

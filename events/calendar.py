@@ -31,12 +31,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.urls import reverse
 from django.utils import formats, translation
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration, vText
 
+from config import shell
 from events.localised import localised
 from events.models import Session, Workshop
 
@@ -431,8 +431,8 @@ def session_location(session: Session) -> str:
 
 
 def workshop_url(slug: str) -> str:
-    """The workshop's public page, absolute."""
-    return settings.SITE_URL + reverse("participants:public_workshop", kwargs={"slug": slug})
+    """The workshop's public page, absolute: the page registered as "workshop_public"."""
+    return settings.SITE_URL + shell.page_url("workshop_public", slug)
 
 
 def _timezones_for(rows: Sequence[EventFields]) -> list[Timezone]:

@@ -4,7 +4,6 @@
 
 import zoneinfo
 from datetime import datetime
-from functools import cache
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,7 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from events import services
+from config.refusals import add_to_form
+from events import services, timezones
 from events.models import (
     SESSION_ENDS_AFTER_START,
     Agency,
@@ -25,20 +25,18 @@ from events.models import (
     WorkshopAgency,
 )
 from events.queries import search_agencies
-from events.refusals import add_to_form
 
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-@cache
-def timezone_choices() -> list[tuple[str, str]]:
-    # Region/City names only: the aliases (US/Eastern, Etc/GMT+8) are legacy or confusing.
-    names = sorted(
-        name
-        for name in zoneinfo.available_timezones()
-        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix", "right"))
-    )
-    return [("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names)]
+class TimeZoneSelect(forms.Select):
+    """The zones grouped by region, with a search box before them (zone-search.js)."""
+
+    class Media:
+        js = ("events/zone-search.js",)
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-search": _("Find a zone by city"), **(attrs or {})})
 
 
 class DateInput(forms.DateInput):
@@ -162,7 +160,7 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
             "start_date": DateInput,
             "end_date": DateInput,
             "summary_date": DateInput,
-            "timezone": forms.Select,
+            "timezone": TimeZoneSelect,
             "objectives": forms.Textarea(attrs={"rows": 4}),
             "objectives_local": forms.Textarea(attrs={"rows": 4}),
             "narrative": forms.Textarea(attrs={"rows": 6}),
@@ -171,7 +169,9 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].widget.choices = timezone_choices()
+        self.fields["timezone"].widget.choices = timezones.choices(
+            current=self.initial.get("timezone")
+        )
         self.fields["slug"].required = False
         if self.instance.pk is None:
             self.fields["slug"].help_text = _("Leave empty to make one from the title and year.")
@@ -208,7 +208,7 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
 
     def clean_timezone(self):
         value = self.cleaned_data["timezone"]
-        if value not in dict(timezone_choices()):
+        if value not in timezones.accepted():
             raise ValidationError(_("Choose a time zone from the list."))
         return value
 

@@ -19,7 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rruleset, rrulestr
 from django.db import transaction
@@ -31,7 +31,7 @@ from icalendar import Calendar, Event
 from icalendar.error import InvalidCalendar
 
 from audit.context import via
-from events import services
+from events import services, timezones
 from events.models import SESSION_ENDS_AFTER_START, Room, Session, Trainer, Workshop
 
 # The largest file accepted: a generous year of a busy calendar is well under this.
@@ -274,13 +274,8 @@ def import_sessions(
 
 
 def _file_zone(calendar: Calendar) -> ZoneInfo | None:
-    name = str(calendar.get("X-WR-TIMEZONE", "")).strip()
-    if not name:
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    # The workshops' own list of zones (events.timezones): a name they would refuse is no zone.
+    return timezones.zone_or_none(str(calendar.get("X-WR-TIMEZONE", "")).strip())
 
 
 def _expand(calendar: Calendar, workshop: Workshop, floating: ZoneInfo) -> list[ImportedEvent]:

@@ -9,7 +9,6 @@ import re
 import uuid
 import zoneinfo
 from datetime import date, datetime, time, timedelta
-from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,25 +19,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from events.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from events.timezones import validate_timezone  # also named by migration 0001
 from events.tokens import new_token
 
 # The one wording of the rule the database holds as ``session_ends_after_start``, for every
 # form, import and service that checks it first.
 SESSION_ENDS_AFTER_START = _("A session must end after it starts.")
-
-
-@cache
-def _known_timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def validate_timezone(value: str) -> None:
-    if value not in _known_timezones():
-        raise ValidationError(
-            _("“%(value)s” is not an IANA time zone name (for example Asia/Shanghai)."),
-            code="invalid_timezone",
-            params={"value": value},
-        )
 
 
 class Agency(models.Model):

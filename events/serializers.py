@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
+from config import shell
 from events.models import Agency, Room, Session, Topic, Trainer, Workshop, WorkshopAgency
 from events.services import SESSION_FIELDS, TRAINER_FIELDS, WORKSHOP_FIELDS
 from integrations.rest import (
@@ -77,7 +78,7 @@ class WorkshopSerializer(StrictModelSerializer):
         read_only_fields = ["status", "created_at", "updated_at"]
 
     def get_public_page(self, workshop) -> str:
-        return absolute(reverse("participants:public_workshop", kwargs={"slug": workshop.slug}))
+        return absolute(shell.page_url("workshop_public", workshop.slug))
 
     def get_calendar_feed(self, workshop) -> str:
         return absolute(reverse("events:workshop_feed", kwargs={"slug": workshop.slug}))
@@ -132,7 +133,7 @@ class SessionSerializer(StrictModelSerializer):
     )
     topics = StrictPrimaryKeyRelatedField(many=True, queryset=Topic.objects.all(), required=False)
     trainer_names = SessionTrainerSerializer(source="trainers", many=True, read_only=True)
-    ics = serializers.SerializerMethodField()
+    ics = serializers.CharField(read_only=True, help_text="The session's .ics address.")
 
     class Meta:
         model = Session

@@ -2,7 +2,7 @@
 
 Each is one function, called alike by the organiser pages, the admin and the API, so that a
 rule (which status may follow which, no trainer in two places at once) lives here only.
-Refusals are ``events.refusals.Refusal``s (``ValidationError``s) whose messages name the
+Refusals are ``config.refusals.Refusal``s (``ValidationError``s) whose messages name the
 rule, with the field at fault where there is one, so that a form can show them beside it;
 a batch of sessions is refused by field and row (``SessionsRefused``).
 """
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from audit.services import record_create, record_update
+from config.refusals import Refusal
 from events import tasks
 from events.clashes import (
     Candidate,
@@ -41,7 +42,6 @@ from events.models import (
     new_session_uid,
     unique_slug,
 )
-from events.refusals import Refusal
 from integrations import webhooks
 from integrations.queue import enqueue_on_commit
 

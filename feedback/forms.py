@@ -7,9 +7,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.refusals import add_to_form
 from events.forms import LabelsAbove, LocalDateTimeField
 from events.models import Workshop
-from events.refusals import add_to_form
 from feedback import services
 from feedback.models import Question, Questionnaire
 from feedback.services import FeedbackError, QuestionData

@@ -8,6 +8,7 @@ personal link's, a trainer's page the organiser has not opened to trainers.
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from events.models import Session, Trainer
 from events.queries import get_organised_workshop, organised_workshops
@@ -58,6 +59,23 @@ def get_questionnaire_for_registration(registration: Registration, pk: int) -> Q
         Questionnaire.objects.select_related("workshop"),
         pk=pk,
         workshop_id=registration.workshop_id,
+    )
+
+
+def open_questionnaires(registration: Registration, *, now=None) -> list[Questionnaire]:
+    """The workshop's questionnaires open now that this registration has not answered: one query.
+
+    Open means its window has started (``opens_at`` set and past) and not ended. Only a
+    confirmed registration is asked for feedback.
+    """
+    if registration.status != Registration.Status.CONFIRMED:
+        return []
+    now = now or timezone.now()
+    return list(
+        Questionnaire.objects.filter(workshop_id=registration.workshop_id, opens_at__lte=now)
+        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+        .exclude(submissions__registration=registration)
+        .order_by("opens_at", "pk")
     )
 
 

@@ -11,4 +11,8 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("API, webhooks and background tasks")
 
     def ready(self):
+        from config import shell
         from integrations import schema  # noqa: F401  (registers the token scheme)
+
+        shell.add_link("webhooks", _("Webhooks"), "integrations:webhooks", order=30)
+        shell.add_link("tokens", _("API tokens"), "integrations:tokens", order=40)

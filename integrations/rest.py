@@ -12,14 +12,15 @@ import time
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, filters, pagination, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from events.refusals import error_rows
+from config.refusals import error_rows
 from integrations.authentication import TokenMayWrite
 from integrations.models import IdempotencyKey
 
@@ -55,7 +56,7 @@ def _flatten(detail, field: str | None = None) -> list[dict]:
 
 def exception_handler(exc, context):
     """DRF's handler, with our services' refusals turned into 400s, and one body shape."""
-    # Every service's refusal is a ValidationError (``events.refusals.Refusal``), in rows.
+    # Every service's refusal is a ValidationError (``config.refusals.Refusal``), in rows.
     flat = error_rows(exc) if isinstance(exc, DjangoValidationError) else None
     if flat is not None:
         exc = exceptions.ValidationError(flat)
@@ -325,3 +326,33 @@ def check_query(view, request) -> None:
             raise refusal(
                 name, "invalid_choice", _("One of: %(values)s.") % {"values": ", ".join(kind)}
             )
+
+
+# --- Answers before DRF's: the same error format ----------------------------------------
+
+
+def api_error(field, code: str, message: str, status: int) -> JsonResponse:
+    """An answer in the API's one error format, for what answers before DRF does."""
+    return JsonResponse(
+        {"errors": [{"field": field, "code": code, "message": str(message)}]}, status=status
+    )
+
+
+def not_found(request, exception):
+    """Under /api/, the API's error format; elsewhere, the site's page."""
+    if request.path.startswith("/api/"):
+        return api_error(None, "not_found", _("Not found."), 404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith("/api/"):
+        return api_error(None, "server_error", _("Server error."), 500)
+    return defaults.server_error(request)
+
+
+def impossible_text(field: str) -> JsonResponse:
+    """A NUL byte or a lone surrogate in a query or field of an API request."""
+    return api_error(
+        field, "impossible_text", _("This text holds a character no record can store."), 400
+    )

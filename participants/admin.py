@@ -9,7 +9,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from events import admin as events_admin
 from events.admin import apply_each, count_of
+from events.models import Workshop
 from participants import services
 from participants.models import Attendance, Participant, Registration
 
@@ -231,3 +233,23 @@ class AttendanceAdmin(admin.ModelAdmin):
     def session_start(self, attendance):
         session = attendance.session
         return date_format(session.workshop.local(session.starts_at), "DATETIME_FORMAT")
+
+
+class WorkshopAdmin(events_admin.WorkshopAdmin):
+    """The events app's workshop admin with the confirmed seats beside the capacity: the
+    registrations are this app's, so this app adds their count."""
+
+    list_display = events_admin.WorkshopAdmin.list_display.copy()
+    list_display.insert(list_display.index("capacity"), "seats_taken")
+
+    @admin.display(description=_("confirmed"), ordering="seats_taken")
+    def seats_taken(self, obj):
+        return obj.seats_taken
+
+    def get_queryset(self, request):
+        confirmed = count_of(Workshop, "registrations", status=Registration.Status.CONFIRMED)
+        return super().get_queryset(request).annotate(seats_taken=confirmed)
+
+
+admin.site.unregister(Workshop)
+admin.site.register(Workshop, WorkshopAdmin)

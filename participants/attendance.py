@@ -56,8 +56,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.services import record_create, record_update
+from config.refusals import Refusal
 from events.models import Session, Workshop
-from events.refusals import Refusal
 from integrations import webhooks
 from participants.models import Attendance, Registration
 

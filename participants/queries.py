@@ -16,7 +16,6 @@ from django.db.models import (
     QuerySet,
 )
 from django.http import Http404
-from django.utils import timezone
 
 from events.models import Agency, Session, Trainer, Workshop, WorkshopAgency
 from participants.models import Registration
@@ -265,21 +264,3 @@ def get_registration_by_token(token: str) -> Registration:
         )
     except Registration.DoesNotExist:
         raise Http404 from None
-
-
-def open_questionnaires(registration: Registration, *, now=None) -> list:
-    """The workshop's questionnaires open now that this registration has not answered: one query.
-
-    Open means its window has started (``opens_at`` set and past) and not ended. Only a
-    confirmed registration is asked for feedback. Reached through the workshop's reverse
-    relation: ``participants`` does not import ``feedback``.
-    """
-    if registration.status != Registration.Status.CONFIRMED:
-        return []
-    now = now or timezone.now()
-    return list(
-        registration.workshop.questionnaires.filter(opens_at__lte=now)
-        .filter(Q(closes_at__isnull=True) | Q(closes_at__gt=now))
-        .exclude(submissions__registration=registration)
-        .order_by("opens_at", "pk")
-    )

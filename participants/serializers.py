@@ -29,7 +29,7 @@ class RegistrationSerializer(StrictModelSerializer):
 
     workshop = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     email = serializers.EmailField(source="participant.email", read_only=True)
-    waitlist_position = serializers.SerializerMethodField()
+    waitlist_position = serializers.IntegerField(read_only=True, allow_null=True)
     agency_label = StrictCharField(read_only=True)
 
     class Meta:

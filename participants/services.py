@@ -45,8 +45,8 @@ from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from config.refusals import Refusal
 from events.models import Agency, Workshop
-from events.refusals import Refusal
 from events.tokens import new_token
 from integrations import webhooks
 from integrations.queue import enqueue_on_commit

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.dateparse import parse_date
 from django.utils.http import content_disposition_header
@@ -17,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from config.rate_limit import rate_limited, too_many_requests
-from events.models import Session
+from events.models import Session, Workshop
 from events.queries import get_organised_workshop
 from participants.attendance import ATTENDED
 from participants.exports import CONTENT_TYPES
@@ -141,6 +142,15 @@ def sign_in_sheet(request: HttpRequest, slug: str) -> HttpResponse:
     if not sheets:
         raise Http404
     return _download(sign_in_sheets(workshop, sheets, language=language), PDF, name)
+
+
+def personal_section(registration: Registration) -> dict | None:
+    """The certificate's link on the personal page (config.shell), once the workshop is
+    completed; the download itself says whether this person earned one."""
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    if not confirmed or registration.workshop.status != Workshop.Status.COMPLETED:
+        return None
+    return {"certificate_url": reverse("reports:certificate", args=[registration.token])}
 
 
 @never_cache

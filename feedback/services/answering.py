@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.refusals import Refusal
+from config.refusals import Refusal
 from feedback import anonymity
 from feedback.anonymity import AnswerRow
 from feedback.models import (

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from config.rate_limit import rate_limited, too_many_requests
 from feedback import services
 from feedback.models import RATING_LABELS, RATING_MAX, RATING_MIN, Question, Questionnaire
-from feedback.queries import get_questionnaire_for_registration
+from feedback.queries import get_questionnaire_for_registration, open_questionnaires
 from feedback.services import FeedbackError, SubmissionRefused, question_field
 from feedback.statistics import person_score
 from participants.emails import workshop_title
@@ -26,6 +27,20 @@ from participants.models import Registration
 from participants.queries import get_registration_by_token
 
 QK = Question.Kind
+
+
+def personal_section(registration: Registration) -> dict | None:
+    """The questionnaires the personal page asks this person to answer (config.shell)."""
+    questionnaires = open_questionnaires(registration)
+    if not questionnaires:
+        return None
+    token = registration.token
+    return {
+        "feedback_links": [
+            (questionnaire, reverse("feedback:respond", args=[token, questionnaire.pk]))
+            for questionnaire in questionnaires
+        ]
+    }
 
 
 def language_of(registration: Registration) -> str:

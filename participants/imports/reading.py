@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import load_workbook
 
-from config.middleware import impossible
+from config.text import impossible
 from participants.imports.columns import (
     AMBIGUOUS_NAME,
     COLUMNS,

@@ -8,19 +8,19 @@ switch on the page changes (for their e-mails too). Nothing about anyone else is
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config import shell
 from events.models import Workshop
 from participants.attendance import checkin_code, format_code
 from participants.emails import workshop_title
 from participants.models import Registration
 from participants.queries import (
     get_registration_by_token,
-    open_questionnaires,
     public_sessions,
     waitlist_position_of,
 )
@@ -41,28 +41,6 @@ ACTIVE = (
 
 def _language(registration: Registration) -> str:
     return registration.preferred_language or "en"
-
-
-def _optional_url(name: str, *args) -> str:
-    """A URL of a page another part of the system may not have yet; empty if it does not."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
-def _feedback_links(registration: Registration) -> list[tuple]:
-    """[(questionnaire, its answering page)] open now, once the feedback pages exist.
-
-    The feedback pages are reached as ``feedback:respond`` with (personal token,
-    questionnaire pk); until that URL exists, there is nothing to link to.
-    """
-    if not _optional_url("feedback:respond", registration.token, 1):
-        return []
-    return [
-        (questionnaire, reverse("feedback:respond", args=[registration.token, questionnaire.pk]))
-        for questionnaire in open_questionnaires(registration)
-    ]
 
 
 def can_cancel(registration: Registration) -> bool:
@@ -108,12 +86,6 @@ def personal(request: HttpRequest, token: str) -> HttpResponse:
                 reverse("participants:participant_feed", args=[registration.feed_token])
             )
 
-        feedback_links = _feedback_links(registration) if confirmed else []
-
-        certificate_url = ""
-        if confirmed and workshop.status == Workshop.Status.COMPLETED:
-            certificate_url = _optional_url("reports:certificate", registration.token)
-
         context = {
             "registration": registration,
             "participant": participant,
@@ -122,8 +94,8 @@ def personal(request: HttpRequest, token: str) -> HttpResponse:
             "position": waitlist_position_of(registration),
             "days": timetable_days(workshop, sessions),
             "feed_url": feed_url,
-            "feedback_links": feedback_links,
-            "certificate_url": certificate_url,
+            # The questionnaires to answer, the certificate: sections other apps fill.
+            "sections": shell.personal_sections(registration),
             "can_cancel": can_cancel(registration),
             "checkin_code": format_code(checkin_code(registration))
             if confirmed and workshop.status not in (Workshop.Status.CANCELLED,)

@@ -4,8 +4,10 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
+from events import timezones
 from events.models import Agency, Session, Trainer, Workshop
 from feedback.models import Questionnaire, Response
 from participants.models import Attendance, Participant, Registration
@@ -218,3 +220,17 @@ def test_organiser_plans_publishes_and_copies_a_workshop(
     expect(past.locator('[data-figure="attendance"]')).to_have_text("88%")
     expect(past.locator('[data-figure="feedback"]')).to_have_text("75%")
     screenshot("organiser-dashboard")
+
+
+def test_the_zone_search_narrows_the_list_and_keeps_the_choice(page, sign_in, organiser, workshop):
+    sign_in(organiser)
+    page.goto(reverse("events:workshop_edit", args=[workshop.slug]))
+    picker = page.get_by_label("Time zone")
+    expect(picker).to_have_value("Asia/Shanghai")
+    page.get_by_label("Find a zone by city").fill("new york")
+    values = picker.locator("option").evaluate_all("options => options.map(o => o.value)")
+    assert sorted(values) == ["America/New_York", "Asia/Shanghai"]
+    page.get_by_label("Find a zone by city").press("Enter")
+    expect(picker).to_have_value("America/New_York")
+    page.get_by_label("Find a zone by city").fill("")
+    assert picker.locator("option").count() == len(timezones.offered())

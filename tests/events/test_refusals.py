@@ -5,7 +5,7 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 
-from events.refusals import Refusal, add_to_form, error_rows
+from config.refusals import Refusal, add_to_form, error_rows
 from feedback.services import FeedbackError, SubmissionRefused
 from participants.attendance import AttendanceRefused
 from participants.services import InvalidTransition, RegistrationClosed, RegistrationError

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from integrations import views
+from integrations.pages import views
 
 app_name = "integrations"
 urlpatterns = [

@@ -6,7 +6,7 @@ of two ways, each written once: on a form, beside the field it is about
 (:func:`add_to_form`), or as a 400 of the API, as ``{"field", "code", "message"}`` rows
 (:func:`error_rows`, used by ``integrations.rest.exception_handler``).
 
-Here, in the first app of the chain, so that every app may import it.
+Here, among the helpers every app may call (config), so that every app may import it.
 """
 
 from django.core.exceptions import ValidationError

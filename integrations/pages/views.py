@@ -8,17 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events.queries import is_organiser, organised_workshops
 from integrations import tokens, webhooks
-from integrations.forms import TokenForm, WebhookForm
 from integrations.models import ApiToken, Webhook, WebhookAttempt, WebhookDelivery
+from integrations.pages.forms import TokenForm, WebhookForm
 
 SHOWN_ONCE = "integrations-secret"
 
@@ -135,30 +134,3 @@ def webhook_delete(request, pk: int):
     webhook.delete()
     messages.success(request, _("The webhook is deleted."))
     return redirect("integrations:webhooks")
-
-
-def api_error(field, code: str, message: str, status: int) -> JsonResponse:
-    """An answer in the API's one error format, for what answers before DRF does."""
-    return JsonResponse(
-        {"errors": [{"field": field, "code": code, "message": str(message)}]}, status=status
-    )
-
-
-def not_found(request, exception):
-    """Under /api/, the API's error format; elsewhere, the site's page."""
-    if request.path.startswith("/api/"):
-        return api_error(None, "not_found", _("Not found."), 404)
-    return defaults.page_not_found(request, exception)
-
-
-def server_error(request):
-    if request.path.startswith("/api/"):
-        return api_error(None, "server_error", _("Server error."), 500)
-    return defaults.server_error(request)
-
-
-def impossible_text(field: str) -> JsonResponse:
-    """A NUL byte or a lone surrogate in a query or field of an API request."""
-    return api_error(
-        field, "impossible_text", _("This text holds a character no record can store."), 400
-    )
