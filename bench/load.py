@@ -214,6 +214,22 @@ def start_server(port: int, database_url: str) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start within 60 s")
 
 
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time (user + system) used so far by gunicorn's master and workers, from /proc; 0 where
+    there is no /proc. Unlike wall times, it hardly grows when other programs load the machine,
+    so the CPU a request costs compares across runs (PostgreSQL's own is not counted)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the name: state, ppid, pgrp, ...; utime and stime are fields 14 and 15.
+        if int(fields[2]) == server.pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def stop_server(server: subprocess.Popen) -> None:
     """End gunicorn's whole process group: TERM, then KILL after 30 s."""
     try:
