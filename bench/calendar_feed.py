@@ -8,22 +8,28 @@ loaded beforehand: what any feed of these events must cost at least.
 Three figures for the feed: uncached (the cache emptied before each request: the cost after
 any change to the timetable), cached (the body found under its ETag) and a conditional
 request answered 304 (what polling clients mostly send).
+
+Polling: the 304 of a 3,000-session feed against the 304 of a 30-session one (its floor:
+the answer must not grow with the timetable; target at most 5 ms, and a ratio near 1).
 """
 
 from datetime import date, timedelta
 
-from bench._harness import interleaved, report, setup_django, timed
+from bench._harness import ceiling, interleaved, report, setup_django, timed
 
 SESSIONS = 3000
+SMALL = 30
 REPEAT = 7
+POLL_REPEAT = 200
+POLL_TARGET = 0.005  # seconds
 
 
-def build_programme():
+def build_programme(sessions_count: int = SESSIONS, slug: str = "programme"):
     from events.models import Agency, Room, Session, Topic, Trainer, Workshop
 
     workshop = Workshop.objects.create(
         title="National Anti-Trafficking Programme",
-        slug="programme",
+        slug=slug,
         start_date=date(2024, 10, 1),
         end_date=date(2024, 11, 30),
         timezone="Europe/Berlin",
@@ -31,7 +37,9 @@ def build_programme():
         city="Berlin",
         status=Workshop.Status.PUBLISHED,
     )
-    agencies = [Agency.objects.create(name=f"Agency {n}", acronym=f"AG{n}") for n in range(5)]
+    agencies = [
+        Agency.objects.create(name=f"Agency {n} {slug}", acronym=f"AG{n}") for n in range(5)
+    ]
     trainers = [
         Trainer.objects.create(
             name=f"Trainer {n}",
@@ -41,8 +49,10 @@ def build_programme():
         )
         for n in range(20)
     ]
-    rooms = [Room.objects.create(name=f"Room {n}", venue="Tagungszentrum") for n in range(6)]
-    topics = [Topic.objects.create(name=f"Topic {n}") for n in range(12)]
+    rooms = [
+        Room.objects.create(name=f"Room {n}", venue=f"Tagungszentrum {slug}") for n in range(6)
+    ]
+    topics = [Topic.objects.create(name=f"Topic {n} {slug}") for n in range(12)]
     start = workshop.starts_at + timedelta(hours=8)
     sessions = Session.objects.bulk_create(
         Session(
@@ -55,7 +65,7 @@ def build_programme():
             room=rooms[n % 6],
             status=Session.Status.CANCELLED if n % 50 == 0 else Session.Status.SCHEDULED,
         )
-        for n in range(SESSIONS)
+        for n in range(sessions_count)
     )
     Session.trainers.through.objects.bulk_create(
         Session.trainers.through(session_id=s.pk, trainer_id=trainers[n % 20].pk)
@@ -188,3 +198,56 @@ def main() -> None:
         baseline_name="icalendar alone",
         baseline=floor_time,
     )
+    polling(client, workshop)
+
+
+def polling(client, workshop) -> None:
+    """The 304 at 3,000 sessions against the 304 at 30, workshop and trainer feeds."""
+    from django.urls import reverse
+
+    small = build_programme(SMALL, slug="small-programme")
+    feeds = []
+    for label, big_url, small_url in [
+        (
+            "workshop feed",
+            reverse("events:workshop_feed", kwargs={"slug": workshop.slug}),
+            reverse("events:workshop_feed", kwargs={"slug": small.slug}),
+        ),
+        (
+            "trainer feed",
+            reverse(
+                "events:trainer_feed",
+                kwargs={"token": workshop.sessions.first().trainers.first().feed_token},
+            ),
+            reverse(
+                "events:trainer_feed",
+                kwargs={"token": small.sessions.first().trainers.first().feed_token},
+            ),
+        ),
+    ]:
+        feeds.append((label, big_url, small_url))
+
+    def poller(url):
+        etag = client.get(url)["ETag"]
+
+        def poll():
+            response = client.get(url, headers={"if-none-match": etag})
+            assert response.status_code == 304
+
+        return poll
+
+    for label, big_url, small_url in feeds:
+        figures = interleaved(
+            {"small": poller(small_url), "big": poller(big_url)}, repeat=POLL_REPEAT
+        )
+        small_time, big_time = figures["small"], figures["big"]
+        print(f"{label}, 304 at {SMALL} sessions: {small_time * 1000:.2f} ms")
+        report(
+            f"{label}, 304 at {SESSIONS:,} sessions",
+            big_time,
+            "s",
+            baseline_name=f"304 at {SMALL} sessions",
+            baseline=small_time,
+            target=1.5,
+        )
+        ceiling(f"{label}, 304 at {SESSIONS:,} sessions", big_time, POLL_TARGET)

@@ -7,10 +7,12 @@ a workshop of 300 sessions costs what one of 3 does.
 """
 
 import zoneinfo
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
@@ -57,11 +59,53 @@ class SharedChoicesFormSet(BaseInlineFormSet):
             if field is None:
                 continue
             self.limit_choices(name, field)
+            widget = getattr(field.widget, "widget", field.widget)  # inside its "+" wrapper
+            if isinstance(widget, AutocompleteMixin):
+                # A search box shows only what is chosen: the labels of every row's choices
+                # are read in one query, when the first row renders.
+                widget.optgroups = partial(self._chosen_options, widget, name)
+                continue
             if name not in cache:
                 # Through iter(): list() of the field's iterator would first ask its length,
                 # which is one more query (a COUNT).
                 cache[name] = list(iter(field.choices))
             field.choices = cache[name]
+
+    def _chosen_labels(self, widget, name: str) -> dict[str, str]:
+        """{pk: label} of what every row has chosen in ``name``: one query for the formset."""
+        labels = self.__dict__.setdefault("_chosen_label_cache", {})
+        if name not in labels:
+            chosen = set()
+            for form in self.forms:
+                value = form[name].value()
+                values = value if isinstance(value, list | tuple) else [value]
+                chosen |= {str(v) for v in values if v not in (None, "")}
+            field = widget.choices.field
+            labels[name] = {
+                str(obj.pk): field.label_from_instance(obj)
+                for obj in field.queryset.filter(pk__in=chosen)
+            }
+        return labels[name]
+
+    def _chosen_options(self, widget, name, option_name, value, attr=None):
+        """``AutocompleteMixin.optgroups`` from the shared labels instead of a query a row."""
+        default = (None, [], 0)
+        selected = {str(v) for v in value if str(v) not in widget.choices.field.empty_values}
+        if not widget.is_required and not widget.allow_multiple_selected:
+            default[1].append(widget.create_option(option_name, "", "", False, 0))
+        labels = self._chosen_labels(widget, name)
+        missing = selected - labels.keys()
+        if missing:  # a value posted back that no row held when the labels were read
+            field = widget.choices.field
+            labels |= {
+                str(o.pk): field.label_from_instance(o)
+                for o in field.queryset.filter(pk__in=missing)
+            }
+        for pk in sorted(selected & labels.keys(), key=lambda pk: labels[pk].casefold()):
+            default[1].append(
+                widget.create_option(option_name, pk, labels[pk], selected, len(default[1]))
+            )
+        return [default]
 
     def limit_choices(self, name, field) -> None:
         """Narrow ``field``'s queryset for this parent (``self.instance``) before it is read."""
@@ -209,6 +253,9 @@ class WorkshopAgencyInline(admin.TabularInline):
     model = WorkshopAgency
     extra = 0
     fields = ["agency", "role", "order", "note"]
+    # Search boxes, not select lists of every agency in every row (thousands of options a
+    # row made the change page take seconds).
+    autocomplete_fields = ["agency"]
     formset = shared_choices_formset("agency")
 
     def get_queryset(self, request):
@@ -254,17 +301,58 @@ class TimetableFormSet(SharedChoicesFormSet):
                     title=data.get("title", ""),
                 )
             )
+        if any(form.has_changed() for form in rows) or replacing:
+            try:
+                services.check_timetable_editable(workshop)
+            except ValidationError as refusal:
+                raise ValidationError(refusal.messages) from None  # above the rows
         refusals = services.session_refusals(workshop=workshop, drafts=drafts, replacing=replacing)
         for form, pairs in zip(rows, refusals, strict=True):
             if form.has_changed():
                 for field, message in pairs:
                     form.add_error(field, message)
 
+    def save(self, commit=True):
+        """The changed and new rows saved through ``services.save_sessions``, as one change
+        (so two rows may swap their times), with its calendar revisions, webhooks and
+        notices; a row marked for deletion is deleted first, as Django's formset does."""
+        if not commit:
+            return super().save(commit=False)
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        deleted = set(self.deleted_forms)
+        for form in self.initial_forms:
+            if form in deleted:
+                self.deleted_objects.append(form.instance)
+                self.delete_existing(form.instance)
+        rows = [form for form in self.forms if form not in deleted and form.has_changed()]
+        if not rows:
+            return []
+        changes = []
+        for form in rows:
+            session = form.instance
+            session.workshop = self.instance  # a new workshop has its pk only now
+            changes.append(
+                services.SessionChange(
+                    data={name: getattr(session, name) for name in services.SESSION_FIELDS},
+                    trainers=list(form.cleaned_data.get("trainers") or ()),
+                    session=session,
+                    status=session.status,
+                )
+            )
+            if session.pk is None:
+                self.new_objects.append(session)
+            else:
+                self.changed_objects.append((session, form.changed_data))
+        return services.save_sessions(workshop=self.instance, changes=changes)
+
 
 class SessionInline(admin.TabularInline):
     model = Session
     extra = 0
     fields = ["title", "kind", "starts_at", "ends_at", "room", "trainers", "status"]
+    # Search boxes showing only what each row has chosen: a select of every room and every
+    # trainer in each of 100 rows was 5 MB of HTML and 15 s (see TimetableFormSet).
+    autocomplete_fields = ["room", "trainers"]
     # Cancelling and reinstating go through the session admin's actions (the services).
     readonly_fields = ["status"]
     formset = TimetableFormSet
@@ -337,8 +425,7 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         "region_local",
     ]
     date_hierarchy = "start_date"
-    autocomplete_fields = ["programme", "summary_provided_by"]
-    filter_horizontal = ["organisers"]
+    autocomplete_fields = ["programme", "summary_provided_by", "organisers"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
     inlines = [WorkshopAgencyInline, SessionInline]
@@ -533,6 +620,7 @@ class SessionAdminForm(forms.ModelForm):
         if session_time_problems(workshop, starts_at, ends_at):
             return cleaned  # the model's clean says so, once
         try:
+            services.check_timetable_editable(workshop)
             services.check_session(
                 workshop=workshop,
                 starts_at=starts_at,
@@ -583,6 +671,26 @@ class SessionAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("trainers")
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, with its trainers and topics (so ``save_related`` has no
+        # many-to-many left to save): its calendar revision, webhooks and notices.
+        services.save_sessions(
+            workshop=obj.workshop,
+            changes=[
+                services.SessionChange(
+                    data={name: getattr(obj, name) for name in services.SESSION_FIELDS},
+                    trainers=list(form.cleaned_data.get("trainers") or ()),
+                    topics=list(form.cleaned_data.get("topics") or ()),
+                    session=obj,
+                    status=obj.status,
+                )
+            ],
+        )
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

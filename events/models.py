@@ -244,6 +244,9 @@ class Workshop(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Grows whenever anything its calendar feeds show changes (events.calendar_versions):
+    # a polling client's ETag is answered from it without reading the sessions.
+    calendar_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = WorkshopQuerySet.as_manager()
 
@@ -465,6 +468,9 @@ class Trainer(models.Model):
     )
     # Timetables name trainers, rooms and topics: a change to one must renew cached pages.
     updated_at = models.DateTimeField(auto_now=True)
+    # Grows whenever anything this trainer's calendar feed shows changes (events.calendar_versions):
+    # a polling client's ETag is answered from it without reading the sessions.
+    calendar_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("trainer")

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 from events import forms, services
 from events.calendar import workshop_url
 from events.clashes import clashes_by_workshop
+from events.duplicates import near_duplicate_agencies, near_duplicate_trainers
 from events.models import Session, Trainer, Workshop, WorkshopAgency
 from events.queries import (
     get_managed_trainer,
@@ -152,6 +153,8 @@ def workshop_edit(request, slug):
         messages.success(request, _("The workshop's details were saved."))
         if form.zone_change is not None:
             messages.info(request, form.zone_change.message())
+        if form.rooms_message:
+            messages.warning(request, form.rooms_message)
         return redirect("events:workshop_detail", slug=saved.slug)
     if request.method == "POST":
         # The instance took the refused values; show the saved ones around the form.
@@ -557,14 +560,19 @@ def agency_create(request, slug):
     else:
         initial = {"name": request.GET.get("q", "")}
         form = forms.AgencyForm(request.POST or None, workshop=workshop, initial=initial)
-    agency = form.submit() if request.method == "POST" and not searching else None
+    duplicates = []
+    if request.method == "POST" and not searching and form.is_valid():
+        duplicates = _unconfirmed_duplicates(request, near_duplicate_agencies, form, email=False)
+    agency = (
+        form.submit() if request.method == "POST" and not searching and not duplicates else None
+    )
     if agency is not None:
         messages.success(request, _("%(agency)s was created and added.") % {"agency": agency})
         return redirect("events:workshop_agencies", slug=workshop.slug)
     return render(
         request,
         "events/organise/agency_form.html",
-        {"form": form, "workshop": workshop, "searching": searching},
+        {"form": form, "workshop": workshop, "searching": searching, "duplicates": duplicates},
     )
 
 
@@ -620,11 +628,30 @@ def trainer_detail(request, pk):
 @organiser_required
 def trainer_create(request):
     form = forms.TrainerForm(request.POST or None)
-    trainer = form.submit(by=request.user) if request.method == "POST" else None
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        duplicates = _unconfirmed_duplicates(request, near_duplicate_trainers, form, email=True)
+    trainer = form.submit(by=request.user) if request.method == "POST" and not duplicates else None
     if trainer is not None:
         messages.success(request, _("%(trainer)s was added.") % {"trainer": trainer})
         return redirect("events:trainer_detail", pk=trainer.pk)
-    return render(request, "events/organise/trainer_form.html", {"form": form})
+    return render(
+        request, "events/organise/trainer_form.html", {"form": form, "duplicates": duplicates}
+    )
+
+
+def _unconfirmed_duplicates(request, find, form, *, email: bool) -> list:
+    """The near-duplicates of what ``form`` would create (``events.duplicates``), unless the
+    organiser has seen them and chose to create it anyway."""
+    if request.POST.get("create_anyway") == "1":
+        return []
+    values = form.cleaned_data
+    name = values.get("name") or ""
+    extra = {"email": values.get("email") or ""} if email else {}
+    found = find(name=name, name_local=values.get("name_local") or "", **extra)
+    if not email and any(agency.name == name for agency in found):
+        return []  # the very name is taken: the save refuses it, with its own message
+    return found
 
 
 @organiser_required

@@ -211,11 +211,11 @@ PAGES = {
     Trainer: (4, 2, 0),
     # list: the programme filter, 2 counts, the page with session and seat counts, the date
     # hierarchy's range and months, the country filter. change: the time zone, the workshop,
-    # its organisers; agency roles, the agencies for their selects; sessions, their
-    # trainers, the rooms and trainers for their selects; programme, all users for the
-    # organisers box, report provider. add: agencies, rooms, trainers for the empty inline
-    # rows, and the users.
-    Workshop: (7, 12, 4),
+    # its organisers; agency roles, the agencies chosen (one query for every row's search
+    # box); sessions, their trainers, the rooms and trainers chosen (one query each for all
+    # rows); programme, the organisers chosen, report provider. add: nothing more (search
+    # boxes list no choices until one types).
+    Workshop: (7, 12, 0),
     # list: the workshop filter, 2 counts, the page; change: the role, workshop and agency.
     WorkshopAgency: (4, 3, 0),
     # list: the questionnaire filter, 2 counts, the page; change: the answer with its
