@@ -128,3 +128,18 @@ def participant_registration(workshop):
         gender=Registration.Gender.FEMALE,
         email="li.mei@example.org",
     )
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo's rows, loaded once per session (tests/demo_snapshot.py)."""
+    from tests.demo_snapshot import take_snapshot
+
+    with django_db_blocker.unblock():
+        return take_snapshot()
+
+
+@pytest.fixture
+def loaded_demo(db, demo_snapshot):
+    """The demo, as ``load_demo()`` on this test's empty database leaves it; its summary."""
+    return demo_snapshot.restore()

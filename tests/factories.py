@@ -7,7 +7,7 @@ order, or a state the rules would refuse, builds it here. ``registered`` is the 
 through the registration service, as the public form and the API do, for tests of the rules.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -53,6 +53,21 @@ def session(in_workshop, *, starts_at=None, ends_at=None, trainers=(), topics=()
     if topics:
         made.topics.set(topics)
     return made
+
+
+def timetable(in_workshop, count: int, *, title: str = "Session", **fields) -> None:
+    """``count`` sessions of 4 minutes, 5 minutes apart from 8:00, over the six days in turn:
+    a timetable of any length in which no room or trainer clashes. ``title`` may name the
+    session's number as ``{n}``; ``fields`` (trainers, room) are every session's."""
+    for n in range(count):
+        start = _lijiang(26 + n % 6, 8) + timedelta(minutes=5 * (n // 6))
+        session(
+            in_workshop,
+            title=title.format(n=n),
+            starts_at=start,
+            ends_at=start + timedelta(minutes=4),
+            **fields,
+        )
 
 
 def user(username: str, **fields):

@@ -15,7 +15,6 @@ from backups.exchange import ExchangeError, export_data, import_data, read_expor
 from events.models import Workshop
 from participants.models import Registration
 from privacy.services import erase_registration
-from reports.demo import load_demo
 from reports.documents import DOCUMENTS
 from reports.models import Certificate
 from tests import factories
@@ -62,11 +61,10 @@ def scratch_postgres():
 
 
 @pytest.fixture
-def demo(db, make_user):
+def demo(loaded_demo, make_user):
     """The demo workshop (sessions, people, attendance, questionnaires, certificates) and a
     second workshop with an erased person and an audit trail."""
-    load_demo()
-    workshop = Workshop.objects.get(slug="lijiang-2007")
+    workshop = loaded_demo.workshop
     # Building the certificates issues them (reports.certificates): some to restore.
     DOCUMENTS["certificates"].build(workshop, "en", "pdf")
     assert Certificate.objects.exists()

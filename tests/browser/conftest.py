@@ -63,6 +63,38 @@ def page(browser, live_server):
     context.close()
 
 
+# A phone's and a laptop's window.
+WIDTHS = {"phone": (390, 844), "laptop": (1280, 900)}
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+@pytest.fixture
+def page_at(browser, live_server):
+    """A new page at a phone's or a laptop's width (``WIDTHS``), in ``language``: the
+    browser's locale and Django's language cookie."""
+    contexts = []
+
+    def make(width: str, language: str = "en"):
+        w, h = WIDTHS[width]
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": w, "height": h}, locale=language
+        )
+        host = live_server.url.split("//")[1].split(":")[0]
+        context.add_cookies(
+            [{"name": "django_language", "value": language, "domain": host, "path": "/"}]
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 @pytest.fixture
 def screenshot(page):
     """Save a screenshot under test-artifacts/ and return its path."""

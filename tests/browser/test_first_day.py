@@ -15,9 +15,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from participants.models import Registration
+from tests.browser.conftest import no_sideways_scroll
 from tests.conftest import SHANGHAI
 
-WIDTHS = {"phone": (390, 844), "laptop": (1280, 900)}
 TEXTS = {
     "en": {
         "register": "Register",
@@ -62,39 +62,13 @@ def open_workshop(make_workshop, make_session):
     return workshop
 
 
-@pytest.fixture
-def new_page(browser, live_server):
-    contexts = []
-
-    def make(width: str, language: str = "en"):
-        w, h = WIDTHS[width]
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": w, "height": h}, locale=language
-        )
-        host = live_server.url.split("//")[1].split(":")[0]
-        context.add_cookies(
-            [{"name": "django_language", "value": language, "domain": host, "path": "/"}]
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 @pytest.mark.parametrize("width", ["phone", "laptop"])
 def test_from_home_to_a_registration_and_the_personal_page(
-    new_page, open_workshop, width, language, screenshot_dir
+    page_at, open_workshop, width, language, screenshot_dir
 ):
     texts = TEXTS[language]
-    page = new_page(width, language)
+    page = page_at(width, language)
     page.goto("/")
     title = "受害人识别培训班" if language == "zh-hans" else "Victim Identification Workshop"
     page.get_by_role("link", name=title).click()
@@ -146,10 +120,10 @@ def screenshot_dir():
 
 @pytest.mark.parametrize("width", ["phone", "laptop"])
 def test_organiser_finds_and_copies_the_public_address(
-    new_page, open_workshop, organiser, width, screenshot_dir, live_server
+    page_at, open_workshop, organiser, width, screenshot_dir, live_server
 ):
     open_workshop.organisers.add(organiser)
-    page = new_page(width)
+    page = page_at(width)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(organiser.username)
@@ -177,13 +151,10 @@ def test_organiser_finds_and_copies_the_public_address(
 
 
 @pytest.mark.parametrize("width", ["phone", "laptop"])
-def test_the_demos_next_edition_accepts_a_registration(new_page, width, settings):
-    from reports.demo import load_demo
-
+def test_the_demos_next_edition_accepts_a_registration(page_at, width, settings, loaded_demo):
     for each in caches.all():
         each.clear()
-    load_demo()
-    page = new_page(width)
+    page = page_at(width)
     page.goto("/")
     page.locator('#upcoming a[href="/w/lijiang-next-edition/#register"]').click()
     expect(page.locator("#seats")).to_contain_text("3 seats left of 24")

@@ -7,13 +7,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from reports.demo import load_demo
 from tests.reports.pdfcheck import pdf_text
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_funder_signs_in_and_downloads_the_demo_report(page, width, transactional_db):
-    load_demo()
+def test_funder_signs_in_and_downloads_the_demo_report(page, width, transactional_db, loaded_demo):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill("funder")

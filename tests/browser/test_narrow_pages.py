@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from participants.models import Registration
 from tests import factories
+from tests.browser.conftest import no_sideways_scroll
 from tests.conftest import at
 
 LONG = "Nguyễn" + "x" * 70  # one word of 76 letters: wider than a phone
@@ -22,10 +23,6 @@ def phone(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def sign_in(page, user):

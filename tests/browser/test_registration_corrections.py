@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from participants.models import Registration
 from tests import factories
+from tests.browser.conftest import no_sideways_scroll
 
-WIDTHS = {"phone": (390, 844), "laptop": (1280, 900)}
 TEXTS = {
     "en": {
         "correct": "Correct the details",
@@ -40,39 +40,13 @@ TEXTS = {
 }
 
 
-@pytest.fixture
-def new_page(browser, live_server):
-    contexts = []
-
-    def make(width: str, language: str):
-        w, h = WIDTHS[width]
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": w, "height": h}, locale=language
-        )
-        host = live_server.url.split("//")[1].split(":")[0]
-        context.add_cookies(
-            [{"name": "django_language", "value": language, "domain": host, "path": "/"}]
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 @pytest.mark.parametrize("width", ["phone", "laptop"])
 def test_organiser_corrects_a_registration_and_is_asked_before_cancelling(
-    new_page, workshop, organiser, participant_registration, width, language
+    page_at, workshop, organiser, participant_registration, width, language
 ):
     texts = TEXTS[language]
-    page = new_page(width, language)
+    page = page_at(width, language)
     page.goto("/accounts/login/")
     page.locator("#id_username").fill("organiser")
     page.locator("#id_password").fill("correct horse battery staple")
@@ -109,13 +83,13 @@ def test_organiser_corrects_a_registration_and_is_asked_before_cancelling(
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 @pytest.mark.parametrize("width", ["phone", "laptop"])
 def test_participant_corrects_their_own_details(
-    new_page, workshop, participant_registration, width, language
+    page_at, workshop, participant_registration, width, language
 ):
     texts = TEXTS[language]
     participant_registration.preferred_language = language
     participant_registration.save()
     factories.registration(workshop, "Someone Else")
-    page = new_page(width, language)
+    page = page_at(width, language)
 
     page.goto(f"/r/{participant_registration.token}/")
     page.get_by_role("link", name=texts["self_link"]).click()

@@ -40,94 +40,109 @@ def summary(clashes):
     return [(c.kind, c.session.title, c.other.title, str(c.resource)) for c in clashes]
 
 
-def test_workshop_clashes_finds_a_trainer_in_two_rooms_at_once(
-    workshop, make_session, huang, hall, annex
-):
-    make_session(workshop, title="Definitions", starts_at=at(27, 9), ends_at=at(27, 11),
-                 room=hall, trainers=[huang])  # fmt: skip
-    make_session(workshop, title="Legislation", starts_at=at(27, 10), ends_at=at(27, 12),
-                 room=annex, trainers=[huang])  # fmt: skip
-    assert summary(workshop_clashes(workshop)) == [
-        ("trainer", "Definitions", "Legislation", "Huang TaiYun")
-    ]
+def booked(title, start, end, room=None, *trainers, where="workshop", cancelled=False):
+    """A session to book: times as ``at()`` arguments, the room and trainers (and the
+    workshop, when not ``workshop``) named by their fixtures."""
+    return (where, title, start, end, room, trainers, cancelled)
 
 
-def test_workshop_clashes_finds_a_room_booked_twice_by_different_trainers(
-    workshop, make_session, huang, liang, hall
-):
-    make_session(workshop, title="Definitions", starts_at=at(27, 9), ends_at=at(27, 11),
-                 room=hall, trainers=[huang])  # fmt: skip
-    make_session(workshop, title="Prosecution", starts_at=at(27, 10, 30), ends_at=at(27, 12),
-                 room=hall, trainers=[liang])  # fmt: skip
-    assert summary(workshop_clashes(workshop)) == [
-        ("room", "Definitions", "Prosecution", "Hall A, Lijiang Guesthouse")
-    ]
-
-
-def test_workshop_clashes_finds_an_overnight_session_clashing_on_the_next_day(
-    workshop, make_session, huang, hall, annex
-):
-    make_session(workshop, title="Field visit", starts_at=at(27, 20), ends_at=at(28, 10),
-                 room=hall, trainers=[huang])  # fmt: skip
-    make_session(workshop, title="Morning lecture", starts_at=at(28, 9), ends_at=at(28, 11),
-                 room=annex, trainers=[huang])  # fmt: skip
-    make_session(workshop, title="Next day, same hour", starts_at=at(29, 9), ends_at=at(29, 11),
-                 room=hall, trainers=[huang])  # fmt: skip
-    assert summary(workshop_clashes(workshop)) == [
-        ("trainer", "Field visit", "Morning lecture", "Huang TaiYun")
-    ]
-
-
-def test_workshop_clashes_finds_a_trainer_booked_in_another_workshop(
-    workshop, make_workshop, make_session, huang, hall, annex
-):
-    elsewhere = make_workshop(title="Kunming Workshop", slug="kunming")
-    make_session(workshop, title="Definitions", starts_at=at(27, 9), ends_at=at(27, 11),
-                 room=hall, trainers=[huang])  # fmt: skip
-    make_session(elsewhere, title="Kunming lecture", starts_at=at(27, 10), ends_at=at(27, 11),
-                 room=annex, trainers=[huang])  # fmt: skip
-
-    assert summary(workshop_clashes(workshop)) == [
-        ("trainer", "Definitions", "Kunming lecture", "Huang TaiYun")
-    ]
+HUANG = "Huang TaiYun"
+# (the sessions booked, the clashes of ``workshop``, of the workshop called ``elsewhere``)
+TIMETABLES = {
+    "finds_a_trainer_in_two_rooms_at_once": (
+        [
+            booked("Definitions", (27, 9), (27, 11), "hall", "huang"),
+            booked("Legislation", (27, 10), (27, 12), "annex", "huang"),
+        ],
+        [("trainer", "Definitions", "Legislation", HUANG)],
+        None,
+    ),
+    "finds_a_room_booked_twice_by_different_trainers": (
+        [
+            booked("Definitions", (27, 9), (27, 11), "hall", "huang"),
+            booked("Prosecution", (27, 10, 30), (27, 12), "hall", "liang"),
+        ],
+        [("room", "Definitions", "Prosecution", "Hall A, Lijiang Guesthouse")],
+        None,
+    ),
+    "finds_an_overnight_session_clashing_on_the_next_day": (
+        [
+            booked("Field visit", (27, 20), (28, 10), "hall", "huang"),
+            booked("Morning lecture", (28, 9), (28, 11), "annex", "huang"),
+            booked("Next day, same hour", (29, 9), (29, 11), "hall", "huang"),
+        ],
+        [("trainer", "Field visit", "Morning lecture", HUANG)],
+        None,
+    ),
     # Seen from the other workshop, its own session comes first.
-    assert summary(workshop_clashes(elsewhere)) == [
-        ("trainer", "Kunming lecture", "Definitions", "Huang TaiYun")
-    ]
+    "finds_a_trainer_booked_in_another_workshop": (
+        [
+            booked("Definitions", (27, 9), (27, 11), "hall", "huang"),
+            booked("Kunming lecture", (27, 10), (27, 11), "annex", "huang", where="elsewhere"),
+        ],
+        [("trainer", "Definitions", "Kunming lecture", HUANG)],
+        [("trainer", "Kunming lecture", "Definitions", HUANG)],
+    ),
+    "ignores_clashes_between_other_workshops": (
+        [
+            booked("Session", (27, 9), (27, 11), None, "huang", where="first"),
+            booked("Session", (27, 9), (27, 11), None, "huang", where="second"),
+            booked("Session", (28, 9), (28, 11), None, "huang"),
+        ],
+        [],
+        None,
+    ),
+    "finds_none_between_back_to_back_sessions": (
+        [
+            booked("First", (27, 9), (27, 10), "hall", "huang"),
+            booked("Second", (27, 10), (27, 11), "hall", "huang"),
+        ],
+        [],
+        None,
+    ),
+    "finds_none_with_cancelled_sessions": (
+        [
+            booked("Kept", (27, 9), (27, 11), "hall", "huang"),
+            booked("Cancelled", (27, 9), (27, 11), "hall", "huang", cancelled=True),
+            booked(
+                "Cancelled too",
+                (27, 9),
+                (27, 11),
+                "hall",
+                "huang",
+                where="elsewhere",
+                cancelled=True,
+            ),
+        ],
+        [],
+        None,
+    ),
+}
 
 
-def test_workshop_clashes_ignores_clashes_between_other_workshops(
-    workshop, make_workshop, make_session, huang
+@pytest.mark.parametrize(
+    ("sessions", "clashes", "clashes_elsewhere"), TIMETABLES.values(), ids=TIMETABLES.keys()
+)
+def test_workshop_clashes(
+    request, workshop, make_workshop, make_session, sessions, clashes, clashes_elsewhere
 ):
-    first = make_workshop(title="First", slug="first")
-    second = make_workshop(title="Second", slug="second")
-    make_session(first, starts_at=at(27, 9), ends_at=at(27, 11), trainers=[huang])
-    make_session(second, starts_at=at(27, 9), ends_at=at(27, 11), trainers=[huang])
-    make_session(workshop, starts_at=at(28, 9), ends_at=at(28, 11), trainers=[huang])
-    assert workshop_clashes(workshop) == []
-
-
-def test_workshop_clashes_finds_none_between_back_to_back_sessions(
-    workshop, make_session, huang, hall
-):
-    make_session(workshop, title="First", starts_at=at(27, 9), ends_at=at(27, 10),
-                 room=hall, trainers=[huang])  # fmt: skip
-    make_session(workshop, title="Second", starts_at=at(27, 10), ends_at=at(27, 11),
-                 room=hall, trainers=[huang])  # fmt: skip
-    assert workshop_clashes(workshop) == []
-
-
-def test_workshop_clashes_finds_none_with_cancelled_sessions(
-    workshop, make_workshop, make_session, huang, hall
-):
-    make_session(workshop, title="Kept", starts_at=at(27, 9), ends_at=at(27, 11),
-                 room=hall, trainers=[huang])  # fmt: skip
-    make_session(workshop, title="Cancelled", starts_at=at(27, 9), ends_at=at(27, 11),
-                 room=hall, trainers=[huang], status=Session.Status.CANCELLED)  # fmt: skip
-    elsewhere = make_workshop(title="Elsewhere", slug="elsewhere")
-    make_session(elsewhere, title="Cancelled too", starts_at=at(27, 9), ends_at=at(27, 11),
-                 room=hall, trainers=[huang], status=Session.Status.CANCELLED)  # fmt: skip
-    assert workshop_clashes(workshop) == []
+    workshops = {"workshop": workshop}
+    for where, title, start, end, room, trainers, cancelled in sessions:
+        if where not in workshops:
+            name = "Kunming Workshop" if where == "elsewhere" else where.title()
+            workshops[where] = make_workshop(title=name, slug=where)
+        make_session(
+            workshops[where],
+            title=title,
+            starts_at=at(*start),
+            ends_at=at(*end),
+            room=room and request.getfixturevalue(room),
+            trainers=[request.getfixturevalue(name) for name in trainers],
+            status=Session.Status.CANCELLED if cancelled else Session.Status.SCHEDULED,
+        )
+    assert summary(workshop_clashes(workshop)) == clashes
+    if clashes_elsewhere is not None:
+        assert summary(workshop_clashes(workshops["elsewhere"])) == clashes_elsewhere
 
 
 def test_workshop_clashes_lists_each_pair_once(workshop, make_session, huang, liang, hall):

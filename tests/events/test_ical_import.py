@@ -264,18 +264,25 @@ def test_read_calendar_refuses_unreadable_files(data, message):
     assert str(error.value) == message
 
 
+def vcalendar(*events: list[str]) -> bytes:
+    """An iCalendar file holding ``events``, each given by its lines (CRLF line ends)."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0"]
+    for event in events:
+        lines += ["BEGIN:VEVENT", *event, "END:VEVENT"]
+    lines.append("END:VCALENDAR")
+    return "".join(f"{line}\r\n" for line in lines).encode()
+
+
 def test_preview_import_repeats_never_inside_the_workshop(workshop):
-    text = b"""BEGIN:VCALENDAR\r
-VERSION:2.0\r
-BEGIN:VEVENT\r
-UID:weekly@example.org\r
-SUMMARY:Weekly call\r
-DTSTART;TZID=Asia/Shanghai:20070903T090000\r
-DTEND;TZID=Asia/Shanghai:20070903T100000\r
-RRULE:FREQ=WEEKLY;UNTIL=20071231\r
-END:VEVENT\r
-END:VCALENDAR\r
-"""
+    text = vcalendar(
+        [
+            "UID:weekly@example.org",
+            "SUMMARY:Weekly call",
+            "DTSTART;TZID=Asia/Shanghai:20070903T090000",
+            "DTEND;TZID=Asia/Shanghai:20070903T100000",
+            "RRULE:FREQ=WEEKLY;UNTIL=20071231",
+        ]
+    )
     (event,) = preview_import(workshop, text)
 
     assert event.problems == [
@@ -285,22 +292,20 @@ END:VCALENDAR\r
 
 
 def test_preview_import_reads_iana_zones_and_warns_of_unknown_ones(workshop):
-    text = b"""BEGIN:VCALENDAR\r
-VERSION:2.0\r
-BEGIN:VEVENT\r
-UID:berlin@example.org\r
-SUMMARY:From Berlin\r
-DTSTART;TZID=Europe/Berlin:20070827T090000\r
-DTEND;TZID=Europe/Berlin:20070827T100000\r
-END:VEVENT\r
-BEGIN:VEVENT\r
-UID:nowhere@example.org\r
-SUMMARY:From nowhere\r
-DTSTART;TZID=Nowhere/Zone:20070828T090000\r
-DTEND;TZID=Nowhere/Zone:20070828T100000\r
-END:VEVENT\r
-END:VCALENDAR\r
-"""
+    text = vcalendar(
+        [
+            "UID:berlin@example.org",
+            "SUMMARY:From Berlin",
+            "DTSTART;TZID=Europe/Berlin:20070827T090000",
+            "DTEND;TZID=Europe/Berlin:20070827T100000",
+        ],
+        [
+            "UID:nowhere@example.org",
+            "SUMMARY:From nowhere",
+            "DTSTART;TZID=Nowhere/Zone:20070828T090000",
+            "DTEND;TZID=Nowhere/Zone:20070828T100000",
+        ],
+    )
     berlin, nowhere = preview_import(workshop, text)
 
     assert local(berlin) == (at(27, 15), at(27, 16))

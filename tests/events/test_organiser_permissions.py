@@ -13,190 +13,57 @@ GLOBAL, WORKSHOP = "global", "workshop"
 
 # The permission table ----------------------------------------------------------------------
 
-# (name, method, scope, url(ids) -> str, POST data)
-ROUTES = [
-    ("dashboard", "get", GLOBAL, lambda ids: reverse("reports:dashboard"), None),
-    ("workshop_create", "get", GLOBAL, lambda ids: reverse("events:workshop_create"), None),
-    ("trainer_list", "get", GLOBAL, lambda ids: reverse("events:trainer_list"), None),
-    ("trainer_create", "get", GLOBAL, lambda ids: reverse("events:trainer_create"), None),
-    (
-        "trainer_detail",
-        "get",
-        GLOBAL,
-        lambda ids: reverse("events:trainer_detail", args=[ids["trainer"]]),
-        None,
-    ),
-    # A trainer's record: changed by the organisers of a workshop they teach (or who added it).
-    (
-        "trainer_edit",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:trainer_edit", args=[ids["trainer"]]),
-        None,
-    ),
-    (
-        "trainer_edit",
-        "post",
-        WORKSHOP,
-        lambda ids: reverse("events:trainer_edit", args=[ids["trainer"]]),
-        {"name": "Liang Shuying", "honorific": "Prof."},
-    ),
-    (
-        "trainer_feed_reissue",
-        "post",
-        WORKSHOP,
-        lambda ids: reverse("events:trainer_feed_reissue", args=[ids["trainer"]]),
-        {},
-    ),
-    (
-        "workshop_detail",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:workshop_detail", args=[ids["slug"]]),
-        None,
-    ),
-    (
-        "workshop_qr",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:workshop_qr", args=[ids["slug"]]),
-        None,
-    ),
-    (
-        "workshop_edit",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:workshop_edit", args=[ids["slug"]]),
-        None,
-    ),
-    (
-        "workshop_copy",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:workshop_copy", args=[ids["slug"]]),
-        None,
-    ),
-    (
-        "workshop_copy",
-        "post",
-        WORKSHOP,
-        lambda ids: reverse("events:workshop_copy", args=[ids["slug"]]),
-        {"start_date": "2008-08-24", "title": "Next Workshop"},
-    ),
-    (
-        "workshop_status",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:workshop_status", args=[ids["slug"]]) + "?status=closed",
-        None,
-    ),
-    (
-        "workshop_status",
-        "post",
-        WORKSHOP,
-        lambda ids: reverse("events:workshop_status", args=[ids["slug"]]),
-        {"status": "closed"},
-    ),
-    (
-        "workshop_calendar",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:workshop_calendar", args=[ids["slug"]]),
-        None,
-    ),
-    (
-        "timetable",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:timetable", args=[ids["slug"]]),
-        None,
-    ),
-    (
-        "session_create",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:session_create", args=[ids["slug"]]),
-        None,
-    ),
-    (
-        "session_edit",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:session_edit", args=[ids["slug"], ids["session"]]),
-        None,
-    ),
-    (
-        "session_move",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:session_move", args=[ids["slug"], ids["session"]]),
-        None,
-    ),
-    (
-        "session_move",
-        "post",
-        WORKSHOP,
-        lambda ids: reverse("events:session_move", args=[ids["slug"], ids["session"]]),
-        {"day": "2007-08-28", "start_time": "09:00", "end_time": "10:30"},
-    ),
-    (
-        "session_cancel",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:session_cancel", args=[ids["slug"], ids["session"]]),
-        None,
-    ),
-    (
-        "session_cancel",
-        "post",
-        WORKSHOP,
-        lambda ids: reverse("events:session_cancel", args=[ids["slug"], ids["session"]]),
-        {},
-    ),
-    (
-        "session_reinstate",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:session_reinstate", args=[ids["slug"], ids["session"]]),
-        None,
-    ),
-    (
-        "session_reinstate",
-        "post",
-        WORKSHOP,
-        lambda ids: reverse("events:session_reinstate", args=[ids["slug"], ids["session"]]),
-        {},
-    ),
-    (
-        "workshop_agencies",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:workshop_agencies", args=[ids["slug"]]) + "?q=Fund",
-        None,
-    ),
-    (
-        "agency_create",
-        "get",
-        WORKSHOP,
-        lambda ids: reverse("events:agency_create", args=[ids["slug"]]),
-        None,
-    ),
-    (
-        "agency_role_move",
-        "post",
-        WORKSHOP,
-        lambda ids: reverse("events:agency_role_move", args=[ids["slug"], ids["role"]]),
-        {"direction": "up"},
-    ),
-    (
-        "agency_role_remove",
-        "post",
-        WORKSHOP,
-        lambda ids: reverse("events:agency_role_remove", args=[ids["slug"], ids["role"]]),
-        {},
-    ),
-]
 
+def route(view: str, scope: str, *keys: str, method: str = "get", query: str = "", data=None):
+    """A row of the table: (name, method, scope, url(ids) -> str, POST data); the URL's
+    arguments are the ``ids`` named by ``keys``, in order."""
+    return (
+        view.split(":")[1],
+        method,
+        scope,
+        lambda ids: reverse(view, args=[ids[key] for key in keys]) + query,
+        data,
+    )
+
+
+# What the POSTs send: a valid change, so that the organiser's answer is the redirect.
+TRAINER = {"name": "Liang Shuying", "honorific": "Prof."}
+COPY = {"start_date": "2008-08-24", "title": "Next Workshop"}
+MOVE = {"day": "2007-08-28", "start_time": "09:00", "end_time": "10:30"}
+UP = {"direction": "up"}
+
+ROUTES = [
+    route("reports:dashboard", GLOBAL),
+    route("events:workshop_create", GLOBAL),
+    route("events:trainer_list", GLOBAL),
+    route("events:trainer_create", GLOBAL),
+    route("events:trainer_detail", GLOBAL, "trainer"),
+    # A trainer's record: changed by the organisers of a workshop they teach (or who added it).
+    route("events:trainer_edit", WORKSHOP, "trainer"),
+    route("events:trainer_edit", WORKSHOP, "trainer", method="post", data=TRAINER),
+    route("events:trainer_feed_reissue", WORKSHOP, "trainer", method="post", data={}),
+    route("events:workshop_detail", WORKSHOP, "slug"),
+    route("events:workshop_qr", WORKSHOP, "slug"),
+    route("events:workshop_edit", WORKSHOP, "slug"),
+    route("events:workshop_copy", WORKSHOP, "slug"),
+    route("events:workshop_copy", WORKSHOP, "slug", method="post", data=COPY),
+    route("events:workshop_status", WORKSHOP, "slug", query="?status=closed"),
+    route("events:workshop_status", WORKSHOP, "slug", method="post", data={"status": "closed"}),
+    route("events:workshop_calendar", WORKSHOP, "slug"),
+    route("events:timetable", WORKSHOP, "slug"),
+    route("events:session_create", WORKSHOP, "slug"),
+    route("events:session_edit", WORKSHOP, "slug", "session"),
+    route("events:session_move", WORKSHOP, "slug", "session"),
+    route("events:session_move", WORKSHOP, "slug", "session", method="post", data=MOVE),
+    route("events:session_cancel", WORKSHOP, "slug", "session"),
+    route("events:session_cancel", WORKSHOP, "slug", "session", method="post", data={}),
+    route("events:session_reinstate", WORKSHOP, "slug", "session"),
+    route("events:session_reinstate", WORKSHOP, "slug", "session", method="post", data={}),
+    route("events:workshop_agencies", WORKSHOP, "slug", query="?q=Fund"),
+    route("events:agency_create", WORKSHOP, "slug"),
+    route("events:agency_role_move", WORKSHOP, "slug", "role", method="post", data=UP),
+    route("events:agency_role_remove", WORKSHOP, "slug", "role", method="post", data={}),
+]
 
 PERSONAS = [
     "anonymous",

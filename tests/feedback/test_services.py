@@ -56,6 +56,18 @@ def refused(questionnaire, registration, answers) -> dict[str, str]:
     return {error.field: error.code for error in refusal.value.errors}
 
 
+def refusal_of(questionnaire, registration, *, now=DURING, **answer_values) -> FeedbackError:
+    """What ``submit_response`` raises for a submission refused as a whole (valid answers)."""
+    with pytest.raises(FeedbackError) as refusal:
+        submit_response(
+            questionnaire=questionnaire,
+            registration=registration,
+            answers=answers_for(questionnaire, **answer_values),
+            now=now,
+        )
+    return refusal.value
+
+
 def test_submit_response_seals_anonymous_answers_and_records_who(evaluation, people):
     submitted = submit_response(
         questionnaire=evaluation,
@@ -145,28 +157,16 @@ def test_submit_response_refuses_nul_and_overlong_text(evaluation, people):
     [(at(31, 11), "not_open"), (at(7, 18, month=9), "closed"), (at(8, 9, month=9), "closed")],
 )
 def test_submit_response_refuses_outside_the_window(evaluation, people, now, code):
-    with pytest.raises(FeedbackError) as refusal:
-        submit_response(
-            questionnaire=evaluation,
-            registration=people[0],
-            answers=answers_for(evaluation),
-            now=now,
-        )
-    assert refusal.value.code == code
+    refusal = refusal_of(evaluation, people[0], now=now)
+    assert refusal.code == code
     nothing_saved(evaluation)
 
 
 def test_submit_response_refuses_a_questionnaire_never_opened(evaluation, people):
     evaluation.opens_at = None
     evaluation.save()
-    with pytest.raises(FeedbackError) as refusal:
-        submit_response(
-            questionnaire=evaluation,
-            registration=people[0],
-            answers=answers_for(evaluation),
-            now=DURING,
-        )
-    assert refusal.value.code == "not_open"
+    refusal = refusal_of(evaluation, people[0])
+    assert refusal.code == "not_open"
 
 
 def test_submit_response_refuses_a_second_submission(evaluation, people):
@@ -176,14 +176,8 @@ def test_submit_response_refuses_a_second_submission(evaluation, people):
         answers=answers_for(evaluation),
         now=DURING,
     )
-    with pytest.raises(FeedbackError) as refusal:
-        submit_response(
-            questionnaire=evaluation,
-            registration=people[0],
-            answers=answers_for(evaluation, rating=1),
-            now=DURING,
-        )
-    assert (refusal.value.code, refusal.value.field) == ("already_answered", "registration")
+    refusal = refusal_of(evaluation, people[0], rating=1)
+    assert (refusal.code, refusal.field) == ("already_answered", "registration")
     assert SealedResponse.objects.count() == Submission.objects.count() == 1
 
 
@@ -195,28 +189,16 @@ def test_submit_response_refuses_anyone_not_confirmed(
     evaluation, workshop, make_registration, status
 ):
     registration = make_registration(workshop, 99, status=status)
-    with pytest.raises(FeedbackError) as refusal:
-        submit_response(
-            questionnaire=evaluation,
-            registration=registration,
-            answers=answers_for(evaluation),
-            now=DURING,
-        )
-    assert refusal.value.code == "not_a_participant"
+    refusal = refusal_of(evaluation, registration)
+    assert refusal.code == "not_a_participant"
 
 
 def test_submit_response_refuses_a_registration_of_another_workshop(
     evaluation, make_workshop, make_registration
 ):
     elsewhere = make_registration(make_workshop(title="Elsewhere", slug="elsewhere"), 98)
-    with pytest.raises(FeedbackError) as refusal:
-        submit_response(
-            questionnaire=evaluation,
-            registration=elsewhere,
-            answers=answers_for(evaluation),
-            now=DURING,
-        )
-    assert refusal.value.code == "not_a_participant"
+    refusal = refusal_of(evaluation, elsewhere)
+    assert refusal.code == "not_a_participant"
 
 
 def test_a_batch_of_five_flushes_after_the_fifth_commit(

@@ -17,6 +17,20 @@ from tests import factories
 
 Status = Registration.Status
 
+# Li Na's row up to her status, the same in CSV and XLSX; then her position (none), when
+# she registered, how and by whom nominated.
+LI_NA = [
+    "Li Na",
+    "李娜",
+    "Female",
+    "Ministry of Public Security (MPS)",
+    "Inspector",
+    "Beijing",
+    "li.na@example.cn",
+    "+86 10 6620 3000",
+    "Simplified Chinese",
+    "Confirmed",
+]
 HEADER = [
     "Name",
     "Name (local script)",
@@ -99,23 +113,8 @@ def test_csv_export_reads_back_with_chinese(client, workshop, organiser, roster)
     )
     assert read_csv(response) == [
         HEADER,
-        [
-            "Li Na",
-            "李娜",
-            "Female",
-            "Ministry of Public Security (MPS)",
-            "Inspector",
-            "Beijing",
-            "li.na@example.cn",
-            # A phone number is text to a spreadsheet: no visible apostrophe before it.
-            "+86 10 6620 3000",
-            "Simplified Chinese",
-            "Confirmed",
-            "",
-            "2007-08-01 09:05",
-            "Public registration form",
-            "",
-        ],
+        # A phone number is text to a spreadsheet: no visible apostrophe before it.
+        [*LI_NA, "", "2007-08-01 09:05", "Public registration form", ""],
         [
             '\'=HYPERLINK("http://evil.example")',
             "",
@@ -148,22 +147,7 @@ def test_xlsx_export_reads_back_cells(client, workshop, organiser, roster):
     )
     rows = read_xlsx(response)
     assert rows[0] == HEADER
-    assert rows[1] == [
-        "Li Na",
-        "李娜",
-        "Female",
-        "Ministry of Public Security (MPS)",
-        "Inspector",
-        "Beijing",
-        "li.na@example.cn",
-        "+86 10 6620 3000",
-        "Simplified Chinese",
-        "Confirmed",
-        None,
-        datetime(2007, 8, 1, 9, 5),
-        "Public registration form",
-        None,
-    ]
+    assert rows[1] == [*LI_NA, None, datetime(2007, 8, 1, 9, 5), "Public registration form", None]
     # Text stays text in XLSX: the would-be formula is a plain string, the position a number.
     assert rows[2][0] == '=HYPERLINK("http://evil.example")'
     assert rows[2][10] == 1

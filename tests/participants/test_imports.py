@@ -90,13 +90,7 @@ def import_url(workshop):
     return reverse("participants:nominations_import", kwargs={"slug": workshop.slug})
 
 
-@pytest.fixture
-def mps(db):
-    return Agency.objects.create(
-        name="Ministry of Public Security", name_local="公安部", acronym="MPS"
-    )
-
-
+# ``mps`` is tests/participants/conftest.py's; this ``yunnan`` names no region.
 @pytest.fixture
 def yunnan(db):
     return Agency.objects.create(

@@ -15,7 +15,7 @@ from feedback.models import Questionnaire, Submission
 from participants.models import Registration
 from participants.services import revoke_registration_link
 from tests import factories
-from tests.conftest import SHANGHAI, at
+from tests.conftest import SHANGHAI
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -270,7 +270,7 @@ def test_personal_page_links_the_certificate_once_completed(client, confirmed, s
 
 @pytest.mark.parametrize("count", [3, 300])
 def test_personal_page_query_count_does_not_grow_with_the_timetable(
-    make_workshop, make_session, django_assert_num_queries, count
+    make_workshop, django_assert_num_queries, count
 ):
     workshop = make_workshop(slug="big", capacity=1)
     trainers = [
@@ -278,15 +278,7 @@ def test_personal_page_query_count_does_not_grow_with_the_timetable(
         for n in range(3)
     ]
     room = Room.objects.create(name="Hall")
-    for n in range(count):
-        start = at(26 + n % 6, 8) + timedelta(minutes=5 * (n // 6))
-        make_session(
-            workshop,
-            starts_at=start,
-            ends_at=start + timedelta(minutes=4),
-            trainers=trainers,
-            room=room,
-        )
+    factories.timetable(workshop, count, trainers=trainers, room=room)
     factories.registered(workshop, "seated@example.org")
     waiting = factories.registered(workshop, "waiting@example.org").registration
     client = Client()

@@ -382,22 +382,14 @@ def test_public_workshop_in_chinese(client, lijiang):
 
 @pytest.mark.parametrize("count", [3, 300])
 def test_public_workshop_query_count_does_not_grow_with_the_timetable(
-    client, make_workshop, make_session, django_assert_num_queries, count
+    client, make_workshop, django_assert_num_queries, count
 ):
     workshop = make_workshop(slug="big", capacity=10)
     agency = Agency.objects.create(name="MPS")
     trainers = [Trainer.objects.create(name=f"T{n}", agency=agency) for n in range(3)]
     room = Room.objects.create(name="Hall")
     WorkshopAgency.objects.create(workshop=workshop, agency=agency, role="host")
-    for n in range(count):
-        start = at(26 + n % 6, 8) + timedelta(minutes=5 * (n // 6))
-        make_session(
-            workshop,
-            starts_at=start,
-            ends_at=start + timedelta(minutes=4),
-            trainers=trainers,
-            room=room,
-        )
+    factories.timetable(workshop, count, trainers=trainers, room=room)
     client.get(url(workshop))  # renders the timetable into the cache (test_public_queries)
     # The workshop; the agencies for the form; hosts and partners; the timetable's version
     # and its cached HTML; the seat counts.

@@ -3,7 +3,6 @@ timetable: its GET (the timetable rendered once per version, then read from the 
 its POST (one upsert for the rate limit, the confirmation e-mail queued, not built)."""
 
 import re
-from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
@@ -15,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from events.models import Agency, Room, Trainer, WorkshopAgency
 from participants.models import Registration
+from tests import factories
 from tests.conftest import at
 from tests.integrations.conftest import DATABASE_QUEUE
 
@@ -29,23 +29,14 @@ def empty_caches():
 
 
 @pytest.fixture
-def timetable(make_workshop, make_session):
+def timetable(make_workshop):
     def make(count):
         workshop = make_workshop(slug=f"big{count}", capacity=10)
         agency = Agency.objects.create(name="MPS")
         trainers = [Trainer.objects.create(name=f"T{n}", agency=agency) for n in range(3)]
         room = Room.objects.create(name="Hall")
         WorkshopAgency.objects.create(workshop=workshop, agency=agency, role="host")
-        for n in range(count):
-            start = at(26 + n % 6, 8) + timedelta(minutes=5 * (n // 6))
-            make_session(
-                workshop,
-                title=f"Session {n}",
-                starts_at=start,
-                ends_at=start + timedelta(minutes=4),
-                trainers=trainers,
-                room=room,
-            )
+        factories.timetable(workshop, count, title="Session {n}", trainers=trainers, room=room)
         return workshop
 
     return make

@@ -107,38 +107,22 @@ def test_dashboard_page_shows_the_figures(client, organiser, held):
 @pytest.mark.django_db
 def test_dashboard_groups_by_today_where_each_workshop_happens(make_workshop, organiser):
     now = datetime(2007, 8, 25, 12, tzinfo=UTC)
-    # 26 August has begun on Kiritimati (UTC+14) while it is noon on the 25th in London.
-    kiritimati = make_workshop(
-        title="Kiritimati",
-        slug="kiritimati",
-        start_date=date(2007, 8, 26),
-        end_date=date(2007, 8, 27),
-        timezone="Pacific/Kiritimati",
-    )
-    # ... and 25 August is still going in Honolulu (UTC-10) at that moment, at 02:00.
-    honolulu = make_workshop(
-        title="Honolulu",
-        slug="honolulu",
-        start_date=date(2007, 8, 20),
-        end_date=date(2007, 8, 25),
-        timezone="Pacific/Honolulu",
-    )
-    london = make_workshop(
-        title="London",
-        slug="london",
-        start_date=date(2007, 8, 26),
-        end_date=date(2007, 8, 27),
-        timezone="Europe/London",
-    )
-    berlin = make_workshop(
-        title="Berlin",
-        slug="berlin",
-        start_date=date(2007, 8, 1),
-        end_date=date(2007, 8, 24),
-        timezone="Europe/Berlin",
-    )
-    for w in (kiritimati, honolulu, london, berlin):
-        w.organisers.add(organiser)
+    places = [
+        # 26 August has begun on Kiritimati (UTC+14) while it is noon on the 25th in London.
+        ("Kiritimati", "Pacific/Kiritimati", 26, 27),
+        # ... and 25 August is still going in Honolulu (UTC-10) at that moment, at 02:00.
+        ("Honolulu", "Pacific/Honolulu", 20, 25),
+        ("London", "Europe/London", 26, 27),
+        ("Berlin", "Europe/Berlin", 1, 24),
+    ]
+    for title, zone, first_day, last_day in places:
+        make_workshop(
+            title=title,
+            slug=title.lower(),
+            start_date=date(2007, 8, first_day),
+            end_date=date(2007, 8, last_day),
+            timezone=zone,
+        ).organisers.add(organiser)
     board = statistics.dashboard(Workshop.objects.organised_by(organiser), now=now)
     assert [w.title for w in board.running] == ["Honolulu", "Kiritimati"]
     assert [w.title for w in board.upcoming] == ["London", "National Anti-Trafficking Workshop"]

@@ -59,8 +59,8 @@ APPS = {"auth", "events", "participants", "feedback", "reports"}
 
 
 @pytest.fixture
-def demo(db):
-    return load_demo()
+def demo(loaded_demo):
+    return loaded_demo
 
 
 @pytest.fixture
@@ -152,8 +152,8 @@ def demo_by_natural_keys() -> dict[str, list[tuple]]:
 
 
 @pytest.mark.django_db
-def test_load_demo_twice_changes_no_row(django_assert_num_queries):
-    first = load_demo()
+def test_load_demo_twice_changes_no_row(loaded_demo, django_assert_num_queries):
+    first = loaded_demo  # what the first load_demo() on this database returned
     before = every_row()
 
     # A loaded demo is only read: one SAVEPOINT and RELEASE; 22 agencies, the accounts not
@@ -174,8 +174,7 @@ def test_load_demo_twice_changes_no_row(django_assert_num_queries):
 
 
 @pytest.mark.django_db
-def test_load_demo_gives_the_same_data_on_a_fresh_database():
-    load_demo()
+def test_load_demo_gives_the_same_data_on_a_fresh_database(loaded_demo):
     first = demo_by_natural_keys()
     Workshop.objects.all().delete()
     for model in (Participant, Trainer, Topic, AgencyMember, get_user_model()):

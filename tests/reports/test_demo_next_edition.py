@@ -20,8 +20,8 @@ NEXT = "lijiang-next-edition"
 
 
 @pytest.fixture
-def demo():
-    return load_demo()
+def demo(loaded_demo):
+    return loaded_demo
 
 
 def test_next_edition_is_published_open_weeks_ahead_and_sample(demo):

@@ -529,12 +529,10 @@ def test_attendance_tab_lists_sessions_and_documents(held, organiser):
 
 
 @pytest.mark.django_db
-def test_demo_workshop_documents_build_and_most_people_complete(tmp_path):
+def test_demo_workshop_documents_build_and_most_people_complete(tmp_path, loaded_demo):
     """The demo's attendance (groups in parallel sessions count as one slot) gives the
     register and the certificates something real to show."""
-    from reports.demo import load_demo
-
-    workshop = load_demo().workshop
+    workshop = loaded_demo.workshop
     register = build_register_for_demo(workshop)
     assert len(register.rows) > 40
     assert register.completed >= len(register.rows) * 0.8

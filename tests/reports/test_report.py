@@ -14,7 +14,6 @@ from feedback.models import Answer, Question, Questionnaire
 from feedback.services import set_quotable
 from participants.models import Attendance, Participant, Registration
 from reports import statistics
-from reports.demo import load_demo
 from reports.demo.reference import AGENCIES, PROVINCES, TRAINERS
 from reports.pdf.report import report_pdf
 from reports.report import date_range, report_content
@@ -26,8 +25,7 @@ NOW = datetime(2008, 8, 1, tzinfo=ZoneInfo("UTC"))
 
 
 @pytest.fixture
-def lijiang(db):
-    load_demo()
+def lijiang(loaded_demo):
     return Workshop.objects.get(slug="lijiang-2007")
 
 
