@@ -404,9 +404,10 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
     sessions_count = _count_column("sessions_count", _("sessions"))
 
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        # A status changes through the actions, under the rules of which may follow which.
-        return [*fields, "status"] if obj is not None else fields
+        # A status changes through the actions, under the rules of which may follow which
+        # (publishing checks the timetable): a new workshop is a draft, as the service
+        # makes it (``services.create_workshop``).
+        return [*super().get_readonly_fields(request, obj), "status"]
 
     def _change_status(self, request, queryset, status: str, done) -> None:
         apply_each(
