@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import get_hasher, make_password
 from django.db import transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -349,7 +350,7 @@ def _load_workshop(tally, slug, values, agencies, organiser, funder_note) -> Wor
         tally.add(Workshop, created=1)
         tally.add(Workshop.organisers.through, created=1)
     else:
-        if any(getattr(workshop, name) != value for name, value in data.items()):
+        if any(_differs(workshop, name, value) for name, value in data.items()):
             timetable.update_workshop(workshop=workshop, data=data)
             tally.add(Workshop, updated=1)
         if not workshop.organisers.filter(pk=organiser.pk).exists():
@@ -370,6 +371,14 @@ def _load_workshop(tally, slug, values, agencies, organiser, funder_note) -> Wor
             {"order": order_in_role[role], "note": note},
         )
     return workshop
+
+
+def _differs(row, name: str, value) -> bool:
+    """Whether ``row``'s ``name`` is not ``value``; a related row compared by its key, so
+    that nothing is read to compare it."""
+    if isinstance(value, Model) or (value is None and row._meta.get_field(name).is_relation):
+        return getattr(row, row._meta.get_field(name).attname) != getattr(value, "pk", None)
+    return getattr(row, name) != value
 
 
 def _route(current: str, target: str) -> list[str]:
