@@ -8,24 +8,28 @@ loaded beforehand: what any feed of these events must cost at least.
 Three figures for the feed: uncached (the cache emptied before each request: the cost after
 any change to the timetable), cached (the body found under its ETag) and a conditional
 request answered 304 (what polling clients mostly send).
+
+Polling: the 304 of a 3,000-session feed against the 304 of a 30-session one (its floor:
+the answer must not grow with the timetable; target at most 5 ms, and a ratio near 1).
 """
 
-import statistics
-import time
 from datetime import date, timedelta
 
-from bench._harness import report, setup_django
+from bench._harness import ceiling, interleaved, report, setup_django, timed
 
 SESSIONS = 3000
+SMALL = 30
 REPEAT = 7
+POLL_REPEAT = 200
+POLL_TARGET = 0.005  # seconds
 
 
-def build_programme():
+def build_programme(sessions_count: int = SESSIONS, slug: str = "programme"):
     from events.models import Agency, Room, Session, Topic, Trainer, Workshop
 
     workshop = Workshop.objects.create(
         title="National Anti-Trafficking Programme",
-        slug="programme",
+        slug=slug,
         start_date=date(2024, 10, 1),
         end_date=date(2024, 11, 30),
         timezone="Europe/Berlin",
@@ -33,7 +37,9 @@ def build_programme():
         city="Berlin",
         status=Workshop.Status.PUBLISHED,
     )
-    agencies = [Agency.objects.create(name=f"Agency {n}", acronym=f"AG{n}") for n in range(5)]
+    agencies = [
+        Agency.objects.create(name=f"Agency {n} {slug}", acronym=f"AG{n}") for n in range(5)
+    ]
     trainers = [
         Trainer.objects.create(
             name=f"Trainer {n}",
@@ -43,8 +49,10 @@ def build_programme():
         )
         for n in range(20)
     ]
-    rooms = [Room.objects.create(name=f"Room {n}", venue="Tagungszentrum") for n in range(6)]
-    topics = [Topic.objects.create(name=f"Topic {n}") for n in range(12)]
+    rooms = [
+        Room.objects.create(name=f"Room {n}", venue=f"Tagungszentrum {slug}") for n in range(6)
+    ]
+    topics = [Topic.objects.create(name=f"Topic {n} {slug}") for n in range(12)]
     start = workshop.starts_at + timedelta(hours=8)
     sessions = Session.objects.bulk_create(
         Session(
@@ -57,7 +65,7 @@ def build_programme():
             room=rooms[n % 6],
             status=Session.Status.CANCELLED if n % 50 == 0 else Session.Status.SCHEDULED,
         )
-        for n in range(SESSIONS)
+        for n in range(sessions_count)
     )
     Session.trainers.through.objects.bulk_create(
         Session.trainers.through(session_id=s.pk, trainer_id=trainers[n % 20].pk)
@@ -154,11 +162,14 @@ def main() -> None:
         response = client.get(url, headers={"if-none-match": etag})
         assert response.status_code == 304
 
-    # The machine is shared: floor and feed are timed in turn, so that a burst of load
-    # elsewhere falls on both rather than on one.
-    floor_time, uncached_time = interleaved_medians(
-        [(floor, None), (uncached, cache.clear)], repeat=REPEAT
-    )
+    # The machine is shared: floor and feed are timed in turns (bench._harness.interleaved),
+    # so that a burst of load elsewhere falls on both rather than on one.
+    def uncached_after_clear():
+        cache.clear()  # not part of what the request costs
+        return {"uncached": timed(uncached)}
+
+    figures = interleaved({"floor": floor, "uncached": uncached_after_clear}, repeat=REPEAT)
+    floor_time, uncached_time = figures["floor"], figures["uncached"]
     report(
         "workshop feed, uncached",
         uncached_time,
@@ -168,9 +179,11 @@ def main() -> None:
         target=1.5,
     )
     cached()
-    floor_time, cached_time, not_modified_time = interleaved_medians(
-        [(floor, None), (cached, None), (not_modified, None)], repeat=REPEAT
+    figures = interleaved(
+        {"floor": floor, "cached": cached, "not_modified": not_modified}, repeat=REPEAT
     )
+    floor_time, cached_time = figures["floor"], figures["cached"]
+    not_modified_time = figures["not_modified"]
     report(
         "workshop feed, cached body",
         cached_time,
@@ -185,21 +198,56 @@ def main() -> None:
         baseline_name="icalendar alone",
         baseline=floor_time,
     )
+    polling(client, workshop)
 
 
-def interleaved_medians(runs, *, repeat: int) -> list[float]:
-    """The median time of each ``(fn, setup)``, run in turn ``repeat`` times after a warm-up.
+def polling(client, workshop) -> None:
+    """The 304 at 3,000 sessions against the 304 at 30, workshop and trainer feeds."""
+    from django.urls import reverse
 
-    ``setup`` (untimed) runs before each timed call: emptying the cache for the uncached
-    figure is not part of what a request costs.
-    """
-    times: list[list[float]] = [[] for _ in runs]
-    for round_ in range(repeat + 1):
-        for index, (fn, setup) in enumerate(runs):
-            if setup is not None:
-                setup()
-            start = time.perf_counter()
-            fn()
-            if round_:  # the first round warms up
-                times[index].append(time.perf_counter() - start)
-    return [statistics.median(t) for t in times]
+    small = build_programme(SMALL, slug="small-programme")
+    feeds = []
+    for label, big_url, small_url in [
+        (
+            "workshop feed",
+            reverse("events:workshop_feed", kwargs={"slug": workshop.slug}),
+            reverse("events:workshop_feed", kwargs={"slug": small.slug}),
+        ),
+        (
+            "trainer feed",
+            reverse(
+                "events:trainer_feed",
+                kwargs={"token": workshop.sessions.first().trainers.first().feed_token},
+            ),
+            reverse(
+                "events:trainer_feed",
+                kwargs={"token": small.sessions.first().trainers.first().feed_token},
+            ),
+        ),
+    ]:
+        feeds.append((label, big_url, small_url))
+
+    def poller(url):
+        etag = client.get(url)["ETag"]
+
+        def poll():
+            response = client.get(url, headers={"if-none-match": etag})
+            assert response.status_code == 304
+
+        return poll
+
+    for label, big_url, small_url in feeds:
+        figures = interleaved(
+            {"small": poller(small_url), "big": poller(big_url)}, repeat=POLL_REPEAT
+        )
+        small_time, big_time = figures["small"], figures["big"]
+        print(f"{label}, 304 at {SMALL} sessions: {small_time * 1000:.2f} ms")
+        report(
+            f"{label}, 304 at {SESSIONS:,} sessions",
+            big_time,
+            "s",
+            baseline_name=f"304 at {SMALL} sessions",
+            baseline=small_time,
+            target=1.5,
+        )
+        ceiling(f"{label}, 304 at {SESSIONS:,} sessions", big_time, POLL_TARGET)

@@ -117,6 +117,8 @@ urlpatterns = [
     path("", include("audit.pages.urls")),
     path("", include("privacy.urls")),
     path("api/v1/", include(api_urls)),
+    # Browsers ask for /favicon.ico whatever the page links: send them to the site's icon.
+    path("favicon.ico", config_views.favicon),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     *password_reset_urls,

@@ -15,6 +15,9 @@ class EventsConfig(AppConfig):
         shell.add_tab("agencies", _("Agencies"), "events:workshop_agencies", order=30)
         shell.add_tab("calendar", _("Calendar"), "events:workshop_calendar", order=90)
         self._follow_in_the_audit_trail()
+        from events import calendar_versions
+
+        calendar_versions.connect()
 
     def _follow_in_the_audit_trail(self):
         from django.apps import apps
@@ -28,6 +31,8 @@ class EventsConfig(AppConfig):
             self.get_model("Workshop"),
             filed_under=lambda workshop: (workshop.pk, None),
             m2m_fields={"organisers"},
+            # The feeds' version counter is bookkeeping, not something anyone changed.
+            exclude_fields=["calendar_version"],
         )
         follow(
             self.get_model("Session"),
@@ -43,5 +48,5 @@ class EventsConfig(AppConfig):
             in_workshop_history=lambda workshop: trainer.objects.filter(
                 sessions__workshop=workshop
             ).values("pk"),
-            exclude_fields=["feed_token"],
+            exclude_fields=["feed_token", "calendar_version"],
         )

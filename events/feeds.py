@@ -1,19 +1,23 @@
 """Calendar feeds over HTTP: a workshop's timetable, a trainer's sessions, one session alone.
 
 Calendar programs poll a subscribed feed every few minutes, so every feed answers conditional
-requests. Its ETag is a digest of everything the calendar would say (``calendar_fingerprint``
-over the event fields), so the answer to an unchanged feed is a 304 without building the
-calendar, and a changed trainer's name or a deleted session changes it as surely as a moved
-session. The built body is cached under that digest: the same bytes, whoever asks.
+requests. A subscribed feed's ETag comes from the version of what it shows (a counter on the
+workshop or the trainer, kept by ``events.calendar_versions``), so an unchanged feed answers
+304 without reading its sessions, in the same time for 30 sessions as for 3,000; a changed
+trainer's name or a deleted session changes it as surely as a moved session. A single
+session's download is tagged with a digest of everything it says (``calendar_fingerprint``).
+Built bodies are cached under that digest: the same bytes, whoever asks.
 
 The personal feed of a participant is a ``participants`` view that hands that person's
 sessions to :func:`calendar_response`.
 """
 
+import hashlib
 from calendar import timegm
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -30,10 +34,17 @@ from django.utils.http import (
     url_has_allowed_host_and_scheme,
 )
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from events.calendar import calendar_fingerprint, event_fields, render_calendar
+from events.calendar import (
+    BUILDER_VERSION,
+    PRODID,
+    calendar_fingerprint,
+    event_fields,
+    render_calendar,
+)
 from events.feed_tokens import reissue_trainer_feed, trainers_feed_managed_by
 from events.models import Session, Trainer, Workshop
 from events.queries import feed_workshops
@@ -102,6 +113,63 @@ def calendar_response(
         return conditional
 
     # Built once per version, whoever asks: the key is the digest of the content.
+    body_key = f"calendar:body:{digest}"
+    body = cache.get(body_key)
+    if body is None:
+        body = render_calendar(rows, name=name)
+        cache.set(body_key, body, BODY_TIMEOUT)
+    response.content = body
+    return response
+
+
+def feed_tag(scope: str, version) -> str:
+    """The ETag of a feed: its scope ("w12", "t7", ...), the version of what it shows
+    (``events.calendar_versions``), the language it is written in, and this build of the
+    calendar code and site address. No query."""
+    return f"{scope}.{version}.{get_language() or 'en'}.{_build_key()}"
+
+
+def _build_key() -> str:
+    # What else the bytes depend on: the builder's version and the site's address (URLs).
+    text = f"{BUILDER_VERSION}\n{PRODID}\n{settings.SITE_URL}"
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def versioned_calendar_response(
+    request: HttpRequest,
+    *,
+    tag: str,
+    load,
+    name: str,
+    filename: str,
+    changed_at: datetime | None = None,
+    attachment: bool = False,
+    private: bool = True,
+) -> HttpResponse:
+    """A feed whose ETag is ``tag`` (:func:`feed_tag`): a conditional request that matches
+    is answered 304 before ``load()`` is called, so polling costs the same whatever the
+    number of sessions: the caller's look-up (that gave the version) and the first-served
+    time, one cache read.
+
+    Otherwise ``load()`` gives the sessions (as :func:`load_calendar_sessions` does) and the
+    body is built, or found in the cache under a digest of its content: a change the
+    version missed can leave a client with its copy until the next change, never serve
+    anyone a stale body. Last-Modified is the later of when this version was first served
+    and ``changed_at`` (the workshop's or trainer's own last change).
+    """
+    etag = quote_etag(tag)
+    last_modified = max(_first_served(tag), _timestamp(changed_at) if changed_at else 0)
+    response = CalendarResponse(filename=filename, attachment=attachment)
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, no_cache=True, **({"private": True} if private else {}))
+    conditional = get_conditional_response(
+        request, etag=etag, last_modified=last_modified, response=response
+    )
+    if conditional is not response:
+        return conditional
+    rows = event_fields(list(load()))
+    digest = calendar_fingerprint(rows, name=name)
     body_key = f"calendar:body:{digest}"
     body = cache.get(body_key)
     if body is None:
@@ -306,14 +374,16 @@ def _wants_download(request: HttpRequest) -> bool:
 
 @require_safe
 def workshop_feed(request: HttpRequest, slug: str) -> HttpResponse:
-    """The workshop's whole timetable. Queries: the workshop, then its sessions (three)."""
+    """The workshop's whole timetable. Queries: the workshop (with its calendar version),
+    the first-served time; unless the answer is 304, its sessions (three) and the body."""
     workshop = get_object_or_404(feed_workshops(request.user), slug=slug)
-    sessions = load_calendar_sessions(workshop.sessions.all())
-    return calendar_response(
+    return versioned_calendar_response(
         request,
-        sessions,
+        tag=feed_tag(f"w{workshop.pk}", workshop.calendar_version),
+        load=lambda: load_calendar_sessions(workshop.sessions.all()),
         name=workshop.title,
         filename=f"{workshop.slug}.ics",
+        changed_at=workshop.updated_at,
         attachment=_wants_download(request),
         private=workshop.status == Workshop.Status.DRAFT,
     )
@@ -345,20 +415,22 @@ def session_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def trainer_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A trainer's sessions in every workshop but drafts, behind the trainer's secret link.
 
-    Queries: the trainer by token, then the sessions (three). A replaced token finds no
+    Queries: the trainer by token (with its calendar version), the first-served time; unless
+    the answer is 304, the sessions (three) and the body. A replaced token finds no
     trainer: 404 at once.
     """
     trainer = get_object_or_404(Trainer, feed_token=token)
-    sessions = load_calendar_sessions(
-        trainer.sessions.exclude(workshop__status=Workshop.Status.DRAFT).order_by(
-            "starts_at", "ends_at", "pk"
-        )
-    )
-    return calendar_response(
+    return versioned_calendar_response(
         request,
-        sessions,
+        tag=feed_tag(f"t{trainer.pk}", trainer.calendar_version),
+        load=lambda: load_calendar_sessions(
+            trainer.sessions.exclude(workshop__status=Workshop.Status.DRAFT).order_by(
+                "starts_at", "ends_at", "pk"
+            )
+        ),
         name=_("%(trainer)s: teaching") % {"trainer": trainer},
         filename=f"{slugify(trainer.name) or 'trainer'}.ics",
+        changed_at=trainer.updated_at,
         attachment=_wants_download(request),
     )
 

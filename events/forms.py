@@ -228,8 +228,10 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
             self.add_error("registration_closes_at", _("Registration must close after it opens."))
         return cleaned
 
-    # After save(): the services.ZoneChange if the time zone changed, for the page to say.
+    # After save(): the services.ZoneChange if the time zone changed, for the page to say,
+    # and what a change of venue did to the sessions' rooms.
     zone_change = None
+    rooms_message = ""
 
     def save(self, *, by=None) -> Workshop:
         data = {name: self.cleaned_data[name] for name in self.fields}
@@ -237,6 +239,7 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
             return services.create_workshop(data=data, by=by)
         update = services.update_workshop(workshop=self.instance, data=data)
         self.zone_change = update.zone_change
+        self.rooms_message = update.rooms_message()
         return update.workshop
 
 

@@ -84,9 +84,33 @@ class ImportedEvent:
 
     @property
     def action(self) -> str:
+        """ "create", "update", "unchanged" (the session already says all this) or "skip"."""
         if not self.importable:
             return "skip"
-        return "update" if self.existing else "create"
+        if self.existing is None:
+            return "create"
+        return "update" if self.changes_existing() else "unchanged"
+
+    def changes_existing(self) -> bool:
+        """Whether importing this event would change its saved session: what
+        ``import_sessions`` writes (title, description, times, status; kind, room and
+        trainers when the file names them) differs from what the session holds."""
+        session = self.existing
+        status = Session.Status.CANCELLED if self.cancelled else Session.Status.SCHEDULED
+        if (session.title, session.description, session.starts_at, session.ends_at) != (
+            self.title,
+            self.description,
+            self.starts_at,
+            self.ends_at,
+        ) or session.status != status:
+            return True
+        if self.kind and self.kind != session.kind:
+            return True
+        if self.room is not None and self.room.pk != session.room_id:
+            return True
+        return bool(self.trainers) and {t.pk for t in self.trainers} != {
+            t.pk for t in session.trainers.all()
+        }
 
 
 @dataclass(frozen=True)
@@ -240,8 +264,8 @@ def import_sessions(
     """
     changes = []
     for event in events:
-        if not event.importable or event.uid not in chosen:
-            continue
+        if event.action not in ("create", "update") or event.uid not in chosen:
+            continue  # not importable, not chosen, or nothing to change
         data = {
             "title": event.title,
             "description": event.description,
@@ -665,8 +689,14 @@ def _match_trainers(events: list[ImportedEvent]) -> None:
 
 
 def _match_existing(events: list[ImportedEvent], workshop: Workshop) -> None:
-    """The workshop's sessions with the events' UIDs: those are updated. One query."""
-    existing = {s.uid: s for s in workshop.sessions.filter(uid__in=[e.uid for e in events])}
+    """The workshop's sessions with the events' UIDs: those are updated. One query, and one
+    for their trainers when there are some (to tell an update from an unchanged session)."""
+    existing = {
+        s.uid: s
+        for s in workshop.sessions.filter(uid__in=[e.uid for e in events]).prefetch_related(
+            "trainers"
+        )
+    }
     for event in events:
         event.existing = existing.get(event.uid)
         if event.cancelled and event.existing is None and event.importable:

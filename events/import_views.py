@@ -122,6 +122,7 @@ def timetable_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     counts = {
         "create": sum(e.action == "create" for e in events),
         "update": sum(e.action == "update" for e in events),
+        "unchanged": sum(e.action == "unchanged" for e in events),
         "skip": sum(e.action == "skip" for e in events),
     }
     return render(

@@ -244,6 +244,9 @@ class Workshop(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Grows whenever anything its calendar feeds show changes (events.calendar_versions):
+    # a polling client's ETag is answered from it without reading the sessions.
+    calendar_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = WorkshopQuerySet.as_manager()
 
@@ -401,7 +404,12 @@ class WorkshopAgency(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()}: {self.agency_id}"
+        # Reads the agency and the workshop: lists select_related them (admin, audit trail).
+        return _("%(agency)s, %(role)s of %(workshop)s") % {
+            "agency": self.agency,
+            "role": self.get_role_display().lower(),
+            "workshop": self.workshop,
+        }
 
 
 class AgencyMember(models.Model):
@@ -418,7 +426,7 @@ class AgencyMember(models.Model):
         verbose_name_plural = _("agency members")
 
     def __str__(self) -> str:
-        return f"{self.user_id} @ {self.agency_id}"
+        return _("%(user)s at %(agency)s") % {"user": self.user, "agency": self.agency}
 
 
 class Trainer(models.Model):
@@ -460,6 +468,9 @@ class Trainer(models.Model):
     )
     # Timetables name trainers, rooms and topics: a change to one must renew cached pages.
     updated_at = models.DateTimeField(auto_now=True)
+    # Grows whenever anything this trainer's calendar feed shows changes (events.calendar_versions):
+    # a polling client's ETag is answered from it without reading the sessions.
+    calendar_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("trainer")

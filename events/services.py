@@ -311,18 +311,31 @@ def keep_local_times(*, workshop: Workshop, old_timezone: str) -> ZoneChange:
     An organiser who corrects the zone means "09:00 where the workshop is", never "the same
     instant": without this, 09:00 in Shanghai would become 02:00 when the zone is set to
     Europe/Paris. Each moved session's calendar revision grows. Two queries (read, one bulk
-    update), whatever the number of sessions. Used by the workshop form and the admin.
+    update), whatever the number of sessions. Used by the workshop form and the admin. In a
+    published or closed workshop, the sessions whose instants moved are sent as moved to
+    the confirmed participants and the trainers.
     """
     old_tz, new_tz = ZoneInfo(old_timezone), workshop.tz
-    sessions = list(workshop.sessions.only("pk", "starts_at", "ends_at", "sequence"))
+    sessions = list(workshop.sessions.only("pk", "starts_at", "ends_at", "sequence", "status"))
     now = timezone.now()
+    moved = []
     for session in sessions:
+        before = session.starts_at, session.ends_at
         for name in ("starts_at", "ends_at"):
             local = getattr(session, name).astimezone(old_tz).replace(tzinfo=None)
             setattr(session, name, local.replace(tzinfo=new_tz))
         session.sequence += 1
         session.updated_at = now
+        if (session.starts_at, session.ends_at) != before:
+            moved.append(session)
     Session.objects.bulk_update(sessions, ["starts_at", "ends_at", "sequence", "updated_at"])
+    # The sessions whose instant moved reach people's calendars as moved: each confirmed
+    # participant and trainer gets the updated invitation of each, once the change commits
+    # (one event per message, as for a session moved on its own).
+    if workshop.status in (Status.PUBLISHED, Status.CLOSED):
+        for session in moved:
+            if session.status == Session.Status.SCHEDULED:
+                enqueue_on_commit(tasks.send_session_change_emails, session.pk, "moved")
     return ZoneChange(old=old_timezone, new=workshop.timezone, sessions=len(sessions))
 
 
@@ -337,6 +350,32 @@ def stored_timezone(workshop: Workshop) -> str | None:
 class WorkshopUpdate:
     workshop: Workshop
     zone_change: ZoneChange | None  # set when the time zone changed
+    rooms_dropped: int = 0  # sessions that lost a room of the venue the workshop left
+
+    def rooms_message(self) -> str:
+        if not self.rooms_dropped:
+            return ""
+        return ngettext(
+            "The venue changed: %(count)d session no longer has a room of the old venue. "
+            "Choose its room at %(venue)s on the timetable.",
+            "The venue changed: %(count)d sessions no longer have a room of the old venue. "
+            "Choose their rooms at %(venue)s on the timetable.",
+            self.rooms_dropped,
+        ) % {"count": self.rooms_dropped, "venue": self.workshop.venue or "—"}
+
+
+def drop_rooms_of_old_venue(*, workshop: Workshop, old_venue: str) -> int:
+    """After ``workshop`` moved from the venue ``old_venue``: its sessions in rooms of that
+    venue lose their room (they are not there any more, and a copy to new dates would
+    otherwise keep booking the old building's rooms, clashing with the edition held there).
+    Each session is saved, so its calendar and the audit trail follow. Returns how many."""
+    if not old_venue or old_venue == workshop.venue:
+        return 0
+    sessions = list(workshop.sessions.filter(room__venue=old_venue))
+    for session in sessions:
+        session.room = None
+        session.save()
+    return len(sessions)
 
 
 @transaction.atomic
@@ -345,9 +384,13 @@ def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
     or seat fewer people than are confirmed.
 
     A new time zone keeps the sessions at their local times (``keep_local_times``); the
-    registration window arrives already read in the new zone.
+    registration window arrives already read in the new zone. A new venue takes the old
+    venue's rooms off the sessions (``drop_rooms_of_old_venue``).
     """
     old_timezone = stored_timezone(workshop)
+    old_venue = (
+        Workshop.objects.filter(pk=workshop.pk).values_list("venue", flat=True).first() or ""
+    )
     _apply(workshop, data, WORKSHOP_FIELDS)
     _full_clean(workshop)
     check_capacity(workshop=workshop, capacity=workshop.capacity)
@@ -366,8 +409,9 @@ def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
             field="start_date",
             code="sessions_outside",
         )
+    dropped = drop_rooms_of_old_venue(workshop=workshop, old_venue=old_venue)
     workshop.save()
-    return WorkshopUpdate(workshop=workshop, zone_change=zone_change)
+    return WorkshopUpdate(workshop=workshop, zone_change=zone_change, rooms_dropped=dropped)
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from events import feeds, import_views, views
+from events import duplicate_views, feeds, import_views, views
 
 app_name = "events"
 
@@ -39,6 +39,9 @@ urlpatterns += [
     path("organise/trainers/new/", views.trainer_create, name="trainer_create"),
     path("organise/trainers/<int:pk>/", views.trainer_detail, name="trainer_detail"),
     path("organise/trainers/<int:pk>/edit/", views.trainer_edit, name="trainer_edit"),
+    path("organise/trainers/<int:pk>/merge/", duplicate_views.trainer_merge, name="trainer_merge"),
+    path("organise/agencies/<int:pk>/merge/", duplicate_views.agency_merge, name="agency_merge"),
+    path("organise/duplicates/", duplicate_views.duplicates, name="duplicates"),
 ]
 
 # Calendars: feeds, single-session downloads, replacing a trainer's link.

@@ -26,7 +26,7 @@ from events.models import Session, Workshop
 from events.queries import organised_workshops
 from integrations.rest import CursorPagination, ErrorsSerializer, IdempotentMixin, refusal
 from participants import attendance as attendance_rules
-from participants import services
+from participants import corrections, services
 from participants.models import Attendance, Registration
 from participants.queries import (
     filter_registrations,
@@ -46,6 +46,7 @@ from participants.serializers import (
     PersonalSerializer,
     RegisteredSerializer,
     RegisterSerializer,
+    RegistrationDetailsSerializer,
     RegistrationSerializer,
     registration_rows,
 )
@@ -203,6 +204,25 @@ class RegistrationViewSet(
             },
             status=status.HTTP_202_ACCEPTED,
         )
+
+    @extend_schema(
+        summary="Correct a registration's details",
+        description=(
+            "The fields given are set (a blank clears), as on the organisers' edit page; a new "
+            "e-mail address moves the registration to that person, unless they are already "
+            "registered for the workshop. Refused for a completed workshop."
+        ),
+        request=RegistrationDetailsSerializer,
+        responses={200: RegistrationSerializer, **ERRORS},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        registration = self.get_object()
+        serializer = RegistrationDetailsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        corrections.correct_registration(
+            registration=registration, values=dict(serializer.validated_data), by=request.user
+        )
+        return Response(self.shown([self.get_queryset().get(pk=registration.pk)])[0])
 
     def _decide(self, request, decide):
         registration = self.get_object()

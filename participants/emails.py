@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events.calendar import Attendee, calendar_for_sessions, invitation_email
 from events.localised import localised
@@ -203,6 +204,25 @@ def _message(kind: Kind, registration: Registration) -> Message:
             ],
         )
     raise ValueError(f"Unknown registration e-mail {kind!r}")
+
+
+# What each e-mail is, as the organiser's registration page lists them.
+KIND_LABELS = {
+    Kind.REGISTERED_CONFIRMED: gettext_lazy("Registration confirmed"),
+    Kind.REGISTERED_WAITLISTED: gettext_lazy("On the waiting list"),
+    Kind.REGISTERED_PENDING: gettext_lazy("Registration received, awaiting approval"),
+    Kind.APPROVED: gettext_lazy("Registration approved"),
+    Kind.PROMOTED: gettext_lazy("A seat from the waiting list"),
+    Kind.DECLINED: gettext_lazy("Registration declined"),
+    Kind.DECLINED_SEAT: gettext_lazy("Registration declined, with calendar cancellation"),
+    Kind.CANCELLED: gettext_lazy("Registration cancelled"),
+    Kind.CANCELLED_SEAT: gettext_lazy("Registration cancelled, with calendar cancellation"),
+    Kind.CANCELLED_SEAT_PASSED: gettext_lazy(
+        "Registration cancelled, seat passed to the waiting list"
+    ),
+    Kind.LINK: gettext_lazy("Personal link sent again"),
+    Kind.NEW_LINK: gettext_lazy("New personal link"),
+}
 
 
 def build_registration_email(registration: Registration, kind: Kind) -> EmailMultiAlternatives:

@@ -3,14 +3,22 @@
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from events.localised import agency_name
 from events.models import Workshop
+from participants.corrections import (
+    DETAIL_FIELDS,
+    Corrected,
+    CorrectionRefused,
+    correct_registration,
+)
 from participants.models import Registration
 from participants.queries import agency_choices
-from participants.services import RegistrationData
+from participants.services import RegistrationData, RegistrationError
 
 # The field only bots fill: hidden from people (and screen readers) by the page.
 HONEYPOT_FIELD = "fax_number"
@@ -22,6 +30,44 @@ phone_validator = RegexValidator(
         "for example +86 10 6512 3456."
     ),
 )
+
+
+class ListSelect(forms.Select):
+    """A select whose options are written here, not by a template each: the list of every
+    agency is as long as the directory, and one template render per option made the public
+    form's page grow with it (200 agencies: twice the page's time). The same HTML as
+    Django's Select (tests/participants/test_public_queries.py)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    str(option["value"]),
+                    _attributes(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # every value above escaped by format_html
+
+
+def _attributes(attrs: dict) -> str:
+    """As Django's attrs.html: False left out, True as a bare name, values escaped."""
+    return mark_safe(  # escaped by format_html
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
 
 
 class RegistrationForm(forms.Form):
@@ -41,7 +87,9 @@ class RegistrationForm(forms.Form):
         choices=[("", _("Choose…")), *Registration.Gender.choices],
         help_text=_("Counted, never listed, in the figures the funders receive."),
     )
-    agency = forms.TypedChoiceField(label=_("Agency"), coerce=int, required=False, empty_value=None)
+    agency = forms.TypedChoiceField(
+        label=_("Agency"), coerce=int, required=False, empty_value=None, widget=ListSelect
+    )
     agency_name = forms.CharField(
         label=_("Agency, if it is not in the list"), max_length=255, required=False
     )
@@ -132,3 +180,47 @@ class MyRegistrationsForm(forms.Form):
         max_length=254,
         help_text=_("The address you registered with. The links are sent there, never shown."),
     )
+
+
+class RegistrationDetailsForm(RegistrationForm):
+    """A registration's details corrected: by the workshop's organisers (with the e-mail
+    address) or by the person on their own page (without). The rules are
+    ``participants.corrections``'; this form reads the fields and shows its refusals."""
+
+    def __init__(self, *args, registration: Registration, organiser: bool, **kwargs):
+        self.registration = registration
+        initial = {name: getattr(registration, name) for name in DETAIL_FIELDS if name != "agency"}
+        initial["agency"] = registration.agency_id
+        initial["email"] = registration.participant.email
+        super().__init__(*args, workshop=registration.workshop, initial=initial, **kwargs)
+        self.organiser = organiser
+        if organiser:
+            self.fields["email"].help_text = _(
+                "The person's address for every workshop: their personal link and e-mails go there."
+            )
+            # Someone nominated without an address may stay without one.
+            self.fields["email"].required = bool(registration.participant.email)
+        else:
+            del self.fields["email"]
+        self.fields["agency_name"].help_text = ""
+
+    def clean(self):
+        # Not RegistrationForm.clean: a record kept without an agency may be corrected as it is.
+        cleaned = forms.Form.clean(self)
+        agency_id = cleaned.get("agency")
+        if agency_id is not None:
+            cleaned["agency"] = self.agencies.get(agency_id)
+        return cleaned
+
+    def save(self, *, by=None) -> Corrected | None:
+        """Correct the registration; None (with the refusal on its field) if a rule refused."""
+        values = {name: self.cleaned_data.get(name) for name in DETAIL_FIELDS}
+        if self.organiser:
+            values["email"] = self.cleaned_data.get("email") or ""
+        try:
+            return correct_registration(registration=self.registration, values=values, by=by)
+        except CorrectionRefused as refused:
+            self.add_error(refused.field if refused.field in self.fields else None, refused.message)
+        except RegistrationError as refused:
+            self.add_error(None, refused.message)
+        return None

@@ -18,7 +18,7 @@ from django.db.models import (
 from django.http import Http404
 
 from events.models import Agency, Session, Trainer, Workshop, WorkshopAgency
-from participants.models import Registration
+from participants.models import Attendance, Registration
 
 
 def workshop_registrations(workshop: Workshop) -> QuerySet[Registration]:
@@ -238,7 +238,12 @@ def agency_choices(workshop: Workshop) -> tuple[list[Agency], list[Agency]]:
     attending_roles = WorkshopAgency.objects.filter(
         workshop=workshop, agency=OuterRef("pk"), role=WorkshopAgency.Role.ATTENDING
     )
-    agencies = Agency.objects.annotate(attending=Exists(attending_roles)).order_by("name")
+    # Only what the list shows: the directory may hold hundreds of agencies.
+    agencies = (
+        Agency.objects.only("pk", "name", "name_local", "acronym")
+        .annotate(attending=Exists(attending_roles))
+        .order_by("name")
+    )
     attending, others = [], []
     for agency in agencies:
         (attending if agency.attending else others).append(agency)
@@ -259,3 +264,127 @@ def get_registration_by_token(token: str) -> Registration:
         )
     except Registration.DoesNotExist:
         raise Http404 from None
+
+
+# --- One registration, as its organisers see it ------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentEmail:
+    """One e-mail about a registration, as the task queue holds it."""
+
+    kind: str
+    label: str
+    queued_at: object
+    finished_at: object
+    state: str  # "waiting", "sending", "sent", "not_sent" (no address), "failed"
+
+
+def registration_emails(registration: Registration, *, limit: int = 50) -> list[SentEmail]:
+    """The e-mails queued about ``registration``, newest first, with how each went: one query.
+
+    Read from the task queue's results (django-tasks-db): a site that runs its e-mail in the
+    request's process ("immediate", the tests) keeps none, and a failed attempt and its retry
+    are two rows. The filter reads the task's JSON arguments, which no index holds: the
+    queue table is the site's recent work (the worker's results are pruned by
+    ``prune_db_task_results``), so this stays a short scan.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    from participants.emails import KIND_LABELS
+
+    results = (
+        DBTaskResult.objects.filter(
+            task_path="participants.tasks.send_registration_email",
+            args_kwargs__args__0=registration.pk,
+        )
+        .only("args_kwargs", "status", "enqueued_at", "finished_at", "return_value")
+        .order_by("-enqueued_at")[:limit]
+    )
+    found = []
+    for result in results:
+        args = (result.args_kwargs or {}).get("args") or [None, ""]
+        kind = str(args[1]) if len(args) > 1 else ""
+        if result.status == "SUCCESSFUL":
+            state = "sent" if result.return_value else "not_sent"
+        else:
+            state = {"READY": "waiting", "RUNNING": "sending"}.get(result.status, "failed")
+        found.append(
+            SentEmail(
+                kind=kind,
+                label=str(KIND_LABELS.get(kind, kind)),
+                queued_at=result.enqueued_at,
+                finished_at=result.finished_at,
+                state=state,
+            )
+        )
+    return found
+
+
+def registration_attendance(registration: Registration) -> list:
+    """The workshop's sessions, each with this registration's mark (or None): two queries."""
+    marks = {
+        mark.session_id: mark
+        for mark in Attendance.objects.filter(registration=registration).select_related(
+            "recorded_by"
+        )
+    }
+    sessions = Session.objects.filter(workshop_id=registration.workshop_id).order_by(
+        "starts_at", "pk"
+    )
+    return [(session, marks.get(session.pk)) for session in sessions]
+
+
+# Decline and cancel act on these (participants.services: decline_registration and
+# cancel_registration); the others are left as they are.
+ENDING_ACTS_ON = (
+    Registration.Status.PENDING,
+    Registration.Status.CONFIRMED,
+    Registration.Status.WAITLISTED,
+)
+
+
+@dataclass(frozen=True)
+class EndingPreview:
+    """What declining or cancelling a selection would do, for the page that asks first."""
+
+    ended: list  # the selected registrations that would change, in order of arrival
+    unchanged: list  # the others (already cancelled or declined)
+    emailed: int  # of ``ended``, those with an address: each is told
+    promoted: list  # the first of the waiting list who would take the freed seats
+    promoted_emailed: int
+
+    @property
+    def total_emailed(self) -> int:
+        return self.emailed + self.promoted_emailed
+
+
+def ending_preview(workshop: Workshop, selected: list[Registration]) -> EndingPreview:
+    """Who declining or cancelling ``selected`` (with their participants) would end and tell,
+    and who on the waiting list would take the freed seats and be told.
+
+    Two queries: the confirmed count, and the head of the queue (the selection left out).
+    What it says holds unless someone else changes the roster meanwhile; the services decide
+    again, under the workshop's lock, when the organiser confirms.
+    """
+    ended = [r for r in selected if r.status in ENDING_ACTS_ON]
+    unchanged = [r for r in selected if r.status not in ENDING_ACTS_ON]
+    freed = sum(1 for r in ended if r.status == Registration.Status.CONFIRMED)
+    promoted = []
+    if freed and workshop.status not in (Workshop.Status.COMPLETED, Workshop.Status.CANCELLED):
+        confirmed = Registration.objects.filter(workshop=workshop).holding_seats().count()
+        free = max(workshop.capacity - (confirmed - freed), 0)
+        if free:
+            promoted = list(
+                Registration.objects.filter(workshop=workshop)
+                .waiting()
+                .exclude(pk__in=[r.pk for r in ended])
+                .select_related("participant")[:free]
+            )
+    return EndingPreview(
+        ended=ended,
+        unchanged=unchanged,
+        emailed=sum(1 for r in ended if r.participant.email),
+        promoted=promoted,
+        promoted_emailed=sum(1 for r in promoted if r.participant.email),
+    )

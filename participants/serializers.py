@@ -155,6 +155,26 @@ class RegisterSerializer(serializers.Serializer):
     )
 
 
+class RegistrationDetailsSerializer(serializers.Serializer):
+    """A correction of a registration's details (``participants.corrections``): the fields
+    given are set, a blank clears; the e-mail address moves the registration to that person."""
+
+    name = StrictCharField(max_length=255, required=False)
+    name_local = StrictCharField(max_length=255, required=False, allow_blank=True)
+    gender = serializers.ChoiceField(choices=Registration.Gender.choices, required=False)
+    agency = StrictPrimaryKeyRelatedField(
+        queryset=Agency.objects.all(), required=False, allow_null=True
+    )
+    agency_name = StrictCharField(max_length=255, required=False, allow_blank=True)
+    position = StrictCharField(max_length=255, required=False, allow_blank=True)
+    region = StrictCharField(max_length=120, required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254, required=False)
+    phone = StrictCharField(
+        max_length=40, required=False, allow_blank=True, validators=[phone_validator]
+    )
+    preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
+
+
 class RegisteredSerializer(serializers.Serializer):
     """What someone registering themselves is told: the same whatever happened, as on the
     public form (the personal link goes to the address, by e-mail)."""

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from participants.views import checkin, feeds, organiser, personal, public
+from participants.views import checkin, feeds, organiser, personal, public, registration
 
 app_name = "participants"
 
@@ -16,6 +16,7 @@ urlpatterns += [
     path("r/<str:token>/", personal.personal, name="personal"),
     path("r/<str:token>/cancel/", personal.personal_cancel, name="personal_cancel"),
     path("r/<str:token>/language/", personal.personal_language, name="personal_language"),
+    path("r/<str:token>/details/", personal.personal_details, name="personal_details"),
 ]
 
 # Calendars: a registration's personal feed.
@@ -41,9 +42,29 @@ urlpatterns += [
         name="registrations_bulk",
     ),
     path(
+        "organise/workshops/<slug:slug>/registrations/bulk/confirm/",
+        organiser.registrations_bulk_confirm,
+        name="registrations_bulk_confirm",
+    ),
+    path(
         "organise/workshops/<slug:slug>/registrations/promote/",
         organiser.registrations_promote,
         name="registrations_promote",
+    ),
+    path(
+        "organise/workshops/<slug:slug>/registrations/agencies/",
+        registration.typed_agencies_page,
+        name="typed_agencies",
+    ),
+    path(
+        "organise/workshops/<slug:slug>/registrations/<int:pk>/",
+        registration.registration_detail,
+        name="registration_detail",
+    ),
+    path(
+        "organise/workshops/<slug:slug>/registrations/<int:pk>/edit/",
+        registration.registration_edit,
+        name="registration_edit",
     ),
     path(
         "organise/workshops/<slug:slug>/registrations/<int:pk>/new-link/",

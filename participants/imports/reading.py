@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import load_workbook
 
 from config.text import impossible
@@ -51,6 +51,15 @@ def read_table(upload) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if not content.strip():
         raise ImportFileError(_("The file is empty."))
     name = (upload.name or "").lower()
+    kind = _other_kind(content, name)
+    if kind:
+        raise ImportFileError(
+            _(
+                "“%(name)s” is not a CSV or XLSX file: it is %(kind)s. Save the list of people "
+                "as CSV UTF-8 or as an Excel workbook (.xlsx), then upload it again."
+            )
+            % {"name": upload.name, "kind": kind}
+        )
     if name.endswith(".xls") or content.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(
             _(
@@ -116,6 +125,50 @@ def read_table(upload) -> tuple[list[str], list[tuple[int, list[str]]]]:
     if not numbered:
         raise ImportFileError(_("The file has a header row but nobody under it."))
     return header, numbered
+
+
+# What people upload instead of a table, by the bytes a file of that kind starts with.
+_SIGNATURES = (
+    (b"%PDF", gettext_lazy("a PDF document")),
+    (b"\x89PNG", gettext_lazy("an image (PNG)")),
+    (b"\xff\xd8\xff", gettext_lazy("an image (JPEG)")),
+    (b"GIF8", gettext_lazy("an image (GIF)")),
+    (b"{\\rtf", gettext_lazy("a Rich Text document (RTF)")),
+)
+
+
+def _other_kind(content: bytes, name: str) -> str:
+    """What ``content`` is when it is plainly not a table ("a PDF document"), else "".
+
+    By its first bytes, whatever the file is called: a PDF renamed .csv would otherwise be
+    read as one column of garbled text. A zip is a workbook only if it holds one: a Word
+    document (.docx) or presentation is named as such, and so is another archive unless it
+    is called .xlsx (then it is a damaged workbook, which the workbook reader names). Text
+    made largely of NUL bytes is binary, not CSV (UTF-16 text, which has them too, is read
+    as CSV).
+    """
+    for signature, kind in _SIGNATURES:
+        if content.startswith(signature):
+            return str(kind)
+    if content.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return ""  # damaged: the workbook reader says so
+        if any(n.startswith("word/") for n in names):
+            return str(_("a Word document (.docx)"))
+        if any(n.startswith("ppt/") for n in names):
+            return str(_("a PowerPoint presentation (.pptx)"))
+        if not any(n.startswith("xl/") for n in names) and not name.endswith(".xlsx"):
+            return str(_("a zip archive"))
+        return ""
+    head = content[:4096]
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    # A stray NUL in a real CSV is named by its row and column further on; a file made of
+    # them (a tenth of its start, or more) is no text at all.
+    if not utf16 and head.count(b"\x00") * 10 >= len(head):
+        return str(_("a binary file, not text"))
+    return ""
 
 
 def _csv_rows(content: bytes) -> Iterable[list[str]]:

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from events.feeds import calendar_response, load_calendar_sessions
+from events.feeds import feed_tag, load_calendar_sessions, versioned_calendar_response
 from participants.models import Registration
 from participants.queries import registration_sessions
 
@@ -19,16 +19,24 @@ from participants.queries import registration_sessions
 def participant_feed(request: HttpRequest, token: str) -> HttpResponse:
     """The sessions of one registration's workshop while it is confirmed; else empty.
 
-    Queries: the registration by token, then the sessions with what the builder reads
-    (three). A replaced token finds nothing: 404 at once.
+    Queries: the registration by token with its workshop (and the calendar version), the
+    first-served time; unless the answer is 304, the sessions with what the builder reads
+    (three) and the body. A replaced token finds nothing: 404 at once.
     """
     registration = Registration.objects.filter(feed_token=token).select_related("workshop").first()
     if registration is None:
         raise Http404
-    return calendar_response(
+    workshop = registration.workshop
+    # What the feed holds follows the workshop's version and the registration's status
+    # (registration_sessions: a confirmed registration's workshop, none otherwise).
+    return versioned_calendar_response(
         request,
-        load_calendar_sessions(registration_sessions(registration)),
+        tag=feed_tag(
+            f"p{registration.pk}-{registration.status}-w{workshop.pk}", workshop.calendar_version
+        ),
+        load=lambda: load_calendar_sessions(registration_sessions(registration)),
         name=_("My workshop sessions"),
         filename="workshop-sessions.ics",
+        changed_at=max(workshop.updated_at, registration.status_changed_at),
         attachment="download" in request.GET,
     )

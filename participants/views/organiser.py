@@ -25,6 +25,7 @@ from events.queries import get_organised_workshop
 from participants import exports, imports, services
 from participants.models import Registration
 from participants.queries import (
+    ending_preview,
     filter_registrations,
     registration_agencies,
     registration_counts,
@@ -287,6 +288,51 @@ def registrations_bulk(request, slug):
     message = "; ".join(parts) + "."
     (messages.warning if failed else messages.success)(request, message)
     return _back_to_roster(workshop, request)
+
+
+# The actions the roster asks about on a page first: they end registrations and e-mail people.
+ASKED_FIRST = frozenset({"decline", "cancel"})
+
+
+@never_cache
+@login_required
+@require_POST
+def registrations_bulk_confirm(request, slug):
+    """Ask before declining or cancelling the selection: who, and how many will be e-mailed.
+
+    The roster's Decline and Cancel buttons post here (no script needed); the page's own
+    form posts the same selection to ``registrations_bulk``. Changes nothing itself.
+    Queries: the workshop, the selection, and those of ``ending_preview``.
+    """
+    workshop = get_organised_workshop(request.user, slug)
+    action = BULK_ACTIONS_BY_NAME.get(request.POST.get("action", ""))
+    if action is None or action.name not in ASKED_FIRST:
+        messages.error(request, _("Choose what to do with the selected registrations."))
+        return _back_to_roster(workshop, request)
+    ids = [value for value in request.POST.getlist("registration") if value.isdigit()]
+    selected = list(
+        Registration.objects.filter(workshop=workshop, pk__in=ids)
+        .select_related("participant")
+        .order_by("created_at", "pk")
+    )
+    if not selected:
+        messages.error(request, _("Select at least one registration first."))
+        return _back_to_roster(workshop, request)
+    try:
+        services.check_roster_editable(workshop)
+    except services.RegistrationClosed as closed:
+        messages.error(request, closed.message)
+        return _back_to_roster(workshop, request)
+    return render(
+        request,
+        "participants/organiser/bulk_confirm.html",
+        {
+            "workshop": workshop,
+            "action": action,
+            "preview": ending_preview(workshop, selected),
+            "filters": QueryDict(request.POST.get("filters", "")).urlencode(),
+        },
+    )
 
 
 def _names(names: list[str], shown: int = 10) -> str:

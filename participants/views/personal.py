@@ -18,6 +18,7 @@ from config import shell
 from events.models import Workshop
 from participants.attendance import checkin_code, format_code
 from participants.emails import workshop_title
+from participants.forms import RegistrationDetailsForm
 from participants.models import Registration
 from participants.queries import (
     get_registration_by_token,
@@ -97,6 +98,7 @@ def personal(request: HttpRequest, token: str) -> HttpResponse:
             # The questionnaires to answer, the certificate: sections other apps fill.
             "sections": shell.personal_sections(registration),
             "can_cancel": can_cancel(registration),
+            "can_correct": can_correct(registration),
             "checkin_code": format_code(checkin_code(registration))
             if confirmed and workshop.status not in (Workshop.Status.CANCELLED,)
             else "",
@@ -147,3 +149,51 @@ def personal_language(request: HttpRequest, token: str) -> HttpResponse:
         with translation.override(_language(registration)):
             messages.error(request, refused.message)
     return redirect("participants:personal", token=registration.token)
+
+
+def can_correct(registration: Registration) -> bool:
+    """The person may correct their details: the workshop is neither completed (its record is
+    read-only) nor cancelled (``participants.corrections`` refuses both)."""
+    return registration.workshop.status not in (
+        Workshop.Status.CANCELLED,
+        Workshop.Status.COMPLETED,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def personal_details(request: HttpRequest, token: str) -> HttpResponse:
+    """The person corrects what they told for this workshop (not their e-mail address)."""
+    registration = get_registration_by_token(token)
+    with translation.override(_language(registration)):
+        if not can_correct(registration):
+            return redirect("participants:personal", token=registration.token)
+        form = RegistrationDetailsForm(
+            request.POST if request.method == "POST" else None,
+            registration=registration,
+            organiser=False,
+        )
+        if request.method == "POST" and form.is_valid():
+            corrected = form.save(by=None)
+            if corrected is not None:
+                # Saved in the language the person may just have chosen.
+                with translation.override(_language(corrected.registration)):
+                    messages.success(
+                        request,
+                        _("Your details are saved.")
+                        if corrected.changed
+                        else _("Nothing was changed."),
+                    )
+                return redirect("participants:personal", token=registration.token)
+        response = render(
+            request,
+            "participants/personal/details.html",
+            {
+                "registration": registration,
+                "participant": registration.participant,
+                "workshop": registration.workshop,
+                "title": workshop_title(registration.workshop),
+                "form": form,
+            },
+        )
+    return _personal_headers(response, registration)

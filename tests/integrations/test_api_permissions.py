@@ -238,6 +238,13 @@ TABLE = [
     # themselves as the public form allows, and is told the same whatever happened (202).
     row("POST", "/api/v1/registrations/", NEW_PERSON, default=202, organiser=201, superuser=201),
     row(
+        "PATCH",
+        "/api/v1/registrations/{registration}/",
+        {"position": "Inspector"},
+        default=401,
+        **organisers_only(200),
+    ),
+    row(
         "POST", "/api/v1/registrations/{pending}/approve/", {}, default=401, **organisers_only(200)
     ),
     row(

@@ -482,7 +482,7 @@ def raw(name, content: bytes):
 
 
 BAD_FILES = [
-    (raw("list.pdf", b"%PDF-1.4 ..."), "“list.pdf” is not a CSV or XLSX file."),
+    (raw("list.pdf", b"%PDF-1.4 ..."), "“list.pdf” is not a CSV or XLSX file: it is a PDF"),
     (raw("list.csv", b""), "The submitted file is empty."),
     (raw("list.csv", b"\n \n,,\n"), "The file is empty."),
     (raw("list.csv", b"Name,Email\n"), "The file has a header row but nobody under it."),
