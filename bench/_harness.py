@@ -9,6 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 _ready = False
+# The gates missed in this process, for bench.__main__'s exit status.
+_missed: list[str] = []
+
+
+def missed() -> list[str]:
+    """The gates (targets) missed so far in this process."""
+    return list(_missed)
 
 
 def setup_django(database_url: str | None = None) -> None:
@@ -33,8 +40,10 @@ def setup_django(database_url: str | None = None) -> None:
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
-    # The test client speaks plain HTTP: without this, DEBUG off redirects it to HTTPS.
+    # Django's test client speaks plain HTTP to pages served from the apps' static files,
+    # as the tests do (pyproject's pytest env): no redirect to HTTPS, no collectstatic.
     os.environ.setdefault("HTTPS", "false")
+    os.environ.setdefault("STATIC_MANIFEST", "false")
     import django
 
     django.setup()
@@ -67,6 +76,35 @@ def _scratch_postgres(url: str) -> str:
     return f"{server}/{name}"
 
 
+def interleaved(
+    runs: dict[str, Callable[[], object]], *, repeat: int = 15, warmup: int = 2
+) -> dict[str, float]:
+    """The median wall time of each of ``runs``, measured in turns (A, B, A, B, ...): a slow
+    moment of a shared machine falls on every figure alike, so their ratio holds.
+
+    A run that returns a dict ``{name: seconds}`` has timed its own parts (the page after an
+    unmeasured change, say); those are the figures, not its whole time.
+    """
+    times: dict[str, list[float]] = {}
+    for turn in range(warmup + repeat):
+        for name, fn in runs.items():
+            start = time.perf_counter()
+            parts = fn()
+            elapsed = time.perf_counter() - start
+            if turn < warmup:
+                continue
+            for part, seconds in (parts if isinstance(parts, dict) else {name: elapsed}).items():
+                times.setdefault(part, []).append(seconds)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """The wall time of one call of ``fn``."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
 def median_seconds(fn: Callable[[], object], *, repeat: int = 15, warmup: int = 2) -> float:
     """The median wall time of ``fn`` over ``repeat`` runs, after ``warmup`` unmeasured ones."""
     for _ in range(warmup):
@@ -89,16 +127,27 @@ def report(
     target: float | None = None,
     higher_is_better: bool = False,
 ) -> None:
-    """Print one figure, its baseline and their ratio, and whether it meets ``target``."""
+    """Print one figure, its floor and their ratio, and whether it meets ``target`` (a gate:
+    a missed one makes ``python -m bench`` exit non-zero)."""
     ratio = (baseline / value if higher_is_better else value / baseline) if baseline else 0.0
     verdict = ""
     if target is not None:
         verdict = "  meets target" if ratio <= target else "  MISSES target"
         verdict += f" (<= {target:g}x)"
+        if ratio > target:
+            _missed.append(f"{name}: {ratio:.2f}x, target <= {target:g}x")
     print(
-        f"{name}: {_fmt(value, unit)}   baseline ({baseline_name}): {_fmt(baseline, unit)}"
+        f"{name}: {_fmt(value, unit)}   floor ({baseline_name}): {_fmt(baseline, unit)}"
         f"   ratio: {ratio:.2f}x{verdict}"
     )
+
+
+def ceiling(name: str, value: float, limit: float) -> None:
+    """Print whether ``value`` seconds stays under the absolute ``limit`` (a gate too)."""
+    met = value <= limit
+    print(f"    {'meets' if met else 'MISSES'} the limit of {limit * 1000:.0f} ms ({name})")
+    if not met:
+        _missed.append(f"{name}: {value * 1000:.0f} ms, limit {limit * 1000:.0f} ms")
 
 
 def _fmt(value: float, unit: str) -> str:

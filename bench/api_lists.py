@@ -8,7 +8,7 @@ Target: within 2x of the floor. SQLite scratch database unless BENCH_DATABASE_UR
 import os
 from datetime import timedelta
 
-from bench._harness import median_seconds, report, setup_django
+from bench._harness import interleaved, report, setup_django
 
 ROWS = 1000
 
@@ -160,8 +160,8 @@ def main() -> None:
 
             api(name)()
             cProfile.runctx("api(name)()", globals(), locals(), sort="tottime")
-        measured = median_seconds(api(name), repeat=25)
-        baseline = median_seconds(floor, repeat=25)
+        figures = interleaved({"api": api(name), "floor": floor}, repeat=25)
+        measured, baseline = figures["api"], figures["floor"]
         report(
             f"API page of 100 {name}",
             measured,

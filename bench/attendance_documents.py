@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from bench._harness import median_seconds, report, setup_django
+from bench._harness import interleaved, report, setup_django
 
 TZ = ZoneInfo("Asia/Shanghai")
 SESSIONS = 60
@@ -338,8 +338,12 @@ def main() -> None:
         rows = [(p.name, p.name_local, p.agency, p.position) for p in people_of(workshop, "en")]
         return lambda: floor_sheet(rows, "Sign-in sheet: Session 1")
 
-    sheet_1k = median_seconds(ours_sheet(small, small_sessions[0]), repeat=5, warmup=1)
-    floor_1k = median_seconds(floor_sheet_of(small), repeat=5, warmup=1)
+    figures = interleaved(
+        {"ours": ours_sheet(small, small_sessions[0]), "floor": floor_sheet_of(small)},
+        repeat=5,
+        warmup=1,
+    )
+    sheet_1k, floor_1k = figures["ours"], figures["floor"]
     report(
         "sign-in sheet, 1,000 participants",
         sheet_1k,
@@ -348,8 +352,12 @@ def main() -> None:
         baseline=floor_1k,
         target=1.5,
     )
-    sheet_10k = median_seconds(ours_sheet(large, large_sessions[0]), repeat=2, warmup=0)
-    floor_10k = median_seconds(floor_sheet_of(large), repeat=2, warmup=0)
+    figures = interleaved(
+        {"ours": ours_sheet(large, large_sessions[0]), "floor": floor_sheet_of(large)},
+        repeat=2,
+        warmup=0,
+    )
+    sheet_10k, floor_10k = figures["ours"], figures["floor"]
     report(
         "sign-in sheet, 10,000 participants",
         sheet_10k,
@@ -374,8 +382,15 @@ def main() -> None:
     ]
     marks = [row.marks for row in register.rows]
     starts = [small.local(session.starts_at) for session in register.sessions]
-    ours_register = median_seconds(lambda: register_pdf(build_register(small)), repeat=3, warmup=1)
-    floor = median_seconds(lambda: floor_register(names, marks, starts), repeat=3, warmup=1)
+    figures = interleaved(
+        {
+            "ours": lambda: register_pdf(build_register(small)),
+            "floor": lambda: floor_register(names, marks, starts),
+        },
+        repeat=3,
+        warmup=1,
+    )
+    ours_register, floor = figures["ours"], figures["floor"]
     report(
         "register PDF, 1,000 x 60 sessions",
         ours_register,
@@ -388,16 +403,17 @@ def main() -> None:
     certificates = issue_certificates(small)
     print(f"({len(certificates)} of 1,000 completed; certificates for all of them below)")
     people = [(c.code, c.name, c.name_local) for c in certificates]
-    ours_certificates = median_seconds(
-        lambda: certificates_pdf(small, issue_certificates(small), language="en"),
+    figures = interleaved(
+        {
+            "ours": lambda: certificates_pdf(small, issue_certificates(small), language="en"),
+            "floor": lambda: floor_certificates(people, "http://127.0.0.1:8000/certificates/"),
+            # reportlab's QR widget dominates that floor; the pages without any, for scale.
+            "without_qr": lambda: floor_certificates(people, "", qr=False),
+        },
         repeat=3,
         warmup=0,
     )
-    floor = median_seconds(
-        lambda: floor_certificates(people, "http://127.0.0.1:8000/certificates/"),
-        repeat=1,
-        warmup=0,
-    )
+    ours_certificates, floor = figures["ours"], figures["floor"]
     report(
         f"{len(certificates):,} certificates",
         ours_certificates,
@@ -406,10 +422,7 @@ def main() -> None:
         baseline=floor,
         target=1.5,
     )
-    # reportlab's QR widget dominates that floor; the pages without any QR code, for scale.
-    without_qr = median_seconds(
-        lambda: floor_certificates(people, "", qr=False), repeat=3, warmup=1
-    )
+    without_qr = figures["without_qr"]
     report(
         f"{len(certificates):,} certificates (for scale)",
         ours_certificates,

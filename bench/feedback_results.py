@@ -15,7 +15,7 @@ at least.
 from datetime import date, timedelta
 from itertools import count
 
-from bench._harness import median_seconds, report, setup_django
+from bench._harness import interleaved, report, setup_django
 
 RESPONSES = 2000
 QUESTIONS = 30
@@ -74,8 +74,14 @@ def main() -> None:
     assert sum(item.count for item in figures.ratings) == sum(
         n for _q, rating, _c, n in floor_rows if rating is not None
     )
-    results_time = median_seconds(lambda: questionnaire_results(questionnaire), repeat=REPEAT)
-    floor_time = median_seconds(lambda: floor_sql(questionnaire), repeat=REPEAT)
+    figures = interleaved(
+        {
+            "results": lambda: questionnaire_results(questionnaire),
+            "floor": lambda: floor_sql(questionnaire),
+        },
+        repeat=REPEAT,
+    )
+    results_time, floor_time = figures["results"], figures["floor"]
 
     # Accepting one submission: a fresh open questionnaire with the same 30 questions.
     from tests.feedback.builders import build_evaluation
@@ -134,8 +140,8 @@ def main() -> None:
                 for question in questions
             )
 
-    submit_time = median_seconds(submit, repeat=100, warmup=5)
-    insert_time = median_seconds(plain_insert, repeat=100, warmup=5)
+    figures = interleaved({"submit": submit, "insert": plain_insert}, repeat=100, warmup=5)
+    submit_time, insert_time = figures["submit"], figures["insert"]
 
     size = f"{RESPONSES} responses to {QUESTIONS} questions, {connection.vendor}"
     report(

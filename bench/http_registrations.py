@@ -33,6 +33,7 @@ from bench.load import (
     percentile,
     rate,
     run_threads,
+    server_cpu_seconds,
     start_server,
     stop_server,
 )
@@ -133,14 +134,19 @@ def main() -> None:
     server = start_server(port, os.environ["DATABASE_URL"])
     try:
         record = Recorder()
+        before = server_cpu_seconds(server)
         floor(port, record)
+        floor_cpu = (server_cpu_seconds(server) - before) / (CLIENTS * EACH)
         floor_rate = rate(record, "sign-in")
         print(describe(record, "sign-in"))
+        print(f"server CPU per sign-in page: {floor_cpu * 1000:.1f} ms")
         for slug, sessions in (("small", 0), ("timetable300", 300)):
             workshop = make_workshop(slug, sessions)
             connection.close()
             record = Recorder()
+            before = server_cpu_seconds(server)
             registrations(port, slug, record)
+            pair_cpu = (server_cpu_seconds(server) - before) / (CLIENTS * EACH)
             confirmed_rate = rate(record, "register") * (SEATS / (CLIENTS * EACH))
             p95 = percentile(record.times["register"], 0.95)
             counts = {
@@ -149,6 +155,10 @@ def main() -> None:
             }
             print(describe(record, "form"))
             print(describe(record, "register"))
+            print(
+                f"server CPU per registration (form GET + POST): {pair_cpu * 1000:.1f} ms, "
+                f"{pair_cpu / max(floor_cpu, 1e-6):.1f}x a sign-in page"
+            )
             exact = counts == {"confirmed": SEATS, "waitlisted": CLIENTS * EACH - SEATS}
             registered = rate(record, "register")
             print(

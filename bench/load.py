@@ -214,6 +214,22 @@ def start_server(port: int, database_url: str) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start within 60 s")
 
 
+def server_cpu_seconds(server: subprocess.Popen) -> float:
+    """CPU time (user + system) used so far by gunicorn's master and workers, from /proc; 0 where
+    there is no /proc. Unlike wall times, it hardly grows when other programs load the machine,
+    so the CPU a request costs compares across runs (PostgreSQL's own is not counted)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the name: state, ppid, pgrp, ...; utime and stime are fields 14 and 15.
+        if int(fields[2]) == server.pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def stop_server(server: subprocess.Popen) -> None:
     """End gunicorn's whole process group: TERM, then KILL after 30 s."""
     try:
@@ -380,9 +396,12 @@ def main() -> None:
     server = start_server(port, database_url)
     try:
         floor = Recorder()
+        cpu = server_cpu_seconds(server)
         floor_seconds = floor_load(port, floor)
+        floor_cpu, cpu = server_cpu_seconds(server) - cpu, server_cpu_seconds(server)
         load = Recorder()
         load_seconds = mixed_load(port, data, load)
+        load_cpu = server_cpu_seconds(server) - cpu
     finally:
         stop_server(server)
 
@@ -403,6 +422,13 @@ def main() -> None:
         print(describe(load, kind))
     every = [t for kind in ("form", "register", "read", "mark") for t in load.times[kind]]
     p95 = percentile(every, 0.95)
+    per_floor = floor_cpu / max(len(floor.times["floor"]), 1)
+    per_mixed = load_cpu / max(len(every), 1)
+    print(
+        f"server CPU per request: floor {per_floor * 1000:.1f} ms, mixed {per_mixed * 1000:.1f} "
+        f"ms ({per_mixed / max(per_floor, 1e-6):.1f}x; the wall times above swing with the "
+        f"machine's other load, this far less)"
+    )
     print(
         f"all mixed requests: p50 {percentile(every, 0.5) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms, "
         f"p99 {percentile(every, 0.99) * 1000:.1f} ms"

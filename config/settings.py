@@ -284,9 +284,6 @@ if REPORT_LINK_DAYS < 1:
 # The audit trail (django-auditlog, audit/registry.py): changes stored as JSON.
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_USE_FK_STRING_REPRESENTATION = False
-# Test-only switches for the concurrency tests' control run: never change them in production.
-REGISTRATION_LOCKING = True
-REGISTRATION_RACE_DELAY = 0
 
 # The API under /api/v1/ (integrations/rest.py): API tokens or the browser's session, JSON
 # in and out, one error format, pages of 100 (up to 1,000 with ?page_size=).

@@ -228,6 +228,10 @@ class AgencyMemberAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "agency__name", "agency__acronym"]
     autocomplete_fields = ["user", "agency"]
 
+    def get_queryset(self, request):
+        # The change page's title is the member's label: user and agency.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
@@ -255,7 +259,8 @@ class WorkshopAgencyInline(admin.TabularInline):
     formset = shared_choices_formset("agency")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("agency")
+        # Each row's label names its agency and workshop.
+        return super().get_queryset(request).select_related("agency", "workshop")
 
 
 class TimetableFormSet(SharedChoicesFormSet):
@@ -296,11 +301,49 @@ class TimetableFormSet(SharedChoicesFormSet):
                     title=data.get("title", ""),
                 )
             )
+        if any(form.has_changed() for form in rows) or replacing:
+            try:
+                services.check_timetable_editable(workshop)
+            except ValidationError as refusal:
+                raise ValidationError(refusal.messages) from None  # above the rows
         refusals = services.session_refusals(workshop=workshop, drafts=drafts, replacing=replacing)
         for form, pairs in zip(rows, refusals, strict=True):
             if form.has_changed():
                 for field, message in pairs:
                     form.add_error(field, message)
+
+    def save(self, commit=True):
+        """The changed and new rows saved through ``services.save_sessions``, as one change
+        (so two rows may swap their times), with its calendar revisions, webhooks and
+        notices; a row marked for deletion is deleted first, as Django's formset does."""
+        if not commit:
+            return super().save(commit=False)
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        deleted = set(self.deleted_forms)
+        for form in self.initial_forms:
+            if form in deleted:
+                self.deleted_objects.append(form.instance)
+                self.delete_existing(form.instance)
+        rows = [form for form in self.forms if form not in deleted and form.has_changed()]
+        if not rows:
+            return []
+        changes = []
+        for form in rows:
+            session = form.instance
+            session.workshop = self.instance  # a new workshop has its pk only now
+            changes.append(
+                services.SessionChange(
+                    data={name: getattr(session, name) for name in services.SESSION_FIELDS},
+                    trainers=list(form.cleaned_data.get("trainers") or ()),
+                    session=session,
+                    status=session.status,
+                )
+            )
+            if session.pk is None:
+                self.new_objects.append(session)
+            else:
+                self.changed_objects.append((session, form.changed_data))
+        return services.save_sessions(workshop=self.instance, changes=changes)
 
 
 class SessionInline(admin.TabularInline):
@@ -520,6 +563,10 @@ class WorkshopAgencyAdmin(admin.ModelAdmin):
     search_fields = ["agency__name", "agency__acronym", "workshop__title", "note"]
     autocomplete_fields = ["workshop", "agency"]
 
+    def get_queryset(self, request):
+        # The change page's title is the role's label: agency and workshop.
+        return super().get_queryset(request).select_related(*self.list_select_related)
+
 
 # People and places of the timetable
 
@@ -581,6 +628,7 @@ class SessionAdminForm(forms.ModelForm):
         if session_time_problems(workshop, starts_at, ends_at):
             return cleaned  # the model's clean says so, once
         try:
+            services.check_timetable_editable(workshop)
             services.check_session(
                 workshop=workshop,
                 starts_at=starts_at,
@@ -631,6 +679,26 @@ class SessionAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("trainers")
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, with its trainers and topics (so ``save_related`` has no
+        # many-to-many left to save): its calendar revision, webhooks and notices.
+        services.save_sessions(
+            workshop=obj.workshop,
+            changes=[
+                services.SessionChange(
+                    data={name: getattr(obj, name) for name in services.SESSION_FIELDS},
+                    trainers=list(form.cleaned_data.get("trainers") or ()),
+                    topics=list(form.cleaned_data.get("topics") or ()),
+                    session=obj,
+                    status=obj.status,
+                )
+            ],
+        )
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

@@ -395,11 +395,6 @@ def _check_method(method: str | None) -> None:
         raise ValueError(f"Unknown iTIP method {method!r}; expected one of {sorted(METHODS)}.")
 
 
-def session_description(session: Session, *, cancelled: bool = False) -> str:
-    """Kind, trainers with their titles, topics, then the session's own description."""
-    return _Texts().description(session, cancelled=cancelled)
-
-
 def trainer_label(trainer) -> str:
     """'Prof. Zhang Wei (张伟), Deputy Director-General, MPS': reads ``agency``, prefetch it."""
     name = f"{trainer.honorific} {trainer.name}".strip()

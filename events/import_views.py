@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -118,7 +117,7 @@ def timetable_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
                     _("Imported from the calendar file: %(created)d new, %(updated)d updated.")
                     % {"created": result.created, "updated": result.updated},
                 )
-                return redirect(_timetable_url(workshop))
+                return redirect("events:timetable", slug=workshop.slug)
 
     counts = {
         "create": sum(e.action == "create" for e in events),
@@ -138,10 +137,3 @@ def timetable_import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
             "current": "timetable",
         },
     )
-
-
-def _timetable_url(workshop) -> str:
-    try:
-        return reverse("events:timetable", kwargs={"slug": workshop.slug})
-    except NoReverseMatch:
-        return reverse("events:timetable_import", kwargs={"slug": workshop.slug})

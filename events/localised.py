@@ -32,5 +32,4 @@ def place(workshop, language: str | None = None) -> str:
 
 def agency_name(agency, language: str | None = None) -> str:
     """An agency as the reader's language names it, with its acronym: 公安部 (MPS)."""
-    name = localised(agency, "name", language)
-    return f"{name} ({agency.acronym})" if agency.acronym else name
+    return agency.label(localised(agency, "name", language), agency.acronym)

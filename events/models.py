@@ -404,7 +404,12 @@ class WorkshopAgency(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()}: {self.agency_id}"
+        # Reads the agency and the workshop: lists select_related them (admin, audit trail).
+        return _("%(agency)s, %(role)s of %(workshop)s") % {
+            "agency": self.agency,
+            "role": self.get_role_display().lower(),
+            "workshop": self.workshop,
+        }
 
 
 class AgencyMember(models.Model):
@@ -421,7 +426,7 @@ class AgencyMember(models.Model):
         verbose_name_plural = _("agency members")
 
     def __str__(self) -> str:
-        return f"{self.user_id} @ {self.agency_id}"
+        return _("%(user)s at %(agency)s") % {"user": self.user, "agency": self.agency}
 
 
 class Trainer(models.Model):

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from config import shell
 from events.models import Agency, Room, Session, Topic, Trainer, Workshop, WorkshopAgency
-from events.services import SESSION_FIELDS, TRAINER_FIELDS, WORKSHOP_FIELDS
+from events.services import AGENCY_FIELDS, SESSION_FIELDS, TRAINER_FIELDS, WORKSHOP_FIELDS
 from integrations.rest import (
     StrictCharField,
     StrictModelSerializer,
@@ -26,18 +26,7 @@ def absolute(path: str) -> str:
 class AgencySerializer(StrictModelSerializer):
     class Meta:
         model = Agency
-        fields = [
-            "id",
-            "name",
-            "name_local",
-            "acronym",
-            "kind",
-            "level",
-            "region",
-            "country",
-            "parent",
-            "website",
-        ]
+        fields = ["id", *AGENCY_FIELDS]
 
 
 class AgencyRoleSerializer(StrictModelSerializer):

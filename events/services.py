@@ -653,7 +653,9 @@ class SessionsRefused(ValidationError):
             return
         super().__init__(
             [
-                f"“{draft.title}”: {message}" if draft.title else message
+                _("“%(title)s”: %(problem)s") % {"title": draft.title, "problem": message}
+                if draft.title
+                else message
                 for draft, row in zip(drafts, rows, strict=True)
                 for messages in row.values()
                 for message in messages

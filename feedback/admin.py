@@ -265,10 +265,14 @@ class ResponseAdmin(ReadOnlyAdmin):
 @admin.register(Answer)
 class AnswerAdmin(ReadOnlyAdmin):
     list_display = ["question", "questionnaire", "value", "quotable", "response"]
-    list_select_related = ["question__questionnaire", "choice", "response"]
+    list_select_related = ["question__questionnaire", "choice", "response__questionnaire"]
     list_filter = ["question__questionnaire", "question__kind", "quotable"]
     search_fields = ["text", "question__text"]
     actions = ["mark_quotable", "mark_not_quotable"]
+
+    def get_queryset(self, request):
+        # The change page's title is the answer's label: its question.
+        return super().get_queryset(request).select_related(*self.list_select_related)
 
     def _set_quotable(self, request, queryset, quotable: bool) -> None:
         done = 0
@@ -302,6 +306,14 @@ class SubmissionAdmin(ReadOnlyAdmin):
     list_select_related = ["questionnaire__workshop", "registration"]
     list_filter = ["questionnaire"]
     search_fields = ["questionnaire__title", "registration__name"]
+
+    def get_queryset(self, request):
+        # The change page's title names who answered which questionnaire.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*self.list_select_related, "registration__participant")
+        )
 
     @admin.display(description=_("workshop"), ordering="questionnaire__workshop__title")
     def workshop(self, submission):

@@ -14,6 +14,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events.constraints import FieldCheckConstraint, FieldUniqueConstraint
@@ -202,7 +203,11 @@ class Response(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.questionnaire_id}/{self.pk}"
+        # Never who answered: an evaluation's responses are anonymous.
+        return _("Response of %(day)s to %(questionnaire)s") % {
+            "day": date_format(self.submitted_on),
+            "questionnaire": self.questionnaire,
+        }
 
 
 class Answer(models.Model):
@@ -268,7 +273,7 @@ class Answer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.question_id}: {self.rating or self.choice_id or self.text[:30]}"
+        return _("Answer to “%(question)s”") % {"question": self.question}
 
 
 class Submission(models.Model):
@@ -300,7 +305,10 @@ class Submission(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.registration_id} answered {self.questionnaire_id}"
+        return _("%(name)s answered %(questionnaire)s") % {
+            "name": self.registration.name or self.registration.participant,
+            "questionnaire": self.questionnaire,
+        }
 
 
 class SealedResponse(models.Model):
@@ -321,4 +329,4 @@ class SealedResponse(models.Model):
         verbose_name_plural = _("sealed responses")
 
     def __str__(self) -> str:
-        return f"{self.questionnaire_id}/sealed"
+        return _("Sealed response to %(questionnaire)s") % {"questionnaire": self.questionnaire}

@@ -221,6 +221,14 @@ class AttendanceAdmin(admin.ModelAdmin):
     autocomplete_fields = ["registration", "session", "recorded_by"]
     readonly_fields = ["recorded_at"]
 
+    def get_queryset(self, request):
+        # The change page's title names who, at which session.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*self.list_select_related, "registration__participant")
+        )
+
     @admin.display(description=_("participant"), ordering="registration__name")
     def participant(self, attendance):
         return attendance.registration.name

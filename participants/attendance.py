@@ -148,7 +148,9 @@ def record_attendance(
     if note:
         values["note"] = note
     existing = Attendance.objects.filter(registration=registration, session=session)
-    with transaction.atomic():
+    # No savepoint of its own inside a caller's transaction (a batch of marks, all or
+    # nothing): two round trips a mark saved; a lost insert race has its savepoint below.
+    with transaction.atomic(savepoint=False):
         if _update_recorded(
             existing, status=status, values=values, registration=registration, session=session
         ):

@@ -197,7 +197,12 @@ class Registration(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_status_display()})"
+        # Reads the workshop (and the person if unnamed): lists select_related them.
+        return _("%(name)s for %(workshop)s (%(status)s)") % {
+            "name": self.name or self.participant,
+            "workshop": self.workshop,
+            "status": self.get_status_display().lower(),
+        }
 
     @property
     def agency_label(self) -> str:
@@ -247,7 +252,12 @@ class Attendance(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.registration_id} @ {self.session_id}: {self.status}"
+        # Reads the registration and the session: lists select_related them.
+        return _("%(name)s at %(session)s: %(status)s") % {
+            "name": self.registration.name or self.registration.participant,
+            "session": self.session,
+            "status": self.get_status_display().lower(),
+        }
 
     @property
     def counts_as_attended(self) -> bool:

@@ -238,7 +238,12 @@ def agency_choices(workshop: Workshop) -> tuple[list[Agency], list[Agency]]:
     attending_roles = WorkshopAgency.objects.filter(
         workshop=workshop, agency=OuterRef("pk"), role=WorkshopAgency.Role.ATTENDING
     )
-    agencies = Agency.objects.annotate(attending=Exists(attending_roles)).order_by("name")
+    # Only what the list shows: the directory may hold hundreds of agencies.
+    agencies = (
+        Agency.objects.only("pk", "name", "name_local", "acronym")
+        .annotate(attending=Exists(attending_roles))
+        .order_by("name")
+    )
     attending, others = [], []
     for agency in agencies:
         (attending if agency.attending else others).append(agency)

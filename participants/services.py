@@ -32,7 +32,6 @@ that was rolled back, and no request waits on the mail server.
 """
 
 import logging
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -156,29 +155,16 @@ class Registered:
 # --- The workshop lock ------------------------------------------------------------------
 
 
-def _locking() -> bool:
-    # Switched off only by the concurrency tests' control run and the benchmark's floor.
-    return getattr(settings, "REGISTRATION_LOCKING", True)
-
-
 def _lock_workshop(workshop: Workshop) -> Workshop:
     """The workshop's row, locked until the transaction ends, fresh from the database.
 
     On PostgreSQL ``SELECT ... FOR UPDATE`` makes every seat decision for this workshop
     wait its turn (other workshops are not held up). SQLite ignores FOR UPDATE; there the
     settings open every transaction IMMEDIATE, which takes the database's write lock at once.
+    Always: the concurrency tests' control run and the benchmark's floor replace this
+    function to see what happens without it.
     """
-    queryset = Workshop.objects.all()
-    if _locking():
-        queryset = queryset.select_for_update()
-    return queryset.get(pk=workshop.pk)
-
-
-def _race_delay() -> None:
-    # Test-only: widens the gap between counting seats and taking one, for the control run.
-    delay = getattr(settings, "REGISTRATION_RACE_DELAY", 0)
-    if delay:
-        time.sleep(delay)
+    return Workshop.objects.select_for_update().get(pk=workshop.pk)
 
 
 def _seat_figures(workshop: Workshop) -> tuple[int, int]:
@@ -197,7 +183,6 @@ def _seat_or_queue(workshop: Workshop, now: datetime, *, notify: bool) -> str:
     if waitlisted and confirmed < workshop.capacity:
         promoted = _fill_free_seats(workshop, now, notify=notify, figures=(confirmed, waitlisted))
         confirmed, waitlisted = confirmed + len(promoted), waitlisted - len(promoted)
-    _race_delay()
     if confirmed < workshop.capacity and not waitlisted:
         return Status.CONFIRMED
     return Status.WAITLISTED
@@ -316,7 +301,7 @@ def _find_person(email: str) -> Participant | None:
     )
 
 
-def _find_or_create_person(email: str, *, source: str) -> Participant:
+def _find_or_create_person(email: str) -> Participant:
     """The person with ``email`` (any case), created if new: the identity only, no details."""
     person = _find_person(email)
     if person is not None:
@@ -325,7 +310,7 @@ def _find_or_create_person(email: str, *, source: str) -> Participant:
         # A savepoint: two first registrations of one address for different workshops
         # (not serialised by a workshop lock) race here; the loser reads the winner's row.
         with transaction.atomic():
-            return Participant.objects.create(email=email, is_sample=source == Source.DEMO)
+            return Participant.objects.create(email=email)
     except IntegrityError:
         person = _find_person(email)
         if person is None:
@@ -386,7 +371,7 @@ def register_participant(
         # The identity first, before the lock: every registration for this workshop waits
         # for the lock, so it is held for the seat decision alone, not for a person's
         # look-up, insert and audit record (their own rows; an error below rolls them back).
-        person = _find_or_create_person(data.email, source=source) if data.email else None
+        person = _find_or_create_person(data.email) if data.email else None
         workshop = _lock_workshop(workshop)
         check_roster_editable(workshop)
         registration = None
@@ -398,7 +383,7 @@ def register_participant(
             )
         else:
             # Nominated without an address: a person of their own, found by nobody else.
-            person = Participant.objects.create(is_sample=source == Source.DEMO)
+            person = Participant.objects.create()
         reopen = (
             registration is not None
             and registration.status == Status.CANCELLED

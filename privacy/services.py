@@ -235,6 +235,8 @@ def _redact_audit_trail(registration: Registration, participant: Participant) ->
         )
         | Q(content_type=ContentType.objects.get_for_model(Participant), object_id=participant.pk)
     )
+    # An attendance record's label names the person: relabelled with the pseudonym.
+    marks = {mark.pk: str(mark) for mark in registration.attendances.select_related("session")}
     changed = []
     for entry in entries:
         changes = entry.changes or {}
@@ -248,6 +250,8 @@ def _redact_audit_trail(registration: Registration, participant: Participant) ->
         entry.serialized_data = None
         if entry.content_type.model in ("registration", "participant"):
             entry.object_repr = pseudonym(registration)
+        elif entry.content_type.model == "attendance":
+            entry.object_repr = marks.get(entry.object_id) or pseudonym(registration)
         changed.append(entry)
     LogEntry.objects.bulk_update(
         changed, ["changes", "changes_text", "serialized_data", "object_repr"], batch_size=500

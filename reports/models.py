@@ -151,7 +151,10 @@ class Report(models.Model):
         verbose_name_plural = _("post-event reports")
 
     def __str__(self) -> str:
-        return f"report {self.workshop_id} v{self.version}"
+        return _("Report on %(workshop)s, version %(version)s") % {
+            "workshop": self.workshop,
+            "version": self.version,
+        }
 
     @property
     def is_published(self) -> bool:

@@ -218,9 +218,9 @@ PAGES = {
     Workshop: (7, 12, 0),
     # list: the workshop filter, 2 counts, the page; change: the role, workshop and agency.
     WorkshopAgency: (4, 3, 0),
-    # list: the questionnaire filter, 2 counts, the page; change: the answer, its response,
-    # question and choice.
-    Answer: (4, 4, None),
+    # list: the questionnaire filter, 2 counts, the page; change: the answer with its
+    # response, question and choice (one query: the page's title is the answer's label).
+    Answer: (4, 1, None),
     # list: 2 counts, the page; change: the choice, its question.
     Choice: (3, 2, 0),
     # list: 2 counts, the page with choice counts; change: the question, its choices,
@@ -233,15 +233,16 @@ PAGES = {
     # list: the questionnaire filter, 2 counts, the page; change: the response, its answers
     # with questions and choices, its questionnaire.
     Response: (4, 3, None),
-    # list: the questionnaire filter, 2 counts, the page; change: the submission, its
-    # questionnaire and registration.
-    Submission: (4, 3, None),
+    # list: the questionnaire filter, 2 counts, the page; change: the submission with its
+    # questionnaire and registration (its label names both), the workshop.
+    Submission: (4, 2, None),
     # list: the questionnaire filter, 2 counts, the page; change: the box, its
     # questionnaire.
     SealedResponse: (4, 2, None),
-    # list: the workshop filter, 2 counts, the page; change: the record, its registration,
-    # session and recorder.
-    Attendance: (4, 4, 0),
+    # list: the workshop filter, 2 counts, the page; change: the record with its labels'
+    # registration and session, then for the autocomplete widgets the registration, its
+    # workshop (the registration's label names it), the session and the recorder.
+    Attendance: (4, 5, 0),
     # list: 2 counts, the page with registration counts; change: the person, their
     # registrations with workshops.
     Participant: (3, 2, 0),

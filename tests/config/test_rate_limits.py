@@ -123,3 +123,35 @@ def test_database_counter_counts_in_one_statement_and_deletes_past_windows(monke
     with connection.cursor() as cursor:
         cursor.execute("SELECT cache_key, value FROM rate_limit_entries")
         assert cursor.fetchall() == [(":1:open", "4")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_counter_loses_no_hit_when_servers_count_at_once(monkeypatch):
+    import threading
+    from datetime import timedelta
+
+    from django.db import connection, connections
+    from django.utils import timezone
+
+    import config.cache
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite writes one at a time; the race needs PostgreSQL's concurrent writers")
+    monkeypatch.setattr(config.cache, "PURGE_ONE_IN", 10**12)
+    later = timezone.now() + timedelta(minutes=10)
+    start = threading.Barrier(8)
+
+    def server():
+        try:
+            start.wait()
+            for _ in range(25):
+                caches["rate_limit"].hit("busy", later)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=server) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert caches["rate_limit"].hit("busy", later) == 8 * 25 + 1

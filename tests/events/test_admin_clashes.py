@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from events.models import Room, Session, Trainer
+from events.models import Room, Session, Trainer, Workshop
 from tests.conftest import at
 from tests.test_admin import session_form, url, workshop_form
 
@@ -170,23 +170,34 @@ def test_workshop_admin_lets_two_sessions_swap_their_times(
     assert (first.starts_at, second.starts_at) == (at(27, 10), at(27, 9))
 
 
-def test_session_admin_refuses_a_trainer_and_a_room_booked_twice(
-    site_admin, client, workshop, make_session, make_user, huang, hall
+def move_into_definitions(
+    client, workshop, make_session, hall, huang, *, definitions_end, moved_end
 ):
+    """“Definitions” from 09:00 in the hall with Huang; “Legislation” moved by the session
+    admin to 10:00-``moved_end`` in the same hall with the same trainer."""
     make_session(
         workshop,
         title="Definitions",
         starts_at=at(27, 9),
-        ends_at=at(27, 11),
+        ends_at=at(27, definitions_end),
         room=hall,
         trainers=[huang],
     )
     moved = make_session(workshop, title="Legislation", starts_at=at(27, 14), ends_at=at(27, 15))
-    response = site_admin.post(
+    response = client.post(
         url(Session, "change", moved.pk),
         session_form(
-            moved, starts_at_1="10:00", ends_at_1="12:00", room=hall.pk, trainers=[huang.pk]
+            moved, starts_at_1="10:00", ends_at_1=moved_end, room=hall.pk, trainers=[huang.pk]
         ),
+    )
+    return moved, response
+
+
+def test_session_admin_refuses_a_trainer_and_a_room_booked_twice(
+    site_admin, client, workshop, make_session, make_user, huang, hall
+):
+    moved, response = move_into_definitions(
+        site_admin, workshop, make_session, hall, huang, definitions_end=11, moved_end="12:00"
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -242,21 +253,58 @@ def test_session_admin_add_page_refuses_a_room_booked_twice(
 def test_session_admin_saves_a_session_that_clashes_with_nothing(
     site_admin, workshop, make_session, hall, huang
 ):
-    make_session(
-        workshop,
-        title="Definitions",
-        starts_at=at(27, 9),
-        ends_at=at(27, 10),
-        room=hall,
-        trainers=[huang],
-    )
-    moved = make_session(workshop, title="Legislation", starts_at=at(27, 14), ends_at=at(27, 15))
-    response = site_admin.post(
-        url(Session, "change", moved.pk),
-        session_form(
-            moved, starts_at_1="10:00", ends_at_1="11:00", room=hall.pk, trainers=[huang.pk]
-        ),
+    moved, response = move_into_definitions(
+        site_admin, workshop, make_session, hall, huang, definitions_end=10, moved_end="11:00"
     )
     assert response.status_code == 302
     moved.refresh_from_db()
     assert (moved.starts_at, moved.room, moved.sequence) == (at(27, 10), hall, 1)
+
+
+def test_admin_refuses_to_change_a_completed_workshops_timetable(
+    site_admin, workshop, make_session
+):
+    session = make_session(workshop, title="Definitions", starts_at=at(27, 9), ends_at=at(27, 10))
+    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.COMPLETED)
+    workshop.refresh_from_db()
+    refusal = (
+        "This workshop is completed: its timetable is read-only. Reopen the workshop "
+        "(on its overview) to correct it."
+    )
+    response = site_admin.post(
+        url(Session, "change", session.pk),
+        session_form(session, starts_at_1="11:00", ends_at_1="12:00"),
+    )
+    assert response.context["adminform"].form.non_field_errors() == [refusal]
+    data = workshop_form(
+        workshop,
+        sessions=[
+            {"title": "Late addition", "day": "2007-08-28", "start": "09:00", "end": "10:00"}
+        ],
+    )
+    data["sessions-INITIAL_FORMS"] = "0"
+    response = site_admin.post(url(Workshop, "change", workshop.pk), data)
+    (sessions,) = [
+        f.formset
+        for f in response.context["inline_admin_formsets"]
+        if f.formset.prefix == "sessions"
+    ]
+    assert sessions.non_form_errors() == [refusal]
+    assert list(Session.objects.values_list("title", "starts_at")) == [("Definitions", at(27, 9))]
+
+
+def test_session_admin_saves_through_the_service_and_tells_the_webhooks(
+    site_admin, workshop, make_session, hall, huang
+):
+    from integrations.models import Webhook, WebhookDelivery
+
+    owner = get_user_model().objects.get(username="site-admin")
+    Webhook.objects.create(
+        owner=owner, workshop=workshop, url="https://example.org/hook", events=["session.moved"]
+    )
+    moved, response = move_into_definitions(
+        site_admin, workshop, make_session, hall, huang, definitions_end=10, moved_end="11:00"
+    )
+    assert response.status_code == 302
+    (delivery,) = WebhookDelivery.objects.all()
+    assert (delivery.event, delivery.payload["data"]["session"]) == ("session.moved", moved.pk)

@@ -12,6 +12,7 @@ lock stopped working.
 """
 
 import threading
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -113,12 +114,28 @@ def test_parallel_registrations_never_exceed_capacity(twenty_seats, run, mailout
     call_command("check_registrations")
 
 
+@pytest.fixture
+def no_workshop_lock(monkeypatch):
+    """The services as they would be without the lock: the workshop read unlocked, and a
+    pause between counting the seats and taking one, so that the race is lost for sure."""
+    from events.models import Workshop
+    from participants import services
+
+    counted = services._seat_figures
+
+    def count_then_wait(workshop):
+        figures = counted(workshop)
+        time.sleep(0.05)
+        return figures
+
+    monkeypatch.setattr(services, "_lock_workshop", lambda w: Workshop.objects.get(pk=w.pk))
+    monkeypatch.setattr(services, "_seat_figures", count_then_wait)
+
+
 @on_postgres
 @pytest.mark.postgres
-def test_parallel_registrations_without_the_lock_overbook(twenty_seats, settings):
+def test_parallel_registrations_without_the_lock_overbook(twenty_seats, no_workshop_lock):
     """The control run: the same load with the lock off must break capacity."""
-    settings.REGISTRATION_LOCKING = False
-    settings.REGISTRATION_RACE_DELAY = 0.05
     tasks = [registration_task(twenty_seats, f"person{n}@example.org") for n in range(200)]
 
     _, errors = run_in_parallel(tasks)

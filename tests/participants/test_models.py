@@ -50,8 +50,11 @@ def test_registration_agency_label_is_the_chosen_or_the_typed_agency():
     )
 
 
-def test_registration_reads_who_and_how_it_stands():
-    assert str(Registration(name="Li Mei", status="waitlisted")) == "Li Mei (On the waiting list)"
+def test_registration_reads_who_and_how_it_stands(workshop):
+    registration = Registration(workshop=workshop, name="Li Mei", status="waitlisted")
+    assert str(registration) == (
+        "Li Mei for National Anti-Trafficking Workshop (on the waiting list)"
+    )
     assert str(Participant(email="li.mei@example.org")) == "li.mei@example.org"
 
 

@@ -152,3 +152,22 @@ def test_public_form_timetable_is_cached_per_language(timetable):
     assert '<th scope="col">Session</th>' in english
     assert '<th scope="col">Session</th>' not in chinese
     assert "Session 1" in chinese
+
+
+@pytest.mark.parametrize("value", [None, 2, "3"])
+def test_list_select_writes_the_html_of_djangos_select(value):
+    from django import forms
+    from django.test.html import parse_html
+
+    from participants.forms import ListSelect
+
+    choices = [
+        ("", "Choose your agency…"),
+        ("Attending this workshop", [(1, "Ministry <of> Public Security"), (2, "UNICEF")]),
+        ("All agencies", [(3, 'The "Women\'s" Federation & co'), (4, "云南省公安厅")]),
+    ]
+    attrs = {"id": "id_agency", "aria-describedby": "id_agency_helptext", "required": True}
+    ours = ListSelect(choices=choices).render("agency", value, attrs=attrs)
+    django = forms.Select(choices=choices).render("agency", value, attrs=attrs)
+    assert parse_html(ours) == parse_html(django)
+    assert "&lt;of&gt;" in ours
