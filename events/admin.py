@@ -12,7 +12,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteMixin
+from django.contrib.admin.widgets import AutocompleteMixin, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
@@ -362,6 +362,14 @@ class SessionInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("room").prefetch_related("trainers")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # No "add / change / delete" icons beside each row's room and trainers: each is a
+        # template rendered per row, and rooms and trainers have admin pages of their own.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget = field.widget.widget
+        return field
 
 
 class WorkshopAdminForm(forms.ModelForm):
