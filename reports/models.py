@@ -8,6 +8,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from events.constraints import FieldCheckConstraint, FieldUniqueConstraint
@@ -211,7 +212,10 @@ class ReportLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.label or f"link {self.pk}"
+        return self.label or _("Shared link to the report on %(workshop)s, until %(day)s") % {
+            "workshop": self.report.workshop,
+            "day": date_format(self.expires_at, "DATE_FORMAT"),
+        }
 
     @staticmethod
     def new_token() -> str:

@@ -76,6 +76,25 @@ def test_a_report_names_its_workshop_and_version(workshop):
     assert str(report) == f"Report on National Anti-Trafficking Workshop, version {report.version}"
 
 
+def test_a_shared_link_without_a_label_names_its_report_and_end(workshop):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from reports.models import ReportLink
+
+    link = ReportLink.objects.create(
+        report=Report.objects.create(workshop=workshop),
+        token_hash="x" * 64,
+        expires_at=datetime(2007, 12, 31, 12, tzinfo=ZoneInfo("UTC")),
+    )
+    assert str(link) == (
+        "Shared link to the report on National Anti-Trafficking Workshop, "
+        "until Monday 31 December 2007"
+    )
+    link.label = "For the donors' meeting"
+    assert str(link) == "For the donors' meeting"
+
+
 def test_the_audit_trail_files_a_change_under_its_readable_label(workshop, unicef):
     from auditlog.models import LogEntry
 

@@ -118,7 +118,10 @@ def test_an_admin_saved_alias_round_trips_through_the_organisers_form(
     root = get_user_model().objects.create_superuser("root", password="x")
     client.force_login(root)
     add = reverse("admin:events_workshop_add")
-    data = submitted(client.get(add).content.decode(), having="timezone")
+    admin_page = client.get(add).content.decode()
+    assert '<optgroup label="America">' in admin_page
+    assert "events/zone-search.js" in admin_page
+    data = submitted(admin_page, having="timezone")
     data.update(
         title=["New York Workshop"],
         slug=["new-york"],
