@@ -165,21 +165,31 @@ def _post(url: str, body: bytes, headers: dict) -> tuple[int, str]:
 # --- Emitting and delivering --------------------------------------------------------------
 
 
-def listening(event: str, *, workshop) -> list[Webhook]:
-    """The active webhooks that want ``event`` about ``workshop``: those whose owner still
-    organises the workshop (or is a superuser). One query."""
+def active_webhooks(*, workshop) -> list[Webhook]:
+    """The active webhooks about ``workshop``, whatever events they want: those whose owner
+    still organises the workshop (or is a superuser). One query; :func:`wanting` then picks
+    an event's, so that a change telling of several events asks once (and can ask before it
+    takes a lock)."""
     still_organiser = Exists(
         Webhook.workshop.field.related_model.organisers.through.objects.filter(
             workshop_id=OuterRef("workshop_id"), user_id=OuterRef("owner_id")
         )
     )
-    return [
-        hook
-        for hook in Webhook.objects.filter(workshop_id=workshop.pk, is_active=True).filter(
+    return list(
+        Webhook.objects.filter(workshop_id=workshop.pk, is_active=True).filter(
             Q(owner__is_superuser=True) | still_organiser
         )
-        if event in hook.events
-    ]
+    )
+
+
+def wanting(event: str, hooks: list[Webhook]) -> list[Webhook]:
+    """Those of ``hooks`` (:func:`active_webhooks`) that want ``event``."""
+    return [hook for hook in hooks if event in hook.events]
+
+
+def listening(event: str, *, workshop) -> list[Webhook]:
+    """The active webhooks that want ``event`` about ``workshop``. One query."""
+    return wanting(event, active_webhooks(workshop=workshop))
 
 
 def emit(

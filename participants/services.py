@@ -40,6 +40,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -51,7 +52,7 @@ from integrations import webhooks
 from integrations.queue import enqueue_on_commit
 from participants import tasks
 from participants.emails import Kind
-from participants.models import Participant, Registration
+from participants.models import Participant, Registration, seat_counts
 
 logger = logging.getLogger(__name__)
 
@@ -173,15 +174,25 @@ def _seat_figures(workshop: Workshop) -> tuple[int, int]:
     return figures["confirmed"], figures["waitlisted"]
 
 
-def _seat_or_queue(workshop: Workshop, now: datetime, *, notify: bool) -> str:
+def _seat_or_queue(
+    workshop: Workshop,
+    now: datetime,
+    *,
+    notify: bool,
+    figures: tuple[int, int] | None = None,
+    hooks: list | None = None,
+) -> str:
     """CONFIRMED if a seat is free and nobody waits for it, else WAITLISTED. Under the lock.
 
     Seats found free while people wait (a capacity raised since) go to the waiting list
-    first: the newcomer only gets what is left.
+    first: the newcomer only gets what is left. ``figures``: the seat counts, if the caller
+    read them under this lock already; ``hooks``: the workshop's webhooks, read before it.
     """
-    confirmed, waitlisted = _seat_figures(workshop)
+    confirmed, waitlisted = figures or _seat_figures(workshop)
     if waitlisted and confirmed < workshop.capacity:
-        promoted = _fill_free_seats(workshop, now, notify=notify, figures=(confirmed, waitlisted))
+        promoted = _fill_free_seats(
+            workshop, now, notify=notify, figures=(confirmed, waitlisted), hooks=hooks
+        )
         confirmed, waitlisted = confirmed + len(promoted), waitlisted - len(promoted)
     if confirmed < workshop.capacity and not waitlisted:
         return Status.CONFIRMED
@@ -211,12 +222,18 @@ def _save_status(registration: Registration) -> None:
 
 
 def _fill_free_seats(
-    workshop: Workshop, now: datetime, *, notify: bool, figures: tuple[int, int] | None = None
+    workshop: Workshop,
+    now: datetime,
+    *,
+    notify: bool,
+    figures: tuple[int, int] | None = None,
+    hooks: list | None = None,
 ) -> list[Registration]:
     """Promote the first of the waiting list into every free seat. Under the lock.
 
-    Two queries (the count unless ``figures`` gives it, the queue's head) plus one update
-    per promotion.
+    Two queries (the count unless ``figures`` gives it, the queue's head) plus, per
+    promotion, its update, audit record and e-mail's task (and the webhooks' query, unless
+    ``hooks`` gives the workshop's webhooks, read before the lock).
     """
     confirmed, waitlisted = figures or _seat_figures(workshop)
     free = workshop.capacity - confirmed
@@ -232,7 +249,7 @@ def _fill_free_seats(
         registration.status_changed_at = now
         # waitlisted_at stays: it records that this seat came from the queue, and when.
         _save_status(registration)
-        _emit(webhooks.Event.REGISTRATION_PROMOTED, registration, workshop)
+        _emit(webhooks.Event.REGISTRATION_PROMOTED, registration, workshop, hooks=hooks)
         if notify:
             _notify(registration, Kind.PROMOTED)
     return promoted
@@ -254,10 +271,11 @@ def promote_from_waitlist(*, workshop: Workshop, notify: bool = True) -> list[Re
     the promoted registrations, in queue order; none for a completed or cancelled workshop.
     """
     with transaction.atomic():
+        hooks = webhooks.active_webhooks(workshop=workshop)  # before the lock: not a seat
         workshop = _lock_workshop(workshop)
         if not may_promote_from_waitlist(workshop):
             return []
-        return _fill_free_seats(workshop, timezone.now(), notify=notify)
+        return _fill_free_seats(workshop, timezone.now(), notify=notify, hooks=hooks)
 
 
 # --- Registering ------------------------------------------------------------------------
@@ -368,22 +386,27 @@ def register_participant(
                 _("“%(email)s” is not a valid e-mail address.") % {"email": data.email}
             ) from None
     with transaction.atomic():
-        # The identity first, before the lock: every registration for this workshop waits
-        # for the lock, so it is held for the seat decision alone, not for a person's
-        # look-up, insert and audit record (their own rows; an error below rolls them back).
-        person = _find_or_create_person(data.email) if data.email else None
+        # Every registration for this workshop waits for its lock, which is held until the
+        # commit: so all that does not depend on the seats comes before it, on rows of its
+        # own (an error below rolls them back): the person's look-up, insert and audit
+        # record (nominated without an address: a person of their own, found by nobody
+        # else), and the workshop's webhooks. Under the lock: its row, one query for the
+        # seats and this person's registration, then only writes (the registration, its
+        # audit record, the e-mail's task, a webhook's delivery), and the commit.
+        person = _find_or_create_person(data.email) if data.email else Participant.objects.create()
+        hooks = webhooks.active_webhooks(workshop=workshop)
         workshop = _lock_workshop(workshop)
         check_roster_editable(workshop)
+        # Read under the lock, so that a registration of the same person committed by the
+        # lock's previous holder (a double submit) is seen, and the seats it took.
+        figures = Registration.objects.filter(workshop=workshop).aggregate(
+            **seat_counts(), existing=Max("pk", filter=Q(participant=person))
+        )
         registration = None
-        if person is not None:
-            registration = (
-                Registration.objects.filter(workshop=workshop, participant=person)
-                .select_related("participant")
-                .first()
+        if figures["existing"] is not None:
+            registration = Registration.objects.select_related("participant").get(
+                pk=figures["existing"]
             )
-        else:
-            # Nominated without an address: a person of their own, found by nobody else.
-            person = Participant.objects.create()
         reopen = (
             registration is not None
             and registration.status == Status.CANCELLED
@@ -400,7 +423,13 @@ def register_participant(
         if workshop.requires_approval:
             status = Status.PENDING
         else:
-            status = _seat_or_queue(workshop, now, notify=notify)
+            status = _seat_or_queue(
+                workshop,
+                now,
+                notify=notify,
+                figures=(figures["confirmed"], figures["waitlisted"]),
+                hooks=hooks,
+            )
         created = registration is None
         if created:
             registration = Registration(
@@ -415,7 +444,7 @@ def register_participant(
         if data.nominated_by is not None:
             registration.nominated_by = data.nominated_by
         registration.save()
-        _emit(webhooks.Event.REGISTRATION_CREATED, registration, workshop)
+        _emit(webhooks.Event.REGISTRATION_CREATED, registration, workshop, hooks=hooks)
         if notify:
             _notify(registration, Kind.registered(status))
         return Registered(registration, created=created, reopened=not created)
@@ -435,13 +464,15 @@ def check_roster_editable(workshop: Workshop) -> None:
         )
 
 
-def _locked_registration(registration: Registration) -> tuple[Workshop, Registration]:
-    """Lock the registration's workshop, then read the registration afresh. In a transaction.
-    Refused for a completed workshop."""
+def _locked_registration(registration: Registration) -> tuple[Workshop, Registration, list]:
+    """Read the workshop's webhooks, lock the workshop, then read the registration afresh
+    (under the lock: a decision made meanwhile is seen). In a transaction. Refused for a
+    completed workshop. Returns the workshop, the registration and the webhooks."""
+    hooks = webhooks.active_webhooks(workshop=registration.workshop)
     workshop = _lock_workshop(registration.workshop)
     check_roster_editable(workshop)
     fresh = Registration.objects.select_related("participant").get(pk=registration.pk)
-    return workshop, fresh
+    return workshop, fresh, hooks
 
 
 def _log_decision(action: str, registration: Registration, by) -> None:
@@ -461,7 +492,7 @@ def approve_registration(*, registration: Registration, by, notify: bool = True)
     """
     allowed = {Status.PENDING, Status.DECLINED, Status.CANCELLED}
     with transaction.atomic():
-        workshop, registration = _locked_registration(registration)
+        workshop, registration, hooks = _locked_registration(registration)
         if registration.status not in allowed:
             raise InvalidTransition(
                 _cannot(registration, _("A registration that is “%(status)s” cannot be approved."))
@@ -475,7 +506,7 @@ def approve_registration(*, registration: Registration, by, notify: bool = True)
                 % {"name": registration.name}
             )
         now = timezone.now()
-        status = _seat_or_queue(workshop, now, notify=notify)
+        status = _seat_or_queue(workshop, now, notify=notify, hooks=hooks)
         _set_status(registration, status, now)
         _save_status(registration)
         _log_decision("approved", registration, by)
@@ -496,7 +527,7 @@ def waitlist_registration(*, registration: Registration, by, notify: bool = True
     """
     allowed = {Status.PENDING, Status.DECLINED, Status.CANCELLED}
     with transaction.atomic():
-        workshop, registration = _locked_registration(registration)
+        workshop, registration, hooks = _locked_registration(registration)
         if registration.status not in allowed:
             raise InvalidTransition(
                 _cannot(
@@ -507,7 +538,7 @@ def waitlist_registration(*, registration: Registration, by, notify: bool = True
         now = timezone.now()
         _set_status(registration, Status.WAITLISTED, now)
         _save_status(registration)
-        promoted = _fill_free_seats(workshop, now, notify=notify)
+        promoted = _fill_free_seats(workshop, now, notify=notify, hooks=hooks)
         _log_decision("waitlisted", registration, by)
         if any(p.pk == registration.pk for p in promoted):
             registration.refresh_from_db()
@@ -520,12 +551,14 @@ def decline_registration(*, registration: Registration, by, notify: bool = True)
     """An organiser declines a registration; a seat it held goes to the waiting list's first."""
     allowed = {Status.PENDING, Status.WAITLISTED, Status.CONFIRMED}
     with transaction.atomic():
-        workshop, registration = _locked_registration(registration)
+        workshop, registration, hooks = _locked_registration(registration)
         if registration.status not in allowed:
             raise InvalidTransition(
                 _cannot(registration, _("A registration that is “%(status)s” cannot be declined."))
             )
-        _end_registration(workshop, registration, Status.DECLINED, by=by, notify=notify)
+        _end_registration(
+            workshop, registration, Status.DECLINED, by=by, notify=notify, hooks=hooks
+        )
     return registration
 
 
@@ -539,17 +572,25 @@ def cancel_registration(
     repeated click is harmless.
     """
     with transaction.atomic():
-        workshop, registration = _locked_registration(registration)
+        workshop, registration, hooks = _locked_registration(registration)
         if registration.status in (Status.CANCELLED, Status.DECLINED):
             return registration
         registration.cancelled_by_participant = by is None
-        _end_registration(workshop, registration, Status.CANCELLED, by=by, notify=notify)
-        _emit(webhooks.Event.REGISTRATION_CANCELLED, registration, workshop)
+        _end_registration(
+            workshop, registration, Status.CANCELLED, by=by, notify=notify, hooks=hooks
+        )
+        _emit(webhooks.Event.REGISTRATION_CANCELLED, registration, workshop, hooks=hooks)
     return registration
 
 
 def _end_registration(
-    workshop: Workshop, registration: Registration, status: str, *, by, notify: bool
+    workshop: Workshop,
+    registration: Registration,
+    status: str,
+    *,
+    by,
+    notify: bool,
+    hooks: list | None = None,
 ) -> None:
     """Decline or cancel ``registration``, locked by the caller's transaction. A seat it
     held goes to the first on the waiting list; the person hears of it (e-mail
@@ -558,7 +599,7 @@ def _end_registration(
     now = timezone.now()
     _set_status(registration, status, now)
     _save_status(registration)
-    promoted = _fill_free_seats(workshop, now, notify=notify) if held_seat else []
+    promoted = _fill_free_seats(workshop, now, notify=notify, hooks=hooks) if held_seat else []
     _log_decision(status, registration, by)
     if notify:
         # The e-mail says whether the seat went to someone waiting.
@@ -627,12 +668,16 @@ def _cannot(registration: Registration, message: str) -> str:
     return message % {"status": registration.get_status_display()}
 
 
-def _emit(event: str, registration: Registration, workshop: Workshop) -> None:
-    """Tell the workshop's webhooks; what a receiver gets is the registration's id and state,
-    never the person's details (it asks the API for those, with its own permissions)."""
+def _emit(
+    event: str, registration: Registration, workshop: Workshop, *, hooks: list | None = None
+) -> None:
+    """Tell the workshop's webhooks (``hooks``: all of them, read before the lock; None: ask
+    now); what a receiver gets is the registration's id and state, never the person's
+    details (it asks the API for those, with its own permissions)."""
     webhooks.emit(
         event,
         workshop=workshop,
+        hooks=None if hooks is None else webhooks.wanting(event, hooks),
         data={
             "registration": registration.pk,
             "status": registration.status,

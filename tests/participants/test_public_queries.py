@@ -96,13 +96,16 @@ def test_public_form_post_costs_the_same_whatever_the_timetable(
     # Someone before (the content types of the audit trail are then known to the process).
     Client().post(url(workshop), {**data, "email": "first@example.org"})
     # The workshop; the rate limit (one upsert); the agencies for the form; then, in one
-    # transaction: the workshop locked; the person looked up, inserted, their audit record;
-    # an earlier registration looked up; the seat counts; the registration inserted and its
-    # audit record; the webhooks to tell; and, after the commit, the e-mail's task queued
-    # (one row: the worker builds the message and the timetable's calendar).
+    # transaction, before the workshop's lock: the person looked up, inserted, their audit
+    # record; the webhooks to tell; under the lock: the workshop locked; the seat counts with
+    # an earlier registration of the person's (one query); the registration inserted, its
+    # audit record, and the e-mail's task queued (one row, committed with the registration:
+    # the worker builds the message and the timetable's calendar).
     with CaptureQueriesContext(connection) as captured:
         response = client.post(url(workshop), data)
-    assert len(statements(captured)) == 13, "\n".join(s[:120] for s in statements(captured))
+    assert len(statements(captured)) == 12, "\n".join(s[:120] for s in statements(captured))
+    locked = next(n for n, sql in enumerate(statements(captured)) if "FOR UPDATE" in sql)
+    assert len(statements(captured)[locked:]) == 5
     assert response.status_code == 302, response.content[:500]
     registration = Registration.objects.get(participant__email="zhang.wei@example.org")
     assert registration.status == Registration.Status.CONFIRMED
