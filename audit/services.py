@@ -26,10 +26,14 @@ def record_update(instance: Model, changes: dict[str, tuple]) -> LogEntry | None
 
 
 def record_create(instance: Model) -> LogEntry | None:
-    """Record a row made by ``bulk_create`` (no signal): every field's value, as auditlog does."""
+    """Record a row made by ``bulk_create`` (no signal): every field's value, as auditlog does
+    (as JSON values, not their text, when the settings store JSON: as its signal does)."""
     from auditlog.diff import model_instance_diff
+    from django.conf import settings
 
-    changes = model_instance_diff(None, instance)
+    changes = model_instance_diff(
+        None, instance, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
+    )
     return LogEntry.objects.log_create(instance, action=LogEntry.Action.CREATE, changes=changes)
 
 
