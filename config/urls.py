@@ -56,6 +56,11 @@ api_urls = [
         name="api-personal-cancel",
     ),
     path(
+        "personal/<str:token>/details/",
+        participants_api.PersonalDetailsView.as_view(),
+        name="api-personal-details",
+    ),
+    path(
         "personal/<str:token>/language/",
         participants_api.PersonalLanguageView.as_view(),
         name="api-personal-language",

@@ -12,7 +12,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteMixin
+from django.contrib.admin.widgets import AutocompleteMixin, RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
@@ -363,6 +363,14 @@ class SessionInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("room").prefetch_related("trainers")
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # No "add / change / delete" icons beside each row's room and trainers: each is a
+        # template rendered per row, and rooms and trainers have admin pages of their own.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget = field.widget.widget
+        return field
+
 
 class WorkshopAdminForm(forms.ModelForm):
     """The rules of the organisers' form that the model cannot hold, from the same service."""
@@ -458,9 +466,10 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
     sessions_count = _count_column("sessions_count", _("sessions"))
 
     def get_readonly_fields(self, request, obj=None):
-        fields = super().get_readonly_fields(request, obj)
-        # A status changes through the actions, under the rules of which may follow which.
-        return [*fields, "status"] if obj is not None else fields
+        # A status changes through the actions, under the rules of which may follow which
+        # (publishing checks the timetable): a new workshop is a draft, as the service
+        # makes it (``services.create_workshop``).
+        return [*super().get_readonly_fields(request, obj), "status"]
 
     def _change_status(self, request, queryset, status: str, done) -> None:
         apply_each(

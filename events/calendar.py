@@ -286,7 +286,7 @@ def session_change_emails(session: Session, change: str) -> list[EmailMultiAlter
     workshop = session.workshop
     people = [
         (Attendee(r.participant.email, r.name), r.preferred_language)
-        for r in workshop.registrations.filter(status="confirmed")
+        for r in workshop.registrations.holding_seats()
         .exclude(participant__email="")
         .select_related("participant")
         .order_by("pk")

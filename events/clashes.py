@@ -20,18 +20,14 @@ from events.models import SESSION_ENDS_AFTER_START, Room, Session, Trainer, Work
 
 @dataclass(frozen=True)
 class Clash:
-    """``session`` and ``other`` overlap and share ``trainer`` or ``room``.
-
-    ``among``: ``other`` is not saved yet either, but checked in the same batch (another row
-    of the same form, another event of the same file).
-    """
+    """``session`` and ``other`` overlap and share ``trainer`` or ``room``. ``other`` may be
+    unsaved too: another row of the same form, another event of the same file."""
 
     kind: str  # "trainer" or "room"
     session: Session
     other: Session
     trainer: Trainer | None = None
     room: Room | None = None
-    among: bool = False
 
     @property
     def resource(self) -> Trainer | Room:
@@ -270,13 +266,11 @@ def find_clashes_of_many(
             for trainer in peer.trainers:
                 if trainer.pk in wanted:
                     results[index].append(
-                        Clash("trainer", session, other, trainer=wanted[trainer.pk], among=True)
+                        Clash("trainer", session, other, trainer=wanted[trainer.pk])
                     )
             shares_room = candidate.room is not None and peer.room is not None
             if shares_room and peer.room.pk == candidate.room.pk:
-                results[index].append(
-                    Clash("room", session, other, room=candidate.room, among=True)
-                )
+                results[index].append(Clash("room", session, other, room=candidate.room))
     return results
 
 

@@ -263,12 +263,13 @@ def create_workshop(*, data: dict, by) -> Workshop:
 def check_capacity(*, workshop: Workshop, capacity: int | None) -> None:
     """Refuse a capacity below the seats already confirmed, naming how many they are.
 
-    The confirmed registrations are counted through the reverse relation (``events`` does not
+    The confirmed registrations are counted through the reverse relation, by the
+    registrations' own rule of who holds a seat (``holding_seats``; ``events`` does not
     import ``participants``): one query. No limit (None) is always allowed.
     """
     if capacity is None or workshop.pk is None:
         return
-    confirmed = workshop.registrations.filter(status="confirmed").count()
+    confirmed = workshop.registrations.holding_seats().count()
     if capacity < confirmed:
         raise Refusal(
             ngettext(

@@ -42,6 +42,7 @@ from participants.serializers import (
     LanguageSerializer,
     MarkResultSerializer,
     MarksSerializer,
+    PersonalDetailsSerializer,
     PersonalSerializer,
     RegisteredSerializer,
     RegisterSerializer,
@@ -387,6 +388,27 @@ class PersonalCancelView(PersonalLinkView):
     )
     def post(self, request, token):
         registration = services.cancel_registration(registration=self.registration())
+        return Response(self.shown(get_registration_by_token(registration.token)))
+
+
+class PersonalDetailsView(PersonalLinkView):
+    @extend_schema(
+        summary="Correct your details for this workshop",
+        description=(
+            "The fields given are set (a blank clears), as on your details page; the e-mail "
+            "address is the organisers' to correct. Refused once the workshop is completed "
+            "or cancelled."
+        ),
+        request=PersonalDetailsSerializer,
+        responses={200: PersonalSerializer, 400: ErrorsSerializer, 404: ErrorsSerializer},
+    )
+    def post(self, request, token):
+        registration = self.registration()
+        serializer = PersonalDetailsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        corrections.correct_registration(
+            registration=registration, values=dict(serializer.validated_data), by=None
+        )
         return Response(self.shown(get_registration_by_token(registration.token)))
 
 

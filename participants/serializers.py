@@ -175,6 +175,12 @@ class RegistrationDetailsSerializer(serializers.Serializer):
     preferred_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False)
 
 
+class PersonalDetailsSerializer(RegistrationDetailsSerializer):
+    """The person's own correction: everything but the address (the organisers' to change)."""
+
+    email = None
+
+
 class RegisteredSerializer(serializers.Serializer):
     """What someone registering themselves is told: the same whatever happened, as on the
     public form (the personal link goes to the address, by e-mail)."""

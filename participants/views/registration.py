@@ -6,6 +6,7 @@ to the anonymous), the registration from that workshop only (404 for another's).
 of a correction are ``participants.corrections``'.
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -114,6 +115,11 @@ def registration_edit(request, slug, pk):
     )
 
 
+class MapAgencyForm(forms.Form):
+    text = forms.CharField(max_length=255, strip=False)
+    agency = forms.ModelChoiceField(queryset=Agency.objects.all())
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -126,11 +132,11 @@ def typed_agencies_page(request, slug):
     workshop = get_organised_workshop(request.user, slug)
     read_only = _editable(workshop)
     if request.method == "POST" and not read_only:
-        agency = Agency.objects.filter(pk=request.POST.get("agency") or 0).first()
-        text = request.POST.get("text", "")
-        if agency is None:
+        form = MapAgencyForm(request.POST)
+        if not form.is_valid():
             messages.error(request, _("Agency: choose a known agency from the list."))
         else:
+            agency, text = form.cleaned_data["agency"], form.cleaned_data["text"]
             try:
                 count = map_typed_agency(workshop=workshop, text=text, agency=agency)
             except RegistrationError as refused:

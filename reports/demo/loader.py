@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import get_hasher, make_password
 from django.db import transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
@@ -251,9 +252,9 @@ def load_demo(*, stdout=None) -> DemoSummary:
     """Load the Lijiang workshop, or bring it back to the demo's values; idempotent.
 
     Everything a person would do goes through the services, as they would do it: the
-    workshops, their timetables, registrations and the organisers' decisions, the registers
-    and the answers; the reference rows (agencies, trainers, topics, rooms, accounts) are
-    written here. About 5,100 queries on a fresh database (2.7 s on SQLite: each of the 84
+    workshops, their trainers and timetables, registrations and the organisers' decisions,
+    the registers and the answers; the reference rows (agencies, topics, rooms, accounts)
+    are written here. About 5,100 queries on a fresh database (2.7 s on SQLite: each of the 84
     registrations and decisions, and each of the 164 sample answers, one at a time) and 114
     on a loaded one, which is only read.
     """
@@ -349,7 +350,7 @@ def _load_workshop(tally, slug, values, agencies, organiser, funder_note) -> Wor
         tally.add(Workshop, created=1)
         tally.add(Workshop.organisers.through, created=1)
     else:
-        if any(getattr(workshop, name) != value for name, value in data.items()):
+        if any(_differs(workshop, name, value) for name, value in data.items()):
             timetable.update_workshop(workshop=workshop, data=data)
             tally.add(Workshop, updated=1)
         if not workshop.organisers.filter(pk=organiser.pk).exists():
@@ -370,6 +371,14 @@ def _load_workshop(tally, slug, values, agencies, organiser, funder_note) -> Wor
             {"order": order_in_role[role], "note": note},
         )
     return workshop
+
+
+def _differs(row, name: str, value) -> bool:
+    """Whether ``row``'s ``name`` is not ``value``; a related row compared by its key, so
+    that nothing is read to compare it."""
+    if isinstance(value, Model) or (value is None and row._meta.get_field(name).is_relation):
+        return getattr(row, row._meta.get_field(name).attname) != getattr(value, "pk", None)
+    return getattr(row, name) != value
 
 
 def _route(current: str, target: str) -> list[str]:
@@ -462,15 +471,14 @@ def _password_hash(password: str, precomputed: str) -> str:
 
 def _load_timetable(tally, workshop, agencies):
     trainers = {
-        key: _upsert(
+        key: _load_trainer(
             tally,
-            Trainer,
-            {"name": data.name},
             {
+                "name": data.name,
                 "name_local": data.name_local,
                 "honorific": data.honorific,
                 "position": data.position,
-                "agency_id": agencies[data.agency].pk,
+                "agency": agencies[data.agency],
             },
         )
         for key, data in TRAINERS.items()
@@ -507,6 +515,20 @@ def _load_timetable(tally, workshop, agencies):
         ],
     )
     return trainers, sessions
+
+
+def _load_trainer(tally, values: dict) -> Trainer:
+    """The trainer named ``values["name"]``, added or put back as an organiser does it
+    (``events.services.create_trainer``, ``update_trainer``). One query when it is as the
+    demo has it."""
+    trainer = Trainer.objects.filter(name=values["name"]).order_by("pk").first()
+    if trainer is None:
+        tally.add(Trainer, created=1)
+        return timetable.create_trainer(data=values)
+    if any(_differs(trainer, name, value) for name, value in values.items()):
+        tally.add(Trainer, updated=1)
+        return timetable.update_trainer(trainer=trainer, data=values)
+    return trainer
 
 
 def _load_sessions(tally, workshop, wanted) -> dict[str, Session]:

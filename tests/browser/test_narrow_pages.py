@@ -116,3 +116,22 @@ def test_the_site_icon_is_served(page, live_server):
     assert icon.ok
     assert linked.ok
     assert icon.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_duplicates_merge_and_typed_agencies_fit_a_phone(phone, organiser, crowded):
+    from events.models import Agency, Trainer
+
+    keep = Trainer.objects.create(name=LONG, created_by=organiser)
+    Trainer.objects.create(name=LONG.upper(), created_by=organiser)
+    Agency.objects.create(name="Provincial Department " + "x" * 60)
+    Agency.objects.create(name="provincial department " + "x" * 60)
+    sign_in(phone, organiser)
+
+    for path in (
+        "/organise/duplicates/",
+        f"/organise/trainers/{keep.pk}/merge/",
+        f"/organise/workshops/{crowded.slug}/registrations/agencies/",
+    ):
+        phone.goto(path)
+        expect(phone.locator("h1, h2").first).to_be_visible()
+        assert no_sideways_scroll(phone), path

@@ -308,3 +308,9 @@ def test_session_admin_saves_through_the_service_and_tells_the_webhooks(
     assert response.status_code == 302
     (delivery,) = WebhookDelivery.objects.all()
     assert (delivery.event, delivery.payload["data"]["session"]) == ("session.moved", moved.pk)
+
+
+def test_workshop_admin_adds_a_workshop_as_a_draft_whatever_is_posted(site_admin):
+    response = site_admin.post(url(Workshop, "add"), workshop_form(status="published"))
+    assert response.status_code == 302
+    assert Workshop.objects.get(slug="lijiang").status == Workshop.Status.DRAFT

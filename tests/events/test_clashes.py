@@ -380,3 +380,40 @@ def test_find_clashes_of_many_without_room_or_trainers_asks_nothing(
                 Candidate(at(27, 9), at(27, 10), room=hall, status=Session.Status.CANCELLED),
             ]
         ) == [[], []]
+
+
+def test_find_clashes_of_many_among_checks_one_change_as_a_whole(
+    workshop, make_session, huang, hall, annex, django_assert_num_queries
+):
+    first = make_session(workshop, title="First", starts_at=at(27, 9), ends_at=at(27, 10),
+                         room=hall, trainers=[huang])  # fmt: skip
+    second = make_session(workshop, title="Second", starts_at=at(27, 10), ends_at=at(27, 11),
+                          room=hall)  # fmt: skip
+    gone = make_session(workshop, title="Gone", starts_at=at(27, 12), ends_at=at(27, 13),
+                        room=annex)  # fmt: skip
+    candidates = [
+        # The two swap their times: each lands where the other was.
+        Candidate(at(27, 10), at(27, 11), room=hall, trainers=(huang,), exclude=first),
+        Candidate(at(27, 9), at(27, 10), room=hall, exclude=second),
+        # Where a session being deleted was, and beside a new one with the same trainer.
+        Candidate(at(27, 12), at(27, 13), room=annex, trainers=(huang,), title="New"),
+        Candidate(at(27, 12, 30), at(27, 13, 30), trainers=(huang,), title="Newer"),
+    ]
+
+    # Alone, each swapped session clashes with the other's saved time.
+    assert [len(found) for found in find_clashes_of_many(candidates[:2])] == [1, 1]
+    # The saved sessions sharing a room or a trainer in the span, but those the change
+    # replaces: none are left, so there are no trainers to read.
+    with django_assert_num_queries(1):
+        batch = find_clashes_of_many(candidates, among=True, workshop=workshop, replacing=[gone.pk])
+
+    assert [[(c.kind, c.other.title) for c in found] for found in batch] == [
+        [],
+        [],
+        [("trainer", "Newer")],
+        [("trainer", "New")],
+    ]
+    assert batch[2][0].message(workshop) == (
+        "Huang TaiYun also teaches “Newer” "
+        "(National Anti-Trafficking Workshop, Monday 27 August 2007, 12:30)."
+    )

@@ -444,3 +444,23 @@ def test_permission_table(
     )
     typed.refresh_from_db()
     assert (typed.agency_id == agency.pk) == (changed and name == "typed_agencies")
+
+
+@pytest.mark.parametrize("agency", ["", "abc", "999999"])
+def test_mapping_to_no_known_agency_is_refused_naming_the_field(
+    client, organiser, workshop, agency
+):
+    typed = factories.registration(workshop, "Li Mei", agency_name="Lijiang Police")
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("participants:typed_agencies", args=[workshop.slug]),
+        {"text": "Lijiang Police", "agency": agency},
+        follow=True,
+    )
+
+    assert [str(m) for m in response.context["messages"]] == [
+        "Agency: choose a known agency from the list."
+    ]
+    typed.refresh_from_db()
+    assert (typed.agency_id, typed.agency_name) == (None, "Lijiang Police")

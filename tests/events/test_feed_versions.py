@@ -231,3 +231,32 @@ def test_a_304_runs_the_same_two_queries_for_30_and_3000_sessions(
             response = client.get(url, headers={"if-none-match": etag})
 
         assert response.status_code == 304
+
+
+def test_an_import_changes_the_feeds_etag(client, workshop):
+    from events.ical_import import import_sessions, preview_import
+    from tests.events.test_ical_import import outlook_file
+
+    etag = client.get(workshop_feed(workshop))["ETag"]
+    events = preview_import(workshop, outlook_file())
+    import_sessions(
+        workshop=workshop, events=events, chosen={e.uid for e in events if e.importable}
+    )
+
+    again = client.get(workshop_feed(workshop), headers={"if-none-match": etag})
+    assert again.status_code == 200
+    assert b"Identifying victims" in again.content
+
+
+def test_an_admin_edit_of_a_room_changes_the_feeds_etag(client, admin_client, workshop, cast):
+    etag = client.get(workshop_feed(workshop))["ETag"]
+    room = cast["room"]
+
+    admin_client.post(
+        reverse("admin:events_room_change", args=[room.pk]),
+        {"name": "Jade Hall (east wing)", "venue": room.venue, "city": room.city, "capacity": ""},
+    )
+
+    again = client.get(workshop_feed(workshop), headers={"if-none-match": etag})
+    assert again.status_code == 200
+    assert b"east wing" in again.content

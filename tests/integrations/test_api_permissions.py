@@ -278,6 +278,13 @@ TABLE = [
     row("GET", "/api/v1/personal/{token}/", default=404, participant=200),
     row(
         "POST",
+        "/api/v1/personal/{token}/details/",
+        {"position": "Inspector"},
+        default=404,
+        participant=200,
+    ),
+    row(
+        "POST",
         "/api/v1/personal/{token}/language/",
         {"language": "zh-hans"},
         default=404,

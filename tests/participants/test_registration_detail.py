@@ -606,3 +606,23 @@ def test_the_api_corrects_details_through_the_same_rules(
             }
         ]
     }
+
+
+def test_the_person_corrects_their_details_through_the_api(participant_registration):
+    from rest_framework.test import APIClient
+
+    url = f"/api/v1/personal/{participant_registration.token}/details/"
+
+    corrected = APIClient().post(url, {"name": "Li Meili", "region": "Yunnan"}, format="json")
+    refused = APIClient().post(url, {"name": ""}, format="json")
+    address = APIClient().post(url, {"email": "other@example.org"}, format="json")
+
+    assert corrected.status_code == 200
+    assert corrected.json()["name"] == "Li Meili"
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "name"
+    participant_registration.refresh_from_db()
+    # The address is not a field of the person's own correction: ignored, never changed.
+    assert address.status_code == 200
+    assert participant_registration.participant.email == "li.mei@example.org"
+    assert participant_registration.region == "Yunnan"
