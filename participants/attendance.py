@@ -55,7 +55,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import record_create, record_update
+from audit.services import record_creates, record_update
 from config.refusals import Refusal
 from events.models import Session, Workshop
 from integrations import webhooks
@@ -249,8 +249,7 @@ def record_register(*, entries: Sequence[Entry], by) -> list[Mark]:
             for entry, key, mark in zip(entries, keys, marks, strict=True)
         ]
         new = []
-    for record in new:  # bulk_create sends no signal: the audit trail is told
-        record_create(record)
+    record_creates(new)  # bulk_create sends no signal: the audit trail is told (one INSERT)
     hooks = {}  # who listens, asked once per workshop
     for mark, entry, key in zip(marks, entries, keys, strict=True):
         if key in settled:
