@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from config.refusals import add_to_form
 from events import services, timezones
 from events.clashes import Candidate, session_time_problems
 from events.forms import OPTIONAL_NUMBERS, TimeZoneSelect, default_when_empty
@@ -397,11 +398,18 @@ class WorkshopAdminForm(forms.ModelForm):
         return default_when_empty(self, "retention_months")
 
     def clean(self):
+        """What ``services.update_workshop`` would refuse (a capacity below the confirmed
+        seats, sessions pushed outside the dates, also by a new zone that keeps their local
+        times), beside its field, before anything is saved: ``save_model`` then saves
+        through the service."""
         cleaned = super().clean()
+        if self.errors:
+            return cleaned  # the fields' own rules first
+        data = {name: cleaned[name] for name in services.WORKSHOP_FIELDS if name in cleaned}
         try:
-            services.check_capacity(workshop=self.instance, capacity=cleaned.get("capacity"))
-        except ValidationError as error:
-            self.add_error(None, error)
+            services.check_workshop_update(workshop=self.instance, data=data)
+        except ValidationError as refusal:
+            add_to_form(self, refusal)
         return cleaned
 
 
@@ -547,13 +555,20 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        old_timezone = services.stored_timezone(obj) if change else None
-        super().save_model(request, obj, form, change)
-        if old_timezone and old_timezone != obj.timezone:
-            # The same rule as the organisers' form: sessions keep their local times. The
-            # inline rows, posted as read in the new zone, then save those same instants.
-            zone_change = services.keep_local_times(workshop=obj, old_timezone=old_timezone)
-            self.message_user(request, zone_change.message(), messages.INFO)
+        """Through the organisers' services (``create_workshop``, ``update_workshop``), so
+        the admin saves what their form saves: a new zone keeps the sessions' local times
+        (the inline rows, posted as read in the new zone, then save those same instants), a
+        new venue takes the old one's rooms off the sessions. The form has already asked
+        the service's checks (``WorkshopAdminForm.clean``)."""
+        data = {name: getattr(obj, name) for name in services.WORKSHOP_FIELDS}
+        if not change:
+            services.create_workshop(data=data, by=request.user, workshop=obj)
+            return
+        update = services.update_workshop(workshop=obj, data=data)
+        if update.zone_change is not None:
+            self.message_user(request, update.zone_change.message(), messages.INFO)
+        if update.rooms_dropped:
+            self.message_user(request, update.rooms_message(), messages.WARNING)
 
 
 @admin.register(WorkshopAgency)

@@ -7,6 +7,7 @@ rule, with the field at fault where there is one, so that a form can show them b
 a batch of sessions is refused by field and row (``SessionsRefused``).
 """
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from audit.services import record_create, record_update
 from config.refusals import Refusal
-from events import tasks
+from events import tasks, timezones
 from events.clashes import (
     Candidate,
     clashes_by_workshop,
@@ -246,9 +247,15 @@ def _full_clean(instance, *, exclude=()) -> None:
 
 
 @transaction.atomic
-def create_workshop(*, data: dict, by) -> Workshop:
-    """A new draft workshop organised by ``by``. ``data`` holds ``WORKSHOP_FIELDS``."""
-    workshop = Workshop(status=Status.DRAFT)
+def create_workshop(*, data: dict, by, workshop: Workshop | None = None) -> Workshop:
+    """A new draft workshop organised by ``by``. ``data`` holds ``WORKSHOP_FIELDS``.
+
+    ``workshop``: the unsaved instance to fill and save, when a caller already holds one
+    (the admin's form, whose inline rows point to it); its system fields (``is_sample``)
+    stay as they are, its status becomes draft.
+    """
+    workshop = workshop if workshop is not None else Workshop()
+    workshop.status = Status.DRAFT
     _apply(workshop, data, WORKSHOP_FIELDS)
     if not workshop.slug:
         workshop.slug = unique_slug(
@@ -305,6 +312,11 @@ class ZoneChange:
         ) % {"old": self.old, "new": self.new, "count": self.sessions}
 
 
+def _kept_local(moment: datetime, old_tz: ZoneInfo, new_tz: ZoneInfo) -> datetime:
+    """``moment``'s wall-clock time in ``old_tz``, read as a time in ``new_tz``."""
+    return moment.astimezone(old_tz).replace(tzinfo=None).replace(tzinfo=new_tz)
+
+
 def keep_local_times(*, workshop: Workshop, old_timezone: str) -> ZoneChange:
     """After ``workshop.timezone`` changed from ``old_timezone``: move every session so that
     its wall-clock times in the new zone are those it had in the old one.
@@ -323,8 +335,7 @@ def keep_local_times(*, workshop: Workshop, old_timezone: str) -> ZoneChange:
     for session in sessions:
         before = session.starts_at, session.ends_at
         for name in ("starts_at", "ends_at"):
-            local = getattr(session, name).astimezone(old_tz).replace(tzinfo=None)
-            setattr(session, name, local.replace(tzinfo=new_tz))
+            setattr(session, name, _kept_local(getattr(session, name), old_tz, new_tz))
         session.sequence += 1
         session.updated_at = now
         if (session.starts_at, session.ends_at) != before:
@@ -379,6 +390,46 @@ def drop_rooms_of_old_venue(*, workshop: Workshop, old_venue: str) -> int:
     return len(sessions)
 
 
+def _check_changed_workshop(workshop: Workshop, *, old_timezone: str | None) -> None:
+    """Refuse ``workshop`` as changed (not yet saved) if it seats fewer people than are
+    confirmed, or leaves scheduled sessions outside its dates once they keep their local
+    times in its zone (``keep_local_times``). Two queries; writes nothing."""
+    check_capacity(workshop=workshop, capacity=workshop.capacity)
+    if workshop.pk is None or not (workshop.start_date and workshop.end_date):
+        return
+    old_tz = ZoneInfo(old_timezone or workshop.timezone)
+    new_tz = workshop.tz
+    outside = [
+        s
+        for s in workshop.sessions.filter(status=Session.Status.SCHEDULED)
+        if outside_workshop_dates(
+            workshop,
+            _kept_local(s.starts_at, old_tz, new_tz),
+            _kept_local(s.ends_at, old_tz, new_tz),
+        )
+    ]
+    if outside:
+        raise Refusal(
+            _("These sessions would fall outside the new dates; move them first: %(sessions)s.")
+            % {"sessions": ", ".join(_session_label(workshop, s) for s in outside)},
+            field="start_date",
+            code="sessions_outside",
+        )
+
+
+def check_workshop_update(*, workshop: Workshop, data: dict) -> None:
+    """Refuse what ``update_workshop(workshop=workshop, data=data)`` would refuse beyond the
+    model's own validation, writing nothing and leaving ``workshop`` as it is: for a form
+    that must say so before it saves (the admin's)."""
+    if workshop.pk is None:
+        return
+    draft = copy.copy(workshop)
+    _apply(draft, data, WORKSHOP_FIELDS)
+    if timezones.zone_or_none(draft.timezone) is None:
+        return  # the form's own field says so
+    _check_changed_workshop(draft, old_timezone=stored_timezone(workshop))
+
+
 @transaction.atomic
 def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
     """Change the workshop's details; refused if it would leave sessions outside its dates,
@@ -394,22 +445,10 @@ def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
     )
     _apply(workshop, data, WORKSHOP_FIELDS)
     _full_clean(workshop)
-    check_capacity(workshop=workshop, capacity=workshop.capacity)
+    _check_changed_workshop(workshop, old_timezone=old_timezone)
     zone_change = None
     if old_timezone and old_timezone != workshop.timezone:
         zone_change = keep_local_times(workshop=workshop, old_timezone=old_timezone)
-    outside = [
-        s
-        for s in workshop.sessions.filter(status=Session.Status.SCHEDULED)
-        if outside_workshop_dates(workshop, s.starts_at, s.ends_at)
-    ]
-    if outside:
-        raise Refusal(
-            _("These sessions would fall outside the new dates; move them first: %(sessions)s.")
-            % {"sessions": ", ".join(_session_label(workshop, s) for s in outside)},
-            field="start_date",
-            code="sessions_outside",
-        )
     dropped = drop_rooms_of_old_venue(workshop=workshop, old_venue=old_venue)
     workshop.save()
     return WorkshopUpdate(workshop=workshop, zone_change=zone_change, rooms_dropped=dropped)
