@@ -1,4 +1,4 @@
-"""Changes of state for workshops, timetables, trainers and agencies.
+"""Changes of state for workshops, timetables, trainers, agencies, rooms and topics.
 
 Each is one function, called alike by the organiser pages, the admin and the API, so that a
 rule (which status may follow which, no trainer in two places at once) lives here only.
@@ -148,6 +148,8 @@ SESSION_FIELDS = (
     "is_mandatory",
 )
 TRAINER_FIELDS = ("name", "name_local", "honorific", "position", "agency", "bio", "email")
+ROOM_FIELDS = ("name", "venue", "city", "capacity")
+TOPIC_FIELDS = ("name", "name_local", "description")
 AGENCY_FIELDS = (
     "name",
     "name_local",
@@ -575,14 +577,30 @@ def copy_workshop(*, source: Workshop, start_date: date, title: str | None = Non
 # Agencies ----------------------------------------------------------------------------------
 
 
+def _create(model, fields: Iterable[str], data: dict):
+    """A new ``model`` row of ``data`` (its ``fields``), validated as the model validates
+    it (its constraints too), then saved."""
+    return _update(model(), fields, data)
+
+
+def _update(row, fields: Iterable[str], data: dict, *, exclude=()):
+    """``row`` with ``data`` (its ``fields``), validated as the model validates it, saved."""
+    _apply(row, data, fields)
+    _full_clean(row, exclude=exclude)
+    row.save()
+    return row
+
+
 @transaction.atomic
 def create_agency(*, data: dict) -> Agency:
     """A new agency; refused if its name is taken or its parent chain would loop."""
-    agency = Agency()
-    _apply(agency, data, AGENCY_FIELDS)
-    _full_clean(agency)
-    agency.save()
-    return agency
+    return _create(Agency, AGENCY_FIELDS, data)
+
+
+@transaction.atomic
+def update_agency(*, agency: Agency, data: dict) -> Agency:
+    """The agency's details changed, under the same rules as a new one's."""
+    return _update(agency, AGENCY_FIELDS, data)
 
 
 @transaction.atomic
@@ -653,19 +671,12 @@ def move_agency_role(*, agency_role: WorkshopAgency, up: bool) -> None:
 @transaction.atomic
 def create_trainer(*, data: dict, by=None) -> Trainer:
     """A new trainer, recorded as added by ``by`` (who may then change it)."""
-    trainer = Trainer(created_by=by)
-    _apply(trainer, data, TRAINER_FIELDS)
-    _full_clean(trainer, exclude=["feed_token"])
-    trainer.save()
-    return trainer
+    return _update(Trainer(created_by=by), TRAINER_FIELDS, data, exclude=["feed_token"])
 
 
 @transaction.atomic
 def update_trainer(*, trainer: Trainer, data: dict) -> Trainer:
-    _apply(trainer, data, TRAINER_FIELDS)
-    _full_clean(trainer, exclude=["feed_token"])
-    trainer.save()
-    return trainer
+    return _update(trainer, TRAINER_FIELDS, data, exclude=["feed_token"])
 
 
 # Sessions ----------------------------------------------------------------------------------
@@ -951,6 +962,31 @@ def reinstate_session(*, session: Session) -> Session:
     session.save()
     _tell_people(session, "reinstated")
     return session
+
+
+@transaction.atomic
+def create_room(*, data: dict) -> Room:
+    """A new room; refused if its venue already has a room of that name."""
+    return _create(Room, ROOM_FIELDS, data)
+
+
+@transaction.atomic
+def update_room(*, room: Room, data: dict) -> Room:
+    return _update(room, ROOM_FIELDS, data)
+
+
+# Topics ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_topic(*, data: dict) -> Topic:
+    """A new topic; refused if one has that name already."""
+    return _create(Topic, TOPIC_FIELDS, data)
+
+
+@transaction.atomic
+def update_topic(*, topic: Topic, data: dict) -> Topic:
+    return _update(topic, TOPIC_FIELDS, data)
 
 
 def get_or_create_room(*, name: str, venue: str, city: str = "") -> Room:
