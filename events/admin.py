@@ -21,7 +21,7 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from config.refusals import add_to_form
@@ -413,6 +413,58 @@ class WorkshopAdminForm(forms.ModelForm):
         return cleaned
 
 
+# One action for each status a workshop may be moved to (the targets of
+# ``services.TRANSITIONS``): its name, its description, and what it says of the workshops it
+# moved. Each goes through ``services.change_workshop_status``, which says which may follow
+# which (publishing checks the timetable; "completed" waits for the last day).
+WORKSHOP_STATUS_ACTIONS = {
+    Workshop.Status.PUBLISHED: (
+        "publish",
+        _("Publish selected workshops (or reopen registration)"),
+        ngettext_lazy("Published %(count)d workshop.", "Published %(count)d workshops.", "count"),
+    ),
+    Workshop.Status.CLOSED: (
+        "close_registration",
+        _("Close registration for selected workshops"),
+        ngettext_lazy(
+            "Closed registration for %(count)d workshop.",
+            "Closed registration for %(count)d workshops.",
+            "count",
+        ),
+    ),
+    Workshop.Status.COMPLETED: (
+        "mark_completed",
+        _("Mark selected workshops completed"),
+        ngettext_lazy(
+            "Marked %(count)d workshop completed.",
+            "Marked %(count)d workshops completed.",
+            "count",
+        ),
+    ),
+    Workshop.Status.CANCELLED: (
+        "cancel",
+        _("Cancel selected workshops"),
+        ngettext_lazy("Cancelled %(count)d workshop.", "Cancelled %(count)d workshops.", "count"),
+    ),
+}
+
+
+def status_action(status: str, name: str, description, done):
+    """The admin action ``name`` moving each selected workshop to ``status`` by the rules."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        apply_each(
+            request,
+            queryset,
+            lambda workshop: services.change_workshop_status(workshop=workshop, status=status),
+            lambda count: done,
+        )
+
+    action.__name__ = name
+    return action
+
+
 @admin.register(Workshop)
 class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
     form = WorkshopAdminForm
@@ -469,7 +521,10 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
 
-    actions = ["publish", "close_registration", "mark_completed", "cancel"]
+    actions = [
+        status_action(status, name, description, done)
+        for status, (name, description, done) in WORKSHOP_STATUS_ACTIONS.items()
+    ]
 
     sessions_count = _count_column("sessions_count", _("sessions"))
 
@@ -478,60 +533,6 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         # (publishing checks the timetable): a new workshop is a draft, as the service
         # makes it (``services.create_workshop``).
         return [*super().get_readonly_fields(request, obj), "status"]
-
-    def _change_status(self, request, queryset, status: str, done) -> None:
-        apply_each(
-            request,
-            queryset,
-            lambda workshop: services.change_workshop_status(workshop=workshop, status=status),
-            done,
-        )
-
-    @admin.action(description=_("Publish selected workshops (or reopen registration)"))
-    def publish(self, request, queryset):
-        self._change_status(
-            request,
-            queryset,
-            Workshop.Status.PUBLISHED,
-            lambda n: ngettext(
-                "Published %(count)d workshop.", "Published %(count)d workshops.", n
-            ),
-        )
-
-    @admin.action(description=_("Close registration for selected workshops"))
-    def close_registration(self, request, queryset):
-        self._change_status(
-            request,
-            queryset,
-            Workshop.Status.CLOSED,
-            lambda n: ngettext(
-                "Closed registration for %(count)d workshop.",
-                "Closed registration for %(count)d workshops.",
-                n,
-            ),
-        )
-
-    @admin.action(description=_("Mark selected workshops completed"))
-    def mark_completed(self, request, queryset):
-        self._change_status(
-            request,
-            queryset,
-            Workshop.Status.COMPLETED,
-            lambda n: ngettext(
-                "Marked %(count)d workshop completed.", "Marked %(count)d workshops completed.", n
-            ),
-        )
-
-    @admin.action(description=_("Cancel selected workshops"))
-    def cancel(self, request, queryset):
-        self._change_status(
-            request,
-            queryset,
-            Workshop.Status.CANCELLED,
-            lambda n: ngettext(
-                "Cancelled %(count)d workshop.", "Cancelled %(count)d workshops.", n
-            ),
-        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(sessions_count=count_of(Workshop, "sessions"))
