@@ -107,7 +107,11 @@ def trainer_merge(request, pk):
         keep=keep,
         candidates=trainers_mergeable_by(request.user).exclude(pk=keep.pk).select_related("agency"),
         near=near_duplicate_trainers(
-            name=keep.name, name_local=keep.name_local, email=keep.email, exclude=keep.pk
+            name=keep.name,
+            name_local=keep.name_local,
+            email=keep.email,
+            exclude=keep.pk,
+            user=request.user,
         ),
         merge=merge_trainers,
         done_url=reverse("events:trainer_detail", args=[keep.pk]),

@@ -58,22 +58,31 @@ def _keys(*names: str) -> set[str]:
 
 
 def near_duplicate_trainers(
-    *, name: str, name_local: str = "", email: str = "", exclude: int | None = None
+    *, name: str, name_local: str = "", email: str = "", exclude: int | None = None, user=None
 ) -> list[Trainer]:
-    """Trainers with the same e-mail address or the same name (see :func:`name_key`).
+    """Trainers with the same name (see :func:`name_key`), or the same e-mail address among
+    the trainers ``user`` manages (``trainers_managed_by``): a trainer's name is what every
+    organiser sees, the address only those who work with them, so typing an address never
+    tells who has it. Without ``user`` (a command, a test), every trainer's address counts.
 
-    One query reading every trainer's names and address: the comparison is Unicode's, not
-    the database's, and a directory of trainers is thousands of rows, not millions.
+    Two queries at most, reading every trainer's names and address: the comparison is
+    Unicode's, not the database's, and a directory of trainers is thousands of rows.
     """
     keys = _keys(name, name_local)
     email = (email or "").strip().lower()
+    addresses_seen = None
+    if email and user is not None:
+        addresses_seen = set(trainers_managed_by(user).values_list("pk", flat=True))
     found = []
     for trainer in Trainer.objects.select_related("agency").order_by("name", "pk"):
         if trainer.pk == exclude:
             continue
-        if (email and trainer.email.lower() == email) or keys & _keys(
-            trainer.name, trainer.name_local
-        ):
+        same_address = (
+            email
+            and trainer.email.lower() == email
+            and (addresses_seen is None or trainer.pk in addresses_seen)
+        )
+        if same_address or keys & _keys(trainer.name, trainer.name_local):
             found.append(trainer)
     return found
 

@@ -647,7 +647,7 @@ def _unconfirmed_duplicates(request, find, form, *, email: bool) -> list:
         return []
     values = form.cleaned_data
     name = values.get("name") or ""
-    extra = {"email": values.get("email") or ""} if email else {}
+    extra = {"email": values.get("email") or "", "user": request.user} if email else {}
     found = find(name=name, name_local=values.get("name_local") or "", **extra)
     if not email and any(agency.name == name for agency in found):
         return []  # the very name is taken: the save refuses it, with its own message

@@ -27,11 +27,6 @@ from tests.conftest import at
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def keep(organiser):
     return Trainer.objects.create(
@@ -97,6 +92,20 @@ def test_creating_a_trainer_with_a_known_address_asks_first(client, organiser, k
 
     assert "This may already exist" in asked.content.decode()
     assert Trainer.objects.count() == 1
+
+
+def test_typing_an_address_tells_another_organiser_nothing(client, other_organiser, keep):
+    """An organiser who does not work with a trainer cannot see their address, so typing it
+    must not find them: the warning would say whose address it is."""
+    client.force_login(other_organiser)
+
+    asked = client.post(
+        reverse("events:trainer_create"), {"name": "Someone Else", "email": "liang@example.org"}
+    )
+
+    assert asked.status_code == 302  # created at once: nothing matched that they may see
+    assert "Liang Shuying" not in asked.content.decode()
+    assert Trainer.objects.filter(email__iexact="liang@example.org").count() == 2
 
 
 def test_creating_a_near_duplicate_agency_asks_first(client, organiser, workshop):
