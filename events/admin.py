@@ -21,9 +21,10 @@ from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from config.refusals import add_to_form
 from events import services, timezones
 from events.clashes import Candidate, session_time_problems
 from events.forms import OPTIONAL_NUMBERS, TimeZoneSelect, default_when_empty
@@ -397,12 +398,71 @@ class WorkshopAdminForm(forms.ModelForm):
         return default_when_empty(self, "retention_months")
 
     def clean(self):
+        """What ``services.update_workshop`` would refuse (a capacity below the confirmed
+        seats, sessions pushed outside the dates, also by a new zone that keeps their local
+        times), beside its field, before anything is saved: ``save_model`` then saves
+        through the service."""
         cleaned = super().clean()
+        if self.errors:
+            return cleaned  # the fields' own rules first
+        data = {name: cleaned[name] for name in services.WORKSHOP_FIELDS if name in cleaned}
         try:
-            services.check_capacity(workshop=self.instance, capacity=cleaned.get("capacity"))
-        except ValidationError as error:
-            self.add_error(None, error)
+            services.check_workshop_update(workshop=self.instance, data=data)
+        except ValidationError as refusal:
+            add_to_form(self, refusal)
         return cleaned
+
+
+# One action for each status a workshop may be moved to (the targets of
+# ``services.TRANSITIONS``): its name, its description, and what it says of the workshops it
+# moved. Each goes through ``services.change_workshop_status``, which says which may follow
+# which (publishing checks the timetable; "completed" waits for the last day).
+WORKSHOP_STATUS_ACTIONS = {
+    Workshop.Status.PUBLISHED: (
+        "publish",
+        _("Publish selected workshops (or reopen registration)"),
+        ngettext_lazy("Published %(count)d workshop.", "Published %(count)d workshops.", "count"),
+    ),
+    Workshop.Status.CLOSED: (
+        "close_registration",
+        _("Close registration for selected workshops"),
+        ngettext_lazy(
+            "Closed registration for %(count)d workshop.",
+            "Closed registration for %(count)d workshops.",
+            "count",
+        ),
+    ),
+    Workshop.Status.COMPLETED: (
+        "mark_completed",
+        _("Mark selected workshops completed"),
+        ngettext_lazy(
+            "Marked %(count)d workshop completed.",
+            "Marked %(count)d workshops completed.",
+            "count",
+        ),
+    ),
+    Workshop.Status.CANCELLED: (
+        "cancel",
+        _("Cancel selected workshops"),
+        ngettext_lazy("Cancelled %(count)d workshop.", "Cancelled %(count)d workshops.", "count"),
+    ),
+}
+
+
+def status_action(status: str, name: str, description, done):
+    """The admin action ``name`` moving each selected workshop to ``status`` by the rules."""
+
+    @admin.action(description=description)
+    def action(modeladmin, request, queryset):
+        apply_each(
+            request,
+            queryset,
+            lambda workshop: services.change_workshop_status(workshop=workshop, status=status),
+            lambda count: done,
+        )
+
+    action.__name__ = name
+    return action
 
 
 @admin.register(Workshop)
@@ -461,7 +521,10 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         (None, {"fields": ["created_at", "updated_at"]}),
     ]
 
-    actions = ["publish", "close_registration", "mark_completed", "cancel"]
+    actions = [
+        status_action(status, name, description, done)
+        for status, (name, description, done) in WORKSHOP_STATUS_ACTIONS.items()
+    ]
 
     sessions_count = _count_column("sessions_count", _("sessions"))
 
@@ -470,60 +533,6 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         # (publishing checks the timetable): a new workshop is a draft, as the service
         # makes it (``services.create_workshop``).
         return [*super().get_readonly_fields(request, obj), "status"]
-
-    def _change_status(self, request, queryset, status: str, done) -> None:
-        apply_each(
-            request,
-            queryset,
-            lambda workshop: services.change_workshop_status(workshop=workshop, status=status),
-            done,
-        )
-
-    @admin.action(description=_("Publish selected workshops (or reopen registration)"))
-    def publish(self, request, queryset):
-        self._change_status(
-            request,
-            queryset,
-            Workshop.Status.PUBLISHED,
-            lambda n: ngettext(
-                "Published %(count)d workshop.", "Published %(count)d workshops.", n
-            ),
-        )
-
-    @admin.action(description=_("Close registration for selected workshops"))
-    def close_registration(self, request, queryset):
-        self._change_status(
-            request,
-            queryset,
-            Workshop.Status.CLOSED,
-            lambda n: ngettext(
-                "Closed registration for %(count)d workshop.",
-                "Closed registration for %(count)d workshops.",
-                n,
-            ),
-        )
-
-    @admin.action(description=_("Mark selected workshops completed"))
-    def mark_completed(self, request, queryset):
-        self._change_status(
-            request,
-            queryset,
-            Workshop.Status.COMPLETED,
-            lambda n: ngettext(
-                "Marked %(count)d workshop completed.", "Marked %(count)d workshops completed.", n
-            ),
-        )
-
-    @admin.action(description=_("Cancel selected workshops"))
-    def cancel(self, request, queryset):
-        self._change_status(
-            request,
-            queryset,
-            Workshop.Status.CANCELLED,
-            lambda n: ngettext(
-                "Cancelled %(count)d workshop.", "Cancelled %(count)d workshops.", n
-            ),
-        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(sessions_count=count_of(Workshop, "sessions"))
@@ -547,13 +556,20 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        old_timezone = services.stored_timezone(obj) if change else None
-        super().save_model(request, obj, form, change)
-        if old_timezone and old_timezone != obj.timezone:
-            # The same rule as the organisers' form: sessions keep their local times. The
-            # inline rows, posted as read in the new zone, then save those same instants.
-            zone_change = services.keep_local_times(workshop=obj, old_timezone=old_timezone)
-            self.message_user(request, zone_change.message(), messages.INFO)
+        """Through the organisers' services (``create_workshop``, ``update_workshop``), so
+        the admin saves what their form saves: a new zone keeps the sessions' local times
+        (the inline rows, posted as read in the new zone, then save those same instants), a
+        new venue takes the old one's rooms off the sessions. The form has already asked
+        the service's checks (``WorkshopAdminForm.clean``)."""
+        data = {name: getattr(obj, name) for name in services.WORKSHOP_FIELDS}
+        if not change:
+            services.create_workshop(data=data, by=request.user, workshop=obj)
+            return
+        update = services.update_workshop(workshop=obj, data=data)
+        if update.zone_change is not None:
+            self.message_user(request, update.zone_change.message(), messages.INFO)
+        if update.rooms_dropped:
+            self.message_user(request, update.rooms_message(), messages.WARNING)
 
 
 @admin.register(WorkshopAgency)

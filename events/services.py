@@ -1,4 +1,4 @@
-"""Changes of state for workshops, timetables, trainers and agencies.
+"""Changes of state for workshops, timetables, trainers, agencies, rooms and topics.
 
 Each is one function, called alike by the organiser pages, the admin and the API, so that a
 rule (which status may follow which, no trainer in two places at once) lives here only.
@@ -7,6 +7,7 @@ rule, with the field at fault where there is one, so that a form can show them b
 a batch of sessions is refused by field and row (``SessionsRefused``).
 """
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from audit.services import record_create, record_update
 from config.refusals import Refusal
-from events import tasks
+from events import tasks, timezones
 from events.clashes import (
     Candidate,
     clashes_by_workshop,
@@ -147,6 +148,8 @@ SESSION_FIELDS = (
     "is_mandatory",
 )
 TRAINER_FIELDS = ("name", "name_local", "honorific", "position", "agency", "bio", "email")
+ROOM_FIELDS = ("name", "venue", "city", "capacity")
+TOPIC_FIELDS = ("name", "name_local", "description")
 AGENCY_FIELDS = (
     "name",
     "name_local",
@@ -246,9 +249,15 @@ def _full_clean(instance, *, exclude=()) -> None:
 
 
 @transaction.atomic
-def create_workshop(*, data: dict, by) -> Workshop:
-    """A new draft workshop organised by ``by``. ``data`` holds ``WORKSHOP_FIELDS``."""
-    workshop = Workshop(status=Status.DRAFT)
+def create_workshop(*, data: dict, by, workshop: Workshop | None = None) -> Workshop:
+    """A new draft workshop organised by ``by``. ``data`` holds ``WORKSHOP_FIELDS``.
+
+    ``workshop``: the unsaved instance to fill and save, when a caller already holds one
+    (the admin's form, whose inline rows point to it); its system fields (``is_sample``)
+    stay as they are, its status becomes draft.
+    """
+    workshop = workshop if workshop is not None else Workshop()
+    workshop.status = Status.DRAFT
     _apply(workshop, data, WORKSHOP_FIELDS)
     if not workshop.slug:
         workshop.slug = unique_slug(
@@ -305,6 +314,11 @@ class ZoneChange:
         ) % {"old": self.old, "new": self.new, "count": self.sessions}
 
 
+def _kept_local(moment: datetime, old_tz: ZoneInfo, new_tz: ZoneInfo) -> datetime:
+    """``moment``'s wall-clock time in ``old_tz``, read as a time in ``new_tz``."""
+    return moment.astimezone(old_tz).replace(tzinfo=None).replace(tzinfo=new_tz)
+
+
 def keep_local_times(*, workshop: Workshop, old_timezone: str) -> ZoneChange:
     """After ``workshop.timezone`` changed from ``old_timezone``: move every session so that
     its wall-clock times in the new zone are those it had in the old one.
@@ -323,8 +337,7 @@ def keep_local_times(*, workshop: Workshop, old_timezone: str) -> ZoneChange:
     for session in sessions:
         before = session.starts_at, session.ends_at
         for name in ("starts_at", "ends_at"):
-            local = getattr(session, name).astimezone(old_tz).replace(tzinfo=None)
-            setattr(session, name, local.replace(tzinfo=new_tz))
+            setattr(session, name, _kept_local(getattr(session, name), old_tz, new_tz))
         session.sequence += 1
         session.updated_at = now
         if (session.starts_at, session.ends_at) != before:
@@ -379,6 +392,46 @@ def drop_rooms_of_old_venue(*, workshop: Workshop, old_venue: str) -> int:
     return len(sessions)
 
 
+def _check_changed_workshop(workshop: Workshop, *, old_timezone: str | None) -> None:
+    """Refuse ``workshop`` as changed (not yet saved) if it seats fewer people than are
+    confirmed, or leaves scheduled sessions outside its dates once they keep their local
+    times in its zone (``keep_local_times``). Two queries; writes nothing."""
+    check_capacity(workshop=workshop, capacity=workshop.capacity)
+    if workshop.pk is None or not (workshop.start_date and workshop.end_date):
+        return
+    old_tz = ZoneInfo(old_timezone or workshop.timezone)
+    new_tz = workshop.tz
+    outside = [
+        s
+        for s in workshop.sessions.filter(status=Session.Status.SCHEDULED)
+        if outside_workshop_dates(
+            workshop,
+            _kept_local(s.starts_at, old_tz, new_tz),
+            _kept_local(s.ends_at, old_tz, new_tz),
+        )
+    ]
+    if outside:
+        raise Refusal(
+            _("These sessions would fall outside the new dates; move them first: %(sessions)s.")
+            % {"sessions": ", ".join(_session_label(workshop, s) for s in outside)},
+            field="start_date",
+            code="sessions_outside",
+        )
+
+
+def check_workshop_update(*, workshop: Workshop, data: dict) -> None:
+    """Refuse what ``update_workshop(workshop=workshop, data=data)`` would refuse beyond the
+    model's own validation, writing nothing and leaving ``workshop`` as it is: for a form
+    that must say so before it saves (the admin's)."""
+    if workshop.pk is None:
+        return
+    draft = copy.copy(workshop)
+    _apply(draft, data, WORKSHOP_FIELDS)
+    if timezones.zone_or_none(draft.timezone) is None:
+        return  # the form's own field says so
+    _check_changed_workshop(draft, old_timezone=stored_timezone(workshop))
+
+
 @transaction.atomic
 def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
     """Change the workshop's details; refused if it would leave sessions outside its dates,
@@ -394,22 +447,10 @@ def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
     )
     _apply(workshop, data, WORKSHOP_FIELDS)
     _full_clean(workshop)
-    check_capacity(workshop=workshop, capacity=workshop.capacity)
+    _check_changed_workshop(workshop, old_timezone=old_timezone)
     zone_change = None
     if old_timezone and old_timezone != workshop.timezone:
         zone_change = keep_local_times(workshop=workshop, old_timezone=old_timezone)
-    outside = [
-        s
-        for s in workshop.sessions.filter(status=Session.Status.SCHEDULED)
-        if outside_workshop_dates(workshop, s.starts_at, s.ends_at)
-    ]
-    if outside:
-        raise Refusal(
-            _("These sessions would fall outside the new dates; move them first: %(sessions)s.")
-            % {"sessions": ", ".join(_session_label(workshop, s) for s in outside)},
-            field="start_date",
-            code="sessions_outside",
-        )
     dropped = drop_rooms_of_old_venue(workshop=workshop, old_venue=old_venue)
     workshop.save()
     return WorkshopUpdate(workshop=workshop, zone_change=zone_change, rooms_dropped=dropped)
@@ -536,14 +577,30 @@ def copy_workshop(*, source: Workshop, start_date: date, title: str | None = Non
 # Agencies ----------------------------------------------------------------------------------
 
 
+def _create(model, fields: Iterable[str], data: dict):
+    """A new ``model`` row of ``data`` (its ``fields``), validated as the model validates
+    it (its constraints too), then saved."""
+    return _update(model(), fields, data)
+
+
+def _update(row, fields: Iterable[str], data: dict, *, exclude=()):
+    """``row`` with ``data`` (its ``fields``), validated as the model validates it, saved."""
+    _apply(row, data, fields)
+    _full_clean(row, exclude=exclude)
+    row.save()
+    return row
+
+
 @transaction.atomic
 def create_agency(*, data: dict) -> Agency:
     """A new agency; refused if its name is taken or its parent chain would loop."""
-    agency = Agency()
-    _apply(agency, data, AGENCY_FIELDS)
-    _full_clean(agency)
-    agency.save()
-    return agency
+    return _create(Agency, AGENCY_FIELDS, data)
+
+
+@transaction.atomic
+def update_agency(*, agency: Agency, data: dict) -> Agency:
+    """The agency's details changed, under the same rules as a new one's."""
+    return _update(agency, AGENCY_FIELDS, data)
 
 
 @transaction.atomic
@@ -614,19 +671,12 @@ def move_agency_role(*, agency_role: WorkshopAgency, up: bool) -> None:
 @transaction.atomic
 def create_trainer(*, data: dict, by=None) -> Trainer:
     """A new trainer, recorded as added by ``by`` (who may then change it)."""
-    trainer = Trainer(created_by=by)
-    _apply(trainer, data, TRAINER_FIELDS)
-    _full_clean(trainer, exclude=["feed_token"])
-    trainer.save()
-    return trainer
+    return _update(Trainer(created_by=by), TRAINER_FIELDS, data, exclude=["feed_token"])
 
 
 @transaction.atomic
 def update_trainer(*, trainer: Trainer, data: dict) -> Trainer:
-    _apply(trainer, data, TRAINER_FIELDS)
-    _full_clean(trainer, exclude=["feed_token"])
-    trainer.save()
-    return trainer
+    return _update(trainer, TRAINER_FIELDS, data, exclude=["feed_token"])
 
 
 # Sessions ----------------------------------------------------------------------------------
@@ -912,6 +962,31 @@ def reinstate_session(*, session: Session) -> Session:
     session.save()
     _tell_people(session, "reinstated")
     return session
+
+
+@transaction.atomic
+def create_room(*, data: dict) -> Room:
+    """A new room; refused if its venue already has a room of that name."""
+    return _create(Room, ROOM_FIELDS, data)
+
+
+@transaction.atomic
+def update_room(*, room: Room, data: dict) -> Room:
+    return _update(room, ROOM_FIELDS, data)
+
+
+# Topics ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_topic(*, data: dict) -> Topic:
+    """A new topic; refused if one has that name already."""
+    return _create(Topic, TOPIC_FIELDS, data)
+
+
+@transaction.atomic
+def update_topic(*, topic: Topic, data: dict) -> Topic:
+    return _update(topic, TOPIC_FIELDS, data)
 
 
 def get_or_create_room(*, name: str, venue: str, city: str = "") -> Room:

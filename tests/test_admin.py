@@ -635,6 +635,29 @@ def test_workshop_admin_changes_status_only_by_the_rules(admin_client, make_work
     assert draft.status == "published"
 
 
+def test_workshop_admin_has_an_action_for_each_status_a_workshop_may_move_to(
+    admin_client, workshop
+):
+    from events import services
+    from events.admin import WORKSHOP_STATUS_ACTIONS
+
+    targets = {target for targets in services.TRANSITIONS.values() for target in targets}
+    assert set(WORKSHOP_STATUS_ACTIONS) == targets
+    page = admin_client.get(url(Workshop, "changelist")).content.decode()
+    for name, description, _done in WORKSHOP_STATUS_ACTIONS.values():
+        assert f'<option value="{name}">{escape(description)}</option>' in page
+
+
+def test_workshop_admin_cancels_in_the_plural_by_the_rules(admin_client, make_workshop):
+    drafts = [
+        make_workshop(title=f"Draft {i}", slug=f"draft-{i}", status=Workshop.Status.DRAFT)
+        for i in range(2)
+    ]
+    response = act_on(admin_client, Workshop, "cancel", *drafts)
+    assert shown_messages(response) == ["Cancelled 2 workshops."]
+    assert set(Workshop.objects.values_list("status", flat=True)) == {"cancelled"}
+
+
 def test_session_admin_cancels_and_reinstates_through_the_rules(
     admin_client, workshop, make_session, huang
 ):

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from events import services
 from events.ical_import import import_sessions, preview_import
-from events.models import Session, Workshop
+from events.models import Agency, Room, Session, Topic, Workshop
 from participants.attendance import AttendanceRefused
 from participants.models import Attendance, Registration
 from participants.services import RegistrationClosed
@@ -145,3 +145,16 @@ def test_the_demo_sees_a_new_attendance_rule(monkeypatch):
     with pytest.raises(AttendanceRefused, match="Registers are closed"):
         load_demo()
     assert not Attendance.objects.exists()
+
+
+@pytest.mark.parametrize("model", [Agency, Topic, Room], ids=lambda model: model.__name__)
+def test_the_demo_sees_a_new_rule_of_its_reference_rows(monkeypatch, model):
+    # The services validate each row as its model does (``full_clean``): a rule added there
+    # stops the demo, which writes these rows only through them.
+    def clean(row):
+        raise ValidationError(f"New rule: no new {model.__name__}.")
+
+    monkeypatch.setattr(model, "clean", clean)
+    with pytest.raises(ValidationError, match=f"no new {model.__name__}"):
+        load_demo()
+    assert not model.objects.exists()

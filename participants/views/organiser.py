@@ -7,6 +7,7 @@ that reveals nothing, anonymous visitors the sign-in page. Rules live in
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import messages
@@ -122,24 +123,46 @@ def registrations(request, slug):
     )
 
 
-def _with_labels(registrations, positions: dict[int, int]) -> list[Registration]:
-    """The rows, each with its choices' labels translated once for the whole list
-    (get_FOO_display() translates every choice of the field on each call, which on a long
-    roster costs more than its query) and its place on the waiting list from ``positions``."""
-    genders = dict(Registration.Gender.choices)
-    statuses = dict(Registration.Status.choices)
-    sources = dict(Registration.Source.choices)
+@dataclass(frozen=True)
+class RosterRow:
+    """A registration as the roster shows it: its choices' labels, translated once for the
+    whole list, and its place on the whole waiting list (None unless it waits). It reads as
+    its registration for everything else (``row.name``, ``row.participant``)."""
+
+    registration: Registration
+    gender_label: str
+    status_label: str
+    source_label: str
+    waitlist_position: int | None
+
+    def __getattr__(self, name):
+        if name == "registration":  # not set yet (a copy being built): no recursion
+            raise AttributeError(name)
+        return getattr(self.registration, name)
+
+
+def _with_labels(registrations, positions: dict[int, int]) -> list[RosterRow]:
+    """The rows, each with its labels (get_FOO_display() translates every choice of the
+    field on each call, which on a long roster costs more than its query) and its place on
+    the waiting list from ``positions``."""
     genders, statuses, sources = (
-        {value: str(label) for value, label in labels.items()}
-        for labels in (genders, statuses, sources)
+        {value: str(label) for value, label in choices}
+        for choices in (
+            Registration.Gender.choices,
+            Registration.Status.choices,
+            Registration.Source.choices,
+        )
     )
-    rows = list(registrations)
-    for registration in rows:
-        registration.gender_label = genders.get(registration.gender, "")
-        registration.status_label = statuses.get(registration.status, registration.status)
-        registration.source_label = sources.get(registration.source, registration.source)
-        registration.waitlist_position = positions.get(registration.pk)
-    return rows
+    return [
+        RosterRow(
+            registration=registration,
+            gender_label=genders.get(registration.gender, ""),
+            status_label=statuses.get(registration.status, registration.status),
+            source_label=sources.get(registration.source, registration.source),
+            waitlist_position=positions.get(registration.pk),
+        )
+        for registration in registrations
+    ]
 
 
 @never_cache

@@ -252,11 +252,13 @@ def load_demo(*, stdout=None) -> DemoSummary:
     """Load the Lijiang workshop, or bring it back to the demo's values; idempotent.
 
     Everything a person would do goes through the services, as they would do it: the
-    workshops, their trainers and timetables, registrations and the organisers' decisions,
-    the registers and the answers; the reference rows (agencies, topics, rooms, accounts)
-    are written here. About 5,100 queries on a fresh database (2.7 s on SQLite: each of the 84
-    registrations and decisions, and each of the 164 sample answers, one at a time) and 114
-    on a loaded one, which is only read.
+    agencies, topics, rooms and trainers, the workshops and their timetables, registrations
+    and the organisers' decisions, the registers and the answers. Written here directly
+    still: the accounts (Django's own auth models, no rule of this project's to go through),
+    the funder's agency membership, the agencies' roles in the workshop (at the demo's
+    order), the questionnaires and the published report. About 5,100 queries on a fresh
+    database (2.7 s on SQLite: each of the 84 registrations and decisions, and each of the
+    164 sample answers, one at a time) and 114 on a loaded one, which is only read.
     """
     plan = build_plan()
     tally = _Tally()
@@ -315,23 +317,42 @@ def _load(plan, tally, stdout) -> DemoSummary:
 
 
 def _load_agencies(tally) -> dict[str, Agency]:
+    """The demo's agencies by name, as an organiser adds and corrects them
+    (``events.services.create_agency``, ``update_agency``)."""
     agencies: dict[str, Agency] = {}
     for key, data in AGENCIES.items():  # parents come before their children
-        agencies[key] = _upsert(
+        agencies[key] = _through_services(
             tally,
-            Agency,
-            {"name": data.name},
+            Agency.objects.filter(name=data.name),
             {
+                "name": data.name,
                 "name_local": data.name_local,
                 "acronym": data.acronym,
                 "kind": data.kind,
                 "level": data.level,
                 "region": data.region,
                 "country": data.country,
-                "parent_id": agencies[data.parent].pk if data.parent else None,
+                "parent": agencies[data.parent] if data.parent else None,
             },
+            create=lambda values: timetable.create_agency(data=values),
+            update=lambda agency, values: timetable.update_agency(agency=agency, data=values),
         )
     return agencies
+
+
+def _through_services(tally, found, values: dict, *, create, update):
+    """The first row of ``found`` brought to ``values`` by ``update(row, values)``, or
+    ``create(values)`` if there is none: the services' rules accept the demo's rows, or it
+    does not load. One query when the row is as the demo has it (related rows compared by
+    their keys)."""
+    row = found.order_by("pk").first()
+    if row is None:
+        tally.add(found.model, created=1)
+        return create(values)
+    if any(_differs(row, name, value) for name, value in values.items()):
+        tally.add(found.model, updated=1)
+        return update(row, values)
+    return row
 
 
 def _load_workshop(tally, slug, values, agencies, organiser, funder_note) -> Workshop:
@@ -483,13 +504,24 @@ def _load_timetable(tally, workshop, agencies):
         )
         for key, data in TRAINERS.items()
     }
+    # Topics and rooms through the services, as the admin adds them.
     topics = {
-        key: _upsert(tally, Topic, {"name": name}, {"name_local": local})
+        key: _through_services(
+            tally,
+            Topic.objects.filter(name=name),
+            {"name": name, "name_local": local},
+            create=lambda data: timetable.create_topic(data=data),
+            update=lambda topic, data: timetable.update_topic(topic=topic, data=data),
+        )
         for key, (name, local) in TOPICS.items()
     }
     rooms = {
-        key: _upsert(
-            tally, Room, {"venue": VENUE, "name": name}, {"city": "Lijiang", "capacity": seats}
+        key: _through_services(
+            tally,
+            Room.objects.filter(venue=VENUE, name=name),
+            {"venue": VENUE, "name": name, "city": "Lijiang", "capacity": seats},
+            create=lambda data: timetable.create_room(data=data),
+            update=lambda room, data: timetable.update_room(room=room, data=data),
         )
         for key, (name, seats) in ROOMS.items()
     }
@@ -519,16 +551,14 @@ def _load_timetable(tally, workshop, agencies):
 
 def _load_trainer(tally, values: dict) -> Trainer:
     """The trainer named ``values["name"]``, added or put back as an organiser does it
-    (``events.services.create_trainer``, ``update_trainer``). One query when it is as the
-    demo has it."""
-    trainer = Trainer.objects.filter(name=values["name"]).order_by("pk").first()
-    if trainer is None:
-        tally.add(Trainer, created=1)
-        return timetable.create_trainer(data=values)
-    if any(_differs(trainer, name, value) for name, value in values.items()):
-        tally.add(Trainer, updated=1)
-        return timetable.update_trainer(trainer=trainer, data=values)
-    return trainer
+    (``events.services.create_trainer``, ``update_trainer``)."""
+    return _through_services(
+        tally,
+        Trainer.objects.filter(name=values["name"]),
+        values,
+        create=lambda data: timetable.create_trainer(data=data),
+        update=lambda trainer, data: timetable.update_trainer(trainer=trainer, data=data),
+    )
 
 
 def _load_sessions(tally, workshop, wanted) -> dict[str, Session]:
