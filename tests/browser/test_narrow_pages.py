@@ -17,12 +17,8 @@ LONG_MAIL = (
 
 
 @pytest.fixture
-def phone(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def phone(page_at):
+    return page_at("phone")
 
 
 def sign_in(page, user):

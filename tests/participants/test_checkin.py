@@ -93,17 +93,7 @@ def test_checkin_screen_query_count_is_flat(
     organiser, session, workshop, django_assert_num_queries, count
 ):
     agency = Agency.objects.create(name="Ministry")
-    Registration.objects.bulk_create(
-        Registration(
-            workshop=workshop,
-            participant=factories.person(f"p{n}@example.org"),
-            name=f"Person {n}",
-            agency=agency,
-            status=Registration.Status.CONFIRMED,
-            source=Registration.Source.ORGANISER,
-        )
-        for n in range(count)
-    )
+    factories.confirmed_people(workshop, count, agency=agency)
     client = Client()
     client.force_login(organiser)
     # The session of the login, its user; the session with workshop and room (organised by

@@ -311,17 +311,7 @@ def test_register_page_query_count_is_flat(
         for n in range(3)
     ]
     agency = Agency.objects.create(name="Ministry")
-    registrations = Registration.objects.bulk_create(
-        Registration(
-            workshop=workshop,
-            participant=factories.person(f"p{n}@example.org"),
-            name=f"Person {n}",
-            agency=agency,
-            status=Registration.Status.CONFIRMED,
-            source=Registration.Source.ORGANISER,
-        )
-        for n in range(count)
-    )
+    registrations = factories.confirmed_people(workshop, count, agency=agency)
     from participants.models import Attendance
 
     Attendance.objects.bulk_create(
