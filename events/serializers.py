@@ -4,6 +4,8 @@ Serializers check the shape of the input; every rule (dates, clashes, transition
 names) is the services', which the API views call exactly as the pages do.
 """
 
+from functools import cached_property
+
 from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
@@ -21,6 +23,21 @@ from integrations.rest import (
 
 def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
+
+
+def url_format(path: str, **placeholders: str):
+    """``format(name=value, ...)`` giving the absolute address of ``path`` (reversed once,
+    with ``placeholders[name]`` for each value) with the values in their places: one
+    ``reverse`` per page, not one per row. Only for values that need no quoting in a path
+    (slugs, pks, the URL-safe tokens)."""
+    template = _braces(path)
+    for name, placeholder in placeholders.items():
+        template = template.replace(placeholder, "{" + name + "}", 1)
+    return (_braces(settings.SITE_URL) + template).format
+
+
+def _braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 class AgencySerializer(StrictModelSerializer):
@@ -66,11 +83,20 @@ class WorkshopSerializer(StrictModelSerializer):
         fields += ["public_page", "calendar_feed", "created_at", "updated_at"]
         read_only_fields = ["status", "created_at", "updated_at"]
 
+    # One reverse() each per page of workshops (the list's rows share this serializer).
+    @cached_property
+    def _public_page(self):
+        return url_format(shell.page_url("workshop_public", "SLUG"), slug="SLUG")
+
+    @cached_property
+    def _calendar_feed(self):
+        return url_format(reverse("events:workshop_feed", kwargs={"slug": "SLUG"}), slug="SLUG")
+
     def get_public_page(self, workshop) -> str:
-        return absolute(shell.page_url("workshop_public", workshop.slug))
+        return self._public_page(slug=workshop.slug)
 
     def get_calendar_feed(self, workshop) -> str:
-        return absolute(reverse("events:workshop_feed", kwargs={"slug": workshop.slug}))
+        return self._calendar_feed(slug=workshop.slug)
 
     def to_representation(self, workshop):
         data = super().to_representation(workshop)
@@ -97,7 +123,13 @@ class TrainerSerializer(StrictModelSerializer):
         of a workshop they teach in, superusers), as on the trainer's page."""
         if trainer.pk not in self.context.get("feed_managed", ()):
             return None
-        return absolute(reverse("events:trainer_feed", kwargs={"token": trainer.feed_token}))
+        return self._calendar_feed(token=trainer.feed_token)
+
+    @cached_property
+    def _calendar_feed(self):
+        """One reverse() per page of trainers (the list's rows share this serializer)."""
+        path = reverse("events:trainer_feed", kwargs={"token": "TOKEN"})
+        return url_format(path, token="TOKEN")
 
 
 class RoomSerializer(StrictModelSerializer):
@@ -174,8 +206,7 @@ def ics_url_format():
     """``format(slug=..., pk=...)`` giving a session's .ics address: one ``reverse`` per page,
     not one per row (slugs and pks need no quoting)."""
     path = reverse("events:session_ics", kwargs={"slug": "SLUG", "pk": 987654321})
-    template = absolute(path).replace("{", "{{").replace("}", "}}")
-    return template.replace("SLUG", "{slug}", 1).replace("987654321", "{pk}", 1).format
+    return url_format(path, slug="SLUG", pk="987654321")
 
 
 def session_rows(rows: list[dict]) -> list[dict]:

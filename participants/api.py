@@ -11,7 +11,6 @@ the address by e-mail. Rosters and attendance are for the workshop's organisers 
 
 import math
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -320,35 +319,37 @@ class AttendanceViewSet(IdempotentMixin, mixins.ListModelMixin, viewsets.Generic
             .select_related("workshop")
             .in_bulk({mark["session"] for mark in marks})
         )
-        results = []
-        with transaction.atomic():
-            for index, mark in enumerate(marks):
-                registration = registrations.get(mark["registration"])
-                session = sessions.get(mark["session"])
-                for name, found in (("registration", registration), ("session", session)):
-                    if found is None:
-                        raise refusal(f"marks.{index}.{name}", "not_found", _("Not found."))
-                try:
-                    recorded = attendance_rules.record_attendance(
-                        registration=registration,
-                        session=session,
-                        status=mark["status"],
-                        by=request.user,
-                        note=mark["note"],
-                    )
-                except attendance_rules.AttendanceRefused as refused:
-                    raise refusal(
-                        f"marks.{index}.{refused.field}", "refused", refused.message
-                    ) from None
-                results.append(
-                    {
-                        "registration": recorded.registration_id,
-                        "session": recorded.session_id,
-                        "status": recorded.status,
-                        "changed": recorded.changed,
-                    }
-                )
-        return Response(results)
+        # Every mark checked first, so that a refusal names its place in the list; then all
+        # of them written at once (all or nothing), safe against marks arriving together.
+        entries = []
+        for index, mark in enumerate(marks):
+            registration = registrations.get(mark["registration"])
+            session = sessions.get(mark["session"])
+            for name, found in (("registration", registration), ("session", session)):
+                if found is None:
+                    raise refusal(f"marks.{index}.{name}", "not_found", _("Not found."))
+            try:
+                attendance_rules.check_status(mark["status"])
+                attendance_rules.check_markable(registration=registration, session=session)
+            except attendance_rules.AttendanceRefused as refused:
+                raise refusal(
+                    f"marks.{index}.{refused.field}", "refused", refused.message
+                ) from None
+            entries.append(
+                attendance_rules.Entry(registration, session, mark["status"], mark["note"])
+            )
+        recorded = attendance_rules.record_register(entries=entries, by=request.user)
+        return Response(
+            [
+                {
+                    "registration": each.registration_id,
+                    "session": each.session_id,
+                    "status": each.status,
+                    "changed": each.changed,
+                }
+                for each in recorded
+            ]
+        )
 
 
 class PersonalLinkView(IdempotentMixin, APIView):

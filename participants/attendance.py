@@ -55,7 +55,7 @@ from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.services import record_create, record_update
+from audit.services import record_creates, record_update
 from config.refusals import Refusal
 from events.models import Session, Workshop
 from integrations import webhooks
@@ -182,27 +182,34 @@ class Entry:
 
 @transaction.atomic
 def record_register(*, entries: Sequence[Entry], by) -> list[Mark]:
-    """Record many marks at once, all or none: a register typed in from paper, or the demo's.
+    """Record many marks at once, all or none: a register typed in from paper, the API's
+    batch of marks, or the demo's.
 
     Each is refused as ``record_attendance`` refuses it (``check_status``,
     ``check_markable``) before anything is written; a record that already has the status
-    is left as it is (who marked it first, and when). For one writer: marks that arrive
-    from several screens at once go through ``record_attendance``, which settles races.
-    Queries: the records already there, one INSERT for the new ones, per changed record its
-    read, UPDATE and audit entry; per new record its audit entry; who listens to the
-    webhooks, once per workshop.
+    is left as it is (who marked it first, and when). Safe under concurrency, as
+    ``record_attendance``: the records already there are read under a row lock, and if
+    another connection inserted one of the new ones since, the new ones go one by one
+    through ``record_attendance``, which settles the race (so does a batch that names one
+    record twice, in its order).
+    Queries: the records already there, one INSERT for the new ones (in a savepoint), per
+    changed record its UPDATE and audit entry; per new record its audit entry; who listens
+    to the webhooks, once per workshop.
     """
     for entry in entries:
         check_status(entry.status)
         check_markable(registration=entry.registration, session=entry.session)
     if not entries:
         return []
+    keys = [(entry.registration.pk, entry.session.pk) for entry in entries]
+    if len(set(keys)) < len(keys):
+        return [_record_entry(entry, by) for entry in entries]
     existing = {
         (a.registration_id, a.session_id): a
         for a in Attendance.objects.filter(
             registration__in={e.registration.pk for e in entries},
             session__in={e.session.pk for e in entries},
-        )
+        ).select_for_update()
     }
     recorded_by = by if getattr(by, "pk", None) else None
     now = timezone.now()
@@ -218,19 +225,35 @@ def record_register(*, entries: Sequence[Entry], by) -> list[Mark]:
             new.append(Attendance(registration=entry.registration, session=entry.session, **values))
             changed = True
         else:
-            changed = _update_recorded(
+            # Locked since the read: its status is the one to compare with.
+            changed = record.status != entry.status and _update_recorded(
                 Attendance.objects.filter(pk=record.pk),
                 status=entry.status,
                 values=values,
                 registration=entry.registration,
                 session=entry.session,
+                before=record,
             )
         marks.append(Mark(key[0], key[1], entry.status, changed))
-    Attendance.objects.bulk_create(new)
-    for record in new:  # bulk_create sends no signal: the audit trail is told
-        record_create(record)
+    settled = set()  # the marks record_attendance made (and told the webhooks of)
+    try:
+        if new:
+            with transaction.atomic():
+                Attendance.objects.bulk_create(new)
+    except IntegrityError:
+        # Another connection recorded one of them since the read (the savepoint undid the
+        # insert): the new ones one at a time, each settling its race.
+        settled = {(record.registration_id, record.session_id) for record in new}
+        marks = [
+            _record_entry(entry, by) if key in settled else mark
+            for entry, key, mark in zip(entries, keys, marks, strict=True)
+        ]
+        new = []
+    record_creates(new)  # bulk_create sends no signal: the audit trail is told (one INSERT)
     hooks = {}  # who listens, asked once per workshop
-    for mark, entry in zip(marks, entries, strict=True):
+    for mark, entry, key in zip(marks, entries, keys, strict=True):
+        if key in settled:
+            continue
         workshop = entry.session.workshop
         if mark.changed and workshop.pk not in hooks:
             hooks[workshop.pk] = webhooks.listening(
@@ -240,16 +263,34 @@ def record_register(*, entries: Sequence[Entry], by) -> list[Mark]:
     return marks
 
 
+def _record_entry(entry: Entry, by) -> Mark:
+    return record_attendance(
+        registration=entry.registration,
+        session=entry.session,
+        status=entry.status,
+        by=by,
+        note=entry.note,
+    )
+
+
 def _update_recorded(
-    existing, *, status: str, values: dict, registration: Registration, session: Session
+    existing,
+    *,
+    status: str,
+    values: dict,
+    registration: Registration,
+    session: Session,
+    before: Attendance | None = None,
 ) -> bool:
     """Give the record in ``existing`` the new ``values`` unless it has ``status`` already.
 
-    The record is read under a row lock first (its status before, for the audit trail),
-    then updated by one UPDATE, then the change recorded: a SELECT, an UPDATE and an INSERT
-    when it changes, the SELECT alone when there is nothing to change.
+    The record is read under a row lock first (its status before, for the audit trail;
+    ``before``: the caller read it so, with another status), then updated by one UPDATE,
+    then the change recorded: a SELECT, an UPDATE and an INSERT when it changes, the SELECT
+    alone when there is nothing to change.
     """
-    before = existing.exclude(status=status).select_for_update().first()
+    if before is None:
+        before = existing.exclude(status=status).select_for_update().first()
     if before is None or not existing.filter(pk=before.pk).update(**values):
         return False
     after = Attendance(pk=before.pk, registration=registration, session=session, **values)

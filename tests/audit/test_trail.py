@@ -134,6 +134,39 @@ def test_api_token_records_the_tokens_user(client, organiser, session):
     assert entry.changes["status"] == [None, "late"]
 
 
+def test_a_batch_of_marks_leaves_each_its_own_record(client, organiser, session):
+    """The API's batch is inserted at once, and so are its records: one for each mark,
+    with the actor, the origin and the values, as a mark saved alone leaves."""
+    people = [factories.registration(session.workshop, name) for name in ("Li Mei", "Wang Fang")]
+    _token, secret = create_token(user=organiser, name="sync")
+    marks = [
+        {"registration": person.pk, "session": session.pk, "status": status}
+        for person, status in zip(people, ("late", "present"), strict=True)
+    ]
+    response = client.post(
+        "/api/v1/attendance/",
+        {"marks": marks},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert response.status_code == 200, response.content
+    records = {entry.object_id: entry for entry in entries_for(Attendance).select_related("actor")}
+    assert len(records) == 2
+    for person, status in zip(people, ("late", "present"), strict=True):
+        record = Attendance.objects.get(registration=person)
+        entry = records[record.pk]
+        assert entry.action == entry.Action.CREATE
+        assert entry.actor == organiser
+        assert entry.object_pk == str(record.pk)
+        assert entry.additional_data == {
+            "via": "api",
+            "workshop": session.workshop_id,
+            "registration": person.pk,
+        }
+        assert entry.changes["status"] == [None, status]
+        assert entry.changes["registration"] == [None, person.pk]
+
+
 def test_import_records_each_registration_as_made_by_the_import(signed_in, organiser, workshop):
     buffer = io.StringIO()
     csv.writer(buffer).writerows(

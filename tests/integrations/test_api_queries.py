@@ -205,3 +205,33 @@ def test_a_forged_cursor_is_refused_with_a_message(workshop, organiser_client):
     response = organiser_client.get("/api/v1/sessions/?cursor=forged")
     assert response.status_code == 404
     assert "cursor" in response.content.decode().lower()
+
+
+def test_list_addresses_are_each_rows_own(workshop, organiser, organiser_client, admin_user):
+    """The links of a page's rows come from one reverse() per page (a format with each row's
+    slug or token put in): the same addresses as reverse() gives for each row."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    build("workshops", workshop, organiser, 3)
+    rows = organiser_client.get("/api/v1/workshops/").json()["results"]
+    site = settings.SITE_URL
+    assert {row["slug"]: (row["public_page"], row["calendar_feed"]) for row in rows} == {
+        slug: (
+            site + reverse("participants:public_workshop", kwargs={"slug": slug}),
+            site + reverse("events:workshop_feed", kwargs={"slug": slug}),
+        )
+        for slug in Workshop.objects.values_list("slug", flat=True)
+    }
+    assert len(rows) == 3
+
+    build("trainers", workshop, organiser, 2)
+    Trainer.objects.create(name="Chen Jing")  # a token as new_token() makes them
+    staff = APIClient()
+    staff.force_authenticate(admin_user)
+    rows = staff.get("/api/v1/trainers/").json()["results"]
+    assert {row["id"]: row["calendar_feed"] for row in rows} == {
+        pk: site + reverse("events:trainer_feed", kwargs={"token": token})
+        for pk, token in Trainer.objects.values_list("pk", "feed_token")
+    }
+    assert len(rows) == 3

@@ -427,3 +427,78 @@ def test_two_organisers_marking_at_once_never_make_two_records(workshop, make_se
         thread.join(60)
     assert errors == []
     assert Attendance.objects.count() == 30
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_that_loses_a_race_records_every_mark_once(workshop, make_session, organiser):
+    """The API's batch (``record_register``): connection A inserts one of the batch's records
+    and holds its transaction open; B's batch finds no record, its one INSERT waits on the
+    unique index and loses when A commits; B then records each new mark through
+    ``record_attendance``, updating A's record and inserting the other."""
+    session = make_session(workshop)
+    raced = register(workshop, "race@example.org")
+    other = register(workshop, "other@example.org")
+    inserted = threading.Event()
+    outcome = {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                Attendance.objects.create(
+                    registration=raced, session=session, status="present", recorded_by=organiser
+                )
+                inserted.set()
+                time.sleep(0.5)
+        finally:
+            connections.close_all()
+
+    def second():
+        try:
+            inserted.wait(5)
+            outcome["marks"] = attendance.record_register(
+                entries=[
+                    attendance.Entry(other, session, "present"),
+                    attendance.Entry(raced, session, "late"),
+                ],
+                by=organiser,
+            )
+        except Exception as error:
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert "error" not in outcome, outcome
+    assert [(m.registration_id, m.status, m.changed) for m in outcome["marks"]] == [
+        (other.pk, "present", True),
+        (raced.pk, "late", True),
+    ]
+    assert dict(Attendance.objects.values_list("registration_id", "status")) == {
+        other.pk: "present",
+        raced.pk: "late",
+    }
+
+
+def test_a_batch_naming_one_record_twice_applies_them_in_order(
+    workshop, session, person, organiser
+):
+    record_attendance(registration=person, session=session, status="present", by=organiser)
+    marks = attendance.record_register(
+        entries=[
+            attendance.Entry(person, session, "present"),
+            attendance.Entry(person, session, "late"),
+            attendance.Entry(person, session, "excused"),
+        ],
+        by=organiser,
+    )
+    assert [(m.status, m.changed) for m in marks] == [
+        ("present", False),
+        ("late", True),
+        ("excused", True),
+    ]
+    assert list(Attendance.objects.values_list("status", flat=True)) == ["excused"]
