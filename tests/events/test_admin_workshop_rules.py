@@ -23,33 +23,9 @@ def change_url(workshop):
     return reverse("admin:events_workshop_change", args=[workshop.pk])
 
 
-def admin_post(workshop, **fields) -> dict:
-    """The admin's change page for ``workshop`` posted back as it stands, but ``fields``."""
-    data = {
-        "title": workshop.title,
-        "slug": workshop.slug,
-        "start_date": workshop.start_date.isoformat(),
-        "end_date": workshop.end_date.isoformat(),
-        "timezone": workshop.timezone,
-        "language": workshop.language,
-        "capacity": str(workshop.capacity),
-        "venue": workshop.venue,
-        "city": workshop.city,
-        "completion_share": str(workshop.completion_share),
-        "retention_months": str(workshop.retention_months),
-        **{f"registration_{end}_at_{i}": "" for end in ("opens", "closes") for i in (0, 1)},
-        "agency_roles-TOTAL_FORMS": "0",
-        "agency_roles-INITIAL_FORMS": "0",
-        "sessions-TOTAL_FORMS": "0",
-        "sessions-INITIAL_FORMS": "0",
-    }
-    data.update(fields)
-    return data
-
-
 def organiser_post(workshop, **fields) -> dict:
     """The organisers' edit form for ``workshop`` posted back as it stands, but ``fields``."""
-    data = {
+    return {
         "title": workshop.title,
         "slug": workshop.slug,
         "start_date": workshop.start_date.isoformat(),
@@ -57,9 +33,29 @@ def organiser_post(workshop, **fields) -> dict:
         "timezone": workshop.timezone,
         "language": workshop.language,
         "capacity": str(workshop.capacity),
+        **fields,
     }
-    data.update(fields)
-    return data
+
+
+def admin_post(workshop, **fields) -> dict:
+    """The admin's change page for ``workshop`` posted back as it stands, but ``fields``:
+    the organisers' fields, the admin's own, and its empty inlines."""
+    return organiser_post(
+        workshop,
+        **{
+            "venue": workshop.venue,
+            "city": workshop.city,
+            "completion_share": str(workshop.completion_share),
+            "retention_months": str(workshop.retention_months),
+            **{f"registration_{end}_at_{i}": "" for end in ("opens", "closes") for i in (0, 1)},
+            **{
+                f"{inline}-{count}_FORMS": "0"
+                for inline in ("agency_roles", "sessions")
+                for count in ("TOTAL", "INITIAL")
+            },
+            **fields,
+        },
+    )
 
 
 def test_capacity_below_the_confirmed_seats_is_refused_in_the_admin_as_in_the_form(
