@@ -39,8 +39,8 @@ from participants.models import Registration
 from participants.services import (
     RegistrationClosed,
     RegistrationError,
-    _find_or_create_person,
     check_roster_editable,
+    find_or_create_person,
 )
 
 # The fields a correction sets, in the order the forms show them.
@@ -156,7 +156,7 @@ def _new_person(registration: Registration, email: str):
         raise CorrectionRefused(
             "email", _("“%(email)s” is not a valid e-mail address.") % {"email": email}
         ) from None
-    person = _find_or_create_person(email)
+    person = find_or_create_person(email)
     clash = (
         Registration.objects.filter(workshop_id=registration.workshop_id, participant=person)
         .exclude(pk=registration.pk)

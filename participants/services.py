@@ -319,7 +319,7 @@ def _find_person(email: str) -> Participant | None:
     )
 
 
-def _find_or_create_person(email: str) -> Participant:
+def find_or_create_person(email: str) -> Participant:
     """The person with ``email`` (any case), created if new: the identity only, no details."""
     person = _find_person(email)
     if person is not None:
@@ -393,7 +393,7 @@ def register_participant(
         # else), and the workshop's webhooks. Under the lock: its row, one query for the
         # seats and this person's registration, then only writes (the registration, its
         # audit record, the e-mail's task, a webhook's delivery), and the commit.
-        person = _find_or_create_person(data.email) if data.email else Participant.objects.create()
+        person = find_or_create_person(data.email) if data.email else Participant.objects.create()
         hooks = webhooks.active_webhooks(workshop=workshop)
         workshop = _lock_workshop(workshop)
         check_roster_editable(workshop)
