@@ -99,7 +99,24 @@ def calendar_response(
         default=None,
     )
     last_modified = max(_first_served(digest), _timestamp(newest) if newest else 0)
+    response, conditional = _headed_response(
+        request,
+        etag=etag,
+        last_modified=last_modified,
+        filename=filename,
+        attachment=attachment,
+        private=private,
+    )
+    if conditional is not response:
+        return conditional
+    return _with_body(response, rows, name=name, digest=digest)
 
+
+def _headed_response(
+    request, *, etag: str, last_modified: int, filename: str, attachment: bool, private: bool
+) -> tuple[HttpResponse, HttpResponse]:
+    """The feed's response without its body, and what a conditional request gets instead
+    (the same response when the client's copy is not current)."""
     response = CalendarResponse(filename=filename, attachment=attachment)
     response.headers["ETag"] = etag
     response.headers["Last-Modified"] = http_date(last_modified)
@@ -109,10 +126,12 @@ def calendar_response(
     conditional = get_conditional_response(
         request, etag=etag, last_modified=last_modified, response=response
     )
-    if conditional is not response:
-        return conditional
+    return response, conditional
 
-    # Built once per version, whoever asks: the key is the digest of the content.
+
+def _with_body(response: HttpResponse, rows, *, name: str, digest: str) -> HttpResponse:
+    """``response`` with the calendar of ``rows``, built once per version whoever asks: the
+    cache's key is the digest of the content."""
     body_key = f"calendar:body:{digest}"
     body = cache.get(body_key)
     if body is None:
@@ -157,26 +176,19 @@ def versioned_calendar_response(
     anyone a stale body. Last-Modified is the later of when this version was first served
     and ``changed_at`` (the workshop's or trainer's own last change).
     """
-    etag = quote_etag(tag)
     last_modified = max(_first_served(tag), _timestamp(changed_at) if changed_at else 0)
-    response = CalendarResponse(filename=filename, attachment=attachment)
-    response.headers["ETag"] = etag
-    response.headers["Last-Modified"] = http_date(last_modified)
-    patch_cache_control(response, no_cache=True, **({"private": True} if private else {}))
-    conditional = get_conditional_response(
-        request, etag=etag, last_modified=last_modified, response=response
+    response, conditional = _headed_response(
+        request,
+        etag=quote_etag(tag),
+        last_modified=last_modified,
+        filename=filename,
+        attachment=attachment,
+        private=private,
     )
     if conditional is not response:
         return conditional
     rows = event_fields(list(load()))
-    digest = calendar_fingerprint(rows, name=name)
-    body_key = f"calendar:body:{digest}"
-    body = cache.get(body_key)
-    if body is None:
-        body = render_calendar(rows, name=name)
-        cache.set(body_key, body, BODY_TIMEOUT)
-    response.content = body
-    return response
+    return _with_body(response, rows, name=name, digest=calendar_fingerprint(rows, name=name))
 
 
 def _first_served(digest: str) -> int:

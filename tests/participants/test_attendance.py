@@ -355,15 +355,11 @@ on_postgres = pytest.mark.skipif(
 )
 
 
-@on_postgres
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_marks_leave_one_record_and_the_loser_updates_it(
-    workshop, make_session, organiser
-):
-    """Connection A inserts and holds its transaction open; B's mark then finds no record,
-    inserts, waits on the unique index, loses when A commits, and updates A's record."""
-    session = make_session(workshop)
-    person = register(workshop, "race@example.org")
+def against_an_open_insert(registration, session, organiser, mark):
+    """Connection A inserts ``registration``'s record at ``session`` and holds its
+    transaction open for half a second; meanwhile ``mark()`` runs on connection B, whose
+    INSERT waits on the unique index and loses when A commits. Returns what ``mark()``
+    returned, or raises what it raised."""
     inserted = threading.Event()
     outcome = {}
 
@@ -371,7 +367,10 @@ def test_concurrent_marks_leave_one_record_and_the_loser_updates_it(
         try:
             with transaction.atomic():
                 Attendance.objects.create(
-                    registration=person, session=session, status="present", recorded_by=organiser
+                    registration=registration,
+                    session=session,
+                    status="present",
+                    recorded_by=organiser,
                 )
                 inserted.set()
                 time.sleep(0.5)
@@ -381,9 +380,7 @@ def test_concurrent_marks_leave_one_record_and_the_loser_updates_it(
     def second():
         try:
             inserted.wait(5)
-            outcome["mark"] = record_attendance(
-                registration=person, session=session, status="late", by=organiser
-            )
+            outcome["result"] = mark()
         except Exception as error:
             outcome["error"] = error
         finally:
@@ -395,7 +392,29 @@ def test_concurrent_marks_leave_one_record_and_the_loser_updates_it(
     for thread in threads:
         thread.join(20)
     assert "error" not in outcome, outcome
-    assert outcome["mark"].changed is True
+    return outcome["result"]
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_marks_leave_one_record_and_the_loser_updates_it(
+    workshop, make_session, organiser
+):
+    """B's mark finds no record, inserts, loses the race to A's open insert, and updates
+    A's record."""
+    session = make_session(workshop)
+    person = register(workshop, "race@example.org")
+
+    mark = against_an_open_insert(
+        person,
+        session,
+        organiser,
+        lambda: record_attendance(
+            registration=person, session=session, status="late", by=organiser
+        ),
+    )
+
+    assert mark.changed is True
     assert list(Attendance.objects.values_list("status", flat=True)) == ["late"]
 
 
@@ -432,49 +451,27 @@ def test_two_organisers_marking_at_once_never_make_two_records(workshop, make_se
 @on_postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_that_loses_a_race_records_every_mark_once(workshop, make_session, organiser):
-    """The API's batch (``record_register``): connection A inserts one of the batch's records
-    and holds its transaction open; B's batch finds no record, its one INSERT waits on the
-    unique index and loses when A commits; B then records each new mark through
+    """The API's batch (``record_register``): B's batch finds no record, its one INSERT
+    loses the race to A's open insert; B then records each new mark through
     ``record_attendance``, updating A's record and inserting the other."""
     session = make_session(workshop)
     raced = register(workshop, "race@example.org")
     other = register(workshop, "other@example.org")
-    inserted = threading.Event()
-    outcome = {}
 
-    def first():
-        try:
-            with transaction.atomic():
-                Attendance.objects.create(
-                    registration=raced, session=session, status="present", recorded_by=organiser
-                )
-                inserted.set()
-                time.sleep(0.5)
-        finally:
-            connections.close_all()
+    marks = against_an_open_insert(
+        raced,
+        session,
+        organiser,
+        lambda: attendance.record_register(
+            entries=[
+                attendance.Entry(other, session, "present"),
+                attendance.Entry(raced, session, "late"),
+            ],
+            by=organiser,
+        ),
+    )
 
-    def second():
-        try:
-            inserted.wait(5)
-            outcome["marks"] = attendance.record_register(
-                entries=[
-                    attendance.Entry(other, session, "present"),
-                    attendance.Entry(raced, session, "late"),
-                ],
-                by=organiser,
-            )
-        except Exception as error:
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(20)
-    assert "error" not in outcome, outcome
-    assert [(m.registration_id, m.status, m.changed) for m in outcome["marks"]] == [
+    assert [(m.registration_id, m.status, m.changed) for m in marks] == [
         (other.pk, "present", True),
         (raced.pk, "late", True),
     ]
