@@ -53,6 +53,11 @@ def follow(model, *, filed_under: Callable, in_workshop_history=None, **options)
     # django-auditlog asks each instance for the record's additional data through this
     # method name (its documented hook); one function for every followed model.
     model.get_additional_data = _get_additional_data
+    # auditlog's diff takes a reverse relation (a registration's "responses") for a field and
+    # records its manager's text ("feedback.Response.None"): only the model's own columns
+    # and its m2m_fields say what changed.
+    reverse = [f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete]
+    options["exclude_fields"] = [*options.get("exclude_fields", ()), *reverse]
     auditlog.register(model, **options)
 
 

@@ -84,6 +84,10 @@ def test_public_form_records_the_registration_from_the_public_pages(client, work
     assert "token" not in entry.changes
     assert "feed_token" not in entry.changes
     assert registration.token not in str(entry.changes)
+    # Only the registration's own columns: no reverse relation ("responses", "attendance")
+    # recorded as its manager's text.
+    assert not {"responses", "attendance", "submissions"} & set(entry.changes)
+    assert ".None" not in str(entry.changes)
 
 
 def test_organiser_page_records_who_changed_what_before_and_after(signed_in, organiser, session):
