@@ -6,7 +6,8 @@ it once inside a transaction it rolls back, keeping every row it wrote; a test g
 rows back with one insert per table (about 0.1 s), the same values and keys.
 
 Tests that are about loading the demo (twice, on a fresh database, with other data) still
-call ``load_demo`` themselves.
+call ``load_demo`` themselves. ``take_snapshot`` keeps what any other builder writes the same
+way (tests/test_admin.py: the rows its query-count tests open, built once per size).
 """
 
 from dataclasses import dataclass, replace
@@ -37,11 +38,22 @@ class DemoSnapshot:
     # natural key, since a transactional test's flush makes them again under new keys.
     # (model, column, model referred to, {key then: natural key})
     references: list[tuple[type[Model], str, type[Model], dict]]
+    # What the loader returned (``load_demo``'s summary).
     summary: DemoSummary
 
     def restore(self) -> DemoSummary:
         """Write the demo's rows into the test database, which must hold none of the demo's
         tables' rows yet; the summary that ``load_demo`` returned, its workshops read again."""
+        self.restore_rows()
+        return replace(
+            self.summary,
+            workshop=Workshop.objects.get(pk=self.summary.workshop.pk),
+            next_edition=Workshop.objects.get(pk=self.summary.next_edition.pk),
+        )
+
+    def restore_rows(self) -> None:
+        """Write the rows the loader wrote into the test database, which must hold none of
+        their tables' rows yet (a key taken already is refused)."""
         now = {}
         for model, column, target, natural_keys in self.references:
             by_key = {row.natural_key(): row.pk for row in target._base_manager.all()}
@@ -64,11 +76,6 @@ class DemoSnapshot:
             with connection.cursor() as cursor:
                 for statement in statements:
                     cursor.execute(statement)
-        return replace(
-            self.summary,
-            workshop=Workshop.objects.get(pk=self.summary.workshop.pk),
-            next_edition=Workshop.objects.get(pk=self.summary.next_edition.pk),
-        )
 
 
 def _insert_as_they_were(model: type[Model], rows: list[dict]) -> None:
@@ -96,19 +103,20 @@ def _rows(model: type[Model]) -> dict:
     return {row[pk]: row for row in model._base_manager.order_by("pk").values(*fields)}
 
 
-def take_snapshot() -> DemoSnapshot:
-    """Load the demo in a transaction that is rolled back, keeping what it wrote."""
+def take_snapshot(load=load_demo) -> DemoSnapshot:
+    """Run ``load`` (the demo's loader unless told) in a transaction that is rolled back,
+    keeping what it wrote and what it returned."""
     tables = _tables()
     inserted, references = [], []
     try:
         with transaction.atomic(), override_settings(PASSWORD_HASHERS=TEST_HASHERS):
             before = {model: _rows(model) for model in tables}
-            summary = load_demo()
+            summary = load()
             for model in tables:
                 after = _rows(model)
                 if any(after.get(pk) != row for pk, row in before[model].items()):
                     raise RuntimeError(
-                        f"load_demo changed or deleted {model._meta.label} rows it did not "
+                        f"{load.__name__} changed or deleted {model._meta.label} rows it did not "
                         "write; tests/demo_snapshot.py only puts back rows it inserted."
                     )
                 new = [row for pk, row in after.items() if pk not in before[model]]

@@ -6,7 +6,6 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -35,6 +34,7 @@ from feedback.models import (
 from participants.models import Attendance, Participant, Registration
 from tests import factories
 from tests.conftest import at
+from tests.demo_snapshot import take_snapshot
 
 APPS = ("events", "participants", "feedback")
 MODELS = sorted(
@@ -185,6 +185,36 @@ def build(n: int) -> dict[type, object]:
     }
 
 
+@pytest.fixture(scope="module")
+def snapshots(django_db_setup, django_db_blocker):
+    """``build(n)``'s rows, built once per size (tests/demo_snapshot.py): building them is
+    most of each query-count test's time."""
+    taken = {}
+
+    def take(n: int):
+        def build_keys():
+            return {model: row.pk for model, row in build(n).items()}
+
+        if n not in taken:
+            with django_db_blocker.unblock():
+                taken[n] = take_snapshot(build_keys)
+        return taken[n]
+
+    return take
+
+
+@pytest.fixture
+def built(db, snapshots):
+    """``build(n)`` for this test: the same rows, put back from the module's snapshot."""
+
+    def restore(n: int) -> dict[type, object]:
+        snapshot = snapshots(n)
+        snapshot.restore_rows()
+        return {model: model._base_manager.get(pk=pk) for model, pk in snapshot.summary.items()}
+
+    return restore
+
+
 # Queries per page beyond the two every admin page makes (the session, the user), the same
 # for 2 rows as for 20: (changelist, change page, add page; None: adding is refused).
 # A changelist counts its rows twice (the page's count, the total beside the search), reads
@@ -288,9 +318,9 @@ def get_counted(client, address: str, queries: int, django_assert_num_queries):
 @pytest.mark.parametrize("rows", [2, 20])
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
 def test_admin_changelist_costs_the_same_for_few_and_many_rows(
-    admin_client, model, rows, django_assert_num_queries
+    admin_client, built, model, rows, django_assert_num_queries
 ):
-    build(rows)
+    built(rows)
     content = get_counted(
         admin_client, url(model, "changelist"), PAGES[model][0], django_assert_num_queries
     )
@@ -302,9 +332,9 @@ def test_admin_changelist_costs_the_same_for_few_and_many_rows(
 @pytest.mark.parametrize("rows", [2, 20])
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.label)
 def test_admin_change_page_costs_the_same_for_few_and_many_rows(
-    admin_client, model, rows, django_assert_num_queries
+    admin_client, built, model, rows, django_assert_num_queries
 ):
-    shown = build(rows)[model]
+    shown = built(rows)[model]
     content = get_counted(
         admin_client, url(model, "change", shown.pk), PAGES[model][1], django_assert_num_queries
     )
@@ -312,8 +342,10 @@ def test_admin_change_page_costs_the_same_for_few_and_many_rows(
 
 
 @pytest.mark.parametrize("model", [m for m in MODELS if PAGES[m][2] is not None], ids=str)
-def test_admin_add_page_renders_with_data_present(admin_client, model, django_assert_num_queries):
-    build(20)
+def test_admin_add_page_renders_with_data_present(
+    admin_client, built, model, django_assert_num_queries
+):
+    built(20)
     content = get_counted(
         admin_client, url(model, "add"), PAGES[model][2], django_assert_num_queries
     )
@@ -592,8 +624,7 @@ def test_response_admin_shows_no_person_for_an_anonymous_response(
 # The demo, as a new user first sees it
 
 
-def test_admin_renders_every_list_and_change_page_of_the_demo(admin_client):
-    call_command("load_demo", "--i-know-this-is-public", verbosity=0)
+def test_admin_renders_every_list_and_change_page_of_the_demo(loaded_demo, admin_client):
     assert Workshop.objects.filter(city="Lijiang").exists()
     # Every model has demo rows but the programme, which the 2007 workshop had none of, and
     # the sealed box, emptied into the results when the evaluation closed.
