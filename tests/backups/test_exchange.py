@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,14 +27,52 @@ POSTGRES = os.environ.get(
 )
 
 
+def _environment(database_url: str) -> dict:
+    return dict(os.environ, DATABASE_URL=database_url, ENV_FILE="", ALLOWED_HOSTS="testserver")
+
+
 def _run(*argv, database_url: str, check=True) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DATABASE_URL=database_url, ENV_FILE="", ALLOWED_HOSTS="testserver")
     result = subprocess.run(
-        [sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+        [sys.executable, *argv],
+        cwd=ROOT,
+        env=_environment(database_url),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if check:
         assert result.returncode == 0, result.stderr[-3000:]
     return result
+
+
+@contextmanager
+def _migrating(*database_urls: str):
+    """``manage.py migrate`` on each empty database, in the background while the test goes
+    on; the test calls the function it is given before writing into one (it waits for that
+    migration and checks it succeeded)."""
+    processes = {
+        url: subprocess.Popen(
+            [sys.executable, "manage.py", "migrate", "--noinput"],
+            cwd=ROOT,
+            env=_environment(url),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for url in database_urls
+    }
+
+    def migrated(url: str) -> None:
+        _out, errors = processes[url].communicate(timeout=600)
+        assert processes[url].returncode == 0, errors[-3000:]
+
+    try:
+        yield migrated
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
 
 
 @pytest.fixture
@@ -87,6 +126,12 @@ def demo(loaded_demo, make_user):
 def test_round_trip_sqlite_postgresql_sqlite_keeps_figures_documents_and_links(
     demo, scratch_postgres, tmp_path
 ):
+    back = f"sqlite:///{tmp_path / 'back.sqlite3'}"
+    with _migrating(scratch_postgres, back) as migrated:
+        _round_trip(scratch_postgres, back, tmp_path, migrated)
+
+
+def _round_trip(scratch_postgres, back, tmp_path, migrated):
     before = snapshot()
     assert before["counts"]["participants.Registration"] > 50
     assert any(before["documents"].values())
@@ -94,7 +139,7 @@ def test_round_trip_sqlite_postgresql_sqlite_keeps_figures_documents_and_links(
     first = tmp_path / "from-sqlite.json"
     call_command("export_data", "--output", str(first), stdout=io.StringIO())
 
-    _run("manage.py", "migrate", "--noinput", database_url=scratch_postgres)
+    migrated(scratch_postgres)
     _run("manage.py", "import_data", str(first), database_url=scratch_postgres)
     on_postgres = json.loads(
         _run("-m", "tests.backups.snapshot", database_url=scratch_postgres).stdout
@@ -115,8 +160,7 @@ def test_round_trip_sqlite_postgresql_sqlite_keeps_figures_documents_and_links(
 
     second = tmp_path / "from-postgres.json"
     _run("manage.py", "export_data", "--output", str(second), database_url=scratch_postgres)
-    back = f"sqlite:///{tmp_path / 'back.sqlite3'}"
-    _run("manage.py", "migrate", "--noinput", database_url=back)
+    migrated(back)
     _run("manage.py", "import_data", str(second), database_url=back)
     assert json.loads(_run("-m", "tests.backups.snapshot", database_url=back).stdout) == before
     assert read_export(second)["counts"] == read_export(first)["counts"]
