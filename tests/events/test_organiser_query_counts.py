@@ -3,24 +3,56 @@
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.test.utils import override_settings
 from django.urls import reverse
 
-from events.models import Session
+from events.models import Session, Workshop
+from tests import factories
+from tests.demo_snapshot import TEST_HASHERS
 
 # The same number of queries for a small and a large workshop -------------------------------
 
 
-@pytest.fixture(params=["small", "large"])
-def sized_workshop(request, db, organiser):
+@pytest.fixture(scope="module", params=["small", "large"])
+def built(request, django_db_setup, django_db_blocker):
+    """The organiser (of the ``workshop`` fixture's workshop, as in tests/conftest.py) and
+    the sized workshop, built once per size in a transaction the module's tests share and
+    that is rolled back after them; each test's own transaction is a savepoint inside it,
+    rolled back after that test as usual. Building 3,000 registrations was most of each
+    test's time."""
     from tests.events.organiser_support import build_workshop
 
     sessions, participants = (3, 30) if request.param == "small" else (300, 3000)
-    return build_workshop(
-        sessions=sessions,
-        participants=participants,
-        organiser=organiser,
-        start_date=date.today() + timedelta(days=20),
-    )
+    with django_db_blocker.unblock():
+        shared = transaction.atomic()
+        shared.__enter__()
+    try:
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=TEST_HASHERS):
+            organiser = factories.user("organiser")
+            factories.workshop(title="National Anti-Trafficking Workshop").organisers.add(organiser)
+            workshop = build_workshop(
+                sessions=sessions,
+                participants=participants,
+                organiser=organiser,
+                start_date=date.today() + timedelta(days=20),
+            )
+        yield organiser.pk, workshop.pk
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            shared.__exit__(None, None, None)
+
+
+@pytest.fixture
+def organiser(db, built):
+    return get_user_model().objects.get(pk=built[0])
+
+
+@pytest.fixture
+def sized_workshop(db, built):
+    return Workshop.objects.get(pk=built[1])
 
 
 def _first(workshop) -> Session:
