@@ -602,9 +602,8 @@ def test_load_demo_never_touches_an_account_it_did_not_create(settings):
 
 
 @pytest.mark.django_db
-def test_fresh_demo_passes_check_registrations(settings):
-    settings.DEBUG = True
-    call_command("load_demo", stdout=io.StringIO())
+def test_fresh_demo_passes_check_registrations(loaded_demo):
+    # The session's demo: the rows of a fresh load_demo (tests/demo_snapshot.py).
     out = io.StringIO()
 
     call_command("check_registrations", stdout=out)  # raises CommandError on a violation
