@@ -1,11 +1,10 @@
 """Builders and checks shared by the calendar tests (builder, feeds, personal feed, import)."""
 
-from datetime import timedelta
-
 from icalendar import Calendar
 
-from events.models import Agency, Room, Session, Topic, Trainer, Workshop
+from events.models import Agency, Room, Topic, Trainer
 from tests.conftest import at
+from tests.factories import bulk_sessions
 
 
 def lijiang_cast():
@@ -25,33 +24,6 @@ def lijiang_cast():
         Topic.objects.create(name="Cross-border cooperation"),
     ]
     return trainer, room, topics
-
-
-def bulk_sessions(workshop: Workshop, count: int, *, trainer=None, room=None, topics=()):
-    """``count`` sessions of ``workshop`` in 20-minute slots, with trainers and topics set.
-
-    bulk_create: a programme of 3,000 is built in a handful of queries.
-    """
-    start = workshop.starts_at
-    sessions = Session.objects.bulk_create(
-        Session(
-            workshop=workshop,
-            title=f"Session {n + 1}",
-            starts_at=start + timedelta(minutes=20 * n),
-            ends_at=start + timedelta(minutes=20 * n + 15),
-            room=room,
-        )
-        for n in range(count)
-    )
-    if trainer is not None:
-        Session.trainers.through.objects.bulk_create(
-            Session.trainers.through(session_id=s.pk, trainer_id=trainer.pk) for s in sessions
-        )
-    for topic in topics:
-        Session.topics.through.objects.bulk_create(
-            Session.topics.through(session_id=s.pk, topic_id=topic.pk) for s in sessions
-        )
-    return sessions
 
 
 def parse(body: bytes) -> Calendar:
