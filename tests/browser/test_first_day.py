@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from participants.models import Registration
-from tests.browser.conftest import no_sideways_scroll
+from tests.browser.conftest import no_sideways_scroll, sign_in_as
 from tests.conftest import SHANGHAI
 
 TEXTS = {
@@ -125,10 +125,7 @@ def test_organiser_finds_and_copies_the_public_address(
     open_workshop.organisers.add(organiser)
     page = page_at(width)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(organiser.username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_as(page, organiser.username)
     page.goto("/organise/")
     page.get_by_role("link", name="Victim Identification Workshop").first.click()
     address = page.locator("#public-url").input_value()
