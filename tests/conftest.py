@@ -7,13 +7,14 @@ stranger, who is simply the unauthenticated ``client``.
 """
 
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from events.models import Agency, AgencyMember, WorkshopAgency
 from participants.models import Registration
@@ -25,6 +26,13 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def at(day: int, hour: int, minute: int = 0, *, month: int = 8, year: int = 2007, tz=SHANGHAI):
     """An aware datetime in August 2007, Lijiang time unless told otherwise."""
     return datetime(year, month, day, hour, minute, tzinfo=tz)
+
+
+def ahead(days: int, hour: int, minute: int = 0) -> datetime:
+    """A moment ``days`` from today, Lijiang time: for a workshop still to come (open to
+    registration, cancellable)."""
+    day = timezone.now().astimezone(SHANGHAI).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
 
 
 @contextmanager
@@ -69,6 +77,14 @@ def language_of_the_site():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def empty_caches(db):
+    """Every cache emptied before the test: the rate limiter counts in the database cache,
+    a table that outlives a test's transaction when transactional tests ran before."""
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture

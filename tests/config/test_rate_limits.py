@@ -9,13 +9,7 @@ from feedback.models import Questionnaire
 from integrations.tokens import create_token
 from tests import factories
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_counts():
-    for each in caches.all():
-        each.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_caches")]
 
 
 LOW = {
