@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
-from events.models import Agency, AgencyMember, WorkshopAgency
+from events.models import Agency, AgencyMember, Trainer, WorkshopAgency
 from participants.models import Registration
 from tests import factories
 
@@ -133,6 +133,12 @@ def funder(make_user, funder_agency):
     user = make_user("funder")
     AgencyMember.objects.create(user=user, agency=funder_agency)
     return user
+
+
+@pytest.fixture
+def huang(db):
+    """A trainer without an honorific, whom the clash tests book twice."""
+    return Trainer.objects.create(name="Huang TaiYun", position="Deputy Director-General")
 
 
 @pytest.fixture

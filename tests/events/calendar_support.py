@@ -3,6 +3,7 @@
 from icalendar import Calendar
 
 from events.models import Agency, Room, Topic, Trainer
+from tests import factories
 from tests.conftest import at
 from tests.factories import bulk_sessions
 
@@ -26,6 +27,22 @@ def lijiang_cast():
     return trainer, room, topics
 
 
+def taught_lecture(workshop, **fields):
+    """``lijiang_cast()`` and their session of ``workshop``: "Identifying victims", 27 August
+    9:00 to 10:30, taught by the trainer, in the room, on both topics; ``fields`` override.
+    The session, the trainer, the room and the topics."""
+    trainer, room, topics = lijiang_cast()
+    values = {
+        "title": "Identifying victims",
+        "starts_at": at(27, 9),
+        "ends_at": at(27, 10, 30),
+        "room": room,
+        "trainers": [trainer],
+        "topics": topics,
+    }
+    return factories.session(workshop, **(values | fields)), trainer, room, topics
+
+
 def parse(body: bytes) -> Calendar:
     return Calendar.from_ical(body)
 
@@ -45,4 +62,12 @@ def events_by_uid(calendar: Calendar) -> dict:
     return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
 
 
-__all__ = ["assert_wire_format", "at", "bulk_sessions", "events_by_uid", "lijiang_cast", "parse"]
+__all__ = [
+    "assert_wire_format",
+    "at",
+    "bulk_sessions",
+    "events_by_uid",
+    "lijiang_cast",
+    "parse",
+    "taught_lecture",
+]

@@ -16,6 +16,12 @@ def trainer(db):
 
 
 @pytest.fixture
+def liang(db):
+    """The same name and title as ``trainer``, where a test books trainers by name."""
+    return Trainer.objects.create(name="Liang ShuYing", honorific="Prof.")
+
+
+@pytest.fixture
 def session(workshop, make_session, trainer):
     room = Room.objects.create(name="Jade Hall", venue="Guanfang Hotel")
     return make_session(

@@ -13,7 +13,7 @@ from events.models import Agency, Room, Session, Topic, Trainer, Workshop
 from participants.services import cancel_registration
 from tests import factories
 from tests.conftest import at
-from tests.events.calendar_support import bulk_sessions, lijiang_cast
+from tests.events.calendar_support import bulk_sessions, lijiang_cast, taught_lecture
 
 
 def workshop_feed(workshop):
@@ -30,16 +30,7 @@ def personal_feed(registration):
 
 @pytest.fixture
 def cast(workshop, make_session):
-    trainer, room, topics = lijiang_cast()
-    session = make_session(
-        workshop,
-        title="Identifying victims",
-        starts_at=at(27, 9),
-        ends_at=at(27, 10),
-        room=room,
-        trainers=[trainer],
-        topics=topics,
-    )
+    session, trainer, room, topics = taught_lecture(workshop, ends_at=at(27, 10))
     return {"trainer": trainer, "room": room, "topics": topics, "session": session}
 
 

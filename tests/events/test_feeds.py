@@ -17,22 +17,14 @@ from tests.events.calendar_support import (
     events_by_uid,
     lijiang_cast,
     parse,
+    taught_lecture,
 )
 
 
 @pytest.fixture
 def programme(workshop, make_session):
     """The published workshop with a taught session, a cancelled one and a plain one."""
-    trainer, room, topics = lijiang_cast()
-    taught = make_session(
-        workshop,
-        title="Identifying victims",
-        starts_at=at(27, 9),
-        ends_at=at(27, 10, 30),
-        room=room,
-        trainers=[trainer],
-        topics=topics,
-    )
+    taught, trainer, room, _topics = taught_lecture(workshop)
     cancelled = make_session(
         workshop, title="Field visit", starts_at=at(28, 9), ends_at=at(28, 12), room=room
     )
