@@ -39,6 +39,20 @@ def superuser(db):
     return get_user_model().objects.create_superuser(username="root", password=PASSWORD)
 
 
+def workshop_form(workshop, **fields) -> dict:
+    """The organisers' edit form for ``workshop`` posted back as it stands, but ``fields``."""
+    return {
+        "title": workshop.title,
+        "slug": workshop.slug,
+        "start_date": workshop.start_date.isoformat(),
+        "end_date": workshop.end_date.isoformat(),
+        "timezone": workshop.timezone,
+        "language": workshop.language,
+        "capacity": str(workshop.capacity),
+        **fields,
+    }
+
+
 # What the pages show and do ----------------------------------------------------------------
 
 
