@@ -6,6 +6,7 @@ confirmed registration in ``workshop``, reached by its secret link) and the anon
 stranger, who is simply the unauthenticated ``client``.
 """
 
+import threading
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone, translation
 
 from events.models import Agency, AgencyMember, Trainer, WorkshopAgency
@@ -33,6 +34,29 @@ def ahead(days: int, hour: int, minute: int = 0) -> datetime:
     registration, cancellable)."""
     day = timezone.now().astimezone(SHANGHAI).date() + timedelta(days=days)
     return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+
+
+def at_once(calls, *, together: bool = True, timeout: float = 60) -> list:
+    """What each of ``calls`` returned, each run in a thread of its own: released at the same
+    moment by a barrier (unless not ``together``: they order themselves), each thread's
+    database connection closed when it ends, all awaited up to ``timeout`` seconds."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            if together:
+                barrier.wait()
+            results[index] = call()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results
 
 
 @contextmanager
