@@ -18,9 +18,8 @@ from feedback import anonymity
 from feedback.models import Answer, Response, SealedResponse, Submission
 from feedback.services import close_questionnaire, submit_response
 from tests.conftest import at, at_once
-from tests.feedback.conftest import answers_for
+from tests.feedback.conftest import DURING, answers_for
 
-DURING = at(31, 15)
 PEOPLE = 15  # three batches of five
 
 on_postgres = pytest.mark.skipif(

@@ -34,10 +34,9 @@ from feedback.services import (
 )
 from participants.models import Registration
 from tests.conftest import at
-from tests.feedback.conftest import answers_for, choice_of, questions_of
+from tests.feedback.conftest import DURING, answered, answers_for, choice_of, questions_of
 
 pytestmark = pytest.mark.django_db
-DURING = at(31, 15)
 QK = Question.Kind
 
 
@@ -230,21 +229,9 @@ def test_a_batch_of_five_flushes_after_the_fifth_commit(
 
 
 def test_closing_flushes_what_is_left_and_covers_it_with_earlier_responses(evaluation, people):
-    for person in people[:7]:
-        submit_response(
-            questionnaire=evaluation,
-            registration=person,
-            answers=answers_for(evaluation),
-            now=DURING,
-        )
+    answered(evaluation, people[:7])
     assert anonymity.flush(evaluation, now=DURING) == 7
-    for person in people[7:9]:
-        submit_response(
-            questionnaire=evaluation,
-            registration=person,
-            answers=answers_for(evaluation),
-            now=DURING,
-        )
+    answered(evaluation, people[7:9])
     assert anonymity.flush(evaluation, now=DURING) == 0  # two wait: fewer than a batch
     assert close_questionnaire(questionnaire=evaluation, now=at(1, 9, month=9)) == 2
     evaluation.refresh_from_db()
