@@ -43,6 +43,13 @@ def taught_lecture(workshop, **fields):
     return factories.session(workshop, **(values | fields)), trainer, room, topics
 
 
+def taught_programme(workshop, count: int):
+    """``count`` sessions of ``workshop`` (``bulk_sessions``), all taught by
+    ``lijiang_cast()``'s trainer in its room on both topics: the sessions and the trainer."""
+    trainer, room, topics = lijiang_cast()
+    return bulk_sessions(workshop, count, trainer=trainer, room=room, topics=topics), trainer
+
+
 def parse(body: bytes) -> Calendar:
     return Calendar.from_ical(body)
 
@@ -70,4 +77,5 @@ __all__ = [
     "lijiang_cast",
     "parse",
     "taught_lecture",
+    "taught_programme",
 ]

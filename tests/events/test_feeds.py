@@ -13,11 +13,10 @@ from participants.models import Participant, Registration
 from tests.conftest import at
 from tests.events.calendar_support import (
     assert_wire_format,
-    bulk_sessions,
     events_by_uid,
-    lijiang_cast,
     parse,
     taught_lecture,
+    taught_programme,
 )
 
 
@@ -169,8 +168,7 @@ def test_workshop_feed_keeps_uid_and_grows_sequence_after_a_move(client, worksho
 
 @pytest.mark.parametrize("count", [3, 3000])
 def test_workshop_feed_query_count_is_constant(client, workshop, count, django_assert_num_queries):
-    trainer, room, topics = lijiang_cast()
-    bulk_sessions(workshop, count, trainer=trainer, room=room, topics=topics)
+    taught_programme(workshop, count)
     url = feed_url(workshop)
 
     # The workshop (with its calendar version); when this version was first served (get,
@@ -231,8 +229,7 @@ def test_session_ics_needs_the_right_workshop_and_no_draft(
 
 @pytest.mark.parametrize("count", [3, 3000])
 def test_session_ics_query_count_is_constant(client, workshop, count, django_assert_num_queries):
-    trainer, room, topics = lijiang_cast()
-    sessions = bulk_sessions(workshop, count, trainer=trainer, room=room, topics=topics)
+    sessions, _trainer = taught_programme(workshop, count)
     url = reverse("events:session_ics", kwargs={"slug": workshop.slug, "pk": sessions[-1].pk})
     client.get(url)
 
@@ -342,8 +339,7 @@ def test_trainer_feed_of_unknown_token_is_404(client, db):
 
 @pytest.mark.parametrize("count", [3, 3000])
 def test_trainer_feed_query_count_is_constant(client, workshop, count, django_assert_num_queries):
-    trainer, room, topics = lijiang_cast()
-    bulk_sessions(workshop, count, trainer=trainer, room=room, topics=topics)
+    _sessions, trainer = taught_programme(workshop, count)
     url = trainer_url(trainer)
     client.get(url)
 
