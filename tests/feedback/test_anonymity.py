@@ -18,7 +18,7 @@ from feedback import anonymity
 from feedback.models import Answer, Response, SealedResponse, Submission
 from feedback.services import close_questionnaire, submit_response
 from tests.conftest import at, at_once
-from tests.feedback.conftest import DURING, answers_for
+from tests.feedback.conftest import DURING, answered, answers_for
 
 PEOPLE = 15  # three batches of five
 
@@ -151,12 +151,7 @@ def test_the_sealed_box_is_written_with_the_submission_and_holds_nothing_in_clea
     transactional_db, workshop, evaluation, make_registration
 ):
     registration = make_registration(workshop, 1)
-    submit_response(
-        questionnaire=evaluation,
-        registration=registration,
-        answers=answers_for(evaluation, text="a secret suggestion"),
-        now=DURING,
-    )
+    answered(evaluation, [registration], text="a secret suggestion")
     ((box_xmin, sealed),) = _rows("SELECT xmin::text, sealed FROM feedback_sealedresponse")
     ((submission_xmin,),) = _rows("SELECT xmin::text FROM feedback_submission")
     # The same transaction (so a crash loses neither), which is why the box is sealed.

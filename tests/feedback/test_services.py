@@ -169,12 +169,7 @@ def test_submit_response_refuses_a_questionnaire_never_opened(evaluation, people
 
 
 def test_submit_response_refuses_a_second_submission(evaluation, people):
-    submit_response(
-        questionnaire=evaluation,
-        registration=people[0],
-        answers=answers_for(evaluation),
-        now=DURING,
-    )
+    answered(evaluation, people[:1])
     refusal = refusal_of(evaluation, people[0], rating=1)
     assert (refusal.code, refusal.field) == ("already_answered", "registration")
     assert SealedResponse.objects.count() == Submission.objects.count() == 1
@@ -298,12 +293,7 @@ def test_questions_are_moved_edited_and_kept_once_answered(evaluation, people):
     update_question(
         question=q[1], data=QuestionData(kind=QK.RATING, text="Overall, then?", text_local="总体")
     )
-    submit_response(
-        questionnaire=evaluation,
-        registration=people[0],
-        answers=answers_for(evaluation),
-        now=DURING,
-    )
+    answered(evaluation, people[:1])
     with pytest.raises(FeedbackError) as refusal:
         update_question(question=q[1], data=QuestionData(kind=QK.TEXT, text="Overall?"))
     assert refusal.value.code == "answered"
@@ -337,12 +327,7 @@ def test_add_default_evaluation_in_one_call(workshop):
 
 
 def test_copy_questionnaire_copies_texts_and_choices_not_answers(evaluation, people, make_workshop):
-    submit_response(
-        questionnaire=evaluation,
-        registration=people[0],
-        answers=answers_for(evaluation),
-        now=DURING,
-    )
+    answered(evaluation, people[:1])
     target = make_workshop(title="Next year", slug="next-year")
     copy = copy_questionnaire(source=evaluation, workshop=target)
     assert copy.workshop == target
@@ -394,12 +379,7 @@ def test_send_invitations_and_reminders_in_each_persons_language(
 ):
     people[1].preferred_language = "zh-hans"
     people[1].save()
-    submit_response(
-        questionnaire=evaluation,
-        registration=people[0],
-        answers=answers_for(evaluation),
-        now=DURING,
-    )
+    answered(evaluation, people[:1])
     # Queued when the transaction commits, sent by the worker (here the immediate backend).
     with django_capture_on_commit_callbacks(execute=True):
         assert send_invitations(questionnaire=evaluation, now=DURING) == 12
