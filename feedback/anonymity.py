@@ -79,6 +79,16 @@ class AnswerRow:
     choice_id: int | None = None
     text: str = ""
 
+    def answer(self, response: Response) -> Answer:
+        """The row as an unsaved answer of ``response`` (named or flushed), to bulk-create."""
+        return Answer(
+            response=response,
+            question_id=self.question_id,
+            rating=self.rating,
+            choice_id=self.choice_id,
+            text=self.text,
+        )
+
 
 def seal(questionnaire_id: int, rows: list[AnswerRow]) -> bytes:
     """The answers, encrypted: a random nonce, then AES-GCM of their JSON."""
@@ -141,16 +151,7 @@ def flush(questionnaire: Questionnaire, *, final: bool = False, now=None) -> int
         for _pk, sealed in boxes:
             response = Response(questionnaire=questionnaire, submitted_on=day)
             responses.append(response)
-            answers += [
-                Answer(
-                    response=response,
-                    question_id=row.question_id,
-                    rating=row.rating,
-                    choice_id=row.choice_id,
-                    text=row.text,
-                )
-                for row in unseal(questionnaire.pk, sealed)
-            ]
+            answers += [row.answer(response) for row in unseal(questionnaire.pk, sealed)]
         # Answers of all the batch's responses mixed, so neither their physical order nor
         # their keys group them by person more than their response_id already does.
         _system_random.shuffle(answers)
