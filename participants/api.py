@@ -62,6 +62,25 @@ class RateLimited(exceptions.Throttled):
     default_code = "rate_limited"
 
 
+def decision_action(name: str, summary: str, decide):
+    """The POST action ``name`` of a registration: ``decide`` (a service) by the user, told
+    to the person unless ``notify`` is false; the registration as it then stands."""
+
+    def decision(self, request, pk=None):
+        registration = self.get_object()
+        notify = validated(DecisionSerializer, request)["notify"]
+        decide(registration=registration, by=request.user, notify=notify)
+        return Response(self.shown([self.get_queryset().get(pk=registration.pk)])[0])
+
+    decision.__name__ = name
+    schema = extend_schema(
+        summary=summary,
+        request=DecisionSerializer,
+        responses={200: RegistrationSerializer, **ERRORS},
+    )
+    return schema(action(detail=True, methods=["post"])(decision))
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="Registrations of the workshops you organise",
@@ -227,47 +246,14 @@ class RegistrationViewSet(
         corrections.correct_registration(registration=registration, values=values, by=request.user)
         return Response(self.shown([self.get_queryset().get(pk=registration.pk)])[0])
 
-    def _decide(self, request, decide):
-        registration = self.get_object()
-        notify = validated(DecisionSerializer, request)["notify"]
-        decide(registration=registration, by=request.user, notify=notify)
-        return Response(self.shown([self.get_queryset().get(pk=registration.pk)])[0])
-
-    @extend_schema(
-        summary="Approve",
-        request=DecisionSerializer,
-        responses={200: RegistrationSerializer, **ERRORS},
+    approve = decision_action("approve", "Approve", services.approve_registration)
+    waitlist = decision_action(
+        "waitlist", "Put on the waiting list", services.waitlist_registration
     )
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return self._decide(request, services.approve_registration)
-
-    @extend_schema(
-        summary="Put on the waiting list",
-        request=DecisionSerializer,
-        responses={200: RegistrationSerializer, **ERRORS},
+    decline = decision_action("decline", "Decline", services.decline_registration)
+    cancel = decision_action(
+        "cancel", "Cancel (the seat goes to the waiting list)", services.cancel_registration
     )
-    @action(detail=True, methods=["post"])
-    def waitlist(self, request, pk=None):
-        return self._decide(request, services.waitlist_registration)
-
-    @extend_schema(
-        summary="Decline",
-        request=DecisionSerializer,
-        responses={200: RegistrationSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
-        return self._decide(request, services.decline_registration)
-
-    @extend_schema(
-        summary="Cancel (the seat goes to the waiting list)",
-        request=DecisionSerializer,
-        responses={200: RegistrationSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self._decide(request, services.cancel_registration)
 
 
 @extend_schema_view(
