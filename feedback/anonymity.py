@@ -42,7 +42,7 @@ aggregates (see ``feedback.statistics``).
 import json
 import os
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -80,14 +80,9 @@ class AnswerRow:
     text: str = ""
 
     def answer(self, response: Response) -> Answer:
-        """The row as an unsaved answer of ``response`` (named or flushed), to bulk-create."""
-        return Answer(
-            response=response,
-            question_id=self.question_id,
-            rating=self.rating,
-            choice_id=self.choice_id,
-            text=self.text,
-        )
+        """The row as an unsaved answer of ``response`` (named or flushed), to bulk-create:
+        the row's fields are the answer's columns."""
+        return Answer(response=response, **asdict(self))
 
 
 def seal(questionnaire_id: int, rows: list[AnswerRow]) -> bytes:
