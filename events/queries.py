@@ -50,15 +50,22 @@ def is_organiser(user) -> bool:
     return user.organised_workshops.exists() or user.has_perm("events.add_workshop")
 
 
+def contains_any(text: str, *fields: str) -> Q:
+    """Rows where any of ``fields`` contains ``text``, ignoring case: what a search box
+    matches."""
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": text})
+    return condition
+
+
 def search_agencies(query: str):
     """Agencies whose English or local name or acronym contains ``query``, best first."""
     query = query.strip()
     if not query:
         return Agency.objects.none()
     return (
-        Agency.objects.filter(
-            Q(name__icontains=query) | Q(name_local__icontains=query) | Q(acronym__icontains=query)
-        )
+        Agency.objects.filter(contains_any(query, "name", "name_local", "acronym"))
         .select_related("parent")
         .order_by(
             # Exact acronyms first ("IOM"), then names that start with the words typed.
@@ -103,11 +110,7 @@ def search_trainers(query: str):
     query = query.strip()
     if query:
         trainers = trainers.filter(
-            Q(name__icontains=query)
-            | Q(name_local__icontains=query)
-            | Q(position__icontains=query)
-            | Q(agency__name__icontains=query)
-            | Q(agency__acronym__icontains=query)
+            contains_any(query, "name", "name_local", "position", "agency__name", "agency__acronym")
         )
     return trainers.order_by("name", "pk")
 
