@@ -5,7 +5,6 @@ its POST (one upsert for the rate limit, the confirmation e-mail queued, not bui
 import re
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,14 +17,8 @@ from tests import factories
 from tests.conftest import at
 from tests.integrations.conftest import DATABASE_QUEUE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_caches")]
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def empty_caches():
-    for each in caches.all():
-        each.clear()
 
 
 @pytest.fixture
@@ -133,6 +126,15 @@ def test_public_form_shows_each_change_to_the_timetable_at_once(timetable, make_
     trainer.name = "Dr Chen"
     trainer.save()
     assert "Dr Chen" in client.get(url(workshop)).content.decode()
+
+    # The trainers' agency renamed: the cached list of trainers names it anew too.
+    assert "MPS" in client.get(url(workshop)).content.decode()
+    agency = Agency.objects.get(name="MPS")
+    agency.name = "Ministry of Public Security"
+    agency.save()
+    page = client.get(url(workshop)).content.decode()
+    assert "MPS" not in page
+    assert "Ministry of Public Security" in page
 
     workshop.sessions.get(title="Session 0").delete()
     assert "Session 0" not in client.get(url(workshop)).content.decode()
