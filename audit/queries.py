@@ -14,8 +14,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.timezone import is_aware, make_aware
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from audit import registry
@@ -90,7 +92,7 @@ def changes_of(entry: LogEntry, names: dict | None = None) -> list[Change]:
     found = []
     for name, value in (entry.changes or {}).items():
         field = _field(model, name)
-        label = capfirst(field.verbose_name) if field is not None else name
+        label = _label(field) if field is not None else name
         if isinstance(value, dict) and value.get("type") == "m2m":
             objects = ", ".join(value.get("objects", []))
             if value.get("operation") == "add":
@@ -143,6 +145,19 @@ def _field(model, name: str):
         return model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+
+
+# The labels Django makes from a followed field's name where the model gives it none (a
+# relation's is its model's name, "workshop", which the apps' catalogues translate).
+gettext_noop("created at")
+gettext_noop("updated at")
+gettext_noop("cancelled by participant")
+
+
+def _label(field):
+    """The field's label in the page's language, a made-up one (no ``verbose_name``) too."""
+    name = field.verbose_name
+    return capfirst(name if isinstance(name, Promise) else gettext(name))
 
 
 def _empty(value) -> bool:

@@ -3,6 +3,7 @@ feedback answers never do; organisers read it per workshop and per registration.
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -418,3 +419,21 @@ def test_history_page_in_chinese(signed_in, workshop):
     html = page.content.decode()
     assert "修改人" in html
     assert "来源" in html
+
+
+def test_every_field_label_of_the_history_is_translated(signed_in, organiser, workshop, session):
+    # Fields Django names from their attribute (no verbose_name: a registration's workshop
+    # and person, its "cancelled by participant", every row's "created at" and "updated at")
+    # are labelled in the page's language too.
+    registration = factories.registration(workshop, "Li Mei", status=Registration.Status.PENDING)
+    with acting(actor=organiser, via="organiser"):
+        registration = approve_registration(registration=registration, by=organiser, notify=False)
+        record_attendance(
+            registration=registration, session=session, status="present", by=organiser
+        )
+    page = signed_in.get(
+        reverse("audit:workshop_history", args=[workshop.slug]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    labels = set(re.findall(r"<li><strong>([^<]*)</strong>: ", page.content.decode()))
+    assert "状态" in labels
+    assert [label for label in labels if label.isascii()] == []
