@@ -11,7 +11,7 @@ from datetime import UTC
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.functional import Promise
@@ -125,7 +125,8 @@ def related_names(entries, known=()) -> dict[tuple[type, str], str]:
             field = _field(model, name)
             if field is None or not field.is_relation or not isinstance(value, list | tuple):
                 continue
-            for key in (str(v) for v in value if not _empty(v)):
+            keys = (str(v) for v in value if not _empty(v))
+            for key in (key for key in keys if _is_key(field.related_model, key)):
                 row = have.get((field.related_model, key))
                 if row is not None:
                     names[(field.related_model, key)] = str(row)
@@ -160,6 +161,16 @@ def _label(field):
     return capfirst(name if isinstance(name, Promise) else gettext(name))
 
 
+def _is_key(model, value: str) -> bool:
+    """Whether ``value`` can be a key of ``model``'s rows (what auditlog records for a
+    relation); a merge records a session's trainers by their names."""
+    try:
+        model._meta.pk.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def _empty(value) -> bool:
     return value in (None, "", "None")
 
@@ -171,6 +182,9 @@ def _shown(field, value, names: dict):
     if field is None:
         return str(value)
     if field.is_relation:
+        if not _is_key(field.related_model, str(value)):
+            # Recorded as text, not a key: a merge's names, or an erasure's mark.
+            return str(value)
         return names.get((field.related_model, str(value)), f"#{value}")
     if field.choices:
         labels = {str(key): label for key, label in field.flatchoices}

@@ -437,3 +437,18 @@ def test_every_field_label_of_the_history_is_translated(signed_in, organiser, wo
     labels = set(re.findall(r"<li><strong>([^<]*)</strong>: ", page.content.decode()))
     assert "状态" in labels
     assert [label for label in labels if label.isascii()] == []
+
+
+def test_the_history_after_a_merge_of_trainers_names_both(signed_in, organiser, workshop, session):
+    # A merge records a session's trainers as the two records' names (not keys).
+    from events.duplicates import merge_trainers
+
+    keep = Trainer.objects.create(name="Liang Shuying", created_by=organiser)
+    duplicate = Trainer.objects.create(name="liang  SHUYING", created_by=organiser)
+    session.trainers.add(duplicate)
+    merge_trainers(keep=keep, duplicate=duplicate, by=organiser)
+
+    page = signed_in.get(reverse("audit:workshop_history", args=[workshop.slug]))
+    assert page.status_code == 200
+    assert "<del>liang  SHUYING</del> → <ins>Liang Shuying</ins>" in page.content.decode()
+
