@@ -452,3 +452,22 @@ def test_the_history_after_a_merge_of_trainers_names_both(signed_in, organiser, 
     assert page.status_code == 200
     assert "<del>liang  SHUYING</del> → <ins>Liang Shuying</ins>" in page.content.decode()
 
+
+def test_an_erased_registration_s_history_never_names_its_person(
+    signed_in, organiser, workshop, make_workshop
+):
+    # Another workshop still has the person: erasure moves this registration to a new
+    # identity, and the old one keeps the address. The records named the old one by its key.
+    from privacy.services import erase_registration
+
+    elsewhere = factories.registration(make_workshop(slug="elsewhere"), email="li.mei@example.org")
+    registration = factories.registration(workshop, "Li Mei", participant=elsewhere.participant)
+    erase_registration(registration=registration, by=organiser)
+
+    for url in (
+        reverse("audit:workshop_history", args=[workshop.slug]),
+        reverse("audit:registration_history", args=[workshop.slug, registration.pk]),
+    ):
+        page = signed_in.get(url)
+        assert page.status_code == 200
+        assert "li.mei@example.org" not in page.content.decode()
