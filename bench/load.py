@@ -263,6 +263,9 @@ def start_server(port: int, database_url: str) -> subprocess.Popen:
         TASKS_BACKEND="database",
         TRUSTED_PROXY_COUNT="1",
         API_RATE_LIMIT_COUNT="100000",
+        # A connection per worker for the whole run (production renews it each minute), so
+        # that database_cpu_seconds finds every backend that did the run's work.
+        DATABASE_CONN_MAX_AGE="3600",
         GUNICORN_WORKERS=str(WORKERS),
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_ACCESS_LOG="off",
@@ -304,6 +307,23 @@ def server_cpu_seconds(server: subprocess.Popen) -> float:
         # After the name: state, ppid, pgrp, ...; utime and stime are fields 14 and 15.
         if int(fields[2]) == server.pid:
             total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu_seconds(name: str) -> float:
+    """CPU time used so far by the PostgreSQL backends serving database ``name`` (their
+    command line names it), from /proc; 0 where there is none (SQLite, another host). The
+    server keeps its connections for the whole run (``start_server``), so no backend's
+    time is lost with it."""
+    total = 0
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if f" {name} " not in (proc / "cmdline").read_bytes().decode("utf-8", "replace"):
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
     return total / os.sysconf("SC_CLK_TCK")
 
 
@@ -565,7 +585,7 @@ def describe(record: Recorder, kind: str, label: str | None = None) -> str:
     times = record.times[kind]
     statuses = dict(sorted(record.statuses[kind].items()))
     return (
-        f"{label or kind:>15}: {len(times):5d} requests  p50 {percentile(times, 0.5) * 1000:7.1f} "
+        f"{label or kind:>20}: {len(times):5d} requests  p50 {percentile(times, 0.5) * 1000:7.1f} "
         f"ms  p95 {percentile(times, 0.95) * 1000:7.1f} ms  p99 "
         f"{percentile(times, 0.99) * 1000:7.1f} ms  {rate(record, kind):7.1f}/s  statuses "
         f"{statuses}"
@@ -588,22 +608,37 @@ class Phase:
     record: Recorder
     seconds: float
     server_cpu: float
+    database_cpu: float
     client_cpu: float
 
     def per_request(self, cpu: float) -> float:
         return cpu / max(self.record.count(), 1)
 
 
-def _phase(server: subprocess.Popen, run: Callable[[Recorder], float]) -> Phase:
+def _phase(server: subprocess.Popen, database: str, run: Callable[[Recorder], float]) -> Phase:
     record = Recorder()
     server_before, client_before = server_cpu_seconds(server), time.process_time()
+    database_before = database_cpu_seconds(database)
     seconds = run(record)
     return Phase(
         record,
         seconds,
         server_cpu_seconds(server) - server_before,
+        database_cpu_seconds(database) - database_before,
         time.process_time() - client_before,
     )
+
+
+def _cpu(phase: Phase) -> str:
+    ms = {
+        name: phase.per_request(cpu) * 1000
+        for name, cpu in (
+            ("gunicorn", phase.server_cpu),
+            ("PostgreSQL", phase.database_cpu),
+            ("load generator", phase.client_cpu),
+        )
+    }
+    return ", ".join(f"{name} {value:.1f} ms" for name, value in ms.items())
 
 
 def _seats(slug: str) -> dict[str, int]:
@@ -630,11 +665,12 @@ def main() -> None:
     connections.close_all()
     port = _free_port()
     server = start_server(port, database_url)
+    database = settings.DATABASES["default"]["NAME"]
     try:
-        floor = _phase(server, lambda r: run_users(port, data, r, floor_steps))
-        mixed = _phase(server, lambda r: run_users(port, data, r, mixed_steps))
-        burst_floor = _phase(server, lambda r: burst(port, r, plain=True))
-        bursting = _phase(server, lambda r: burst(port, r, plain=False))
+        floor = _phase(server, database, lambda r: run_users(port, data, r, floor_steps))
+        mixed = _phase(server, database, lambda r: run_users(port, data, r, mixed_steps))
+        burst_floor = _phase(server, database, lambda r: burst(port, r, plain=True))
+        bursting = _phase(server, database, lambda r: burst(port, r, plain=False))
     finally:
         stop_server(server)
 
@@ -661,13 +697,14 @@ def main() -> None:
     every = _all(mixed.record)
     p95 = percentile(every, 0.95)
     print(_summary("all mixed requests", every))
+    ceiling("load: p95 of every request of the mixed run", p95, P95_LIMIT)
     print(_summary("all floor requests", _all(floor.record)))
+    for name, phase in (("mixed", mixed), ("floor", floor)):
+        print(f"CPU per request, {name} run: {_cpu(phase)}")
+    busy = (mixed.server_cpu + mixed.database_cpu + mixed.client_cpu) / mixed.seconds
     print(
-        f"server CPU per request: mixed {mixed.per_request(mixed.server_cpu) * 1000:.1f} ms, "
-        f"floor {floor.per_request(floor.server_cpu) * 1000:.1f} ms (PostgreSQL's not "
-        f"counted); load generator's CPU per request: mixed "
-        f"{mixed.per_request(mixed.client_cpu) * 1000:.1f} ms, floor "
-        f"{floor.per_request(floor.client_cpu) * 1000:.1f} ms"
+        f"the mixed run's work (gunicorn, PostgreSQL, load generator) kept {busy:.2f} of "
+        f"{os.cpu_count()} cores busy on average over its {mixed.seconds:.0f} s"
     )
 
     registered = rate(mixed.record, "register")
@@ -676,7 +713,6 @@ def main() -> None:
         "registrations per second: the registrants' POSTs (their second request), first "
         "start to last end, beside the same slot of the floor run"
     )
-    ceiling("load: p95 of every request of the mixed run", p95, P95_LIMIT)
     report(
         "load: registrations per second",
         registered,
@@ -700,14 +736,15 @@ def main() -> None:
     for phase, name in ((bursting, "burst"), (burst_floor, "burst floor")):
         for kind in ("burst form", "burst register"):
             print(describe(phase.record, kind, kind.replace("burst", name)))
-    per_request = bursting.per_request(bursting.server_cpu)
-    per_registration = bursting.server_cpu / max(len(bursting.record.times["burst register"]), 1)
+    people = max(len(bursting.record.times["burst register"]), 1)
+    per_registration = (bursting.server_cpu + bursting.database_cpu) / people
     print(
         f"    capacity: {journeys:.1f} registrations/s (form GET + POST each; /healthz pairs "
-        f"{floor_journeys:.1f}/s); server CPU per request {per_request * 1000:.1f} ms, per "
-        f"registration {per_registration * 1000:.1f} ms (/healthz "
-        f"{burst_floor.per_request(burst_floor.server_cpu) * 1000:.1f} ms); the mixed run's "
-        f"users sent {registered:.1f} registrations/s"
+        f"{floor_journeys:.1f}/s); the mixed run's users sent {registered:.1f}/s\n"
+        f"    CPU per request, burst: {_cpu(bursting)}; per registration (gunicorn and "
+        f"PostgreSQL) {per_registration * 1000:.1f} ms: on {os.cpu_count()} idle cores at most "
+        f"{os.cpu_count() / max(per_registration, 1e-6):.0f} registrations/s\n"
+        f"    CPU per request, burst of /healthz: {_cpu(burst_floor)}"
     )
 
     load_seats, burst_seats = _seats("load"), _seats("burst")
