@@ -39,10 +39,13 @@ and pauses. Compared:
 Both rates follow the users' pace, not the server's capacity: so, as information and not
 as a target, a burst follows, BURST_CLIENTS (8) at once registering BURST_EACH (10) times
 each for another 50-seat workshop with no pause (GET and POST), beside the same burst of
-/healthz: the most registrations a second this server gives on this machine, and the
-server's CPU per request (from /proc: it hardly moves when the shared machine is busy,
-unlike the wall times). The load generator's own CPU is printed too: it runs on the same
-two cores and steals from the server.
+/healthz: the most registrations a second this server gives on this machine now, and
+the CPU per request of gunicorn and of PostgreSQL's backends (from /proc: it hardly moves
+when the shared machine is busy, unlike the wall times), whence the most a second two idle
+cores could give. The load generator's own CPU is printed too: it runs on the same two
+cores and steals from the server. Each run's CPU per request is printed as well, and the
+share of the cores the mixed run kept busy: when other programs take the machine, the
+wall times (and the gates on them) say so, and these figures tell the server's part.
 
 Hard failures (exit 1): any seat count but exactly 50 confirmed (and the rest waiting) in
 either workshop, any answer of 500 or more (or none). A missed target is a gate, as in the
