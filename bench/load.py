@@ -153,6 +153,38 @@ class Client:
         return response.status, content
 
 
+def fetch_form(client: Client, kind: str, path: str) -> str | None:
+    """GET the registration form at ``path``: its CSRF token, or None without one."""
+    status, page = client.request(kind, "GET", path)
+    found = _CSRF_INPUT.search(page.decode("utf-8", "replace"))
+    return found.group(1) if status == 200 and found else None
+
+
+def send_form(client: Client, kind: str, path: str, token: str | None, *, name: str, email: str):
+    """POST the registration form at ``path`` as ``name`` at ``email``; a form that came
+    without a token is counted as a failed request (598) of ``kind``."""
+    if token is None:
+        client.record(kind, 0.0, 598, time.perf_counter())
+        return
+    body = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": token,
+            "name": name,
+            "gender": "undisclosed",
+            "agency_name": "Load Testing Agency",
+            "email": email,
+            "preferred_language": "en",
+        }
+    )
+    client.request(
+        kind,
+        "POST",
+        path,
+        body=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+
 class Recorder:
     def __init__(self):
         self.lock = threading.Lock()
@@ -427,30 +459,16 @@ def mixed_steps(port: int, data: dict, record: Recorder, user: User) -> list:
         form = {}
 
         def get_form():
-            status, page = client.request("form", "GET", "/w/load/")
-            found = _CSRF_INPUT.search(page.decode("utf-8", "replace"))
-            form["token"] = found.group(1) if status == 200 and found else None
+            form["token"] = fetch_form(client, "form", "/w/load/")
 
         def send():
-            if form["token"] is None:
-                record("register", 0.0, 598, time.perf_counter())
-                return
-            body = urllib.parse.urlencode(
-                {
-                    "csrfmiddlewaretoken": form["token"],
-                    "name": f"Registrant {user.n}",
-                    "gender": "undisclosed",
-                    "agency_name": "Load Testing Agency",
-                    "email": f"registrant{user.n}@example.org",
-                    "preferred_language": "en",
-                }
-            )
-            client.request(
+            send_form(
+                client,
                 "register",
-                "POST",
                 "/w/load/",
-                body=body,
-                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                form["token"],
+                name=f"Registrant {user.n}",
+                email=f"registrant{user.n}@example.org",
             )
 
         return [get_form, send]
@@ -536,27 +554,13 @@ def burst(port: int, record: Recorder, *, plain: bool) -> float:
                     person.request("burst form", "GET", "/healthz")
                     person.request("burst register", "GET", "/healthz")
                     continue
-                status, page = person.request("burst form", "GET", "/w/burst/")
-                found = _CSRF_INPUT.search(page.decode("utf-8", "replace"))
-                if status != 200 or not found:
-                    record("burst register", 0.0, 598, time.perf_counter())
-                    continue
-                body = urllib.parse.urlencode(
-                    {
-                        "csrfmiddlewaretoken": found.group(1),
-                        "name": f"Burst {n}-{i}",
-                        "gender": "undisclosed",
-                        "agency_name": "Load Testing Agency",
-                        "email": f"burst-{n}-{i}@example.org",
-                        "preferred_language": "en",
-                    }
-                )
-                person.request(
+                send_form(
+                    person,
                     "burst register",
-                    "POST",
                     "/w/burst/",
-                    body=body,
-                    headers={"Content-Type": "application/x-www-form-urlencoded"},
+                    fetch_form(person, "burst form", "/w/burst/"),
+                    name=f"Burst {n}-{i}",
+                    email=f"burst-{n}-{i}@example.org",
                 )
 
         return go
@@ -712,10 +716,6 @@ def main() -> None:
 
     registered = rate(mixed.record, "register")
     floor_registered = rate(floor.record, "register")
-    print(
-        "registrations per second: the registrants' POSTs (their second request), first "
-        "start to last end, beside the same slot of the floor run"
-    )
     report(
         "load: registrations per second",
         registered,
@@ -725,9 +725,11 @@ def main() -> None:
         target=RATE_TARGET,
         higher_is_better=True,
     )
+    ratio = registered / max(floor_registered, 1e-6)
     print(
-        f"    = {registered / max(floor_registered, 1e-6):.2f}x the floor's rate "
-        f"(issue #14: at least {1 / RATE_TARGET:g}x)"
+        f"    = {ratio:.2f}x the floor's rate (issue #14: at least {1 / RATE_TARGET:g}x); "
+        "counted: the registrants' POSTs (their second request), from the first one's start "
+        "to the last one's end, and the same slot of the floor run (their second /healthz)"
     )
 
     journeys = rate(bursting.record, "burst register")
