@@ -682,10 +682,16 @@ def main() -> None:
         stop_server(server)
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    load_after = os.getloadavg()[0]
     print(
         f"machine load (1-minute average, {os.cpu_count()} cores) before {load_before:.1f}, "
-        f"after {os.getloadavg()[0]:.1f}: other programs' share of the cores shows in every "
+        f"after {load_after:.1f}: other programs' share of the cores shows in every "
         f"wall time below, hardly in the CPU per request"
+        + (
+            "; the machine was busy, so the wall times (and their gates) measure it too"
+            if max(load_before, load_after) > (os.cpu_count() or 1)
+            else ""
+        )
     )
     print(
         f"gunicorn, {WORKERS} workers, on {engine} over loopback. Users: {REGISTRANTS} "
