@@ -10,7 +10,6 @@ from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -27,11 +26,7 @@ from participants.services import approve_registration
 from tests import factories
 from tests.conftest import at
 
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit(db):
-    for each in caches.all():
-        each.clear()
+pytestmark = pytest.mark.usefixtures("empty_caches")
 
 
 def entries_for(model, pk=None):

@@ -370,48 +370,41 @@ def _directory(ok, other=None):
     return answers
 
 
+def _to(name, key=None):
+    """The url of ``name``, with the id that ``key`` names among the test's ids."""
+    return lambda ids: reverse(name, args=[ids[key]] if key else [])
+
+
 ROUTES = [
-    ("duplicates", "get", lambda ids: reverse("events:duplicates"), None, _directory(200)),
-    (
-        "trainer_merge",
-        "get",
-        lambda ids: reverse("events:trainer_merge", args=[ids["keep"]]),
-        None,
-        _directory(200),
-    ),
+    ("duplicates", "get", _to("events:duplicates"), None, _directory(200)),
+    ("trainer_merge", "get", _to("events:trainer_merge", "keep"), None, _directory(200)),
     # Another workshop's organiser may not merge this one's trainer: the choice is not offered.
     (
         "trainer_merge",
         "post",
-        lambda ids: reverse("events:trainer_merge", args=[ids["keep"]]),
+        _to("events:trainer_merge", "keep"),
         lambda ids: {"duplicate": ids["duplicate"]},
         _directory(302, other=200),
     ),
-    (
-        "agency_merge",
-        "get",
-        lambda ids: reverse("events:agency_merge", args=[ids["agency"]]),
-        None,
-        _directory(200),
-    ),
+    ("agency_merge", "get", _to("events:agency_merge", "agency"), None, _directory(200)),
     (
         "agency_merge",
         "post",
-        lambda ids: reverse("events:agency_merge", args=[ids["agency"]]),
+        _to("events:agency_merge", "agency"),
         lambda ids: {"duplicate": ids["agency_duplicate"]},
         _directory(302, other=200),
     ),
     (
         "typed_agencies",
         "get",
-        lambda ids: reverse("participants:typed_agencies", args=[ids["slug"]]),
+        _to("participants:typed_agencies", "slug"),
         None,
         _directory(200, other=404),
     ),
     (
         "typed_agencies",
         "post",
-        lambda ids: reverse("participants:typed_agencies", args=[ids["slug"]]),
+        _to("participants:typed_agencies", "slug"),
         lambda ids: {"text": "typed agency", "agency": ids["agency"]},
         _directory(302, other=404),
     ),

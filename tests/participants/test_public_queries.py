@@ -5,7 +5,6 @@ its POST (one upsert for the rate limit, the confirmation e-mail queued, not bui
 import re
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,14 +17,8 @@ from tests import factories
 from tests.conftest import at
 from tests.integrations.conftest import DATABASE_QUEUE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_caches")]
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def empty_caches():
-    for each in caches.all():
-        each.clear()
 
 
 @pytest.fixture
