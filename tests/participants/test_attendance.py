@@ -475,33 +475,33 @@ def test_marks_lock_their_records_alone(workshop, session, person, organiser):
     held, release = threading.Event(), threading.Event()
 
     def mark():
-        try:
-            with transaction.atomic():
-                attendance.record_register(
-                    entries=[attendance.Entry(person, session, "late")], by=organiser
-                )
-                record_attendance(
-                    registration=person, session=session, status="excused", by=organiser
-                )
-                held.set()
-                release.wait(10)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=mark)
-    thread.start()
-    try:
-        assert held.wait(10)
         with transaction.atomic():
-            for model, pk in (
-                (Workshop, workshop.pk),
-                (Session, session.pk),
-                (Registration, person.pk),
-            ):
-                assert model.objects.select_for_update(nowait=True).get(pk=pk).pk == pk
-    finally:
-        release.set()
-        thread.join(20)
+            attendance.record_register(
+                entries=[attendance.Entry(person, session, "late")], by=organiser
+            )
+            record_attendance(registration=person, session=session, status="excused", by=organiser)
+            held.set()
+            release.wait(10)
+
+    def lock_the_others():
+        try:
+            assert held.wait(10)
+            with transaction.atomic():
+                return [
+                    model.objects.select_for_update(nowait=True).get(pk=pk).pk
+                    for model, pk in (
+                        (Workshop, workshop.pk),
+                        (Session, session.pk),
+                        (Registration, person.pk),
+                    )
+                ]
+        except Exception as error:
+            return error
+        finally:
+            release.set()
+
+    locked = at_once([mark, lock_the_others], together=False, timeout=20)[1]
+    assert locked == [workshop.pk, session.pk, person.pk]
     assert Attendance.objects.get().status == "excused"
 
 
