@@ -108,6 +108,14 @@ def changes_of(entry: LogEntry, names: dict | None = None) -> list[Change]:
     return found
 
 
+# A person's identity is named only where the page has read it already (a registration's
+# own person, shown on its page anyway): an identity recorded earlier may be one another
+# workshop still has (an erased person's old one, a moved registration's), whose address
+# is not this page's to show. Elsewhere the record says "#key"; its row names the person
+# by the registration.
+NAMED_ONLY_WHEN_KNOWN = frozenset({"participants.Participant"})
+
+
 def related_names(entries, known=()) -> dict[tuple[type, str], str]:
     """{(model, key): name} for every related row the entries' changes name.
 
@@ -130,7 +138,7 @@ def related_names(entries, known=()) -> dict[tuple[type, str], str]:
                 row = have.get((field.related_model, key))
                 if row is not None:
                     names[(field.related_model, key)] = str(row)
-                else:
+                elif field.related_model._meta.label not in NAMED_ONLY_WHEN_KNOWN:
                     wanted.setdefault(field.related_model, set()).add(key)
     for related, keys in wanted.items():
         # select_related(): the names of registrations and agency roles read their workshop.

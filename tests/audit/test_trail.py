@@ -301,7 +301,10 @@ def test_history_pages_show_the_workshops_and_the_registrations_records(
     assert "organiser&#x27;s pages" in html
     # In the words of the forms: the field's label, the choice's, the related row's name.
     assert "<strong>Status</strong>: <del>Pending approval</del> → <ins>Confirmed</ins>" in html
-    assert "<strong>Participant</strong>: <ins>li.mei@example.org</ins>" in html
+    # A person's identity only by its key on the workshop's page (one recorded earlier may be
+    # one another workshop keeps); named on the registration's own page.
+    assert f"<strong>Participant</strong>: <ins>#{registration.participant_id}</ins>" in html
+    assert "li.mei@example.org" not in html
     assert "<strong>Session</strong>: <ins>Victim identification</ins>" in html
     assert "<strong>Cancelled by participant</strong>: <ins>no</ins>" in html
     # Nothing for a field that was empty and stayed so, nor the row's own key.
@@ -310,6 +313,7 @@ def test_history_pages_show_the_workshops_and_the_registrations_records(
     one = signed_in.get(
         reverse("audit:registration_history", args=[workshop.slug, registration.pk])
     )
+    assert "<strong>Participant</strong>: <ins>li.mei@example.org</ins>" in one.content.decode()
     rows = one.context["history"]
     assert {row.entry.content_type.model for row in rows} == {"registration", "attendance"}
     assert all(row.entry.additional_data["registration"] == registration.pk for row in rows)
@@ -471,3 +475,30 @@ def test_an_erased_registration_s_history_never_names_its_person(
         page = signed_in.get(url)
         assert page.status_code == 200
         assert "li.mei@example.org" not in page.content.decode()
+
+
+def test_an_identity_recorded_earlier_is_shown_by_its_key_only(signed_in, workshop, make_workshop):
+    # The registration moved from an identity another workshop still has (a corrected address,
+    # an erased person's old identity): its address is not this page's to show.
+    elsewhere = factories.registration(make_workshop(slug="elsewhere"), "Wang Fang")
+    registration = factories.registration(workshop, "Li Mei")
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Registration),
+        object_pk=str(registration.pk),
+        object_id=registration.pk,
+        object_repr=str(registration),
+        action=LogEntry.Action.UPDATE,
+        changes={"participant": [elsewhere.participant_id, registration.participant_id]},
+        additional_data={
+            "via": "organiser",
+            "workshop": workshop.pk,
+            "registration": registration.pk,
+        },
+    )
+    for url in (
+        reverse("audit:registration_history", args=[workshop.slug, registration.pk]),
+        reverse("participants:registration_detail", args=[workshop.slug, registration.pk]),
+    ):
+        html = signed_in.get(url).content.decode()
+        assert f"<del>#{elsewhere.participant_id}</del>" in html, url
+        assert elsewhere.participant.email not in html, url
