@@ -41,8 +41,15 @@ def workshop_history_page(request, slug):
 def registration_history_page(request, slug, pk):
     """One registration's records (its details, status and attendance). 404 unless organised."""
     workshop = get_organised_workshop(request.user, slug)
-    registration = get_object_or_404(Registration, workshop=workshop, pk=pk)
-    page, history = _page(request, registration_history(registration), [workshop, registration])
+    registration = get_object_or_404(
+        Registration.objects.select_related("participant"), workshop=workshop, pk=pk
+    )
+    registration.workshop = workshop
+    page, history = _page(
+        request,
+        registration_history(registration),
+        [workshop, registration, registration.participant],
+    )
     return render(
         request,
         "audit/history.html",

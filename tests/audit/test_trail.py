@@ -3,6 +3,7 @@ feedback answers never do; organisers read it per workshop and per registration.
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -300,7 +301,10 @@ def test_history_pages_show_the_workshops_and_the_registrations_records(
     assert "organiser&#x27;s pages" in html
     # In the words of the forms: the field's label, the choice's, the related row's name.
     assert "<strong>Status</strong>: <del>Pending approval</del> → <ins>Confirmed</ins>" in html
-    assert "<strong>Participant</strong>: <ins>li.mei@example.org</ins>" in html
+    # A person's identity only by its key on the workshop's page (one recorded earlier may be
+    # one another workshop keeps); named on the registration's own page.
+    assert f"<strong>Participant</strong>: <ins>#{registration.participant_id}</ins>" in html
+    assert "li.mei@example.org" not in html
     assert "<strong>Session</strong>: <ins>Victim identification</ins>" in html
     assert "<strong>Cancelled by participant</strong>: <ins>no</ins>" in html
     # Nothing for a field that was empty and stayed so, nor the row's own key.
@@ -309,6 +313,7 @@ def test_history_pages_show_the_workshops_and_the_registrations_records(
     one = signed_in.get(
         reverse("audit:registration_history", args=[workshop.slug, registration.pk])
     )
+    assert "<strong>Participant</strong>: <ins>li.mei@example.org</ins>" in one.content.decode()
     rows = one.context["history"]
     assert {row.entry.content_type.model for row in rows} == {"registration", "attendance"}
     assert all(row.entry.additional_data["registration"] == registration.pk for row in rows)
@@ -418,3 +423,82 @@ def test_history_page_in_chinese(signed_in, workshop):
     html = page.content.decode()
     assert "修改人" in html
     assert "来源" in html
+
+
+def test_every_field_label_of_the_history_is_translated(signed_in, organiser, workshop, session):
+    # Fields Django names from their attribute (no verbose_name: a registration's workshop
+    # and person, its "cancelled by participant", every row's "created at" and "updated at")
+    # are labelled in the page's language too.
+    registration = factories.registration(workshop, "Li Mei", status=Registration.Status.PENDING)
+    with acting(actor=organiser, via="organiser"):
+        registration = approve_registration(registration=registration, by=organiser, notify=False)
+        record_attendance(
+            registration=registration, session=session, status="present", by=organiser
+        )
+    page = signed_in.get(
+        reverse("audit:workshop_history", args=[workshop.slug]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    labels = set(re.findall(r"<li><strong>([^<]*)</strong>: ", page.content.decode()))
+    assert "状态" in labels
+    assert [label for label in labels if label.isascii()] == []
+
+
+def test_the_history_after_a_merge_of_trainers_names_both(signed_in, organiser, workshop, session):
+    # A merge records a session's trainers as the two records' names (not keys).
+    from events.duplicates import merge_trainers
+
+    keep = Trainer.objects.create(name="Liang Shuying", created_by=organiser)
+    duplicate = Trainer.objects.create(name="liang  SHUYING", created_by=organiser)
+    session.trainers.add(duplicate)
+    merge_trainers(keep=keep, duplicate=duplicate, by=organiser)
+
+    page = signed_in.get(reverse("audit:workshop_history", args=[workshop.slug]))
+    assert page.status_code == 200
+    assert "<del>liang  SHUYING</del> → <ins>Liang Shuying</ins>" in page.content.decode()
+
+
+def test_an_erased_registration_s_history_never_names_its_person(
+    signed_in, organiser, workshop, make_workshop
+):
+    # Another workshop still has the person: erasure moves this registration to a new
+    # identity, and the old one keeps the address. The records named the old one by its key.
+    from privacy.services import erase_registration
+
+    elsewhere = factories.registration(make_workshop(slug="elsewhere"), email="li.mei@example.org")
+    registration = factories.registration(workshop, "Li Mei", participant=elsewhere.participant)
+    erase_registration(registration=registration, by=organiser)
+
+    for url in (
+        reverse("audit:workshop_history", args=[workshop.slug]),
+        reverse("audit:registration_history", args=[workshop.slug, registration.pk]),
+    ):
+        page = signed_in.get(url)
+        assert page.status_code == 200
+        assert "li.mei@example.org" not in page.content.decode()
+
+
+def test_an_identity_recorded_earlier_is_shown_by_its_key_only(signed_in, workshop, make_workshop):
+    # The registration moved from an identity another workshop still has (a corrected address,
+    # an erased person's old identity): its address is not this page's to show.
+    elsewhere = factories.registration(make_workshop(slug="elsewhere"), "Wang Fang")
+    registration = factories.registration(workshop, "Li Mei")
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Registration),
+        object_pk=str(registration.pk),
+        object_id=registration.pk,
+        object_repr=str(registration),
+        action=LogEntry.Action.UPDATE,
+        changes={"participant": [elsewhere.participant_id, registration.participant_id]},
+        additional_data={
+            "via": "organiser",
+            "workshop": workshop.pk,
+            "registration": registration.pk,
+        },
+    )
+    for url in (
+        reverse("audit:registration_history", args=[workshop.slug, registration.pk]),
+        reverse("participants:registration_detail", args=[workshop.slug, registration.pk]),
+    ):
+        html = signed_in.get(url).content.decode()
+        assert f"<del>#{elsewhere.participant_id}</del>" in html, url
+        assert elsewhere.participant.email not in html, url

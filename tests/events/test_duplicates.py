@@ -18,6 +18,7 @@ from events.duplicates import (
     trainers_mergeable_by,
 )
 from events.models import Agency, AgencyMember, Session, Trainer, Workshop, WorkshopAgency
+from events.queries import timetable_version
 from feedback.models import Question, Questionnaire
 from participants.corrections import map_typed_agency, typed_agencies
 from participants.models import Registration
@@ -466,3 +467,22 @@ def test_mapping_to_no_known_agency_is_refused_naming_the_field(
     ]
     typed.refresh_from_db()
     assert (typed.agency_id, typed.agency_name) == (None, "Lijiang Police")
+
+
+def test_merging_a_trainers_agency_gives_the_timetable_a_new_version(
+    organiser, workshop, make_session
+):
+    duplicate = Agency.objects.create(name="Ministry of Public Security", acronym="MPS")
+    keep = Agency.objects.create(name="Ministry of Public Security (China)", acronym="MPS")
+    other = Agency.objects.create(name="IOM")  # changed last: the trainers' agencies' latest
+    liang = Trainer.objects.create(name="Liang", agency=duplicate)
+    chen = Trainer.objects.create(name="Chen", agency=other)
+    make_session(
+        workshop, title="A", starts_at=at(27, 9), ends_at=at(27, 10), trainers=[liang, chen]
+    )
+    before = timetable_version(workshop, overlapping=False)
+
+    merge_agencies(keep=keep, duplicate=duplicate, by=organiser)
+
+    assert Trainer.objects.get(pk=liang.pk).agency == keep
+    assert timetable_version(workshop, overlapping=False) != before

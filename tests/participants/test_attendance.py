@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection, transaction
 
-from events.models import Agency, Session
+from events.models import Agency, Session, Workshop
 from participants import attendance
 from participants.attendance import (
     AttendanceRefused,
@@ -462,6 +462,47 @@ def test_a_batch_that_loses_a_race_records_every_mark_once(workshop, make_sessio
         other.pk: "present",
         raced.pk: "late",
     }
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_marks_lock_their_records_alone(workshop, session, person, organiser):
+    """While a batch and a single mark hold their transaction open, the workshop's row
+    (which registering locks to count seats), the session's and the registration's are
+    free: Attendance's own order (by session and registration) must not join them into
+    the FOR UPDATE."""
+    record_attendance(registration=person, session=session, status="present", by=organiser)
+    held, release = threading.Event(), threading.Event()
+
+    def mark():
+        with transaction.atomic():
+            attendance.record_register(
+                entries=[attendance.Entry(person, session, "late")], by=organiser
+            )
+            record_attendance(registration=person, session=session, status="excused", by=organiser)
+            held.set()
+            release.wait(10)
+
+    def lock_the_others():
+        try:
+            assert held.wait(10)
+            with transaction.atomic():
+                return [
+                    model.objects.select_for_update(nowait=True).get(pk=pk).pk
+                    for model, pk in (
+                        (Workshop, workshop.pk),
+                        (Session, session.pk),
+                        (Registration, person.pk),
+                    )
+                ]
+        except Exception as error:
+            return error
+        finally:
+            release.set()
+
+    locked = at_once([mark, lock_the_others], together=False, timeout=20)[1]
+    assert locked == [workshop.pk, session.pk, person.pk]
+    assert Attendance.objects.get().status == "excused"
 
 
 def test_a_batch_naming_one_record_twice_applies_them_in_order(

@@ -220,7 +220,7 @@ def test_dashboard_answers_404_to_a_funder_and_sends_strangers_to_sign_in(client
 def test_dashboard_speaks_simplified_chinese(client, organiser, held):
     client.force_login(organiser)
     html = client.get(reverse("reports:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
-    assert "您的研讨会" in html
+    assert "您的培训班" in html
     assert "需要处理的事项" in html
 
 
