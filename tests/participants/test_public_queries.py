@@ -360,3 +360,21 @@ def test_a_page_of_ones_own_is_rendered_and_never_cached(hosted, organiser, visi
     everyone = Client().get(url(hosted))
     assert not rendered(everyone)
     assert own not in everyone.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's query plans")
+@pytest.mark.postgres
+def test_the_person_is_found_through_the_address_index(db):
+    """A newcomer's address is looked up through participant_email_unique_ci (on the
+    non-blank addresses), not by reading every participant."""
+    from participants.services import find_or_create_person
+
+    factories.person("li.mei@example.org")
+    with CaptureQueriesContext(connection) as captured:
+        find_or_create_person("Li.Mei@example.org")
+    [lookup] = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {lookup['sql']}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "participant_email_unique_ci" in plan, plan
