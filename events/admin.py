@@ -143,6 +143,20 @@ def known_timezone(name: str | None) -> zoneinfo.ZoneInfo | None:
     return timezones.zone_or_none(name)
 
 
+class ListRelatedOnEveryPageMixin:
+    """Reads the changelist's ``list_select_related`` rows (and ``title_related``) on the
+    change and delete pages too: their title is the row's label, built from those rows."""
+
+    title_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related(*self.list_select_related, *self.title_related)
+        )
+
+
 class WorkshopTimeZoneMixin:
     """Show and read the form's date-times in the workshop's own time zone.
 
@@ -223,15 +237,11 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgencyMember)
-class AgencyMemberAdmin(admin.ModelAdmin):
+class AgencyMemberAdmin(ListRelatedOnEveryPageMixin, admin.ModelAdmin):
     list_display = ["user", "agency"]
     list_select_related = ["user", "agency"]
     search_fields = ["user__username", "user__email", "agency__name", "agency__acronym"]
     autocomplete_fields = ["user", "agency"]
-
-    def get_queryset(self, request):
-        # The change page's title is the member's label: user and agency.
-        return super().get_queryset(request).select_related(*self.list_select_related)
 
 
 @admin.register(Programme)
@@ -449,20 +459,33 @@ WORKSHOP_STATUS_ACTIONS = {
 }
 
 
-def status_action(status: str, name: str, description, done):
-    """The admin action ``name`` moving each selected workshop to ``status`` by the rules."""
+def service_action(name: str, description, change, done, *, related=(), **options):
+    """The admin action ``name``: ``change(row, user)`` (a service call) on each selected row,
+    through ``apply_each`` (``options`` are its ``refusals`` and ``describe``); ``done`` says
+    what it did, an ``ngettext_lazy`` on "count". ``related`` is what ``describe`` reads."""
 
     @admin.action(description=description)
     def action(modeladmin, request, queryset):
         apply_each(
             request,
-            queryset,
-            lambda workshop: services.change_workshop_status(workshop=workshop, status=status),
+            queryset.select_related(*related) if related else queryset,
+            lambda row: change(row, request.user),
             lambda count: done,
+            **options,
         )
 
     action.__name__ = name
     return action
+
+
+def status_action(status: str, name: str, description, done):
+    """The admin action ``name`` moving each selected workshop to ``status`` by the rules."""
+    return service_action(
+        name,
+        description,
+        lambda workshop, user: services.change_workshop_status(workshop=workshop, status=status),
+        done,
+    )
 
 
 @admin.register(Workshop)
@@ -573,16 +596,12 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
 
 
 @admin.register(WorkshopAgency)
-class WorkshopAgencyAdmin(admin.ModelAdmin):
+class WorkshopAgencyAdmin(ListRelatedOnEveryPageMixin, admin.ModelAdmin):
     list_display = ["agency", "role", "workshop", "order", "note"]
     list_select_related = ["agency", "workshop"]
     list_filter = ["role", "workshop"]
     search_fields = ["agency__name", "agency__acronym", "workshop__title", "note"]
     autocomplete_fields = ["workshop", "agency"]
-
-    def get_queryset(self, request):
-        # The change page's title is the role's label: agency and workshop.
-        return super().get_queryset(request).select_related(*self.list_select_related)
 
 
 # People and places of the timetable

@@ -35,7 +35,7 @@ from events.serializers import (
     WorkshopStatusSerializer,
     session_rows,
 )
-from integrations.rest import CursorPagination, ErrorsSerializer, IdempotentMixin
+from integrations.rest import CursorPagination, ErrorsSerializer, IdempotentMixin, validated
 
 ERRORS = {
     400: ErrorsSerializer,
@@ -51,6 +51,14 @@ def visible_workshops(user):
     return Workshop.objects.filter(
         Q(pk__in=Workshop.objects.public().values("pk"))
         | Q(pk__in=organised_workshops(user).values("pk"))
+    )
+
+
+def with_timetable_relations(sessions):
+    """``sessions`` with what a session's JSON reads: its workshop and room, its trainers by
+    name, its topics (two queries more, whatever the number)."""
+    return sessions.select_related("workshop", "room").prefetch_related(
+        Prefetch("trainers", queryset=Trainer.objects.order_by("name", "pk")), "topics"
     )
 
 
@@ -147,11 +155,8 @@ class WorkshopViewSet(
     @action(detail=True, methods=["post"])
     def status(self, request, slug=None):
         workshop = self.get_object()
-        serializer = WorkshopStatusSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.change_workshop_status(
-            workshop=workshop, status=serializer.validated_data["status"]
-        )
+        data = validated(WorkshopStatusSerializer, request)
+        services.change_workshop_status(workshop=workshop, status=data["status"])
         return Response(self.get_serializer(self._fresh(workshop)).data)
 
     @extend_schema(
@@ -162,9 +167,7 @@ class WorkshopViewSet(
     @action(detail=True, methods=["post"], url_path="agencies")
     def add_agency(self, request, slug=None):
         workshop = self.get_object()
-        serializer = AgencyRoleSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(AgencyRoleSerializer, request)
         role = services.add_agency_role(
             workshop=workshop, agency=data["agency"], role=data["role"], note=data.get("note", "")
         )
@@ -218,12 +221,8 @@ class SessionViewSet(
             workshops = visible_workshops(user)
         else:
             workshops = organised_workshops(user)
-        sessions = (
+        sessions = with_timetable_relations(
             Session.objects.filter(workshop__in=workshops.values("pk"))
-            .select_related("workshop", "room")
-            .prefetch_related(
-                Prefetch("trainers", queryset=Trainer.objects.order_by("name", "pk")), "topics"
-            )
         )
         params = self.request.query_params
         if params.get("workshop"):
@@ -276,12 +275,8 @@ class SessionViewSet(
         return Response(self._shown(session))
 
     def _shown(self, session):
-        return self.get_serializer(
-            self.get_queryset()
-            .model.objects.select_related("workshop", "room")
-            .prefetch_related("trainers", "topics")
-            .get(pk=session.pk)
-        ).data
+        fresh = with_timetable_relations(Session.objects).get(pk=session.pk)
+        return self.get_serializer(fresh).data
 
     @extend_schema(
         summary="Give a session a new time (refused on any clash)",
@@ -291,9 +286,7 @@ class SessionViewSet(
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         session = self.get_object()
-        serializer = SessionMoveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.move_session(session=session, **serializer.validated_data)
+        services.move_session(session=session, **validated(SessionMoveSerializer, request))
         return Response(self._shown(session))
 
     @extend_schema(
@@ -422,11 +415,5 @@ class TrainerLinkSessions(IdempotentMixin, mixins.ListModelMixin, viewsets.Gener
 
     def get_queryset(self):
         trainer = get_object_or_404(Trainer, feed_token=self.kwargs["token"])
-        return (
-            trainer.sessions.exclude(workshop__status=Workshop.Status.DRAFT)
-            .select_related("workshop", "room")
-            .prefetch_related(
-                Prefetch("trainers", queryset=Trainer.objects.order_by("name", "pk")), "topics"
-            )
-            .order_by("starts_at", "ends_at", "pk")
-        )
+        sessions = trainer.sessions.exclude(workshop__status=Workshop.Status.DRAFT)
+        return with_timetable_relations(sessions).order_by("starts_at", "ends_at", "pk")

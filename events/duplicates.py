@@ -215,6 +215,20 @@ def _move_references(keep, duplicate) -> int:
     return moved
 
 
+def _pair_to_merge(keep, duplicate, mergeable, *, same: str, out_of_reach: str):
+    """``keep`` and ``duplicate`` read again under a row lock, so that nothing changes either
+    while the merge decides. MergeRefused saying ``same`` when they are one record, or
+    ``out_of_reach`` when the duplicate is not among those the user may merge
+    (``mergeable``)."""
+    if keep.pk == duplicate.pk:
+        raise MergeRefused(same)
+    if not mergeable.filter(pk=duplicate.pk).exists():
+        raise MergeRefused(out_of_reach)
+    rows = mergeable.model.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])
+    locked = {row.pk: row for row in rows}
+    return locked[keep.pk], locked[duplicate.pk]
+
+
 @transaction.atomic
 def merge_trainers(*, keep: Trainer, duplicate: Trainer, by) -> Merged:
     """Merge ``duplicate`` into ``keep`` and delete it. Raises MergeRefused.
@@ -223,21 +237,18 @@ def merge_trainers(*, keep: Trainer, duplicate: Trainer, by) -> Merged:
     of the duplicate's sessions would overlap one of ``keep``'s (the person cannot be in two
     places at once: the clash rule, which saw two trainers, would see one).
     """
-    if keep.pk == duplicate.pk:
-        raise MergeRefused(_("Choose two different trainers."))
-    if not trainers_mergeable_by(by).filter(pk=duplicate.pk).exists():
-        raise MergeRefused(
-            _(
-                "%(trainer)s teaches in a workshop you do not organise, or was added by "
-                "someone else: ask its organisers, or an administrator, to merge it."
-            )
-            % {"trainer": duplicate}
-        )
     # Both rows locked: nobody gives either one a session while we decide.
-    locked = {
-        t.pk: t for t in Trainer.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])
-    }
-    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+    keep, duplicate = _pair_to_merge(
+        keep,
+        duplicate,
+        trainers_mergeable_by(by),
+        same=_("Choose two different trainers."),
+        out_of_reach=_(
+            "%(trainer)s teaches in a workshop you do not organise, or was added by "
+            "someone else: ask its organisers, or an administrator, to merge it."
+        )
+        % {"trainer": duplicate},
+    )
     sessions = list(
         Session.objects.filter(trainers=duplicate)
         .exclude(status=Session.Status.CANCELLED)
@@ -287,20 +298,17 @@ def merge_agencies(*, keep: Agency, duplicate: Agency, by) -> Merged:
     is the other's parent (``keep`` would become its own parent). A role the duplicate has in
     a workshop where ``keep`` has the same role is dropped (one agency, one role).
     """
-    if keep.pk == duplicate.pk:
-        raise MergeRefused(_("Choose two different agencies."))
-    if not agencies_mergeable_by(by).filter(pk=duplicate.pk).exists():
-        raise MergeRefused(
-            _(
-                "%(agency)s is used by a workshop you do not organise or has funder accounts: "
-                "ask an administrator to merge it."
-            )
-            % {"agency": duplicate}
+    keep, duplicate = _pair_to_merge(
+        keep,
+        duplicate,
+        agencies_mergeable_by(by),
+        same=_("Choose two different agencies."),
+        out_of_reach=_(
+            "%(agency)s is used by a workshop you do not organise or has funder accounts: "
+            "ask an administrator to merge it."
         )
-    locked = {
-        a.pk: a for a in Agency.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])
-    }
-    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+        % {"agency": duplicate},
+    )
     if keep.parent_id == duplicate.pk or duplicate.parent_id == keep.pk:
         raise MergeRefused(
             _("%(a)s is the parent agency of %(b)s: one agency cannot be its own parent.")

@@ -64,6 +64,9 @@ class Agency(models.Model):
         related_name="children",
     )
     website = models.URLField(_("website"), blank=True)
+    # Cached pages that show an agency's name (the public timetable's trainers) hold this in
+    # their key (events.queries.timetable_version), so a rename shows at once.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("agency")

@@ -50,15 +50,22 @@ def is_organiser(user) -> bool:
     return user.organised_workshops.exists() or user.has_perm("events.add_workshop")
 
 
+def contains_any(text: str, *fields: str) -> Q:
+    """Rows where any of ``fields`` contains ``text``, ignoring case: what a search box
+    matches."""
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__icontains": text})
+    return condition
+
+
 def search_agencies(query: str):
     """Agencies whose English or local name or acronym contains ``query``, best first."""
     query = query.strip()
     if not query:
         return Agency.objects.none()
     return (
-        Agency.objects.filter(
-            Q(name__icontains=query) | Q(name_local__icontains=query) | Q(acronym__icontains=query)
-        )
+        Agency.objects.filter(contains_any(query, "name", "name_local", "acronym"))
         .select_related("parent")
         .order_by(
             # Exact acronyms first ("IOM"), then names that start with the words typed.
@@ -103,11 +110,7 @@ def search_trainers(query: str):
     query = query.strip()
     if query:
         trainers = trainers.filter(
-            Q(name__icontains=query)
-            | Q(name_local__icontains=query)
-            | Q(position__icontains=query)
-            | Q(agency__name__icontains=query)
-            | Q(agency__acronym__icontains=query)
+            contains_any(query, "name", "name_local", "position", "agency__name", "agency__acronym")
         )
     return trainers.order_by("name", "pk")
 
@@ -149,7 +152,7 @@ def timetable_rows(workshop: Workshop) -> list[dict]:
 
 _VERSION_SQL = """
 SELECT COUNT(DISTINCT s.id), MAX(s.updated_at),
-       COUNT(DISTINCT st.trainer_id), MAX(t.updated_at),
+       COUNT(DISTINCT st.trainer_id), MAX(t.updated_at), MAX(a.updated_at),
        COUNT(DISTINCT s.room_id), MAX(r.updated_at),
        COUNT(DISTINCT sp.topic_id), MAX(p.updated_at),
        MAX(w.updated_at)
@@ -157,6 +160,7 @@ SELECT COUNT(DISTINCT s.id), MAX(s.updated_at),
   JOIN {workshop} w ON w.id = s.workshop_id
   LEFT JOIN {session_trainers} st ON st.session_id = s.id
   LEFT JOIN {trainer} t ON t.id = st.trainer_id
+  LEFT JOIN {agency} a ON a.id = t.agency_id
   LEFT JOIN {room} r ON r.id = s.room_id
   LEFT JOIN {session_topics} sp ON sp.session_id = s.id
   LEFT JOIN {topic} p ON p.id = sp.topic_id
@@ -170,10 +174,11 @@ def timetable_version(*workshops: Workshop, overlapping: bool = True) -> str:
     For keys of cached pages: the workshops themselves; their sessions and every other
     session at overlapping times (a clash may come from another workshop; its message names
     that workshop and its local time, so that workshop's own changes count too); the
-    trainers, rooms and topics of those sessions. Counts catch deletions, the latest change
-    times catch edits; a trainer or topic set on a session is caught by the session's own change
-    time, since every write path saves the session. One query on indexed columns, written
-    out because building it with the ORM costs more than running it.
+    trainers (and their agencies), rooms and topics of those sessions. Counts catch
+    deletions, the latest change times catch edits; a trainer or topic set on a session is
+    caught by the session's own change time, since every write path saves the session. One
+    query on indexed columns, written out because building it with the ORM costs more than
+    running it.
 
     ``overlapping=False`` leaves other workshops' sessions out: for a page that shows no
     clashes (the public timetable), whose version then reads only its workshop's rows.
@@ -185,6 +190,7 @@ def timetable_version(*workshops: Workshop, overlapping: bool = True) -> str:
         workshop=qn(Workshop._meta.db_table),
         session_trainers=qn(Session.trainers.through._meta.db_table),
         trainer=qn(Trainer._meta.db_table),
+        agency=qn(Agency._meta.db_table),
         room=qn(Room._meta.db_table),
         session_topics=qn(Session.topics.through._meta.db_table),
         topic=qn(Topic._meta.db_table),

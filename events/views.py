@@ -475,41 +475,45 @@ def session_move(request, slug, pk):
     )
 
 
-@login_required
-def session_cancel(request, slug, pk):
-    """GET: ask. POST: cancel; the session stays, struck through, and calendars update."""
+def _session_confirm_page(request, slug, pk, change, template: str, done: str):
+    """GET: ask (``template``). POST: ``change(session=...)``, a service; its refusal is
+    shown as messages; back to the timetable either way."""
     workshop = get_organised_workshop(request.user, slug)
     session = _get_session(workshop, pk)
     if request.method == "POST":
-        services.cancel_session(session=session)
-        messages.success(request, _("“%(title)s” was cancelled.") % {"title": session.title})
+        try:
+            change(session=session)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, done % {"title": session.title})
         return redirect("events:timetable", slug=workshop.slug)
-    return render(
+    return render(request, template, {"workshop": workshop, "session": session})
+
+
+@login_required
+def session_cancel(request, slug, pk):
+    """Cancel: the session stays, struck through, and calendars update."""
+    return _session_confirm_page(
         request,
+        slug,
+        pk,
+        services.cancel_session,
         "events/organise/session_cancel.html",
-        {"workshop": workshop, "session": session},
+        _("“%(title)s” was cancelled."),
     )
 
 
 @login_required
 def session_reinstate(request, slug, pk):
-    """GET: ask. POST: schedule the cancelled session again, unless something took its place."""
-    workshop = get_organised_workshop(request.user, slug)
-    session = _get_session(workshop, pk)
-    if request.method == "POST":
-        try:
-            services.reinstate_session(session=session)
-        except ValidationError as error:
-            _refused(request, error)
-        else:
-            messages.success(
-                request, _("“%(title)s” is scheduled again.") % {"title": session.title}
-            )
-        return redirect("events:timetable", slug=workshop.slug)
-    return render(
+    """Schedule the cancelled session again, unless something took its place."""
+    return _session_confirm_page(
         request,
+        slug,
+        pk,
+        services.reinstate_session,
         "events/organise/session_reinstate.html",
-        {"workshop": workshop, "session": session},
+        _("“%(title)s” is scheduled again."),
     )
 
 

@@ -11,7 +11,13 @@ from django.contrib import admin, messages
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from events.admin import SharedChoicesFormSet, WorkshopTimeZoneMixin, count_of, known_timezone
+from events.admin import (
+    ListRelatedOnEveryPageMixin,
+    SharedChoicesFormSet,
+    WorkshopTimeZoneMixin,
+    count_of,
+    known_timezone,
+)
 from events.models import Workshop
 from feedback import services
 from feedback.models import (
@@ -263,16 +269,12 @@ class ResponseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(ReadOnlyAdmin):
+class AnswerAdmin(ListRelatedOnEveryPageMixin, ReadOnlyAdmin):
     list_display = ["question", "questionnaire", "value", "quotable", "response"]
     list_select_related = ["question__questionnaire", "choice", "response__questionnaire"]
     list_filter = ["question__questionnaire", "question__kind", "quotable"]
     search_fields = ["text", "question__text"]
     actions = ["mark_quotable", "mark_not_quotable"]
-
-    def get_queryset(self, request):
-        # The change page's title is the answer's label: its question.
-        return super().get_queryset(request).select_related(*self.list_select_related)
 
     def _set_quotable(self, request, queryset, quotable: bool) -> None:
         done = 0
@@ -301,19 +303,13 @@ class AnswerAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ReadOnlyAdmin):
+class SubmissionAdmin(ListRelatedOnEveryPageMixin, ReadOnlyAdmin):
     list_display = ["questionnaire", "workshop", "participant", "submitted_at"]
     list_select_related = ["questionnaire__workshop", "registration"]
+    # The title names who answered (the person, if the registration has no name).
+    title_related = ("registration__participant",)
     list_filter = ["questionnaire"]
     search_fields = ["questionnaire__title", "registration__name"]
-
-    def get_queryset(self, request):
-        # The change page's title names who answered which questionnaire.
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(*self.list_select_related, "registration__participant")
-        )
 
     @admin.display(description=_("workshop"), ordering="questionnaire__workshop__title")
     def workshop(self, submission):

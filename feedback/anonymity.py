@@ -42,7 +42,7 @@ aggregates (see ``feedback.statistics``).
 import json
 import os
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -78,6 +78,11 @@ class AnswerRow:
     rating: int | None = None
     choice_id: int | None = None
     text: str = ""
+
+    def answer(self, response: Response) -> Answer:
+        """The row as an unsaved answer of ``response`` (named or flushed), to bulk-create:
+        the row's fields are the answer's columns."""
+        return Answer(response=response, **asdict(self))
 
 
 def seal(questionnaire_id: int, rows: list[AnswerRow]) -> bytes:
@@ -141,16 +146,7 @@ def flush(questionnaire: Questionnaire, *, final: bool = False, now=None) -> int
         for _pk, sealed in boxes:
             response = Response(questionnaire=questionnaire, submitted_on=day)
             responses.append(response)
-            answers += [
-                Answer(
-                    response=response,
-                    question_id=row.question_id,
-                    rating=row.rating,
-                    choice_id=row.choice_id,
-                    text=row.text,
-                )
-                for row in unseal(questionnaire.pk, sealed)
-            ]
+            answers += [row.answer(response) for row in unseal(questionnaire.pk, sealed)]
         # Answers of all the batch's responses mixed, so neither their physical order nor
         # their keys group them by person more than their response_id already does.
         _system_random.shuffle(answers)

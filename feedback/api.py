@@ -20,7 +20,7 @@ from feedback.serializers import (
 )
 from feedback.services import submit_response
 from feedback.statistics import ChoiceResult, RatingResult, TextResult, questionnaire_results
-from integrations.rest import ErrorsSerializer, IdempotentMixin
+from integrations.rest import ErrorsSerializer, IdempotentMixin, validated
 from participants.api import PersonalLinkView
 
 
@@ -128,9 +128,7 @@ class PersonalResponseView(PersonalLinkView):
     )
     def post(self, request, token):
         registration = self.registration()
-        serializer = ResponseSubmissionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(ResponseSubmissionSerializer, request)
         questionnaire = get_questionnaire_for_registration(registration, data["questionnaire"])
         submitted = submit_response(
             questionnaire=questionnaire,

@@ -7,10 +7,10 @@ below), so capacity, the waiting list and the e-mails behave as on the organiser
 from django.contrib import admin
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from events import admin as events_admin
-from events.admin import apply_each, count_of
+from events.admin import ListRelatedOnEveryPageMixin, count_of, service_action
 from events.models import Workshop
 from participants import services
 from participants.models import Attendance, Participant, Registration
@@ -54,6 +54,75 @@ class ParticipantAdmin(admin.ModelAdmin):
     @admin.display(description=_("registrations"), ordering="registrations_count")
     def registrations_count(self, participant):
         return participant.registrations_count
+
+
+def _revoke_link(*, registration, by):
+    # A new link changes no decision about the seat: who asked for it is not recorded.
+    return services.revoke_registration_link(registration=registration)
+
+
+# One action for each move an organiser makes from the list: its name, its description, the
+# service that decides (``registration=``, ``by=``), and what it says of the rows it moved.
+REGISTRATION_ACTIONS = (
+    (
+        "approve",
+        _("Approve selected registrations (a seat, or the waiting list)"),
+        services.approve_registration,
+        ngettext_lazy(
+            "Approved %(count)d registration.", "Approved %(count)d registrations.", "count"
+        ),
+    ),
+    (
+        "put_on_waiting_list",
+        _("Put selected registrations on the waiting list"),
+        services.waitlist_registration,
+        ngettext_lazy(
+            "Put %(count)d registration on the waiting list.",
+            "Put %(count)d registrations on the waiting list.",
+            "count",
+        ),
+    ),
+    (
+        "decline",
+        _("Decline selected registrations"),
+        services.decline_registration,
+        ngettext_lazy(
+            "Declined %(count)d registration.", "Declined %(count)d registrations.", "count"
+        ),
+    ),
+    (
+        "cancel",
+        _("Cancel selected registrations (frees their seats)"),
+        services.cancel_registration,
+        ngettext_lazy(
+            "Cancelled %(count)d registration.", "Cancelled %(count)d registrations.", "count"
+        ),
+    ),
+    (
+        "revoke_link",
+        _("Send new personal links (the old ones stop working)"),
+        _revoke_link,
+        ngettext_lazy(
+            "Sent a new personal link for %(count)d registration.",
+            "Sent new personal links for %(count)d registrations.",
+            "count",
+        ),
+    ),
+)
+
+
+def registration_action(name: str, description, decide, done):
+    """The admin action ``name``: ``decide`` on each selected registration, by the user; a
+    refusal is reported against the person and the workshop."""
+    return service_action(
+        name,
+        description,
+        lambda registration, user: decide(registration=registration, by=user),
+        done,
+        related=("participant", "workshop"),
+        refusals=(services.RegistrationError,),
+        describe=lambda registration: f"{registration.name}, {registration.workshop.title}",
+    )
 
 
 @admin.register(Registration)
@@ -114,13 +183,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         ),
         (None, {"fields": ["nominated_by", *readonly_fields[4:]]}),
     ]
-    actions = [
-        "approve",
-        "put_on_waiting_list",
-        "decline",
-        "cancel",
-        "revoke_link",
-    ]
+    actions = [registration_action(*action) for action in REGISTRATION_ACTIONS]
 
     def has_add_permission(self, request):
         # People register on the workshop's page, or organisers add and import them there.
@@ -130,78 +193,9 @@ class RegistrationAdmin(admin.ModelAdmin):
     def email(self, registration):
         return registration.participant.email
 
-    def _apply(self, request, queryset, decide, done) -> None:
-        apply_each(
-            request,
-            queryset.select_related("participant", "workshop"),
-            decide,
-            done,
-            refusals=(services.RegistrationError,),
-            describe=lambda r: f"{r.name}, {r.workshop.title}",
-        )
-
-    @admin.action(description=_("Approve selected registrations (a seat, or the waiting list)"))
-    def approve(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            lambda r: services.approve_registration(registration=r, by=request.user),
-            lambda n: ngettext(
-                "Approved %(count)d registration.", "Approved %(count)d registrations.", n
-            ),
-        )
-
-    @admin.action(description=_("Put selected registrations on the waiting list"))
-    def put_on_waiting_list(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            lambda r: services.waitlist_registration(registration=r, by=request.user),
-            lambda n: ngettext(
-                "Put %(count)d registration on the waiting list.",
-                "Put %(count)d registrations on the waiting list.",
-                n,
-            ),
-        )
-
-    @admin.action(description=_("Decline selected registrations"))
-    def decline(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            lambda r: services.decline_registration(registration=r, by=request.user),
-            lambda n: ngettext(
-                "Declined %(count)d registration.", "Declined %(count)d registrations.", n
-            ),
-        )
-
-    @admin.action(description=_("Cancel selected registrations (frees their seats)"))
-    def cancel(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            lambda r: services.cancel_registration(registration=r, by=request.user),
-            lambda n: ngettext(
-                "Cancelled %(count)d registration.", "Cancelled %(count)d registrations.", n
-            ),
-        )
-
-    @admin.action(description=_("Send new personal links (the old ones stop working)"))
-    def revoke_link(self, request, queryset):
-        self._apply(
-            request,
-            queryset,
-            lambda r: services.revoke_registration_link(registration=r),
-            lambda n: ngettext(
-                "Sent a new personal link for %(count)d registration.",
-                "Sent new personal links for %(count)d registrations.",
-                n,
-            ),
-        )
-
 
 @admin.register(Attendance)
-class AttendanceAdmin(admin.ModelAdmin):
+class AttendanceAdmin(ListRelatedOnEveryPageMixin, admin.ModelAdmin):
     list_display = [
         "participant",
         "session",
@@ -212,6 +206,8 @@ class AttendanceAdmin(admin.ModelAdmin):
         "recorded_by",
     ]
     list_select_related = ["registration", "session__workshop", "recorded_by"]
+    # The title names who (the person, if the registration has no name), at which session.
+    title_related = ("registration__participant",)
     list_filter = ["status", "session__workshop"]
     search_fields = [
         "registration__name",
@@ -220,14 +216,6 @@ class AttendanceAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["registration", "session", "recorded_by"]
     readonly_fields = ["recorded_at"]
-
-    def get_queryset(self, request):
-        # The change page's title names who, at which session.
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(*self.list_select_related, "registration__participant")
-        )
 
     @admin.display(description=_("participant"), ordering="registration__name")
     def participant(self, attendance):

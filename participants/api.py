@@ -23,7 +23,13 @@ from config.rate_limit import rate_limited
 from events.api import ERRORS, READ_ERRORS
 from events.models import Session, Workshop
 from events.queries import organised_workshops
-from integrations.rest import CursorPagination, ErrorsSerializer, IdempotentMixin, refusal
+from integrations.rest import (
+    CursorPagination,
+    ErrorsSerializer,
+    IdempotentMixin,
+    refusal,
+    validated,
+)
 from participants import attendance as attendance_rules
 from participants import corrections, services
 from participants.models import Attendance, Registration
@@ -54,6 +60,25 @@ from participants.serializers import (
 
 class RateLimited(exceptions.Throttled):
     default_code = "rate_limited"
+
+
+def decision_action(name: str, summary: str, decide):
+    """The POST action ``name`` of a registration: ``decide`` (a service) by the user, told
+    to the person unless ``notify`` is false; the registration as it then stands."""
+
+    def decision(self, request, pk=None):
+        registration = self.get_object()
+        notify = validated(DecisionSerializer, request)["notify"]
+        decide(registration=registration, by=request.user, notify=notify)
+        return Response(self.shown([self.get_queryset().get(pk=registration.pk)])[0])
+
+    decision.__name__ = name
+    schema = extend_schema(
+        summary=summary,
+        request=DecisionSerializer,
+        responses={200: RegistrationSerializer, **ERRORS},
+    )
+    return schema(action(detail=True, methods=["post"])(decision))
 
 
 @extend_schema_view(
@@ -217,57 +242,18 @@ class RegistrationViewSet(
     )
     def partial_update(self, request, *args, **kwargs):
         registration = self.get_object()
-        serializer = RegistrationDetailsSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        corrections.correct_registration(
-            registration=registration, values=dict(serializer.validated_data), by=request.user
-        )
+        values = dict(validated(RegistrationDetailsSerializer, request))
+        corrections.correct_registration(registration=registration, values=values, by=request.user)
         return Response(self.shown([self.get_queryset().get(pk=registration.pk)])[0])
 
-    def _decide(self, request, decide):
-        registration = self.get_object()
-        serializer = DecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        decide(
-            registration=registration, by=request.user, notify=serializer.validated_data["notify"]
-        )
-        return Response(self.shown([self.get_queryset().get(pk=registration.pk)])[0])
-
-    @extend_schema(
-        summary="Approve",
-        request=DecisionSerializer,
-        responses={200: RegistrationSerializer, **ERRORS},
+    approve = decision_action("approve", "Approve", services.approve_registration)
+    waitlist = decision_action(
+        "waitlist", "Put on the waiting list", services.waitlist_registration
     )
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        return self._decide(request, services.approve_registration)
-
-    @extend_schema(
-        summary="Put on the waiting list",
-        request=DecisionSerializer,
-        responses={200: RegistrationSerializer, **ERRORS},
+    decline = decision_action("decline", "Decline", services.decline_registration)
+    cancel = decision_action(
+        "cancel", "Cancel (the seat goes to the waiting list)", services.cancel_registration
     )
-    @action(detail=True, methods=["post"])
-    def waitlist(self, request, pk=None):
-        return self._decide(request, services.waitlist_registration)
-
-    @extend_schema(
-        summary="Decline",
-        request=DecisionSerializer,
-        responses={200: RegistrationSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
-        return self._decide(request, services.decline_registration)
-
-    @extend_schema(
-        summary="Cancel (the seat goes to the waiting list)",
-        request=DecisionSerializer,
-        responses={200: RegistrationSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
-        return self._decide(request, services.cancel_registration)
 
 
 @extend_schema_view(
@@ -307,9 +293,7 @@ class AttendanceViewSet(IdempotentMixin, mixins.ListModelMixin, viewsets.Generic
         responses={200: MarkResultSerializer(many=True), **ERRORS},
     )
     def create(self, request, *args, **kwargs):
-        serializer = MarksSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        marks = serializer.validated_data["marks"]
+        marks = validated(MarksSerializer, request)["marks"]
         workshops = organised_workshops(request.user).values("pk")
         registrations = Registration.objects.filter(workshop__in=workshops).in_bulk(
             {mark["registration"] for mark in marks}
@@ -404,11 +388,8 @@ class PersonalDetailsView(PersonalLinkView):
     )
     def post(self, request, token):
         registration = self.registration()
-        serializer = PersonalDetailsSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        corrections.correct_registration(
-            registration=registration, values=dict(serializer.validated_data), by=None
-        )
+        values = dict(validated(PersonalDetailsSerializer, request))
+        corrections.correct_registration(registration=registration, values=values, by=None)
         return Response(self.shown(get_registration_by_token(registration.token)))
 
 
@@ -420,11 +401,8 @@ class PersonalLanguageView(PersonalLinkView):
     )
     def post(self, request, token):
         registration = self.registration()
-        serializer = LanguageSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.update_preferred_language(
-            registration=registration, language=serializer.validated_data["language"]
-        )
+        language = validated(LanguageSerializer, request)["language"]
+        services.update_preferred_language(registration=registration, language=language)
         return Response(self.shown(registration))
 
 

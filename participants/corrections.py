@@ -38,23 +38,15 @@ from events.models import Agency, Workshop
 from participants.models import Registration
 from participants.services import (
     RegistrationClosed,
+    RegistrationData,
     RegistrationError,
     check_roster_editable,
     find_or_create_person,
 )
 
-# The fields a correction sets, in the order the forms show them.
-DETAIL_FIELDS = (
-    "name",
-    "name_local",
-    "gender",
-    "agency",
-    "agency_name",
-    "position",
-    "region",
-    "phone",
-    "preferred_language",
-)
+# The fields a correction sets, in the order the forms show them: the details a registration
+# keeps, as registering sets them.
+DETAIL_FIELDS = RegistrationData.DETAIL_FIELDS
 _TEXT_FIELDS = ("name", "name_local", "agency_name", "position", "region", "phone")
 
 

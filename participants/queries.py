@@ -20,6 +20,7 @@ from django.db.models import (
 from django.http import Http404
 
 from events.models import Agency, Session, Trainer, Workshop, WorkshopAgency
+from events.queries import contains_any
 from participants.models import Attendance, Registration
 
 
@@ -71,11 +72,7 @@ def filter_registrations(
         queryset = queryset.filter(gender=gender)
     search = search.strip()
     if search:
-        queryset = queryset.filter(
-            Q(name__icontains=search)
-            | Q(name_local__icontains=search)
-            | Q(participant__email__icontains=search)
-        )
+        queryset = queryset.filter(contains_any(search, "name", "name_local", "participant__email"))
     return queryset
 
 

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from events.api import ERRORS
 from events.queries import get_organised_workshop, organised_workshops
-from integrations.rest import IdempotentMixin, refusal
+from integrations.rest import IdempotentMixin, refusal, validated
 from participants.exports import CONTENT_TYPES
 from participants.queries import registration_counts
 from reports.documents import DOCUMENTS
@@ -141,16 +141,15 @@ class DocumentBuildRequestView(OrganiserView):
         document = DOCUMENTS.get(kind)
         if document is None:
             raise Http404
-        serializer = BuildRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fmt = serializer.validated_data["format"]
+        data = validated(BuildRequestSerializer, request)
+        fmt = data["format"]
         if fmt not in document.formats:
             raise refusal("format", "invalid_choice", f"{kind}: {', '.join(document.formats)}")
         build = queue_document(
             workshop=workshop,
             kind=kind,
             fmt=fmt,
-            language=serializer.validated_data["language"],
+            language=data["language"],
             by=request.user,
         )
         return Response(

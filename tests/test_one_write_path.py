@@ -14,6 +14,9 @@ from rest_framework.test import APIClient
 from events import services
 from events.ical_import import import_sessions, preview_import
 from events.models import Agency, Room, Session, Topic, Workshop
+from feedback import services as feedback_services
+from feedback.models import Question, Questionnaire
+from feedback.services import FeedbackError
 from participants.attendance import AttendanceRefused
 from participants.models import Attendance, Registration
 from participants.services import RegistrationClosed
@@ -145,6 +148,32 @@ def test_the_demo_sees_a_new_attendance_rule(monkeypatch):
     with pytest.raises(AttendanceRefused, match="Registers are closed"):
         load_demo()
     assert not Attendance.objects.exists()
+
+
+def test_the_demo_sees_a_new_question_rule(monkeypatch):
+    # The one check every writer of questions calls (the organiser's pages, the API, copies).
+    def no_rating_questions(questionnaire, data):
+        if data.kind == Question.Kind.RATING:
+            raise FeedbackError("Ratings are retired.", code="invalid", field="kind")
+
+    monkeypatch.setattr("feedback.services.editing._check_question", no_rating_questions)
+    with pytest.raises(FeedbackError, match="Ratings are retired"):
+        load_demo()
+    assert not Question.objects.exists()
+
+
+def test_the_demo_sees_a_new_questionnaire_rule(monkeypatch):
+    original = feedback_services.create_questionnaire
+
+    def create_questionnaire(*, title, **values):
+        if "test" in title.lower():
+            raise FeedbackError("No knowledge tests this year.", code="invalid", field="kind")
+        return original(title=title, **values)
+
+    monkeypatch.setattr(feedback_services, "create_questionnaire", create_questionnaire)
+    with pytest.raises(FeedbackError, match="No knowledge tests"):
+        load_demo()
+    assert not Questionnaire.objects.exists()
 
 
 @pytest.mark.parametrize("model", [Agency, Topic, Room], ids=lambda model: model.__name__)

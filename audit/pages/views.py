@@ -13,9 +13,9 @@ from participants.models import Registration
 PAGE_SIZE = 100
 
 
-def _page(request, entries):
+def _page(request, entries, known):
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return page, rows(page.object_list)
+    return page, rows(page.object_list, known)
 
 
 @never_cache
@@ -27,7 +27,7 @@ def workshop_history_page(request, slug):
     Queries: the workshop (with the permission check), the count, the page of records.
     """
     workshop = get_organised_workshop(request.user, slug)
-    page, history = _page(request, workshop_history(workshop))
+    page, history = _page(request, workshop_history(workshop), [workshop])
     return render(
         request,
         "audit/history.html",
@@ -42,7 +42,7 @@ def registration_history_page(request, slug, pk):
     """One registration's records (its details, status and attendance). 404 unless organised."""
     workshop = get_organised_workshop(request.user, slug)
     registration = get_object_or_404(Registration, workshop=workshop, pk=pk)
-    page, history = _page(request, registration_history(registration))
+    page, history = _page(request, registration_history(registration), [workshop, registration])
     return render(
         request,
         "audit/history.html",

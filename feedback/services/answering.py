@@ -239,18 +239,7 @@ def submit_response(
                     submitted_on=questionnaire.workshop.local(now).date(),
                     language=language[:10],
                 )
-                Answer.objects.bulk_create(
-                    [
-                        Answer(
-                            response=response,
-                            question_id=row.question_id,
-                            rating=row.rating,
-                            choice_id=row.choice_id,
-                            text=row.text,
-                        )
-                        for row in rows
-                    ]
-                )
+                Answer.objects.bulk_create([row.answer(response) for row in rows])
             # An anonymous response says only that someone answered: no registration, no
             # response id (which would tie the answers to the moment and so to a person).
             webhooks.emit(

@@ -33,11 +33,13 @@ HISTORY_SHOWN = 20
 
 
 def _registration(workshop, pk: int) -> Registration:
-    return get_object_or_404(
+    registration = get_object_or_404(
         Registration.objects.select_related("participant", "agency", "nominated_by"),
         workshop=workshop,
         pk=pk,
     )
+    registration.workshop = workshop  # read already: its name needs no second query
+    return registration
 
 
 def _editable(workshop) -> str:
@@ -61,6 +63,16 @@ def registration_detail(request, slug, pk):
     workshop = get_organised_workshop(request.user, slug)
     registration = _registration(workshop, pk)
     history = list(registration_history(registration)[: HISTORY_SHOWN + 1])
+    attendance = registration_attendance(registration)
+    # What the page has read names the rows its trail mentions, without more queries.
+    known = [
+        workshop,
+        registration,
+        registration.participant,
+        registration.agency,
+        registration.nominated_by,
+        *(session for session, _mark in attendance),
+    ]
     return render(
         request,
         "participants/organiser/registration.html",
@@ -69,10 +81,10 @@ def registration_detail(request, slug, pk):
             "registration": registration,
             "person": registration.participant,
             "position": waitlist_position_of(registration),
-            "history": rows(history[:HISTORY_SHOWN]),
+            "history": rows(history[:HISTORY_SHOWN], known),
             "more_history": len(history) > HISTORY_SHOWN,
             "emails": registration_emails(registration),
-            "attendance": registration_attendance(registration),
+            "attendance": attendance,
             "read_only": _editable(workshop),
         },
     )

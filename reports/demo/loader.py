@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import get_hasher, make_password
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,9 +33,10 @@ from events.models import (
     Workshop,
     WorkshopAgency,
 )
+from feedback import services as questionnaires
 from feedback.anonymity import flush
 from feedback.models import Answer, Choice, Question, Questionnaire, Response, Submission
-from feedback.services import submit_response
+from feedback.services import QuestionData, submit_response
 from participants import services as registrations_service
 from participants.attendance import Entry, clear_attendance, record_register
 from participants.models import Attendance, Participant, Registration
@@ -253,12 +254,13 @@ def load_demo(*, stdout=None) -> DemoSummary:
 
     Everything a person would do goes through the services, as they would do it: the
     agencies, topics, rooms and trainers, the workshops and their timetables, registrations
-    and the organisers' decisions, the registers and the answers. Written here directly
-    still: the accounts (Django's own auth models, no rule of this project's to go through),
-    the funder's agency membership, the agencies' roles in the workshop (at the demo's
-    order), the questionnaires and the published report. About 5,100 queries on a fresh
+    and the organisers' decisions, the registers, the questionnaires with their questions
+    and choices, and the answers. Written here directly still: the accounts (Django's own
+    auth models, no rule of this project's to go through), the funder's agency membership,
+    the agencies' roles in the workshop (at the demo's order and with its notes, which no
+    service sets) and the published report's 2008 date. About 5,100 queries on a fresh
     database (2.7 s on SQLite: each of the 84 registrations and decisions, and each of the
-    164 sample answers, one at a time) and 114 on a loaded one, which is only read.
+    164 sample answers, one at a time) and 113 on a loaded one, which is only read.
     """
     plan = build_plan()
     tally = _Tally()
@@ -783,98 +785,125 @@ def _load_attendance(tally, workshop, plan, registrations, sessions, organiser) 
 
 
 def _load_feedback(tally, workshop, plan, registrations, trainers) -> list[Questionnaire]:
-    evaluation = _upsert(
-        tally,
-        Questionnaire,
-        {"workshop_id": workshop.pk, "kind": Questionnaire.Kind.EVALUATION},
-        {**EVALUATION, "is_anonymous": True, "pre_test_id": None},
+    """The evaluation and the two knowledge tests with their questions and choices, written
+    as an organiser writes them (``feedback.services``: create_questionnaire, add_question,
+    and their updates where a row differs from the demo's), then the sample answers."""
+    evaluation = _load_questionnaire(tally, workshop, Questionnaire.Kind.EVALUATION, EVALUATION)
+    pre = _load_questionnaire(
+        tally, workshop, Questionnaire.Kind.PRE_TEST, TESTS[Questionnaire.Kind.PRE_TEST]
     )
-    pre = _upsert(
+    post = _load_questionnaire(
         tally,
-        Questionnaire,
-        {"workshop_id": workshop.pk, "kind": Questionnaire.Kind.PRE_TEST},
-        {**TESTS[Questionnaire.Kind.PRE_TEST], "is_anonymous": False, "pre_test_id": None},
+        workshop,
+        Questionnaire.Kind.POST_TEST,
+        TESTS[Questionnaire.Kind.POST_TEST],
+        pre_test=pre,
     )
-    post = _upsert(
-        tally,
-        Questionnaire,
-        {"workshop_id": workshop.pk, "kind": Questionnaire.Kind.POST_TEST},
-        {**TESTS[Questionnaire.Kind.POST_TEST], "is_anonymous": False, "pre_test_id": pre.pk},
-    )
-    questionnaires = [evaluation, pre, post]
-
-    question_rows = [
-        {
-            "questionnaire_id": evaluation.pk,
-            "order": order,
-            "kind": kind,
-            "text": text,
-            "text_local": local,
-            "required": kind != QK.TEXT,
-            "trainer_id": trainers[trainer].pk if trainer else None,
-            "session_id": None,
-        }
-        for order, (kind, text, local, trainer, _weights) in enumerate(
-            EVALUATION_QUESTIONS, start=1
-        )
-    ]
-    for test in (pre, post):
-        question_rows += [
-            {
-                "questionnaire_id": test.pk,
-                "order": order,
-                "kind": QK.CHOICE,
-                "text": text,
-                "text_local": local,
-                "required": True,
-                "trainer_id": None,
-                "session_id": None,
-            }
-            for order, (text, local, _choices, _correct) in enumerate(TEST_QUESTIONS, start=1)
-        ]
-    questions = _sync(
-        tally,
-        Question.objects.filter(questionnaire__in=questionnaires),
-        ("questionnaire_id", "order"),
-        question_rows,
-    )
-
     topic_order = list(TOPICS.values())
-    choice_rows = []
-    for order, (kind, *_rest) in enumerate(EVALUATION_QUESTIONS, start=1):
-        if kind == QK.CHOICE:
-            question = questions[evaluation.pk, order]
-            choice_rows += [
-                {
-                    "question_id": question.pk,
-                    "order": n,
-                    "text": name,
-                    "text_local": local,
-                    "is_correct": False,
-                }
-                for n, (name, local) in enumerate(topic_order, start=1)
+    wanted = {
+        evaluation: [
+            (
+                QuestionData(
+                    kind=kind,
+                    text=text,
+                    text_local=local,
+                    required=kind != QK.TEXT,
+                    choices=[(name, name_local, False) for name, name_local in topic_order]
+                    if kind == QK.CHOICE
+                    else [],
+                ),
+                {"trainer": trainers[trainer]} if trainer else {},
+            )
+            for kind, text, local, trainer, _weights in EVALUATION_QUESTIONS
+        ],
+        **{
+            test: [
+                (
+                    QuestionData(
+                        kind=QK.CHOICE,
+                        text=text,
+                        text_local=local,
+                        choices=[
+                            (choice, choice_local, n == correct)
+                            for n, (choice, choice_local) in enumerate(choices)
+                        ],
+                    ),
+                    {},
+                )
+                for text, local, choices, correct in TEST_QUESTIONS
             ]
-    for test in (pre, post):
-        for order, (_text, _local, choices, correct) in enumerate(TEST_QUESTIONS, start=1):
-            question = questions[test.pk, order]
-            choice_rows += [
-                {
-                    "question_id": question.pk,
-                    "order": n,
-                    "text": text,
-                    "text_local": local,
-                    "is_correct": n == correct + 1,
-                }
-                for n, (text, local) in enumerate(choices, start=1)
-            ]
-    choices = _sync(
+            for test in (pre, post)
+        },
+    }
+    questions, choices = _load_questions(tally, wanted)
+    return _answer_sample(tally, plan, registrations, questions, choices, evaluation, pre, post)
+
+
+def _load_questionnaire(tally, workshop, kind: str, values: dict, pre_test=None):
+    """One questionnaire of ``workshop``, created or brought to ``values`` by the services."""
+    return _through_services(
         tally,
-        Choice.objects.filter(question__questionnaire__in=questionnaires),
-        ("question_id", "order"),
-        choice_rows,
+        Questionnaire.objects.filter(workshop=workshop, kind=kind),
+        {**values, "pre_test": pre_test},
+        create=lambda data: questionnaires.create_questionnaire(
+            workshop=workshop, kind=kind, **data
+        ),
+        update=lambda row, data: questionnaires.update_questionnaire(questionnaire=row, **data),
     )
 
-    return _answer_sample(tally, plan, registrations, questions, choices, evaluation, pre, post)
+
+def _load_questions(tally, wanted: dict) -> tuple[dict, dict]:
+    """Each questionnaire's questions in the demo's order: added by ``add_question`` where
+    missing, changed by ``update_question`` where they differ from the demo's, else only
+    read (two queries for all three questionnaires: the questions and their choices).
+
+    Returns the questions by (questionnaire pk, order) and the choices by (question pk,
+    order), for the sample answers.
+    """
+    existing = {
+        (question.questionnaire_id, question.order): question
+        for question in Question.objects.filter(questionnaire__in=list(wanted)).prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
+        )
+    }
+    questions = {}
+    for questionnaire, items in wanted.items():
+        for order, (data, about) in enumerate(items, start=1):
+            question = existing.get((questionnaire.pk, order))
+            if question is None:
+                question = questionnaires.add_question(
+                    questionnaire=questionnaire, data=data, **about
+                )
+                tally.add(Question, created=1)
+                tally.add(Choice, created=len(data.choices))
+            elif _question_differs(question, data):
+                question = questionnaires.update_question(question=question, data=data)
+                tally.add(Question, updated=1)
+            else:
+                questions[questionnaire.pk, order] = question
+                continue
+            # Written just now: its choices as they are stored.
+            question = Question.objects.prefetch_related(
+                Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
+            ).get(pk=question.pk)
+            questions[questionnaire.pk, order] = question
+    choices = {
+        (question.pk, choice.order): choice
+        for question in questions.values()
+        for choice in question.choices.all()
+    }
+    return questions, choices
+
+
+def _question_differs(question: Question, data: QuestionData) -> bool:
+    stored = [(c.text, c.text_local, c.is_correct) for c in question.choices.all()]
+    return (question.kind, question.text, question.text_local, question.required, stored) != (
+        data.kind,
+        data.text,
+        data.text_local,
+        data.required,
+        data.choices,
+    )
 
 
 def _answer_sample(tally, plan, registrations, questions, choices, evaluation, pre, post):

@@ -45,28 +45,27 @@ def page_template(
     return PageTemplate(id=template_id, frames=[frame], onPage=on_page, pagesize=pagesize)
 
 
-def build_pdf(
+def write_pdf(
     story: Iterable,
     *,
     title: str,
-    footer: Callable[[int, int], str] | None = None,
+    language: str,
+    doc_class=BaseDocTemplate,
+    canvasmaker=None,
     pagesize=PORTRAIT,
     templates: list[PageTemplate] | None = None,
-    author: str = "",
-    language: str = "en",
+    **info,
 ) -> bytes:
-    """The PDF of ``story``; ``footer(page, pages)`` is the "page x of y" text, if any.
-
-    ``templates`` default to one plain page; documents with page headers pass their own
-    (the first is used first; ``NextPageTemplate`` switches).
-    """
+    """The one writer of flowing documents: ``story`` on ``templates`` (one plain page by
+    default; the first is used first, ``NextPageTemplate`` switches) inside the shared
+    margins. ``canvasmaker`` draws what every page carries (its number); ``info`` is more
+    of the document's metadata (``author``)."""
     register_fonts()
     buffer = io.BytesIO()
-    doc = BaseDocTemplate(
+    doc = doc_class(
         buffer,
         pagesize=pagesize,
         title=title,
-        author=author,
         lang=language,
         leftMargin=MARGIN_LEFT,
         rightMargin=MARGIN_RIGHT,
@@ -78,13 +77,35 @@ def build_pdf(
         # The canvas starts in the embedded font, so no unembedded Helvetica is referenced.
         initialFontName=LATIN,
         initialFontSize=BODY_SIZE,
+        **info,
     )
-    canvasmaker = numbered_canvas(footer, title) if footer else None
     if canvasmaker:
         doc.build(list(story), canvasmaker=canvasmaker)
     else:
         doc.build(list(story))
     return buffer.getvalue()
+
+
+def build_pdf(
+    story: Iterable,
+    *,
+    title: str,
+    footer: Callable[[int, int], str] | None = None,
+    pagesize=PORTRAIT,
+    templates: list[PageTemplate] | None = None,
+    author: str = "",
+    language: str = "en",
+) -> bytes:
+    """The PDF of ``story``; ``footer(page, pages)`` is the "page x of y" text, if any."""
+    return write_pdf(
+        story,
+        title=title,
+        language=language,
+        canvasmaker=numbered_canvas(footer, title) if footer else None,
+        pagesize=pagesize,
+        templates=templates,
+        author=author,
+    )
 
 
 def render_canvas(draw: Callable, *, title: str, pagesize=PORTRAIT) -> bytes:

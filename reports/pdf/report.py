@@ -8,8 +8,6 @@ on every page. Every string goes through ``para``/``markup`` (reports.pdf.text);
 set their labels in the font that has their glyphs.
 """
 
-import io
-
 from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
@@ -27,14 +25,9 @@ from reportlab.platypus import (
 )
 
 from reports.pdf.canvas import numbered_canvas
-from reports.pdf.document import page_template
+from reports.pdf.document import write_pdf
 from reports.pdf.fonts import CJK, LATIN, register_fonts
 from reports.pdf.layout import (
-    BODY_SIZE,
-    MARGIN_BOTTOM,
-    MARGIN_LEFT,
-    MARGIN_RIGHT,
-    MARGIN_TOP,
     MUTED,
     PORTRAIT,
     Styles,
@@ -556,25 +549,10 @@ def _question_label(question, language: str) -> str:
 def render_story(story: list, *, title: str, footer, footer_left: str = "", language="en"):
     """``story`` to PDF bytes on the shared page, in one pass, the contents list's page
     numbers written on save (``ContentsList``)."""
-    register_fonts()
-    buffer = io.BytesIO()
-    doc = ReportDocument(
-        buffer,
-        pagesize=PORTRAIT,
-        title=title,
-        lang=language,
-        leftMargin=MARGIN_LEFT,
-        rightMargin=MARGIN_RIGHT,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
-        pageTemplates=[page_template("page")],
-        invariant=True,
-        initialFontName=LATIN,
-        initialFontSize=BODY_SIZE,
-    )
     canvasmaker = type("ReportCanvas", (ContentsCanvas, numbered_canvas(footer, footer_left)), {})
-    doc.build(story, canvasmaker=canvasmaker)
-    return buffer.getvalue()
+    return write_pdf(
+        story, title=title, language=language, doc_class=ReportDocument, canvasmaker=canvasmaker
+    )
 
 
 def report_pdf(content: ReportContent) -> bytes:

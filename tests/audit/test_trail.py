@@ -303,7 +303,14 @@ def test_history_pages_show_the_workshops_and_the_registrations_records(
     html = page.content.decode()
     assert "Victim identification" in html
     assert "organiser&#x27;s pages" in html
-    assert "<del>pending</del> → <ins>confirmed</ins>" in html
+    # In the words of the forms: the field's label, the choice's, the related row's name.
+    assert "<strong>Status</strong>: <del>Pending approval</del> → <ins>Confirmed</ins>" in html
+    assert "<strong>Participant</strong>: <ins>li.mei@example.org</ins>" in html
+    assert "<strong>Session</strong>: <ins>Victim identification</ins>" in html
+    assert "<strong>Cancelled by participant</strong>: <ins>no</ins>" in html
+    # Nothing for a field that was empty and stayed so, nor the row's own key.
+    assert "<strong>Note</strong>" not in html
+    assert "<strong>ID</strong>" not in html
     one = signed_in.get(
         reverse("audit:registration_history", args=[workshop.slug, registration.pk])
     )
@@ -356,6 +363,57 @@ def test_workshop_history_reads_the_same_queries_for_10_and_1000_records(
 
     assert count_for(10) == 10
     assert count_for(1000) == 100
+
+
+def test_related_rows_are_named_in_one_query_for_10_and_1000_records(
+    signed_in, organiser, workshop, django_assert_num_queries
+):
+    from events.models import Agency, WorkshopAgency
+
+    content_type = ContentType.objects.get_for_model(WorkshopAgency)
+    agencies = [Agency.objects.create(name=f"Agency {n}") for n in range(3)]
+
+    def count_for(n):
+        LogEntry.objects.filter(additional_data__workshop=workshop.pk).delete()
+        LogEntry.objects.bulk_create(
+            LogEntry(
+                content_type=content_type,
+                object_pk=str(i),
+                object_id=i,
+                object_repr=f"role {i}",
+                action=LogEntry.Action.UPDATE,
+                changes={"agency": [agencies[i % 3].pk, agencies[(i + 1) % 3].pk]},
+                actor=organiser,
+                additional_data={"via": "organiser", "workshop": workshop.pk},
+            )
+            for i in range(n)
+        )
+        # As above, and one query for the agencies the records name.
+        with django_assert_num_queries(6):
+            response = signed_in.get(reverse("audit:workshop_history", args=[workshop.slug]))
+        html = response.content.decode()
+        assert "<del>Agency 0</del> → <ins>Agency 1</ins>" in html
+        return len(response.context["history"])
+
+    assert count_for(10) == 10
+    assert count_for(1000) == 100
+
+
+def test_a_deleted_related_row_is_shown_by_its_key(signed_in, organiser, workshop):
+    from events.models import WorkshopAgency
+
+    LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(WorkshopAgency),
+        object_pk="1",
+        object_id=1,
+        object_repr="role",
+        action=LogEntry.Action.UPDATE,
+        changes={"agency": [None, 987654]},
+        actor=organiser,
+        additional_data={"via": "organiser", "workshop": workshop.pk},
+    )
+    html = signed_in.get(reverse("audit:workshop_history", args=[workshop.slug])).content.decode()
+    assert "<strong>Agency</strong>: <ins>#987654</ins>" in html
 
 
 def test_history_page_in_chinese(signed_in, workshop):

@@ -145,6 +145,15 @@ def test_public_form_shows_each_change_to_the_timetable_at_once(timetable, make_
     trainer.save()
     assert "Dr Chen" in client.get(url(workshop)).content.decode()
 
+    # The trainers' agency renamed: the cached list of trainers names it anew too.
+    assert "MPS" in client.get(url(workshop)).content.decode()
+    agency = Agency.objects.get(name="MPS")
+    agency.name = "Ministry of Public Security"
+    agency.save()
+    page = client.get(url(workshop)).content.decode()
+    assert "MPS" not in page
+    assert "Ministry of Public Security" in page
+
     workshop.sessions.get(title="Session 0").delete()
     assert "Session 0" not in client.get(url(workshop)).content.decode()
 

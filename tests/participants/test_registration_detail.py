@@ -193,7 +193,7 @@ def test_detail_shows_who_status_attendance_and_history(
     assert "Trafficking definitions" in page
     assert "<td>Late</td>" in page
     # The trail: the correction, with its before and after.
-    assert "<strong>position</strong>: <ins>Inspector</ins>" in page
+    assert "<strong>Position</strong>: <ins>Inspector</ins>" in page
     assert detail_url(participant_registration, "registration_edit") in page
 
 
