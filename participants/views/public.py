@@ -266,12 +266,10 @@ def programme(workshop, *, version: str | None = None) -> Programme:
 
     Rendering 300 sessions costs a request some 200 ms, the same for each of the people who
     open the form while it has not changed: so it is rendered once per version of the
-    timetable (a change to its sessions, rooms, trainers or topics, or to the workshop) and
-    kept compressed in the shared cache. Two queries when it is there (the version, the
-    entry); on a change, the sessions and their trainers too, and the entry written.
-    Renaming a trainer's agency is the one change the version does not see: shown within a
-    day (the entry's ceiling), or at the timetable's next change. ``version``: the
-    timetable's, if the caller read it already.
+    timetable (a change to its sessions, rooms, trainers and their agencies or topics, or to
+    the workshop) and kept compressed in the shared cache. Two queries when it is there (the
+    version, the entry); on a change, the sessions and their trainers too, and the entry
+    written. ``version``: the timetable's, if the caller read it already.
     """
     version = version or timetable_version(workshop, overlapping=False)
     digest = hashlib.sha256(version.encode()).hexdigest()[:32]
