@@ -268,12 +268,10 @@ def agencies_version(workshop: Workshop) -> str:
     sql = _AGENCIES_SQL.format(
         agency=qn(Agency._meta.db_table), role=qn(WorkshopAgency._meta.db_table), order=qn("order")
     )
-    digest = hashlib.sha256()
     with connection.cursor() as cursor:
         cursor.execute(sql, [workshop.pk])
-        for row in cursor.fetchall():
-            digest.update(repr(row).encode())
-    return digest.hexdigest()[:32]
+        rows = cursor.fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
 
 
 def get_registration_by_token(token: str) -> Registration:
