@@ -11,11 +11,13 @@ from datetime import UTC
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.timezone import is_aware, make_aware
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from audit import registry
@@ -90,7 +92,7 @@ def changes_of(entry: LogEntry, names: dict | None = None) -> list[Change]:
     found = []
     for name, value in (entry.changes or {}).items():
         field = _field(model, name)
-        label = capfirst(field.verbose_name) if field is not None else name
+        label = _label(field) if field is not None else name
         if isinstance(value, dict) and value.get("type") == "m2m":
             objects = ", ".join(value.get("objects", []))
             if value.get("operation") == "add":
@@ -123,7 +125,8 @@ def related_names(entries, known=()) -> dict[tuple[type, str], str]:
             field = _field(model, name)
             if field is None or not field.is_relation or not isinstance(value, list | tuple):
                 continue
-            for key in (str(v) for v in value if not _empty(v)):
+            keys = (str(v) for v in value if not _empty(v))
+            for key in (key for key in keys if _is_key(field.related_model, key)):
                 row = have.get((field.related_model, key))
                 if row is not None:
                     names[(field.related_model, key)] = str(row)
@@ -145,6 +148,29 @@ def _field(model, name: str):
         return None
 
 
+# The labels Django makes from a followed field's name where the model gives it none (a
+# relation's is its model's name, "workshop", which the apps' catalogues translate).
+gettext_noop("created at")
+gettext_noop("updated at")
+gettext_noop("cancelled by participant")
+
+
+def _label(field):
+    """The field's label in the page's language, a made-up one (no ``verbose_name``) too."""
+    name = field.verbose_name
+    return capfirst(name if isinstance(name, Promise) else gettext(name))
+
+
+def _is_key(model, value: str) -> bool:
+    """Whether ``value`` can be a key of ``model``'s rows (what auditlog records for a
+    relation); a merge records a session's trainers by their names."""
+    try:
+        model._meta.pk.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def _empty(value) -> bool:
     return value in (None, "", "None")
 
@@ -156,6 +182,9 @@ def _shown(field, value, names: dict):
     if field is None:
         return str(value)
     if field.is_relation:
+        if not _is_key(field.related_model, str(value)):
+            # Recorded as text, not a key: a merge's names, or an erasure's mark.
+            return str(value)
         return names.get((field.related_model, str(value)), f"#{value}")
     if field.choices:
         labels = {str(key): label for key, label in field.flatchoices}

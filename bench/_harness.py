@@ -142,6 +142,34 @@ def report(
     )
 
 
+def against_floor(
+    name: str,
+    ours: Callable[[], object],
+    floor: Callable[[], object],
+    *,
+    baseline_name: str,
+    target: float | None = None,
+    repeat: int = 15,
+    warmup: int = 2,
+    also: dict[str, Callable[[], object]] | None = None,
+) -> dict[str, float]:
+    """Time ``ours`` and its ``floor`` in turns (``interleaved``, with any runs ``also``
+    names) and ``report`` ours against the floor; the figures, as "ours", "floor" and also's
+    names."""
+    figures = interleaved(
+        {"ours": ours, "floor": floor, **(also or {})}, repeat=repeat, warmup=warmup
+    )
+    report(
+        name,
+        figures["ours"],
+        "s",
+        baseline_name=baseline_name,
+        baseline=figures["floor"],
+        target=target,
+    )
+    return figures
+
+
 def ceiling(name: str, value: float, limit: float) -> None:
     """Print whether ``value`` seconds stays under the absolute ``limit`` (a gate too)."""
     met = value <= limit

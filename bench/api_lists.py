@@ -6,9 +6,9 @@ Target: within 2x of the floor. SQLite scratch database unless BENCH_DATABASE_UR
 """
 
 import os
-from datetime import timedelta
+from datetime import date
 
-from bench._harness import interleaved, report, setup_django
+from bench._harness import against_floor, setup_django
 
 ROWS = 1000
 
@@ -18,56 +18,23 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.http import JsonResponse
 
-    from events.models import Room, Session, Trainer, Workshop
-    from participants.models import Participant, Registration
+    from events.models import Room, Session, Trainer
+    from participants.models import Registration
+    from tests import factories
 
     user = get_user_model().objects.create_user("bench-organiser")
-    from datetime import date
-    from zoneinfo import ZoneInfo
-
-    workshop = Workshop.objects.create(
+    workshop = factories.workshop(
         title="Benchmark",
         slug="bench",
         start_date=date(2030, 1, 1),
         end_date=date(2030, 1, 30),
-        timezone="Asia/Shanghai",
-        status=Workshop.Status.PUBLISHED,
         capacity=ROWS,
     )
     workshop.organisers.add(user)
-    from datetime import datetime
-
-    start = datetime(2030, 1, 1, 8, tzinfo=ZoneInfo("Asia/Shanghai"))
     room = Room.objects.create(name="Hall", venue="Hotel")
     trainer = Trainer.objects.create(name="Chen Jing")
-    sessions = Session.objects.bulk_create(
-        Session(
-            workshop=workshop,
-            title=f"Session {i}",
-            starts_at=start + timedelta(minutes=30 * i),
-            ends_at=start + timedelta(minutes=30 * i + 25),
-            room=room,
-        )
-        for i in range(ROWS)
-    )
-    Session.trainers.through.objects.bulk_create(
-        Session.trainers.through(session_id=s.pk, trainer_id=trainer.pk) for s in sessions
-    )
-    people = Participant.objects.bulk_create(
-        Participant(email=f"p{i}@example.org") for i in range(ROWS)
-    )
-    Registration.objects.bulk_create(
-        Registration(
-            workshop=workshop,
-            participant=person,
-            name=f"Person {i}",
-            status="confirmed",
-            source="organiser",
-            token=f"t{i}",
-            feed_token=f"f{i}",
-        )
-        for i, person in enumerate(people)
-    )
+    factories.bulk_sessions(workshop, ROWS, trainer=trainer, room=room)
+    factories.bulk_registrations(workshop, ROWS)
     from rest_framework.test import APIRequestFactory, force_authenticate
 
     from events.api import SessionViewSet
@@ -160,13 +127,11 @@ def main() -> None:
 
             api(name)()
             cProfile.runctx("api(name)()", globals(), locals(), sort="tottime")
-        figures = interleaved({"api": api(name), "floor": floor}, repeat=25)
-        measured, baseline = figures["api"], figures["floor"]
-        report(
+        against_floor(
             f"API page of 100 {name}",
-            measured,
-            "s",
+            api(name),
+            floor,
             baseline_name=".values() as JSON",
-            baseline=baseline,
             target=2,
+            repeat=25,
         )

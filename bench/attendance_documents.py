@@ -12,11 +12,11 @@ On a scratch SQLite database (``BENCH_DATABASE_URL`` to use another).
 """
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from bench._harness import interleaved, report, setup_django
+from bench._harness import against_floor, report, setup_django
 
 TZ = ZoneInfo("Asia/Shanghai")
 SESSIONS = 60
@@ -31,17 +31,15 @@ def make_workshop(slug: str, people: int, *, sessions: int, marks: bool):
     from django.contrib.auth import get_user_model
 
     from events.models import Agency, Session, Workshop
-    from participants.models import Attendance, Participant, Registration
+    from participants.models import Attendance
+    from tests import factories
 
-    workshop = Workshop.objects.create(
+    # The factory's Lijiang workshop, 26 to 31 August 2007.
+    workshop = factories.workshop(
         title=f"Benchmark workshop {slug}",
         title_local="基准测试培训班",
         slug=slug,
-        start_date=date(2007, 8, 26),
-        end_date=date(2007, 8, 31),
-        timezone="Asia/Shanghai",
         venue="Guanfang Hotel",
-        city="Lijiang",
         capacity=people,
         status=Workshop.Status.COMPLETED,
     )
@@ -64,21 +62,16 @@ def make_workshop(slug: str, people: int, *, sessions: int, marks: bool):
         )
         for n in range(sessions)
     )
-    participants = Participant.objects.bulk_create(
-        Participant(email=f"{slug}-{n}@example.org") for n in range(people)
-    )
-    registrations = Registration.objects.bulk_create(
-        Registration(
-            workshop=workshop,
-            participant=participant,
-            status=Registration.Status.CONFIRMED,
-            source=Registration.Source.ORGANISER,
-            name=f"Participant Number {n:05d}",
-            name_local=SURNAMES[n % 20] + GIVEN[(n // 20) % 20],
-            agency=agencies[n % AGENCIES],
-            position="Deputy Director of the Anti-Trafficking Office",
-        )
-        for n, participant in enumerate(participants)
+    registrations = factories.bulk_registrations(
+        workshop,
+        people,
+        email=f"{slug}-{{n}}@example.org",
+        name="Participant Number {n:05d}",
+        each=lambda n: {
+            "name_local": SURNAMES[n % 20] + GIVEN[(n // 20) % 20],
+            "agency": agencies[n % AGENCIES],
+        },
+        position="Deputy Director of the Anti-Trafficking Office",
     )
     if marks:
         organiser = get_user_model().objects.get_or_create(username="bench-organiser")[0]
@@ -338,34 +331,21 @@ def main() -> None:
         rows = [(p.name, p.name_local, p.agency, p.position) for p in people_of(workshop, "en")]
         return lambda: floor_sheet(rows, "Sign-in sheet: Session 1")
 
-    figures = interleaved(
-        {"ours": ours_sheet(small, small_sessions[0]), "floor": floor_sheet_of(small)},
-        repeat=5,
-        warmup=1,
-    )
-    sheet_1k, floor_1k = figures["ours"], figures["floor"]
-    report(
-        "sign-in sheet, 1,000 participants",
-        sheet_1k,
-        "s",
-        baseline_name="reportlab alone",
-        baseline=floor_1k,
-        target=1.5,
-    )
-    figures = interleaved(
-        {"ours": ours_sheet(large, large_sessions[0]), "floor": floor_sheet_of(large)},
-        repeat=2,
-        warmup=0,
-    )
-    sheet_10k, floor_10k = figures["ours"], figures["floor"]
-    report(
-        "sign-in sheet, 10,000 participants",
-        sheet_10k,
-        "s",
-        baseline_name="reportlab alone",
-        baseline=floor_10k,
-        target=1.5,
-    )
+    sheets = {}
+    for people, workshop, sessions, repeat, warmup in [
+        ("1,000", small, small_sessions, 5, 1),
+        ("10,000", large, large_sessions, 2, 0),  # fewer turns: each takes seconds
+    ]:
+        sheets[people] = against_floor(
+            f"sign-in sheet, {people} participants",
+            ours_sheet(workshop, sessions[0]),
+            floor_sheet_of(workshop),
+            baseline_name="reportlab alone",
+            target=1.5,
+            repeat=repeat,
+            warmup=warmup,
+        )["ours"]
+    sheet_1k, sheet_10k = sheets["1,000"], sheets["10,000"]
     report(
         "sign-in sheet growth, 10,000 vs 1,000",
         sheet_10k,
@@ -382,53 +362,36 @@ def main() -> None:
     ]
     marks = [row.marks for row in register.rows]
     starts = [small.local(session.starts_at) for session in register.sessions]
-    figures = interleaved(
-        {
-            "ours": lambda: register_pdf(build_register(small)),
-            "floor": lambda: floor_register(names, marks, starts),
-        },
+    against_floor(
+        "register PDF, 1,000 x 60 sessions",
+        lambda: register_pdf(build_register(small)),
+        lambda: floor_register(names, marks, starts),
+        baseline_name="reportlab alone",
+        target=1.5,
         repeat=3,
         warmup=1,
-    )
-    ours_register, floor = figures["ours"], figures["floor"]
-    report(
-        "register PDF, 1,000 x 60 sessions",
-        ours_register,
-        "s",
-        baseline_name="reportlab alone",
-        baseline=floor,
-        target=1.5,
     )
 
     certificates = issue_certificates(small)
     print(f"({len(certificates)} of 1,000 completed; certificates for all of them below)")
     people = [(c.code, c.name, c.name_local) for c in certificates]
-    figures = interleaved(
-        {
-            "ours": lambda: certificates_pdf(small, issue_certificates(small), language="en"),
-            "floor": lambda: floor_certificates(people, "http://127.0.0.1:8000/certificates/"),
-            # reportlab's QR widget dominates that floor; the pages without any, for scale.
-            "without_qr": lambda: floor_certificates(people, "", qr=False),
-        },
+    figures = against_floor(
+        f"{len(certificates):,} certificates",
+        lambda: certificates_pdf(small, issue_certificates(small), language="en"),
+        lambda: floor_certificates(people, "http://127.0.0.1:8000/certificates/"),
+        baseline_name="reportlab alone",
+        target=1.5,
         repeat=3,
         warmup=0,
+        # reportlab's QR widget dominates that floor; the pages without any, for scale.
+        also={"without_qr": lambda: floor_certificates(people, "", qr=False)},
     )
-    ours_certificates, floor = figures["ours"], figures["floor"]
-    report(
-        f"{len(certificates):,} certificates",
-        ours_certificates,
-        "s",
-        baseline_name="reportlab alone",
-        baseline=floor,
-        target=1.5,
-    )
-    without_qr = figures["without_qr"]
     report(
         f"{len(certificates):,} certificates (for scale)",
-        ours_certificates,
+        figures["ours"],
         "s",
         baseline_name="reportlab alone, pages without QR codes",
-        baseline=without_qr,
+        baseline=figures["without_qr"],
     )
 
 

@@ -15,7 +15,7 @@ at least.
 from datetime import date, timedelta
 from itertools import count
 
-from bench._harness import interleaved, report, setup_django
+from bench._harness import against_floor, setup_django
 
 RESPONSES = 2000
 QUESTIONS = 30
@@ -24,17 +24,10 @@ REPEAT = 15
 
 
 def build():
-    from events.models import Workshop
+    from tests import factories
     from tests.feedback.builders import build_evaluation
 
-    workshop = Workshop.objects.create(
-        title="Regional Anti-Trafficking Workshop",
-        start_date=date(2007, 8, 26),
-        end_date=date(2007, 8, 31),
-        timezone="Asia/Shanghai",
-        status=Workshop.Status.PUBLISHED,
-        capacity=5000,
-    )
+    workshop = factories.workshop(title="Regional Anti-Trafficking Workshop", capacity=5000)
     results = build_evaluation(workshop, responses=RESPONSES, questions=QUESTIONS)
     return workshop, results
 
@@ -61,7 +54,6 @@ def main() -> None:
     from feedback.models import Answer, Questionnaire, Response, Submission
     from feedback.services import submit_response
     from feedback.statistics import questionnaire_results
-    from participants.models import Participant, Registration
 
     workshop, questionnaire = build()
     if connection.vendor == "postgresql":
@@ -74,16 +66,18 @@ def main() -> None:
     assert sum(item.count for item in figures.ratings) == sum(
         n for _q, rating, _c, n in floor_rows if rating is not None
     )
-    figures = interleaved(
-        {
-            "results": lambda: questionnaire_results(questionnaire),
-            "floor": lambda: floor_sql(questionnaire),
-        },
+    size = f"{RESPONSES} responses to {QUESTIONS} questions, {connection.vendor}"
+    against_floor(
+        f"results ({size})",
+        lambda: questionnaire_results(questionnaire),
+        lambda: floor_sql(questionnaire),
+        baseline_name="one hand-written SQL aggregate",
+        target=TARGET,
         repeat=REPEAT,
     )
-    results_time, floor_time = figures["results"], figures["floor"]
 
     # Accepting one submission: a fresh open questionnaire with the same 30 questions.
+    from tests import factories
     from tests.feedback.builders import build_evaluation
 
     open_one = build_evaluation(workshop, responses=0, questions=QUESTIONS, seed=2)
@@ -100,21 +94,8 @@ def main() -> None:
             answers[question.pk] = str(question.choices.all()[0].pk)
         else:
             answers[question.pk] = "A comment about the workshop."
-    people = Participant.objects.bulk_create(
-        Participant(email=f"bench{n}@example.org") for n in range(400)
-    )
     registrations = iter(
-        Registration.objects.bulk_create(
-            Registration(
-                workshop=workshop,
-                participant=person,
-                status=Registration.Status.CONFIRMED,
-                source=Registration.Source.ORGANISER,
-                token=f"bench-{person.pk}",
-                name=f"Bench {n}",
-            )
-            for n, person in enumerate(people)
-        )
+        factories.bulk_registrations(workshop, 400, email="bench{n}@example.org", name="Bench {n}")
     )
     numbers = count()
 
@@ -140,24 +121,13 @@ def main() -> None:
                 for question in questions
             )
 
-    figures = interleaved({"submit": submit, "insert": plain_insert}, repeat=100, warmup=5)
-    submit_time, insert_time = figures["submit"], figures["insert"]
-
-    size = f"{RESPONSES} responses to {QUESTIONS} questions, {connection.vendor}"
-    report(
-        f"results ({size})",
-        results_time,
-        "s",
-        baseline_name="one hand-written SQL aggregate",
-        baseline=floor_time,
-        target=TARGET,
-    )
-    report(
+    against_floor(
         f"accept one submission ({QUESTIONS} answers, sealed; flush every 5th)",
-        submit_time,
-        "s",
+        submit,
+        plain_insert,
         baseline_name="plain insert of the same rows",
-        baseline=insert_time,
+        repeat=100,
+        warmup=5,
     )
 
 

@@ -20,9 +20,6 @@ rate limit is raised by its setting (REGISTRATION_RATE_LIMIT_COUNT) for the run.
 """
 
 import os
-import re
-import time
-import urllib.parse
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -33,9 +30,11 @@ from bench.load import (
     Recorder,
     _free_port,
     describe,
+    fetch_form,
     percentile,
     rate,
     run_threads,
+    send_form,
     server_cpu_seconds,
     start_server,
     stop_server,
@@ -51,7 +50,6 @@ TARGET_RATE = 150
 TARGET_P95 = 0.25
 TARGET_CPU_RATIO = 4.6 / 2
 TARGET_TIMETABLE_RATIO = 1.1
-_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def make_workshop(slug: str, sessions: int):
@@ -91,27 +89,13 @@ def registrations(port: int, slug: str, record: Recorder) -> float:
         def go():
             browser = Client(port, record, f"10.2.{n}.1")
             for i in range(EACH):
-                status, page = browser.request("form", "GET", f"/w/{slug}/")
-                found = _CSRF.search(page.decode("utf-8", "replace"))
-                if status != 200 or not found:
-                    record("register", 0.0, 598, time.perf_counter())
-                    continue
-                body = urllib.parse.urlencode(
-                    {
-                        "csrfmiddlewaretoken": found.group(1),
-                        "name": f"Person {n}-{i}",
-                        "gender": "undisclosed",
-                        "agency_name": "Benchmark Agency",
-                        "email": f"{slug}-{n}-{i}@example.org",
-                        "preferred_language": "en",
-                    }
-                )
-                browser.request(
+                send_form(
+                    browser,
                     "register",
-                    "POST",
                     f"/w/{slug}/",
-                    body=body,
-                    headers={"Content-Type": "application/x-www-form-urlencoded"},
+                    fetch_form(browser, "form", f"/w/{slug}/"),
+                    name=f"Person {n}-{i}",
+                    email=f"{slug}-{n}-{i}@example.org",
                 )
 
         return go

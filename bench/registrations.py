@@ -41,19 +41,18 @@ def register_in_parallel(*, shared: bool) -> dict:
 
     from django.db import connections
 
-    from events.models import Workshop
     from participants.models import Registration
     from participants.services import register_participant
+    from tests import factories
 
     run = next(_runs)
     workshops = [
-        Workshop.objects.create(
+        factories.workshop(
             title=f"Benchmark {run}.{n}",
             slug=f"bench-{run}-{n}",
             start_date=date(2030, 1, 1),
             end_date=date(2030, 1, 5),
             capacity=SEATS if shared else SEATS // WORKERS,
-            status=Workshop.Status.PUBLISHED,
         )
         for n in range(1 if shared else WORKERS)
     ]

@@ -24,45 +24,41 @@ def build(size: int, key: str):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from events.models import Agency, Workshop
-    from participants.models import Participant, Registration
+    from events.models import Agency
+    from participants.models import Registration
+    from tests import factories
 
     organiser = get_user_model().objects.create_user(f"organiser-{key}")
-    workshop = Workshop.objects.create(
+    workshop = factories.workshop(
         title=f"Roster {size}",
         slug=f"roster-{key}",
         start_date=date(2030, 3, 1),
         end_date=date(2030, 3, 5),
-        timezone="Asia/Shanghai",
         capacity=round(size * (1 - WAITING_SHARE)),
-        status=Workshop.Status.PUBLISHED,
     )
     workshop.organisers.add(organiser)
     agency = Agency.objects.create(name=f"Agency {key}")
-    people = Participant.objects.bulk_create(
-        Participant(email=f"{key}-{n}@example.org") for n in range(size)
-    )
     seated = workshop.capacity
     start = timezone.now()
-    Registration.objects.bulk_create(
-        (
-            Registration(
-                workshop=workshop,
-                participant=person,
-                name=f"Person {n}",
-                name_local=f"人{n}",
-                agency=agency,
-                position="Officer",
-                region=f"Region {n % 7}",
-                status=Registration.Status.CONFIRMED
-                if n < seated
-                else Registration.Status.WAITLISTED,
-                waitlisted_at=None if n < seated else start + timedelta(seconds=n),
-                source=Registration.Source.IMPORT,
-            )
-            for n, person in enumerate(people)
-        ),
+
+    def details(n):
+        row = {"name_local": f"人{n}", "region": f"Region {n % 7}"}
+        if n >= seated:
+            row |= {
+                "status": Registration.Status.WAITLISTED,
+                "waitlisted_at": start + timedelta(seconds=n),
+            }
+        return row
+
+    factories.bulk_registrations(
+        workshop,
+        size,
+        email=f"{key}-{{n}}@example.org",
+        each=details,
         batch_size=2000,
+        agency=agency,
+        position="Officer",
+        source=Registration.Source.IMPORT,
     )
     return organiser, workshop
 

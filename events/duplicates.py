@@ -336,8 +336,9 @@ def merge_agencies(*, keep: Agency, duplicate: Agency, by) -> Merged:
     }
     for name, value in filled.items():
         setattr(keep, name, value)
-    if filled:
-        keep.save()
+    # Saved even with nothing filled: its change time is the timetable's version of the
+    # trainers moved here by UPDATE (events.queries.timetable_version reads their agencies').
+    keep.save()
     # The trainers moved here by UPDATE now show this agency's name in their feeds.
     trainers_changed(Trainer.objects.filter(agency=keep).values("pk"))
     record_update(keep, {"merged": ("", label)})

@@ -295,12 +295,16 @@ class AttendanceViewSet(IdempotentMixin, mixins.ListModelMixin, viewsets.Generic
     def create(self, request, *args, **kwargs):
         marks = validated(MarksSerializer, request)["marks"]
         workshops = organised_workshops(request.user).values("pk")
-        registrations = Registration.objects.filter(workshop__in=workshops).in_bulk(
-            {mark["registration"] for mark in marks}
+        # Unordered: the models' own orders join the workshop's table only to sort a dict.
+        registrations = (
+            Registration.objects.filter(workshop__in=workshops)
+            .order_by()
+            .in_bulk({mark["registration"] for mark in marks})
         )
         sessions = (
             Session.objects.filter(workshop__in=workshops)
             .select_related("workshop")
+            .order_by()
             .in_bulk({mark["session"] for mark in marks})
         )
         # Every mark checked first, so that a refusal names its place in the list; then all

@@ -206,10 +206,12 @@ def record_register(*, entries: Sequence[Entry], by) -> list[Mark]:
         return [_record_entry(entry, by) for entry in entries]
     existing = {
         (a.registration_id, a.session_id): a
-        for a in Attendance.objects.filter(
-            registration__in={e.registration.pk for e in entries},
-            session__in={e.session.pk for e in entries},
-        ).select_for_update()
+        for a in _locked(
+            Attendance.objects.filter(
+                registration__in={e.registration.pk for e in entries},
+                session__in={e.session.pk for e in entries},
+            )
+        )
     }
     recorded_by = by if getattr(by, "pk", None) else None
     now = timezone.now()
@@ -273,6 +275,18 @@ def _record_entry(entry: Entry, by) -> Mark:
     )
 
 
+def _locked(records: QuerySet[Attendance]) -> QuerySet[Attendance]:
+    """``records`` read under a row lock on those rows alone, in the order of their ids.
+
+    Not in Attendance's own order: that sorts by session and registration, which joins
+    their tables and the workshop's, and FOR UPDATE then locks those rows too, so a
+    batch of marks would hold the workshop row that ``register_participant`` locks to
+    count seats, and every mark in the workshop would wait for every other. The order of
+    ids keeps two batches that share records from locking them in opposite orders.
+    """
+    return records.order_by("pk").select_for_update(of=("self",))
+
+
 def _update_recorded(
     existing,
     *,
@@ -290,7 +304,7 @@ def _update_recorded(
     alone when there is nothing to change.
     """
     if before is None:
-        before = existing.exclude(status=status).select_for_update().first()
+        before = _locked(existing.exclude(status=status)).first()
     if before is None or not existing.filter(pk=before.pk).update(**values):
         return False
     after = Attendance(pk=before.pk, registration=registration, session=session, **values)

@@ -36,8 +36,18 @@ from participants.models import Attendance, Participant, Registration
 ERASED = "[erased]"
 # Details that say who someone is or how to reach them: blanked on erasure.
 IDENTIFYING_FIELDS = ("name_local", "position", "phone", "agency_name")
-# Fields the audit trail's records of an erased person lose.
-AUDIT_REDACTED_FIELDS = ("name", "name_local", "position", "phone", "agency_name", "email")
+# Fields the audit trail's records of an erased person lose. "participant" too: the history
+# pages name a recorded identity by its address, which an identity another workshop still
+# has keeps.
+AUDIT_REDACTED_FIELDS = (
+    "name",
+    "name_local",
+    "position",
+    "phone",
+    "agency_name",
+    "email",
+    "participant",
+)
 
 
 def pseudonym(registration: Registration) -> str:

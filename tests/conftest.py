@@ -6,16 +6,18 @@ confirmed registration in ``workshop``, reached by its secret link) and the anon
 stranger, who is simply the unauthenticated ``client``.
 """
 
+import threading
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.utils import translation
+from django.db import IntegrityError, connection, connections, transaction
+from django.utils import timezone, translation
 
-from events.models import Agency, AgencyMember, WorkshopAgency
+from events.models import Agency, AgencyMember, Trainer, WorkshopAgency
 from participants.models import Registration
 from tests import factories
 
@@ -25,6 +27,36 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def at(day: int, hour: int, minute: int = 0, *, month: int = 8, year: int = 2007, tz=SHANGHAI):
     """An aware datetime in August 2007, Lijiang time unless told otherwise."""
     return datetime(year, month, day, hour, minute, tzinfo=tz)
+
+
+def ahead(days: int, hour: int, minute: int = 0) -> datetime:
+    """A moment ``days`` from today, Lijiang time: for a workshop still to come (open to
+    registration, cancellable)."""
+    day = timezone.now().astimezone(SHANGHAI).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
+
+
+def at_once(calls, *, together: bool = True, timeout: float = 60) -> list:
+    """What each of ``calls`` returned, each run in a thread of its own: released at the same
+    moment by a barrier (unless not ``together``: they order themselves), each thread's
+    database connection closed when it ends, all awaited up to ``timeout`` seconds."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            if together:
+                barrier.wait()
+            results[index] = call()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return results
 
 
 @contextmanager
@@ -69,6 +101,14 @@ def language_of_the_site():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def empty_caches(db):
+    """Every cache emptied before the test: the rate limiter counts in the database cache,
+    a table that outlives a test's transaction when transactional tests ran before."""
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture
@@ -117,6 +157,12 @@ def funder(make_user, funder_agency):
     user = make_user("funder")
     AgencyMember.objects.create(user=user, agency=funder_agency)
     return user
+
+
+@pytest.fixture
+def huang(db):
+    """A trainer without an honorific, whom the clash tests book twice."""
+    return Trainer.objects.create(name="Huang TaiYun", position="Deputy Director-General")
 
 
 @pytest.fixture

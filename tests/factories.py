@@ -115,23 +115,65 @@ def registration(
     )
 
 
-def confirmed_people(workshop, count: int, **fields) -> list[Registration]:
-    """``count`` confirmed registrations, "Person 0" (p0@example.org) on, added by the
-    organisers with ``fields``: two bulk inserts, for the lists' query-count tests."""
+def bulk_registrations(
+    workshop,
+    count: int,
+    *,
+    email: str = "p{n}@example.org",
+    name: str = "Person {n}",
+    each=None,
+    batch_size: int | None = None,
+    **fields,
+) -> list[Registration]:
+    """``count`` registrations of ``workshop`` in two bulk inserts (the people, then their
+    registrations), for the lists' query-count tests and the benchmarks.
+
+    ``email`` and ``name`` are formatted with the row's number ``n`` (0 on); ``fields`` are
+    every row's, confirmed and added by the organisers unless told; ``each(n)``, if given,
+    answers the fields that vary from row to row.
+    """
     people = Participant.objects.bulk_create(
-        Participant(email=f"p{n}@example.org") for n in range(count)
+        (Participant(email=email.format(n=n)) for n in range(count)), batch_size=batch_size
     )
+    every = {"status": Registration.Status.CONFIRMED, "source": Registration.Source.ORGANISER}
+    every |= fields
     return Registration.objects.bulk_create(
-        Registration(
-            workshop=workshop,
-            participant=participant,
-            name=f"Person {n}",
-            status=Registration.Status.CONFIRMED,
-            source=Registration.Source.ORGANISER,
-            **fields,
-        )
-        for n, participant in enumerate(people)
+        (
+            Registration(
+                workshop=workshop,
+                participant=participant,
+                name=name.format(n=n),
+                **(every | each(n) if each else every),
+            )
+            for n, participant in enumerate(people)
+        ),
+        batch_size=batch_size,
     )
+
+
+def bulk_sessions(workshop, count: int, *, trainer=None, room=None, topics=()) -> list[Session]:
+    """``count`` sessions of ``workshop`` in 20-minute slots from its first midnight, with
+    ``trainer``, ``room`` and ``topics`` set: a programme of 3,000 in a handful of queries."""
+    start = workshop.starts_at
+    sessions = Session.objects.bulk_create(
+        Session(
+            workshop=workshop,
+            title=f"Session {n + 1}",
+            starts_at=start + timedelta(minutes=20 * n),
+            ends_at=start + timedelta(minutes=20 * n + 15),
+            room=room,
+        )
+        for n in range(count)
+    )
+    if trainer is not None:
+        Session.trainers.through.objects.bulk_create(
+            Session.trainers.through(session_id=s.pk, trainer_id=trainer.pk) for s in sessions
+        )
+    for topic in topics:
+        Session.topics.through.objects.bulk_create(
+            Session.topics.through(session_id=s.pk, topic_id=topic.pk) for s in sessions
+        )
+    return sessions
 
 
 def registered(workshop, email: str, *, source: str = Registration.Source.PUBLIC, **fields):

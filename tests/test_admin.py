@@ -409,11 +409,6 @@ def shown_messages(response) -> list[str]:
     return [str(message) for message in response.context["messages"]]
 
 
-@pytest.fixture
-def huang(db):
-    return Trainer.objects.create(name="Huang TaiYun", position="Deputy Director-General")
-
-
 def test_workshop_admin_reads_session_times_in_the_workshop_time_zone(admin_client):
     response = admin_client.post(
         url(Workshop, "add"),

@@ -45,6 +45,23 @@ def test_a_missed_target_or_limit_is_recorded_and_printed(capsys):
     ]
 
 
+def test_against_floor_times_ours_and_the_floor_in_turns_and_reports_ours(capsys):
+    calls = []
+    figures = _harness.against_floor(
+        "page",
+        lambda: calls.append("ours"),
+        lambda: calls.append("floor"),
+        baseline_name="sign-in",
+        repeat=3,
+        warmup=1,
+        also={"extra": lambda: calls.append("extra")},
+    )
+    assert calls == ["ours", "floor", "extra"] * 4
+    assert set(figures) == {"ours", "floor", "extra"}
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"page: {figures['ours'] * 1000:.2f} ms   floor (sign-in): ")
+
+
 @pytest.mark.parametrize(("value", "status"), [(0.001, 0), (0.1, 1)])
 def test_python_m_bench_exits_non_zero_when_a_gate_is_missed(monkeypatch, capsys, value, status):
     module = types.ModuleType("bench.fake_gate")

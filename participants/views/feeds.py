@@ -6,7 +6,8 @@ nothing of the person's other workshops. The calendar itself is built and served
 the personal page's ("New personal links" on the roster).
 """
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -23,9 +24,11 @@ def participant_feed(request: HttpRequest, token: str) -> HttpResponse:
     first-served time; unless the answer is 304, the sessions with what the builder reads
     (three) and the body. A replaced token finds nothing: 404 at once.
     """
-    registration = Registration.objects.filter(feed_token=token).select_related("workshop").first()
-    if registration is None:
-        raise Http404
+    # get(), not first(): the token is unique, and first() would sort the one row by the
+    # registrations' own order (the workshop's date and title, then created_at).
+    registration = get_object_or_404(
+        Registration.objects.select_related("workshop"), feed_token=token
+    )
     workshop = registration.workshop
     # What the feed holds follows the workshop's version and the registration's status
     # (registration_sessions: a confirmed registration's workshop, none otherwise).

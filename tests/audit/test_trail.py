@@ -3,6 +3,7 @@ feedback answers never do; organisers read it per workshop and per registration.
 
 import csv
 import io
+import re
 from datetime import date
 
 import pytest
@@ -10,7 +11,6 @@ from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -27,11 +27,7 @@ from participants.services import approve_registration
 from tests import factories
 from tests.conftest import at
 
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit(db):
-    for each in caches.all():
-        each.clear()
+pytestmark = pytest.mark.usefixtures("empty_caches")
 
 
 def entries_for(model, pk=None):
@@ -423,3 +419,55 @@ def test_history_page_in_chinese(signed_in, workshop):
     html = page.content.decode()
     assert "修改人" in html
     assert "来源" in html
+
+
+def test_every_field_label_of_the_history_is_translated(signed_in, organiser, workshop, session):
+    # Fields Django names from their attribute (no verbose_name: a registration's workshop
+    # and person, its "cancelled by participant", every row's "created at" and "updated at")
+    # are labelled in the page's language too.
+    registration = factories.registration(workshop, "Li Mei", status=Registration.Status.PENDING)
+    with acting(actor=organiser, via="organiser"):
+        registration = approve_registration(registration=registration, by=organiser, notify=False)
+        record_attendance(
+            registration=registration, session=session, status="present", by=organiser
+        )
+    page = signed_in.get(
+        reverse("audit:workshop_history", args=[workshop.slug]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    labels = set(re.findall(r"<li><strong>([^<]*)</strong>: ", page.content.decode()))
+    assert "状态" in labels
+    assert [label for label in labels if label.isascii()] == []
+
+
+def test_the_history_after_a_merge_of_trainers_names_both(signed_in, organiser, workshop, session):
+    # A merge records a session's trainers as the two records' names (not keys).
+    from events.duplicates import merge_trainers
+
+    keep = Trainer.objects.create(name="Liang Shuying", created_by=organiser)
+    duplicate = Trainer.objects.create(name="liang  SHUYING", created_by=organiser)
+    session.trainers.add(duplicate)
+    merge_trainers(keep=keep, duplicate=duplicate, by=organiser)
+
+    page = signed_in.get(reverse("audit:workshop_history", args=[workshop.slug]))
+    assert page.status_code == 200
+    assert "<del>liang  SHUYING</del> → <ins>Liang Shuying</ins>" in page.content.decode()
+
+
+def test_an_erased_registration_s_history_never_names_its_person(
+    signed_in, organiser, workshop, make_workshop
+):
+    # Another workshop still has the person: erasure moves this registration to a new
+    # identity, and the old one keeps the address. The records named the old one by its key.
+    from privacy.services import erase_registration
+
+    elsewhere = factories.registration(make_workshop(slug="elsewhere"), email="li.mei@example.org")
+    registration = factories.registration(workshop, "Li Mei", participant=elsewhere.participant)
+    erase_registration(registration=registration, by=organiser)
+
+    for url in (
+        reverse("audit:workshop_history", args=[workshop.slug]),
+        reverse("audit:registration_history", args=[workshop.slug, registration.pk]),
+    ):
+        page = signed_in.get(url)
+        assert page.status_code == 200
+        assert "li.mei@example.org" not in page.content.decode()

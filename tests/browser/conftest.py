@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -65,6 +67,25 @@ def page(browser, live_server):
 
 # A phone's and a laptop's window.
 WIDTHS = {"phone": (390, 844), "laptop": (1280, 900)}
+PASSWORD = "correct horse battery staple"  # tests.factories'
+
+
+def at_width(page, width: str) -> None:
+    """Resize ``page`` to a phone's or a laptop's window (``WIDTHS``)."""
+    w, h = WIDTHS[width]
+    page.set_viewport_size({"width": w, "height": h})
+
+
+def sign_in_as(page, username: str, password: str = PASSWORD, *, language: str = "en") -> None:
+    """Sign in through the form as a person does: the fields found by their labels, in the
+    ``language`` the page is shown in."""
+    with translation.override(language):
+        labels = gettext("Username"), gettext("Password"), gettext("Sign in")
+    page.goto("/accounts/login/")
+    page.get_by_label(labels[0]).fill(username)
+    page.get_by_label(labels[1]).fill(password)
+    page.get_by_role("button", name=labels[2]).click()
+    page.wait_for_load_state()
 
 
 def no_sideways_scroll(page) -> bool:
@@ -74,18 +95,22 @@ def no_sideways_scroll(page) -> bool:
 @pytest.fixture
 def page_at(browser, live_server):
     """A new page at a phone's or a laptop's width (``WIDTHS``), in ``language``: the
-    browser's locale and Django's language cookie."""
+    browser's locale and Django's language cookie. ``None`` leaves the browser's own locale
+    (the check-in screens' worker needs it: Playwright sends a service worker's requests
+    without the locale's Accept-Language, so a page kept under the other never matches)."""
     contexts = []
 
-    def make(width: str, language: str = "en"):
+    def make(width: str, language: str | None = "en"):
         w, h = WIDTHS[width]
+        options = {"locale": language} if language else {}
         context = browser.new_context(
-            base_url=live_server.url, viewport={"width": w, "height": h}, locale=language
+            base_url=live_server.url, viewport={"width": w, "height": h}, **options
         )
-        host = live_server.url.split("//")[1].split(":")[0]
-        context.add_cookies(
-            [{"name": "django_language", "value": language, "domain": host, "path": "/"}]
-        )
+        if language:
+            host = live_server.url.split("//")[1].split(":")[0]
+            context.add_cookies(
+                [{"name": "django_language", "value": language, "domain": host, "path": "/"}]
+            )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()
@@ -110,11 +135,9 @@ def screenshot(page):
 
 @pytest.fixture
 def sign_in(page):
-    def do(user, password: str = "correct horse battery staple"):
-        page.goto("/accounts/login/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+    """``sign_in_as`` on the test's ``page``, for a user."""
+
+    def do(user, password: str = PASSWORD):
+        sign_in_as(page, user.username, password)
 
     return do

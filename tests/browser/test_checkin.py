@@ -15,35 +15,9 @@ from events.models import Agency, Session
 from participants.attendance import checkin_code, format_code
 from participants.models import Attendance
 from tests import factories
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, sign_in_as
 
-WIDTHS = [390, 1280]
-
-
-@pytest.fixture
-def new_page(browser, live_server):
-    contexts = []
-
-    def make(width: int):
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": width, "height": 844 if width < 600 else 900},
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context, context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+WIDTHS = ["phone", "laptop"]
 
 
 @pytest.fixture
@@ -76,10 +50,10 @@ def marked(session) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_check_in_at_the_door_online_and_offline(new_page, organiser, door, width):
+def test_check_in_at_the_door_online_and_offline(page_at, organiser, door, width):
     session, people = door
-    context, page = new_page(width)
-    sign_in(page, organiser)
+    page = page_at(width, language=None)
+    sign_in_as(page, organiser.username)
     page.goto(f"/organise/workshops/{session.workshop.slug}/sessions/{session.pk}/check-in/")
     expect(page.locator('[data-count="total"]')).to_have_text("7")
 
@@ -110,7 +84,7 @@ def test_check_in_at_the_door_online_and_offline(new_page, organiser, door, widt
     }
 
     # The venue's Wi-Fi goes.
-    context.set_offline(True)
+    page.context.set_offline(True)
     row(page, "Liu Yang").get_by_role("button", name="Present").click()
     row(page, "Zhao Min").get_by_role("button", name="Excused").click()
     row(page, "Sun Li").get_by_role("button", name="Absent").click()
@@ -121,7 +95,7 @@ def test_check_in_at_the_door_online_and_offline(new_page, organiser, door, widt
     page.screenshot(path=str(ARTIFACTS / f"checkin-offline-{width}.png"), full_page=True)
     assert len(marked(session)) == 4
 
-    context.set_offline(False)
+    page.context.set_offline(False)
     expect(page.locator("[data-sync]")).to_have_text("Every mark is saved.", timeout=15_000)
     expected = {
         "Wang Fang": "present",
@@ -141,12 +115,12 @@ def test_check_in_at_the_door_online_and_offline(new_page, organiser, door, widt
     assert marked(session) == expected
 
 
-def test_check_in_screen_reloaded_offline_still_opens_and_sends_later(new_page, organiser, door):
+def test_check_in_screen_reloaded_offline_still_opens_and_sends_later(page_at, organiser, door):
     """The venue's network fails for the day: the screen, reloaded with no connection, opens
     from what the browser kept, takes marks, and sends them once the network is back."""
     session, _people = door
-    context, page = new_page(390)
-    sign_in(page, organiser)
+    page = page_at("phone", language=None)
+    sign_in_as(page, organiser.username)
     url = f"/organise/workshops/{session.workshop.slug}/sessions/{session.pk}/check-in/"
     page.goto(url)
     # The worker takes control, and keeps the screen and its files. (Polled from here:
@@ -157,14 +131,14 @@ def test_check_in_screen_reloaded_offline_still_opens_and_sends_later(new_page, 
         assert time.monotonic() < deadline, "the service worker kept no copy of the screen"
         page.wait_for_timeout(200)
 
-    context.set_offline(True)
+    page.context.set_offline(True)
     page.reload()
     expect(page.locator('[data-count="total"]')).to_have_text("7")
     row(page, "Sun Li").get_by_role("button", name="Present").click()
     expect(page.locator("[data-sync]")).to_contain_text("1 marks wait in this browser")
     assert marked(session) == {}
 
-    context.set_offline(False)
+    page.context.set_offline(False)
     expect(page.locator("[data-sync]")).to_have_text("Every mark is saved.", timeout=15_000)
     assert marked(session) == {"Sun Li": "present"}
 
@@ -191,21 +165,21 @@ def decode_screen(page, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_self_check_in_by_scanning_the_room_screen(new_page, organiser, door, width):
+def test_self_check_in_by_scanning_the_room_screen(page_at, organiser, door, width):
     session, people = door
     now = timezone.now()
     Session.objects.filter(pk=session.pk).update(
         starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(minutes=55)
     )
-    _room_context, room = new_page(1280)
-    sign_in(room, organiser)
+    room = page_at("laptop", language=None)
+    sign_in_as(room, organiser.username)
     room.goto(f"/organise/workshops/{session.workshop.slug}/sessions/{session.pk}/room-screen/")
     expect(room.get_by_role("img", name="QR code for self check-in")).to_be_visible()
     room.wait_for_function("document.querySelector('[data-room-qr]').naturalWidth > 0")
     (url,) = decode_screen(room, f"room-screen-{width}")
     assert f"/checkin/{session.pk}/" in url
 
-    _phone_context, phone = new_page(width)
+    phone = page_at(width, language=None)
     # Without the personal link opened first, the phone is asked for it.
     phone.goto(url)
     expect(phone.get_by_text("Open your personal link")).to_be_visible()

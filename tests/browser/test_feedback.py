@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from feedback.models import Answer, Choice, Question, Questionnaire, Submission
 from feedback.services import submit_response
 from participants.models import Participant, Registration
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, at_width
 
 
 def _evaluation(workshop):
@@ -110,7 +110,7 @@ def test_participant_answers_on_a_phone_and_the_organiser_quotes_it(
     screenshot("feedback-results-quoted")
     assert Answer.objects.get(text="More cases from the border provinces").quotable
     # The results on a phone: wide tables scroll inside their box, the page does not.
-    page.set_viewport_size({"width": 390, "height": 844})
+    at_width(page, "phone")
     page.reload()
     expect(page.locator('[data-figure="responses"]')).to_have_text("6")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -6,17 +6,14 @@ copies the public address; the demo's next edition takes a registration."""
 import re
 import shutil
 import subprocess
-from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import caches
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from participants.models import Registration
-from tests.browser.conftest import no_sideways_scroll
-from tests.conftest import SHANGHAI
+from tests.browser.conftest import no_sideways_scroll, sign_in_as
+from tests.conftest import ahead
 
 TEXTS = {
     "en": {
@@ -34,15 +31,8 @@ TEXTS = {
 }
 
 
-def ahead(days: int, hour: int) -> datetime:
-    day = timezone.now().astimezone(SHANGHAI).date() + timedelta(days=days)
-    return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
-
-
 @pytest.fixture
-def open_workshop(make_workshop, make_session):
-    for each in caches.all():
-        each.clear()
+def open_workshop(empty_caches, make_workshop, make_session):
     workshop = make_workshop(
         title="Victim Identification Workshop",
         title_local="受害人识别培训班",
@@ -125,10 +115,7 @@ def test_organiser_finds_and_copies_the_public_address(
     open_workshop.organisers.add(organiser)
     page = page_at(width)
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(organiser.username)
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_as(page, organiser.username)
     page.goto("/organise/")
     page.get_by_role("link", name="Victim Identification Workshop").first.click()
     address = page.locator("#public-url").input_value()
@@ -151,9 +138,9 @@ def test_organiser_finds_and_copies_the_public_address(
 
 
 @pytest.mark.parametrize("width", ["phone", "laptop"])
-def test_the_demos_next_edition_accepts_a_registration(page_at, width, settings, loaded_demo):
-    for each in caches.all():
-        each.clear()
+def test_the_demos_next_edition_accepts_a_registration(
+    page_at, width, settings, loaded_demo, empty_caches
+):
     page = page_at(width)
     page.goto("/")
     page.locator('#upcoming a[href="/w/lijiang-next-edition/#register"]').click()

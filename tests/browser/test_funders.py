@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import sign_in_as
 from tests.reports.pdfcheck import pdf_text
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-def test_funder_signs_in_and_downloads_the_demo_report(page, width, transactional_db, loaded_demo):
-    page.set_viewport_size({"width": width, "height": 900})
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill("funder")
-    page.get_by_label("Password").fill("funder2007")
-    page.get_by_role("button", name="Sign in").click()
+@pytest.mark.parametrize("width", ["phone", "laptop"])
+def test_funder_signs_in_and_downloads_the_demo_report(
+    page_at, width, transactional_db, loaded_demo
+):
+    page = page_at(width)
+    sign_in_as(page, "funder", "funder2007")
     expect(page).to_have_url(re.compile(r"/funders/$"))
     expect(page.get_by_role("heading", name="Workshops your agency funds")).to_be_visible()
     row = page.locator('[data-workshop="lijiang-2007"]')

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from participants.models import Registration
 from tests import factories
-from tests.browser.conftest import no_sideways_scroll
+from tests.browser.conftest import at_width, no_sideways_scroll, sign_in_as
 from tests.conftest import at
 
 LONG = "Nguyễn" + "x" * 70  # one word of 76 letters: wider than a phone
@@ -19,14 +19,6 @@ LONG_MAIL = (
 @pytest.fixture
 def phone(page_at):
     return page_at("phone")
-
-
-def sign_in(page, user):
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill(user.username)
-    page.locator("#id_password").fill("correct horse battery staple")
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 @pytest.fixture
@@ -50,7 +42,7 @@ def crowded(workshop, make_session):
 
 
 def test_roster_fits_a_phone(phone, organiser, crowded):
-    sign_in(phone, organiser)
+    sign_in_as(phone, organiser.username)
 
     phone.goto(f"/organise/workshops/{crowded.slug}/registrations/")
 
@@ -59,7 +51,7 @@ def test_roster_fits_a_phone(phone, organiser, crowded):
 
 
 def test_a_registrations_page_fits_a_phone(phone, organiser, crowded):
-    sign_in(phone, organiser)
+    sign_in_as(phone, organiser.username)
     registration = Registration.objects.order_by("pk").first()
 
     phone.goto(f"/organise/workshops/{crowded.slug}/registrations/{registration.pk}/")
@@ -76,8 +68,8 @@ def test_public_timetable_fits_a_phone(phone, crowded):
 
 
 def test_a_long_name_wraps_in_its_cell(phone, organiser, crowded):
-    sign_in(phone, organiser)
-    phone.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_as(phone, organiser.username)
+    at_width(phone, "laptop")
     phone.goto(f"/organise/workshops/{crowded.slug}/registrations/")
 
     # The name's cell is no wider than the table's share: the word breaks inside it.
@@ -88,8 +80,8 @@ def test_a_long_name_wraps_in_its_cell(phone, organiser, crowded):
 
 
 def test_the_import_help_is_one_table(phone, organiser, workshop):
-    sign_in(phone, organiser)
-    phone.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_as(phone, organiser.username)
+    at_width(phone, "laptop")
 
     phone.goto(f"/organise/workshops/{workshop.slug}/registrations/import/")
 
@@ -118,7 +110,7 @@ def test_duplicates_merge_and_typed_agencies_fit_a_phone(phone, organiser, crowd
     Trainer.objects.create(name=LONG.upper(), created_by=organiser)
     Agency.objects.create(name="Provincial Department " + "x" * 60)
     Agency.objects.create(name="provincial department " + "x" * 60)
-    sign_in(phone, organiser)
+    sign_in_as(phone, organiser.username)
 
     for path in (
         "/organise/duplicates/",

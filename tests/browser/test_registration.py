@@ -3,27 +3,17 @@ e-mail brings, cancels, and the first on the waiting list is promoted and sees i
 page."""
 
 import re
-from datetime import datetime, time, timedelta
 
 import pytest
 from django.core import mail
-from django.core.cache import caches
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from participants.models import Registration
-from tests.conftest import SHANGHAI
-
-
-def ahead(days: int, hour: int) -> datetime:
-    day = timezone.now().astimezone(SHANGHAI).date() + timedelta(days=days)
-    return datetime.combine(day, time(hour), tzinfo=SHANGHAI)
+from tests.conftest import ahead
 
 
 @pytest.fixture
-def one_seat(make_workshop, make_session):
-    for each in caches.all():  # the rate limit's counters outlive other tests' data
-        each.clear()
+def one_seat(empty_caches, make_workshop, make_session):
     workshop = make_workshop(
         title="Victim Identification Workshop",
         slug="one-seat",

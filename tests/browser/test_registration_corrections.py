@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from participants.models import Registration
 from tests import factories
-from tests.browser.conftest import no_sideways_scroll
+from tests.browser.conftest import no_sideways_scroll, sign_in_as
 
 TEXTS = {
     "en": {
@@ -47,11 +47,7 @@ def test_organiser_corrects_a_registration_and_is_asked_before_cancelling(
 ):
     texts = TEXTS[language]
     page = page_at(width, language)
-    page.goto("/accounts/login/")
-    page.locator("#id_username").fill("organiser")
-    page.locator("#id_password").fill("correct horse battery staple")
-    page.locator("form button[type=submit]").click()
-    page.wait_for_load_state()
+    sign_in_as(page, organiser.username, language=language)
 
     page.goto(f"/organise/workshops/{workshop.slug}/registrations/")
     assert no_sideways_scroll(page)

@@ -1,24 +1,17 @@
 """The client's address behind trusted proxies, and a rate limit that nothing makes forget."""
 
 import pytest
-from django.core.cache import caches
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from config.client_address import client_address
 from participants.models import Registration
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_caches")]
 
 # Fixed windows start on multiples of their length: one of 10**8 seconds (three years) puts
 # no window's end inside a test, where a 10-minute one would now and then.
 WINDOW = 10**8
-
-
-@pytest.fixture(autouse=True)
-def fresh_counts():
-    for cache in caches.all():
-        cache.clear()
 
 
 def address(settings, proxies, forwarded, remote="10.0.0.2", **meta):

@@ -8,14 +8,9 @@ from django.urls import reverse
 from feedback.models import Questionnaire
 from integrations.tokens import create_token
 from tests import factories
+from tests.conftest import at_once
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_counts():
-    for each in caches.all():
-        each.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_caches")]
 
 
 LOW = {
@@ -127,10 +122,9 @@ def test_database_counter_counts_in_one_statement_and_deletes_past_windows(monke
 
 @pytest.mark.django_db(transaction=True)
 def test_database_counter_loses_no_hit_when_servers_count_at_once(monkeypatch):
-    import threading
     from datetime import timedelta
 
-    from django.db import connection, connections
+    from django.db import connection
     from django.utils import timezone
 
     import config.cache
@@ -139,19 +133,10 @@ def test_database_counter_loses_no_hit_when_servers_count_at_once(monkeypatch):
         pytest.skip("SQLite writes one at a time; the race needs PostgreSQL's concurrent writers")
     monkeypatch.setattr(config.cache, "PURGE_ONE_IN", 10**12)
     later = timezone.now() + timedelta(minutes=10)
-    start = threading.Barrier(8)
 
     def server():
-        try:
-            start.wait()
-            for _ in range(25):
-                caches["rate_limit"].hit("busy", later)
-        finally:
-            connections.close_all()
+        for _ in range(25):
+            caches["rate_limit"].hit("busy", later)
 
-    threads = [threading.Thread(target=server) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    at_once([server] * 8)
     assert caches["rate_limit"].hit("busy", later) == 8 * 25 + 1

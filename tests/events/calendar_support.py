@@ -1,11 +1,11 @@
 """Builders and checks shared by the calendar tests (builder, feeds, personal feed, import)."""
 
-from datetime import timedelta
-
 from icalendar import Calendar
 
-from events.models import Agency, Room, Session, Topic, Trainer, Workshop
+from events.models import Agency, Room, Topic, Trainer
+from tests import factories
 from tests.conftest import at
+from tests.factories import bulk_sessions
 
 
 def lijiang_cast():
@@ -27,31 +27,27 @@ def lijiang_cast():
     return trainer, room, topics
 
 
-def bulk_sessions(workshop: Workshop, count: int, *, trainer=None, room=None, topics=()):
-    """``count`` sessions of ``workshop`` in 20-minute slots, with trainers and topics set.
+def taught_lecture(workshop, **fields):
+    """``lijiang_cast()`` and their session of ``workshop``: "Identifying victims", 27 August
+    9:00 to 10:30, taught by the trainer, in the room, on both topics; ``fields`` override.
+    The session, the trainer, the room and the topics."""
+    trainer, room, topics = lijiang_cast()
+    values = {
+        "title": "Identifying victims",
+        "starts_at": at(27, 9),
+        "ends_at": at(27, 10, 30),
+        "room": room,
+        "trainers": [trainer],
+        "topics": topics,
+    }
+    return factories.session(workshop, **(values | fields)), trainer, room, topics
 
-    bulk_create: a programme of 3,000 is built in a handful of queries.
-    """
-    start = workshop.starts_at
-    sessions = Session.objects.bulk_create(
-        Session(
-            workshop=workshop,
-            title=f"Session {n + 1}",
-            starts_at=start + timedelta(minutes=20 * n),
-            ends_at=start + timedelta(minutes=20 * n + 15),
-            room=room,
-        )
-        for n in range(count)
-    )
-    if trainer is not None:
-        Session.trainers.through.objects.bulk_create(
-            Session.trainers.through(session_id=s.pk, trainer_id=trainer.pk) for s in sessions
-        )
-    for topic in topics:
-        Session.topics.through.objects.bulk_create(
-            Session.topics.through(session_id=s.pk, topic_id=topic.pk) for s in sessions
-        )
-    return sessions
+
+def taught_programme(workshop, count: int):
+    """``count`` sessions of ``workshop`` (``bulk_sessions``), all taught by
+    ``lijiang_cast()``'s trainer in its room on both topics: the sessions and the trainer."""
+    trainer, room, topics = lijiang_cast()
+    return bulk_sessions(workshop, count, trainer=trainer, room=room, topics=topics), trainer
 
 
 def parse(body: bytes) -> Calendar:
@@ -73,4 +69,13 @@ def events_by_uid(calendar: Calendar) -> dict:
     return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
 
 
-__all__ = ["assert_wire_format", "at", "bulk_sessions", "events_by_uid", "lijiang_cast", "parse"]
+__all__ = [
+    "assert_wire_format",
+    "at",
+    "bulk_sessions",
+    "events_by_uid",
+    "lijiang_cast",
+    "parse",
+    "taught_lecture",
+    "taught_programme",
+]

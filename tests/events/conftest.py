@@ -16,6 +16,12 @@ def trainer(db):
 
 
 @pytest.fixture
+def liang(db):
+    """The same name and title as ``trainer``, where a test books trainers by name."""
+    return Trainer.objects.create(name="Liang ShuYing", honorific="Prof.")
+
+
+@pytest.fixture
 def session(workshop, make_session, trainer):
     room = Room.objects.create(name="Jade Hall", venue="Guanfang Hotel")
     return make_session(
@@ -31,6 +37,20 @@ def session(workshop, make_session, trainer):
 @pytest.fixture
 def superuser(db):
     return get_user_model().objects.create_superuser(username="root", password=PASSWORD)
+
+
+def workshop_form(workshop, **fields) -> dict:
+    """The organisers' edit form for ``workshop`` posted back as it stands, but ``fields``."""
+    return {
+        "title": workshop.title,
+        "slug": workshop.slug,
+        "start_date": workshop.start_date.isoformat(),
+        "end_date": workshop.end_date.isoformat(),
+        "timezone": workshop.timezone,
+        "language": workshop.language,
+        "capacity": str(workshop.capacity),
+        **fields,
+    }
 
 
 # What the pages show and do ----------------------------------------------------------------

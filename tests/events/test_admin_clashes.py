@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from events.models import Room, Session, Trainer, Workshop
+from events.models import Room, Session, Workshop
 from tests.conftest import at
 from tests.test_admin import session_form, url, workshop_form
 
@@ -18,11 +18,6 @@ def site_admin(client):
         get_user_model().objects.create_superuser("site-admin", "site-admin@example.org", None)
     )
     return client
-
-
-@pytest.fixture
-def huang():
-    return Trainer.objects.create(name="Huang TaiYun", position="Deputy Director-General")
 
 
 @pytest.fixture

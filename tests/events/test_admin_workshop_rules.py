@@ -10,6 +10,7 @@ from django.urls import reverse
 from events.models import Room, Session, Workshop
 from tests import factories
 from tests.conftest import at
+from tests.events.conftest import workshop_form
 
 pytestmark = pytest.mark.django_db
 
@@ -23,24 +24,10 @@ def change_url(workshop):
     return reverse("admin:events_workshop_change", args=[workshop.pk])
 
 
-def organiser_post(workshop, **fields) -> dict:
-    """The organisers' edit form for ``workshop`` posted back as it stands, but ``fields``."""
-    return {
-        "title": workshop.title,
-        "slug": workshop.slug,
-        "start_date": workshop.start_date.isoformat(),
-        "end_date": workshop.end_date.isoformat(),
-        "timezone": workshop.timezone,
-        "language": workshop.language,
-        "capacity": str(workshop.capacity),
-        **fields,
-    }
-
-
 def admin_post(workshop, **fields) -> dict:
     """The admin's change page for ``workshop`` posted back as it stands, but ``fields``:
     the organisers' fields, the admin's own, and its empty inlines."""
-    return organiser_post(
+    return workshop_form(
         workshop,
         **{
             "venue": workshop.venue,
@@ -67,7 +54,7 @@ def test_capacity_below_the_confirmed_seats_is_refused_in_the_admin_as_in_the_fo
 
     organisers = client.post(
         reverse("events:workshop_edit", args=[workshop.slug]),
-        organiser_post(workshop, capacity="2"),
+        workshop_form(workshop, capacity="2"),
     )
     admins = admin_client.post(change_url(workshop), admin_post(workshop, capacity="2"))
 

@@ -15,8 +15,8 @@ from tests.conftest import SHANGHAI, at
 from tests.events.calendar_support import (
     assert_wire_format,
     events_by_uid,
-    lijiang_cast,
     parse,
+    taught_lecture,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -43,18 +43,10 @@ def lecture(make_workshop, make_session):
         venue="Guanfang Hotel",
         city="Lijiang",
     )
-    trainer, room, topics = lijiang_cast()
-    return make_session(
-        workshop,
-        title="Identifying victims",
-        kind=Session.Kind.LECTURE,
-        description="Case material from Yunnan.",
-        starts_at=at(27, 9),
-        ends_at=at(27, 10, 30),
-        room=room,
-        trainers=[trainer],
-        topics=topics,
+    lecture, *_cast = taught_lecture(
+        workshop, kind=Session.Kind.LECTURE, description="Case material from Yunnan."
     )
+    return lecture
 
 
 def test_calendar_for_sessions_carries_every_field(lecture):

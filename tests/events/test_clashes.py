@@ -5,20 +5,10 @@ from datetime import timedelta
 import pytest
 
 from events.clashes import Candidate, clashes_by_workshop, find_clashes, find_clashes_of_many
-from events.models import Room, Session, Trainer
+from events.models import Room, Session
 from tests.conftest import at
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def huang():
-    return Trainer.objects.create(name="Huang TaiYun", position="Deputy Director-General")
-
-
-@pytest.fixture
-def liang():
-    return Trainer.objects.create(name="Liang ShuYing", honorific="Prof.")
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from events.models import Agency, AgencyMember, Trainer, Workshop
 from participants.models import Participant, Registration
+from tests.events.conftest import workshop_form
 
 pytestmark = pytest.mark.django_db
 
@@ -23,18 +24,6 @@ def confirm(workshop, count):
         )
 
 
-def edit_data(workshop, capacity):
-    return {
-        "title": workshop.title,
-        "slug": workshop.slug,
-        "start_date": "2007-08-26",
-        "end_date": "2007-08-31",
-        "timezone": workshop.timezone,
-        "language": "en",
-        "capacity": str(capacity),
-    }
-
-
 def test_capacity_below_the_confirmed_seats_is_refused_naming_the_number(
     client, organiser, workshop
 ):
@@ -42,7 +31,7 @@ def test_capacity_below_the_confirmed_seats_is_refused_naming_the_number(
     client.force_login(organiser)
     url = reverse("events:workshop_edit", args=[workshop.slug])
 
-    response = client.post(url, edit_data(workshop, 2))
+    response = client.post(url, workshop_form(workshop, capacity="2"))
 
     assert response.status_code == 200
     assert response.context["form"].errors["capacity"] == [
@@ -52,7 +41,7 @@ def test_capacity_below_the_confirmed_seats_is_refused_naming_the_number(
     workshop.refresh_from_db()
     assert workshop.capacity == 30
     # Exactly the seats taken is allowed.
-    assert client.post(url, edit_data(workshop, 3)).status_code == 302
+    assert client.post(url, workshop_form(workshop, capacity="3")).status_code == 302
     workshop.refresh_from_db()
     assert workshop.capacity == 3
 

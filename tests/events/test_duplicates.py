@@ -18,6 +18,7 @@ from events.duplicates import (
     trainers_mergeable_by,
 )
 from events.models import Agency, AgencyMember, Session, Trainer, Workshop, WorkshopAgency
+from events.queries import timetable_version
 from feedback.models import Question, Questionnaire
 from participants.corrections import map_typed_agency, typed_agencies
 from participants.models import Registration
@@ -370,48 +371,41 @@ def _directory(ok, other=None):
     return answers
 
 
+def _to(name, key=None):
+    """The url of ``name``, with the id that ``key`` names among the test's ids."""
+    return lambda ids: reverse(name, args=[ids[key]] if key else [])
+
+
 ROUTES = [
-    ("duplicates", "get", lambda ids: reverse("events:duplicates"), None, _directory(200)),
-    (
-        "trainer_merge",
-        "get",
-        lambda ids: reverse("events:trainer_merge", args=[ids["keep"]]),
-        None,
-        _directory(200),
-    ),
+    ("duplicates", "get", _to("events:duplicates"), None, _directory(200)),
+    ("trainer_merge", "get", _to("events:trainer_merge", "keep"), None, _directory(200)),
     # Another workshop's organiser may not merge this one's trainer: the choice is not offered.
     (
         "trainer_merge",
         "post",
-        lambda ids: reverse("events:trainer_merge", args=[ids["keep"]]),
+        _to("events:trainer_merge", "keep"),
         lambda ids: {"duplicate": ids["duplicate"]},
         _directory(302, other=200),
     ),
-    (
-        "agency_merge",
-        "get",
-        lambda ids: reverse("events:agency_merge", args=[ids["agency"]]),
-        None,
-        _directory(200),
-    ),
+    ("agency_merge", "get", _to("events:agency_merge", "agency"), None, _directory(200)),
     (
         "agency_merge",
         "post",
-        lambda ids: reverse("events:agency_merge", args=[ids["agency"]]),
+        _to("events:agency_merge", "agency"),
         lambda ids: {"duplicate": ids["agency_duplicate"]},
         _directory(302, other=200),
     ),
     (
         "typed_agencies",
         "get",
-        lambda ids: reverse("participants:typed_agencies", args=[ids["slug"]]),
+        _to("participants:typed_agencies", "slug"),
         None,
         _directory(200, other=404),
     ),
     (
         "typed_agencies",
         "post",
-        lambda ids: reverse("participants:typed_agencies", args=[ids["slug"]]),
+        _to("participants:typed_agencies", "slug"),
         lambda ids: {"text": "typed agency", "agency": ids["agency"]},
         _directory(302, other=404),
     ),
@@ -473,3 +467,22 @@ def test_mapping_to_no_known_agency_is_refused_naming_the_field(
     ]
     typed.refresh_from_db()
     assert (typed.agency_id, typed.agency_name) == (None, "Lijiang Police")
+
+
+def test_merging_a_trainers_agency_gives_the_timetable_a_new_version(
+    organiser, workshop, make_session
+):
+    duplicate = Agency.objects.create(name="Ministry of Public Security", acronym="MPS")
+    keep = Agency.objects.create(name="Ministry of Public Security (China)", acronym="MPS")
+    other = Agency.objects.create(name="IOM")  # changed last: the trainers' agencies' latest
+    liang = Trainer.objects.create(name="Liang", agency=duplicate)
+    chen = Trainer.objects.create(name="Chen", agency=other)
+    make_session(
+        workshop, title="A", starts_at=at(27, 9), ends_at=at(27, 10), trainers=[liang, chen]
+    )
+    before = timetable_version(workshop, overlapping=False)
+
+    merge_agencies(keep=keep, duplicate=duplicate, by=organiser)
+
+    assert Trainer.objects.get(pk=liang.pk).agency == keep
+    assert timetable_version(workshop, overlapping=False) != before

@@ -13,7 +13,10 @@ from events.models import Agency, Room, Session, Topic, Trainer, Workshop
 from participants.services import cancel_registration
 from tests import factories
 from tests.conftest import at
-from tests.events.calendar_support import bulk_sessions, lijiang_cast
+from tests.events.calendar_support import (
+    taught_lecture,
+    taught_programme,
+)
 
 
 def workshop_feed(workshop):
@@ -30,16 +33,7 @@ def personal_feed(registration):
 
 @pytest.fixture
 def cast(workshop, make_session):
-    trainer, room, topics = lijiang_cast()
-    session = make_session(
-        workshop,
-        title="Identifying victims",
-        starts_at=at(27, 9),
-        ends_at=at(27, 10),
-        room=room,
-        trainers=[trainer],
-        topics=topics,
-    )
+    session, trainer, room, topics = taught_lecture(workshop, ends_at=at(27, 10))
     return {"trainer": trainer, "room": room, "topics": topics, "session": session}
 
 
@@ -216,8 +210,7 @@ def test_the_etag_is_per_language(client, workshop, cast):
 def test_a_304_runs_the_same_two_queries_for_30_and_3000_sessions(
     client, workshop, count, django_assert_num_queries
 ):
-    trainer, room, topics = lijiang_cast()
-    bulk_sessions(workshop, count, trainer=trainer, room=room, topics=topics)
+    _sessions, trainer = taught_programme(workshop, count)
     Workshop.objects.filter(pk=workshop.pk).update(
         end_date=workshop.start_date + timedelta(days=90)
     )

@@ -13,26 +13,17 @@ from participants.models import Participant, Registration
 from tests.conftest import at
 from tests.events.calendar_support import (
     assert_wire_format,
-    bulk_sessions,
     events_by_uid,
-    lijiang_cast,
     parse,
+    taught_lecture,
+    taught_programme,
 )
 
 
 @pytest.fixture
 def programme(workshop, make_session):
     """The published workshop with a taught session, a cancelled one and a plain one."""
-    trainer, room, topics = lijiang_cast()
-    taught = make_session(
-        workshop,
-        title="Identifying victims",
-        starts_at=at(27, 9),
-        ends_at=at(27, 10, 30),
-        room=room,
-        trainers=[trainer],
-        topics=topics,
-    )
+    taught, trainer, room, _topics = taught_lecture(workshop)
     cancelled = make_session(
         workshop, title="Field visit", starts_at=at(28, 9), ends_at=at(28, 12), room=room
     )
@@ -177,8 +168,7 @@ def test_workshop_feed_keeps_uid_and_grows_sequence_after_a_move(client, worksho
 
 @pytest.mark.parametrize("count", [3, 3000])
 def test_workshop_feed_query_count_is_constant(client, workshop, count, django_assert_num_queries):
-    trainer, room, topics = lijiang_cast()
-    bulk_sessions(workshop, count, trainer=trainer, room=room, topics=topics)
+    taught_programme(workshop, count)
     url = feed_url(workshop)
 
     # The workshop (with its calendar version); when this version was first served (get,
@@ -239,8 +229,7 @@ def test_session_ics_needs_the_right_workshop_and_no_draft(
 
 @pytest.mark.parametrize("count", [3, 3000])
 def test_session_ics_query_count_is_constant(client, workshop, count, django_assert_num_queries):
-    trainer, room, topics = lijiang_cast()
-    sessions = bulk_sessions(workshop, count, trainer=trainer, room=room, topics=topics)
+    sessions, _trainer = taught_programme(workshop, count)
     url = reverse("events:session_ics", kwargs={"slug": workshop.slug, "pk": sessions[-1].pk})
     client.get(url)
 
@@ -350,8 +339,7 @@ def test_trainer_feed_of_unknown_token_is_404(client, db):
 
 @pytest.mark.parametrize("count", [3, 3000])
 def test_trainer_feed_query_count_is_constant(client, workshop, count, django_assert_num_queries):
-    trainer, room, topics = lijiang_cast()
-    bulk_sessions(workshop, count, trainer=trainer, room=room, topics=topics)
+    _sessions, trainer = taught_programme(workshop, count)
     url = trainer_url(trainer)
     client.get(url)
 

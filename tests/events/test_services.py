@@ -310,11 +310,6 @@ def test_copy_workshop_takes_the_title_given(programme, organiser):
 
 
 @pytest.fixture
-def liang(db):
-    return Trainer.objects.create(name="Liang ShuYing", honorific="Prof.")
-
-
-@pytest.fixture
 def booked(workshop, make_session, liang):
     return make_session(
         workshop,

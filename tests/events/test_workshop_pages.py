@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from events.models import Agency, Workshop, WorkshopAgency
 from tests.conftest import at
+from tests.events.conftest import workshop_form
 
 
 @pytest.mark.django_db
@@ -56,15 +57,7 @@ def test_workshop_form_names_the_field_and_the_rule(organiser_client):
 def test_workshop_edit_refuses_dates_that_leave_sessions_outside(
     organiser_client, workshop, session
 ):
-    data = {
-        "title": workshop.title,
-        "slug": workshop.slug,
-        "start_date": "2007-08-28",
-        "end_date": "2007-08-31",
-        "timezone": workshop.timezone,
-        "language": "en",
-        "capacity": "30",
-    }
+    data = workshop_form(workshop, start_date="2007-08-28")
     response = organiser_client.post(reverse("events:workshop_edit", args=[workshop.slug]), data)
     assert response.status_code == 200
     assert (
@@ -105,16 +98,7 @@ def test_workshop_edit_keeps_each_text_and_place_in_both_scripts(organiser_clien
         "objectives_local": "进一步提高从事反拐工作人员的能力。",
         "narrative_local": "培训重点围绕拐卖人口的定义展开。",
     }
-    data = {
-        "title": workshop.title,
-        "slug": workshop.slug,
-        "start_date": "2007-08-26",
-        "end_date": "2007-08-31",
-        "timezone": workshop.timezone,
-        "language": "en",
-        "capacity": "30",
-        **local,
-    }
+    data = workshop_form(workshop, **local)
 
     response = organiser_client.post(url, data)
 

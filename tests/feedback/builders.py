@@ -7,8 +7,8 @@ import uuid
 from datetime import date
 
 from feedback.models import Answer, Choice, Question, Questionnaire, Response, Submission
-from participants.models import Participant, Registration
 from tests.conftest import at
+from tests.factories import bulk_registrations
 
 QK = Question.Kind
 
@@ -94,19 +94,8 @@ def build_evaluation(workshop, *, responses: int, questions: int = 30, seed: int
                 )
     Response.objects.bulk_create(rows, batch_size=1000)
     Answer.objects.bulk_create(answers, batch_size=2000)
-    people = Participant.objects.bulk_create(
-        Participant(email=f"respondent{n}@example.org") for n in range(responses)
-    )
-    registrations = Registration.objects.bulk_create(
-        Registration(
-            workshop=workshop,
-            participant=person,
-            status=Registration.Status.CONFIRMED,
-            source=Registration.Source.ORGANISER,
-            token=uuid.uuid4().hex,
-            name=f"Respondent {n}",
-        )
-        for n, person in enumerate(people)
+    registrations = bulk_registrations(
+        workshop, responses, email="respondent{n}@example.org", name="Respondent {n}"
     )
     Submission.objects.bulk_create(
         Submission(questionnaire=questionnaire, registration=registration)

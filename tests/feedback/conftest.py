@@ -4,11 +4,14 @@
 import pytest
 
 from feedback.models import Choice, Question, Questionnaire
+from feedback.services import submit_response
 from participants.models import Registration
 from tests import factories
 from tests.conftest import at
 
 QK = Question.Kind
+# While ``evaluation`` is open.
+DURING = at(31, 15)
 
 
 @pytest.fixture
@@ -74,3 +77,14 @@ def answers_for(questionnaire, *, rating=4, topic=1, methods=(), text=""):
     answers[f"q{q[3].pk}"] = [str(choice_of(q[3], m).pk) for m in methods]
     answers[f"q{q[4].pk}"] = [text]
     return answers
+
+
+def answered(evaluation, people, *, now=DURING, **answers) -> None:
+    """Each of ``people`` submits ``answers_for(evaluation, **answers)`` at ``now``."""
+    for person in people:
+        submit_response(
+            questionnaire=evaluation,
+            registration=person,
+            answers=answers_for(evaluation, **answers),
+            now=now,
+        )

@@ -8,7 +8,7 @@ from feedback.anonymity import flush
 from feedback.models import Answer, Response, SealedResponse
 from feedback.services import submit_response
 from tests.conftest import at
-from tests.feedback.conftest import answers_for
+from tests.feedback.conftest import answered, answers_for
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +47,7 @@ def test_close_now_moves_the_waiting_answers_and_a_comment_can_be_marked(
 
 
 def test_an_anonymous_response_page_names_nobody(admin_client, evaluation, people):
-    for person in people[:5]:
-        submit_response(
-            questionnaire=evaluation,
-            registration=person,
-            answers=answers_for(evaluation),
-            now=at(31, 15),
-        )
+    answered(evaluation, people[:5])
     flush(evaluation, now=at(31, 15))
     response = Response.objects.first()
     page = admin_client.get(

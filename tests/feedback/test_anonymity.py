@@ -17,10 +17,9 @@ from django.db import connection
 from feedback import anonymity
 from feedback.models import Answer, Response, SealedResponse, Submission
 from feedback.services import close_questionnaire, submit_response
-from tests.conftest import at
-from tests.feedback.conftest import answers_for
+from tests.conftest import at, at_once
+from tests.feedback.conftest import DURING, answered, answers_for
 
-DURING = at(31, 15)
 PEOPLE = 15  # three batches of five
 
 on_postgres = pytest.mark.skipif(
@@ -152,12 +151,7 @@ def test_the_sealed_box_is_written_with_the_submission_and_holds_nothing_in_clea
     transactional_db, workshop, evaluation, make_registration
 ):
     registration = make_registration(workshop, 1)
-    submit_response(
-        questionnaire=evaluation,
-        registration=registration,
-        answers=answers_for(evaluation, text="a secret suggestion"),
-        now=DURING,
-    )
+    answered(evaluation, [registration], text="a secret suggestion")
     ((box_xmin, sealed),) = _rows("SELECT xmin::text, sealed FROM feedback_sealedresponse")
     ((submission_xmin,),) = _rows("SELECT xmin::text FROM feedback_submission")
     # The same transaction (so a crash loses neither), which is why the box is sealed.
@@ -178,35 +172,22 @@ def test_two_submissions_at_once_give_one_answer(
     """Released together: whether the second is stopped by the check or, when both pass it
     before either writes, by the unique constraint, it is told that the person has
     answered, and one answer is kept."""
-    import threading
-
-    from django.db import connections
-
     from feedback.services import FeedbackError
 
     registration = make_registration(workshop, 1)
-    barrier = threading.Barrier(2)
-    outcomes = []
 
     def submit():
         try:
-            barrier.wait()
             submit_response(
                 questionnaire=evaluation,
                 registration=registration,
                 answers=answers_for(evaluation),
                 now=DURING,
             )
-            outcomes.append("accepted")
         except FeedbackError as refused:
-            outcomes.append(refused.code)
-        finally:
-            connections.close_all()
+            return refused.code
+        return "accepted"
 
-    threads = [threading.Thread(target=submit) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = at_once([submit, submit])
     assert sorted(outcomes) == ["accepted", "already_answered"]
     assert Submission.objects.count() == SealedResponse.objects.count() == 1

@@ -34,10 +34,9 @@ from feedback.services import (
 )
 from participants.models import Registration
 from tests.conftest import at
-from tests.feedback.conftest import answers_for, choice_of, questions_of
+from tests.feedback.conftest import DURING, answered, answers_for, choice_of, questions_of
 
 pytestmark = pytest.mark.django_db
-DURING = at(31, 15)
 QK = Question.Kind
 
 
@@ -170,12 +169,7 @@ def test_submit_response_refuses_a_questionnaire_never_opened(evaluation, people
 
 
 def test_submit_response_refuses_a_second_submission(evaluation, people):
-    submit_response(
-        questionnaire=evaluation,
-        registration=people[0],
-        answers=answers_for(evaluation),
-        now=DURING,
-    )
+    answered(evaluation, people[:1])
     refusal = refusal_of(evaluation, people[0], rating=1)
     assert (refusal.code, refusal.field) == ("already_answered", "registration")
     assert SealedResponse.objects.count() == Submission.objects.count() == 1
@@ -230,21 +224,9 @@ def test_a_batch_of_five_flushes_after_the_fifth_commit(
 
 
 def test_closing_flushes_what_is_left_and_covers_it_with_earlier_responses(evaluation, people):
-    for person in people[:7]:
-        submit_response(
-            questionnaire=evaluation,
-            registration=person,
-            answers=answers_for(evaluation),
-            now=DURING,
-        )
+    answered(evaluation, people[:7])
     assert anonymity.flush(evaluation, now=DURING) == 7
-    for person in people[7:9]:
-        submit_response(
-            questionnaire=evaluation,
-            registration=person,
-            answers=answers_for(evaluation),
-            now=DURING,
-        )
+    answered(evaluation, people[7:9])
     assert anonymity.flush(evaluation, now=DURING) == 0  # two wait: fewer than a batch
     assert close_questionnaire(questionnaire=evaluation, now=at(1, 9, month=9)) == 2
     evaluation.refresh_from_db()
@@ -311,12 +293,7 @@ def test_questions_are_moved_edited_and_kept_once_answered(evaluation, people):
     update_question(
         question=q[1], data=QuestionData(kind=QK.RATING, text="Overall, then?", text_local="总体")
     )
-    submit_response(
-        questionnaire=evaluation,
-        registration=people[0],
-        answers=answers_for(evaluation),
-        now=DURING,
-    )
+    answered(evaluation, people[:1])
     with pytest.raises(FeedbackError) as refusal:
         update_question(question=q[1], data=QuestionData(kind=QK.TEXT, text="Overall?"))
     assert refusal.value.code == "answered"
@@ -350,12 +327,7 @@ def test_add_default_evaluation_in_one_call(workshop):
 
 
 def test_copy_questionnaire_copies_texts_and_choices_not_answers(evaluation, people, make_workshop):
-    submit_response(
-        questionnaire=evaluation,
-        registration=people[0],
-        answers=answers_for(evaluation),
-        now=DURING,
-    )
+    answered(evaluation, people[:1])
     target = make_workshop(title="Next year", slug="next-year")
     copy = copy_questionnaire(source=evaluation, workshop=target)
     assert copy.workshop == target
@@ -407,12 +379,7 @@ def test_send_invitations_and_reminders_in_each_persons_language(
 ):
     people[1].preferred_language = "zh-hans"
     people[1].save()
-    submit_response(
-        questionnaire=evaluation,
-        registration=people[0],
-        answers=answers_for(evaluation),
-        now=DURING,
-    )
+    answered(evaluation, people[:1])
     # Queued when the transaction commits, sent by the worker (here the immediate backend).
     with django_capture_on_commit_callbacks(execute=True):
         assert send_invitations(questionnaire=evaluation, now=DURING) == 12

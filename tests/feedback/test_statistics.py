@@ -19,10 +19,9 @@ from feedback.statistics import (
     result_rows,
 )
 from tests.conftest import at
-from tests.feedback.conftest import answers_for, questions_of
+from tests.feedback.conftest import DURING, answers_for, questions_of
 
 pytestmark = pytest.mark.django_db
-DURING = at(31, 15)
 QK = Question.Kind
 
 # Six people: (rating, topic, methods ticked, comment). Only four tick a method and three

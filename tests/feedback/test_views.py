@@ -16,10 +16,9 @@ from feedback.models import Answer, Question, Questionnaire, Response, Submissio
 from feedback.services import close_questionnaire, submit_response
 from tests.conftest import at
 from tests.feedback.builders import build_evaluation
-from tests.feedback.conftest import answers_for, choice_of, questions_of
+from tests.feedback.conftest import DURING, answered, answers_for, choice_of, questions_of
 
 pytestmark = pytest.mark.django_db
-DURING = at(31, 15)
 
 
 @pytest.fixture
@@ -367,13 +366,7 @@ def test_daily_command_sends_due_invitations_and_flushes(
 ):
     from django.core.management import call_command
 
-    for person in people[:2]:
-        submit_response(
-            questionnaire=evaluation,
-            registration=person,
-            answers=answers_for(evaluation),
-            now=DURING,
-        )
+    answered(evaluation, people[:2])
     out = io.StringIO()
     with (
         mock.patch("django.utils.timezone.now", return_value=at(1, 9, month=9)),

@@ -1,8 +1,6 @@
 """Each list endpoint runs the same literal number of queries for 10 rows and for 1,000
 (``?page_size=1000``: every row on one page), as organiser."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,7 +10,7 @@ from rest_framework.views import APIView
 from events.models import Agency, Room, Session, Trainer, Workshop, WorkshopAgency
 from feedback.models import Question, Questionnaire
 from participants.models import Attendance, Participant, Registration
-from tests.conftest import at
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -41,41 +39,18 @@ def organiser_client(workshop, organiser, monkeypatch):
 def _sessions(workshop, n):
     trainer = Trainer.objects.create(name="Chen Jing")
     room = Room.objects.create(name="Hall", venue="Hotel")
-    start = at(27, 8)
-    sessions = Session.objects.bulk_create(
-        Session(
-            workshop=workshop,
-            title=f"Session {i}",
-            starts_at=start + timedelta(minutes=5 * i),
-            ends_at=start + timedelta(minutes=5 * i + 4),
-            room=room,
-        )
-        for i in range(n)
-    )
-    Session.trainers.through.objects.bulk_create(
-        Session.trainers.through(session_id=s.pk, trainer_id=trainer.pk) for s in sessions
-    )
-    return sessions
+    return factories.bulk_sessions(workshop, n, trainer=trainer, room=room)
 
 
 def _registrations(workshop, n):
-    people = Participant.objects.bulk_create(
-        Participant(email=f"person{i}@example.org") for i in range(n)
-    )
     agency = Agency.objects.create(name="Ministry of Public Security")
-    return Registration.objects.bulk_create(
-        Registration(
-            workshop=workshop,
-            participant=person,
-            name=f"Person {i}",
-            agency=agency,
-            status=Registration.Status.WAITLISTED if i % 2 else Registration.Status.CONFIRMED,
-            waitlisted_at=workshop.created_at if i % 2 else None,
-            source="organiser",
-            token=f"t{i}",
-            feed_token=f"f{i}",
-        )
-        for i, person in enumerate(people)
+
+    def every_other_waits(i):
+        waiting = {"status": Registration.Status.WAITLISTED, "waitlisted_at": workshop.created_at}
+        return waiting if i % 2 else {}
+
+    return factories.bulk_registrations(
+        workshop, n, email="person{n}@example.org", each=every_other_waits, agency=agency
     )
 
 

@@ -1,18 +1,17 @@
 """Registering through the API: the public form's rules, through the same service."""
 
 import json
-import threading
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connections
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from events.models import Session
 from integrations.models import IdempotencyKey
 from participants.models import Registration
+from tests.conftest import at_once
 
 PERSON = {
     "workshop": "national-anti-trafficking-workshop-2007",
@@ -180,29 +179,9 @@ def test_a_repeat_with_the_same_key_gets_the_first_answer_and_changes_nothing(
     }
 
 
-def _at_once(requests):
-    """Run the callables at the same moment, each in its thread (with its own connection)."""
-    barrier = threading.Barrier(len(requests))
-    results = [None] * len(requests)
-
-    def run(index, request):
-        barrier.wait()
-        try:
-            results[index] = request()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, r)) for i, r in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_identical_posts_at_once_with_one_key_create_one_registration(workshop):
-    responses = _at_once([lambda: post(APIClient(), PERSON, HTTP_IDEMPOTENCY_KEY="same")] * 2)
+    responses = at_once([lambda: post(APIClient(), PERSON, HTTP_IDEMPOTENCY_KEY="same")] * 2)
 
     assert sorted(r.status_code for r in responses) == [202, 202]
     assert responses[0].content == responses[1].content
@@ -230,7 +209,7 @@ def test_two_identical_session_posts_at_once_with_one_key_create_one_session(wor
             HTTP_IDEMPOTENCY_KEY="session-1",
         )
 
-    responses = _at_once([create, create])
+    responses = at_once([create, create])
 
     assert [r.status_code for r in responses] == [201, 201]
     assert responses[0].json()["id"] == responses[1].json()["id"]

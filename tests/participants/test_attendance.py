@@ -7,9 +7,9 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
-from events.models import Agency, Session
+from events.models import Agency, Session, Workshop
 from participants import attendance
 from participants.attendance import (
     AttendanceRefused,
@@ -27,7 +27,7 @@ from participants.attendance import (
 )
 from participants.models import Attendance, Registration
 from tests import factories
-from tests.conftest import at
+from tests.conftest import at, at_once
 
 Status = Attendance.Status
 AFTER = at(31, 20)
@@ -364,18 +364,15 @@ def against_an_open_insert(registration, session, organiser, mark):
     outcome = {}
 
     def first():
-        try:
-            with transaction.atomic():
-                Attendance.objects.create(
-                    registration=registration,
-                    session=session,
-                    status="present",
-                    recorded_by=organiser,
-                )
-                inserted.set()
-                time.sleep(0.5)
-        finally:
-            connections.close_all()
+        with transaction.atomic():
+            Attendance.objects.create(
+                registration=registration,
+                session=session,
+                status="present",
+                recorded_by=organiser,
+            )
+            inserted.set()
+            time.sleep(0.5)
 
     def second():
         try:
@@ -383,14 +380,8 @@ def against_an_open_insert(registration, session, organiser, mark):
             outcome["result"] = mark()
         except Exception as error:
             outcome["error"] = error
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(20)
+    at_once([first, second], together=False, timeout=20)
     assert "error" not in outcome, outcome
     return outcome["result"]
 
@@ -423,12 +414,10 @@ def test_concurrent_marks_leave_one_record_and_the_loser_updates_it(
 def test_two_organisers_marking_at_once_never_make_two_records(workshop, make_session, organiser):
     sessions = [make_session(workshop, title=f"S{n}", starts_at=at(27, 8 + n)) for n in range(3)]
     people = [register(workshop, f"p{n}@example.org") for n in range(10)]
-    barrier = threading.Barrier(2)
     errors = []
 
     def organiser_marks(status):
         try:
-            barrier.wait()
             for session in sessions:
                 for person in people:
                     record_attendance(
@@ -436,14 +425,8 @@ def test_two_organisers_marking_at_once_never_make_two_records(workshop, make_se
                     )
         except Exception as error:
             errors.append(error)
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=organiser_marks, args=(s,)) for s in ("present", "late")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    at_once([lambda: organiser_marks("present"), lambda: organiser_marks("late")])
     assert errors == []
     assert Attendance.objects.count() == 30
 
@@ -479,6 +462,47 @@ def test_a_batch_that_loses_a_race_records_every_mark_once(workshop, make_sessio
         other.pk: "present",
         raced.pk: "late",
     }
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_marks_lock_their_records_alone(workshop, session, person, organiser):
+    """While a batch and a single mark hold their transaction open, the workshop's row
+    (which registering locks to count seats), the session's and the registration's are
+    free: Attendance's own order (by session and registration) must not join them into
+    the FOR UPDATE."""
+    record_attendance(registration=person, session=session, status="present", by=organiser)
+    held, release = threading.Event(), threading.Event()
+
+    def mark():
+        with transaction.atomic():
+            attendance.record_register(
+                entries=[attendance.Entry(person, session, "late")], by=organiser
+            )
+            record_attendance(registration=person, session=session, status="excused", by=organiser)
+            held.set()
+            release.wait(10)
+
+    def lock_the_others():
+        try:
+            assert held.wait(10)
+            with transaction.atomic():
+                return [
+                    model.objects.select_for_update(nowait=True).get(pk=pk).pk
+                    for model, pk in (
+                        (Workshop, workshop.pk),
+                        (Session, session.pk),
+                        (Registration, person.pk),
+                    )
+                ]
+        except Exception as error:
+            return error
+        finally:
+            release.set()
+
+    locked = at_once([mark, lock_the_others], together=False, timeout=20)[1]
+    assert locked == [workshop.pk, session.pk, person.pk]
+    assert Attendance.objects.get().status == "excused"
 
 
 def test_a_batch_naming_one_record_twice_applies_them_in_order(

@@ -93,7 +93,7 @@ def test_checkin_screen_query_count_is_flat(
     organiser, session, workshop, django_assert_num_queries, count
 ):
     agency = Agency.objects.create(name="Ministry")
-    factories.confirmed_people(workshop, count, agency=agency)
+    factories.bulk_registrations(workshop, count, agency=agency)
     client = Client()
     client.force_login(organiser)
     # The session of the login, its user; the session with workshop and room (organised by

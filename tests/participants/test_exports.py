@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from events.models import Agency
 from participants import exports
-from participants.models import Participant, Registration
+from participants.models import Registration
 from tests import factories
 
 Status = Registration.Status
@@ -200,20 +200,7 @@ def test_export_queries_do_not_grow(
     client, workshop, organiser, count, fmt, django_assert_num_queries
 ):
     agency = Agency.objects.create(name="Agency")
-    people = Participant.objects.bulk_create(
-        Participant(email=f"p{n}@example.org") for n in range(count)
-    )
-    Registration.objects.bulk_create(
-        Registration(
-            workshop=workshop,
-            participant=p,
-            name=f"P{n}",
-            agency=agency,
-            status=Status.CONFIRMED,
-            source="demo",
-        )
-        for n, p in enumerate(people)
-    )
+    factories.bulk_registrations(workshop, count, name="P{n}", agency=agency, source="demo")
     client.force_login(organiser)
 
     # 1 session, 2 user, 3 workshop, 4 agencies and 5 regions (the filters' choices), 6 the

@@ -13,10 +13,9 @@ from tests import factories
 from tests.conftest import at
 from tests.events.calendar_support import (
     assert_wire_format,
-    bulk_sessions,
     events_by_uid,
-    lijiang_cast,
     parse,
+    taught_programme,
 )
 
 
@@ -196,8 +195,7 @@ def test_participant_feed_of_unknown_token_is_404(client, db):
 def test_participant_feed_query_count_is_constant(
     client, workshop, person, count, django_assert_num_queries
 ):
-    trainer, room, topics = lijiang_cast()
-    bulk_sessions(workshop, count, trainer=trainer, room=room, topics=topics)
+    taught_programme(workshop, count)
     url = feed_url(person)
     client.get(url)
 

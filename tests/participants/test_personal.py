@@ -1,6 +1,6 @@
 """The personal page behind the secret link: status, timetable, calendar, feedback, cancel."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 import pytest
 from django.http import HttpResponse
@@ -15,7 +15,7 @@ from feedback.models import Questionnaire, Submission
 from participants.models import Registration
 from participants.services import revoke_registration_link
 from tests import factories
-from tests.conftest import SHANGHAI
+from tests.conftest import ahead
 
 Status = Registration.Status
 pytestmark = pytest.mark.django_db
@@ -41,12 +41,6 @@ urlpatterns = [
 
 def personal_url(registration):
     return reverse("participants:personal", kwargs={"token": registration.token})
-
-
-def ahead(days: int, hour: int, minute: int = 0) -> datetime:
-    """A moment ``days`` from today, Lijiang time: a workshop still to come can be cancelled."""
-    day = timezone.now().astimezone(SHANGHAI).date() + timedelta(days=days)
-    return datetime.combine(day, time(hour, minute), tzinfo=SHANGHAI)
 
 
 @pytest.fixture

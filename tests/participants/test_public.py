@@ -4,7 +4,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -16,15 +15,7 @@ from tests import factories
 from tests.conftest import at
 
 Status = Registration.Status
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    # The limiter counts in the database cache, which outlives a test's transaction when
-    # transactional tests ran before; start every test from zero.
-    for each in caches.all():
-        each.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_caches")]
 
 
 def url(workshop):

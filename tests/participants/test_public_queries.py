@@ -11,7 +11,6 @@ import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
@@ -26,14 +25,8 @@ from tests import factories
 from tests.conftest import at
 from tests.integrations.conftest import DATABASE_QUEUE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_caches")]
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-
-
-@pytest.fixture(autouse=True)
-def empty_caches():
-    for each in caches.all():
-        each.clear()
 
 
 @pytest.fixture

@@ -311,7 +311,7 @@ def test_register_page_query_count_is_flat(
         for n in range(3)
     ]
     agency = Agency.objects.create(name="Ministry")
-    registrations = factories.confirmed_people(workshop, count, agency=agency)
+    registrations = factories.bulk_registrations(workshop, count, agency=agency)
     from participants.models import Attendance
 
     Attendance.objects.bulk_create(

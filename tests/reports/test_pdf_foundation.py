@@ -55,13 +55,18 @@ def _lines(paragraph: Paragraph, width: float) -> list[str]:
     return lines
 
 
-@pytest.mark.parametrize("mark", FORBIDDEN_START)
-def test_chinese_lines_never_begin_with_a_closing_mark(mark):
+def _broken_around(mark: str):
+    """A Chinese text with ``mark`` after every length of run (so that some break falls
+    right before it, and some right after), each with the lines it breaks into."""
     style = Styles.get("body")
-    # The mark after every length of run, so that some break falls right before it.
     for run in range(1, 12):
         text = ("培训" * 6)[:run] + mark + "讲习班参加者名单" * 3
-        lines = _lines(para(text, style), 9 * 8)
+        yield text, _lines(para(text, style), 9 * 8)
+
+
+@pytest.mark.parametrize("mark", FORBIDDEN_START)
+def test_chinese_lines_never_begin_with_a_closing_mark(mark):
+    for text, lines in _broken_around(mark):
         assert len(lines) > 1
         for line in lines[1:]:
             assert line[0] not in CANNOT_START, (text, lines)
@@ -69,10 +74,7 @@ def test_chinese_lines_never_begin_with_a_closing_mark(mark):
 
 @pytest.mark.parametrize("mark", FORBIDDEN_END)
 def test_chinese_lines_never_end_with_an_opening_mark(mark):
-    style = Styles.get("body")
-    for run in range(1, 12):
-        text = ("培训" * 6)[:run] + mark + "讲习班参加者名单" * 3
-        lines = _lines(para(text, style), 9 * 8)
+    for text, lines in _broken_around(mark):
         for line in lines[:-1]:
             assert line[-1] not in CANNOT_END, (text, lines)
 

@@ -12,12 +12,13 @@ from django.utils import translation
 from events.models import Agency, Trainer, Workshop, WorkshopAgency
 from feedback.models import Answer, Question, Questionnaire
 from feedback.services import set_quotable
-from participants.models import Attendance, Participant, Registration
+from participants.models import Attendance
 from reports import statistics
 from reports.demo.reference import AGENCIES, PROVINCES, TRAINERS
 from reports.pdf.report import report_pdf
 from reports.report import date_range, report_content
 from reports.services import save_report
+from tests import factories
 from tests.conftest import at
 from tests.reports.pdfcheck import is_blank, page_count, pdf_fonts, pdf_text, render_pages
 
@@ -189,22 +190,12 @@ def _workshop_of(size: int) -> Workshop:
         )
         session.trainers.add(trainer)
         sessions.append(session)
-    people = Participant.objects.bulk_create(
-        Participant(email=f"p{n}@w{size}.example.org") for n in range(size)
-    )
-    registrations = Registration.objects.bulk_create(
-        Registration(
-            workshop=workshop,
-            participant=person,
-            name=f"Person {n}",
-            gender="female" if n % 2 else "male",
-            agency=host,
-            status=Registration.Status.CONFIRMED,
-            source=Registration.Source.ORGANISER,
-            token=f"t{size}-{n}",
-            feed_token=f"f{size}-{n}",
-        )
-        for n, person in enumerate(people)
+    registrations = factories.bulk_registrations(
+        workshop,
+        size,
+        email=f"p{{n}}@w{size}.example.org",
+        each=lambda n: {"gender": "female" if n % 2 else "male"},
+        agency=host,
     )
     Attendance.objects.bulk_create(
         Attendance(registration=registration, session=session, status="present")
