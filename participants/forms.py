@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -119,17 +120,9 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, workshop: Workshop, **kwargs):
         super().__init__(*args, **kwargs)
         self.workshop = workshop
-        attending, others = agency_choices(workshop)
-        self.agencies = {agency.pk: agency for agency in [*attending, *others]}
-        choices: list = [("", _("Choose your agency…"))]
-        if attending:
-            choices.append(
-                (_("Attending this workshop"), [(a.pk, agency_name(a)) for a in attending])
-            )
-            choices.append((_("All agencies"), [(a.pk, agency_name(a)) for a in others]))
-        else:
-            choices.extend((a.pk, agency_name(a)) for a in others)
-        self.fields["agency"].choices = choices
+        # Read when the list is shown or a chosen agency checked, not before: a submission
+        # that names its agency in the next field never reads the directory.
+        self.fields["agency"].choices = self._agency_choices
         language = (get_language() or settings.LANGUAGE_CODE).lower()
         self.fields["preferred_language"].initial = (
             language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
@@ -138,6 +131,28 @@ class RegistrationForm(forms.Form):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
         self.fields["phone"].widget.input_type = "tel"
+
+    @cached_property
+    def _agencies(self) -> tuple[list, list]:
+        return agency_choices(self.workshop)
+
+    @cached_property
+    def agencies(self) -> dict:
+        """{pk: agency} of every agency the list offers."""
+        attending, others = self._agencies
+        return {agency.pk: agency for agency in [*attending, *others]}
+
+    def _agency_choices(self) -> list:
+        attending, others = self._agencies
+        choices: list = [("", _("Choose your agency…"))]
+        if attending:
+            choices.append(
+                (_("Attending this workshop"), [(a.pk, agency_name(a)) for a in attending])
+            )
+            choices.append((_("All agencies"), [(a.pk, agency_name(a)) for a in others]))
+        else:
+            choices.extend((a.pk, agency_name(a)) for a in others)
+        return choices
 
     def clean(self):
         cleaned = super().clean()

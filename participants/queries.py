@@ -5,8 +5,10 @@ through ``events.queries.get_organised_workshop`` (404 to everyone else) before 
 functions here, which then only scope by that workshop.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -245,6 +247,31 @@ def agency_choices(workshop: Workshop) -> tuple[list[Agency], list[Agency]]:
     for agency in agencies:
         (attending if agency.attending else others).append(agency)
     return attending, others
+
+
+_AGENCIES_SQL = """
+SELECT a.id, a.name, a.name_local, a.acronym, r.id, r.role, r.{order}
+  FROM {agency} a
+  LEFT JOIN {role} r ON r.agency_id = a.id AND r.workshop_id = %s
+ ORDER BY a.id, r.id
+"""
+
+
+def agencies_version(workshop: Workshop) -> str:
+    """A digest that changes whenever the public page's agencies may change: the form's list
+    (every agency's names and acronym, and which attend ``workshop``) and its hosts and
+    partners, in their order. Agencies keep no change time, so their rows themselves are
+    digested: one query of four short columns per agency (the form's list reads them all
+    anyway), written out because the ORM's join costs more to build than to run.
+    """
+    qn = connection.ops.quote_name
+    sql = _AGENCIES_SQL.format(
+        agency=qn(Agency._meta.db_table), role=qn(WorkshopAgency._meta.db_table), order=qn("order")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [workshop.pk])
+        rows = cursor.fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:32]
 
 
 def get_registration_by_token(token: str) -> Registration:

@@ -313,9 +313,14 @@ def _format_moment(workshop: Workshop, moment: datetime) -> str:
 def _find_person(email: str) -> Participant | None:
     if not email:
         return None
-    # Lower(email) = lower(...) is what the participant_email_unique_ci index holds.
+    # Lower(email) of the non-blank addresses is what the participant_email_unique_ci index
+    # holds: without its condition too, PostgreSQL cannot use it and reads the table, every
+    # row for an address not yet known (each newcomer).
     return (
-        Participant.objects.annotate(email_ci=Lower("email")).filter(email_ci=email.lower()).first()
+        Participant.objects.exclude(email="")
+        .annotate(email_ci=Lower("email"))
+        .filter(email_ci=email.lower())
+        .first()
     )
 
 

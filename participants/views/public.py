@@ -9,16 +9,21 @@ and nothing is written.
 
 import hashlib
 import math
+import secrets
 import zlib
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -27,6 +32,7 @@ from events.queries import timetable_version
 from participants.forms import MyRegistrationsForm, RegistrationForm, filled_honeypot
 from participants.models import Registration
 from participants.queries import (
+    agencies_version,
     get_public_workshop,
     public_sessions,
     seats,
@@ -63,9 +69,10 @@ def trainers_of(sessions) -> list:
 def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
     """What, when, where, who teaches, seats left, and the form. 404 unless published (or later).
 
-    Queries, whatever the number of sessions: the workshop; hosts and partners; the
-    timetable's version and its rendered HTML from the cache (:func:`programme`); the seat
-    counts; the agencies for the form.
+    A visitor without a session gets the page from the shared cache (:func:`_cached_public_page`):
+    five queries, whatever the number of sessions or agencies. Others: the workshop; hosts and
+    partners; the timetable's version and its rendered HTML from the cache (:func:`programme`);
+    the seat counts; the agencies for the form.
     """
     workshop = get_public_workshop(slug)
     closed_reason = ""
@@ -113,6 +120,8 @@ def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
                 # nothing of them (not even whether they are known).
                 return redirect("participants:registered", slug=workshop.slug)
         status = 400
+    elif _same_for_everyone(request):
+        return _cached_public_page(request, workshop, closed_reason)
     elif not closed_reason:
         form = RegistrationForm(workshop=workshop)
     return _public_page(request, workshop, form, closed_reason, status=status)
@@ -121,11 +130,28 @@ def public_workshop(request: HttpRequest, slug: str) -> HttpResponse:
 def _public_page(
     request, workshop, form, closed_reason, *, status: int, rate_limited_minutes: int = 0
 ) -> HttpResponse:
-    context = {
+    context = _page_context(
+        workshop,
+        form,
+        closed_reason,
+        programme=programme(workshop),
+        seats_html=_seats_html(workshop, closed_reason),
+        rate_limited_minutes=rate_limited_minutes,
+    )
+    return render(request, PAGE_TEMPLATE, context, status=status)
+
+
+PAGE_TEMPLATE = "participants/public/workshop.html"
+
+
+def _page_context(
+    workshop, form, closed_reason, *, programme, seats_html, rate_limited_minutes: int = 0
+) -> dict:
+    return {
         "workshop": workshop,
         "partners": workshop_partners(workshop),
-        "programme": programme(workshop),
-        "seats": seats(workshop),
+        "programme": programme,
+        "seats_html": seats_html,
         "form": form,
         "closed_reason": closed_reason,
         "rate_limited_minutes": rate_limited_minutes,
@@ -135,7 +161,90 @@ def _public_page(
         and workshop.local(workshop.registration_closes_at),
         "form_action": reverse("participants:public_workshop", kwargs={"slug": workshop.slug}),
     }
-    return render(request, "participants/public/workshop.html", context, status=status)
+
+
+def _seats_html(workshop, closed_reason: str) -> SafeString:
+    """The page's seats line: counted for every request, never cached (one query)."""
+    return render_to_string(
+        "participants/public/_seats.html",
+        {"workshop": workshop, "seats": seats(workshop), "closed_reason": closed_reason},
+    )
+
+
+def _same_for_everyone(request: HttpRequest) -> bool:
+    """Whether the page a GET ``request`` gets is the one every visitor gets: no session (so
+    nobody signed in, and nothing kept for the visitor), no message waiting, no query string
+    (the language switch sends the page's own address back; a query would be a cache key
+    anyone could multiply)."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.META.get("QUERY_STRING")
+        and not get_messages(request)
+    )
+
+
+# The public page's HTML for visitors without a session stays in the shared cache until
+# something it shows changes (see _cached_public_page); a day is a ceiling, as for the
+# programme.
+PAGE_CACHE_SECONDS = 24 * 3600
+
+
+def _cached_public_page(request: HttpRequest, workshop, closed_reason: str) -> HttpResponse:
+    """The public page for a visitor without a session: from the shared cache, with this
+    request's CSRF token and the seats left written in.
+
+    Building the page (the form's widgets, the agencies, hosts and partners, the timetable)
+    costs three times what serving it from the cache does, the same for everyone who opens
+    it while nothing it shows changed. The key names everything the page shows: every
+    column of the workshop (its texts, dates, window and status; ``closed_reason``, which
+    also depends on the time), the timetable's version, the agencies' digest, the language
+    and time zone, and the address the page was reached at (the calendar links are
+    absolute). What differs per visitor is written in at each request: the CSRF token
+    (masked afresh, and its cookie set, by ``get_token`` as for any page) and the seats
+    line, counted for each request. The marks they replace are random per entry, so no text
+    an organiser types can be taken for one.
+
+    Queries when the entry is there: the timetable's version, the agencies' digest, the
+    entry, the seat counts (the workshop read before). When not: the page's own too
+    (hosts and partners, agencies for the form, the programme), and the entry written.
+    """
+    timetable = timetable_version(workshop, overlapping=False)
+    shown = (
+        [getattr(workshop, field.attname) for field in workshop._meta.concrete_fields],
+        closed_reason,
+        timetable,
+        agencies_version(workshop),
+        get_language(),
+        get_current_timezone_name(),
+        request.scheme,
+        request.get_host(),
+        request.path,
+    )
+    digest = hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+    key = f"participants:public-page:{workshop.pk}:{digest}"
+    entry = cache.get(key)
+    if entry is None:
+        csrf_mark, seats_mark = secrets.token_hex(16), secrets.token_hex(16)
+        context = _page_context(
+            workshop,
+            None if closed_reason else RegistrationForm(workshop=workshop),
+            closed_reason,
+            programme=programme(workshop, version=timetable),
+            seats_html=mark_safe(seats_mark),  # letters and digits
+        )
+        # Shadows the request's lazy token, which is never made for the cached page.
+        context["csrf_token"] = csrf_mark
+        html = render_to_string(PAGE_TEMPLATE, context, request=request)
+        entry = (csrf_mark, seats_mark, zlib.compress(html.encode(), 1))
+        cache.set(key, entry, PAGE_CACHE_SECONDS)
+    csrf_mark, seats_mark, packed = entry
+    # As bytes: a 300-session page is some 150 kB, decoded and encoded again for nothing.
+    html = (
+        zlib.decompress(packed)
+        .replace(csrf_mark.encode(), get_token(request).encode())
+        .replace(seats_mark.encode(), _seats_html(workshop, closed_reason).encode())
+    )
+    return HttpResponse(html)
 
 
 # The public timetable's HTML stays in the shared cache until something it shows changes
@@ -152,18 +261,17 @@ class Programme:
     trainers: SafeString
 
 
-def programme(workshop) -> Programme:
+def programme(workshop, *, version: str | None = None) -> Programme:
     """The timetable and the trainers of ``workshop``'s public page, in the active language.
 
     Rendering 300 sessions costs a request some 200 ms, the same for each of the people who
     open the form while it has not changed: so it is rendered once per version of the
-    timetable (a change to its sessions, rooms, trainers or topics, or to the workshop) and
-    kept compressed in the shared cache. Two queries when it is there (the version, the
-    entry); on a change, the sessions and their trainers too, and the entry written.
-    Renaming a trainer's agency is the one change the version does not see: shown within a
-    day (the entry's ceiling), or at the timetable's next change.
+    timetable (a change to its sessions, rooms, trainers and their agencies or topics, or to
+    the workshop) and kept compressed in the shared cache. Two queries when it is there (the
+    version, the entry); on a change, the sessions and their trainers too, and the entry
+    written. ``version``: the timetable's, if the caller read it already.
     """
-    version = timetable_version(workshop, overlapping=False)
+    version = version or timetable_version(workshop, overlapping=False)
     digest = hashlib.sha256(version.encode()).hexdigest()[:32]
     key = f"participants:programme:{workshop.pk}:{get_language()}:{digest}"
     packed = cache.get(key)

@@ -134,6 +134,29 @@ def test_only_the_events_asked_for_and_only_for_the_workshops_organisers(
     assert [json.loads(body)["event"] for _h, body in server.requests] == ["registration.cancelled"]
 
 
+def test_active_webhooks_are_those_of_organisers_and_superusers_newest_first(
+    workshop, organiser, other_organiser, make_user, django_assert_num_queries
+):
+    def hook(owner, minutes_ago, **fields):
+        made = Webhook.objects.create(
+            owner=owner, workshop=workshop, url="https://example.org/h", events=EVENTS, **fields
+        )
+        Webhook.objects.filter(pk=made.pk).update(
+            created_at=timezone.now() - timedelta(minutes=minutes_ago)
+        )
+        return made
+
+    older = hook(organiser, 10)
+    root = hook(make_user("root", is_superuser=True), 5)  # organises nothing: still told
+    hook(organiser, 1, is_active=False)
+    hook(other_organiser, 2)  # organises another workshop only
+    with django_assert_num_queries(1):
+        active = webhooks.active_webhooks(workshop=workshop)
+    assert active == [root, older]
+    assert active[0].owner_id == root.owner_id
+    assert webhooks.active_webhooks(workshop=other_organiser.organised_workshops.get()) == []
+
+
 def test_a_private_or_loopback_receiver_is_refused_by_default(settings, workshop, organiser):
     settings.WEBHOOKS_ALLOW_PRIVATE = False
     for url in (
