@@ -89,6 +89,9 @@ def sign_in_as(page, username: str, password: str = PASSWORD, *, language: str =
 
 
 def no_sideways_scroll(page) -> bool:
+    """Whether the page, once loaded, fits its window's width (callers first wait for the
+    page they mean: after a click, the old one may still be there)."""
+    page.wait_for_load_state()
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

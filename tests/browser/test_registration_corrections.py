@@ -89,6 +89,7 @@ def test_participant_corrects_their_own_details(
 
     page.goto(f"/r/{participant_registration.token}/")
     page.get_by_role("link", name=texts["self_link"]).click()
+    page.wait_for_url(f"**/r/{participant_registration.token}/details/")
     assert no_sideways_scroll(page)
     page.locator("#id_name").fill("")
     page.locator("#id_region").fill("Yunnan")
