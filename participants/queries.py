@@ -250,19 +250,19 @@ def agency_choices(workshop: Workshop) -> tuple[list[Agency], list[Agency]]:
 
 
 _AGENCIES_SQL = """
-SELECT a.id, a.name, a.name_local, a.acronym, r.id, r.role, r.{order}
-  FROM {agency} a
-  LEFT JOIN {role} r ON r.agency_id = a.id AND r.workshop_id = %s
- ORDER BY a.id, r.id
+SELECT c.n, c.latest, r.id, r.agency_id, r.role, r.{order}
+  FROM (SELECT COUNT(*) AS n, MAX(updated_at) AS latest FROM {agency}) c
+  LEFT JOIN {role} r ON r.workshop_id = %s
+ ORDER BY r.id
 """
 
 
 def agencies_version(workshop: Workshop) -> str:
     """A digest that changes whenever the public page's agencies may change: the form's list
     (every agency's names and acronym, and which attend ``workshop``) and its hosts and
-    partners, in their order. Agencies keep no change time, so their rows themselves are
-    digested: one query of four short columns per agency (the form's list reads them all
-    anyway), written out because the ORM's join costs more to build than to run.
+    partners, in their order. The directory by its count (deletions) and latest change
+    (edits and additions: ``Agency.updated_at``), whatever its size; the workshop's roles row
+    by row. One query, written out because the ORM's join costs more to build than to run.
     """
     qn = connection.ops.quote_name
     sql = _AGENCIES_SQL.format(
