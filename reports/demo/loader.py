@@ -860,39 +860,39 @@ def _load_questions(tally, wanted: dict) -> tuple[dict, dict]:
     Returns the questions by (questionnaire pk, order) and the choices by (question pk,
     order), for the sample answers.
     """
-    existing = {
-        (question.questionnaire_id, question.order): question
-        for question in Question.objects.filter(questionnaire__in=list(wanted)).prefetch_related(
-            Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
-        )
-    }
-    questions = {}
+    existing = _stored_questions(wanted)
+    written = False
     for questionnaire, items in wanted.items():
         for order, (data, about) in enumerate(items, start=1):
             question = existing.get((questionnaire.pk, order))
             if question is None:
-                question = questionnaires.add_question(
-                    questionnaire=questionnaire, data=data, **about
-                )
+                questionnaires.add_question(questionnaire=questionnaire, data=data, **about)
                 tally.add(Question, created=1)
                 tally.add(Choice, created=len(data.choices))
+                written = True
             elif _question_differs(question, data):
-                question = questionnaires.update_question(question=question, data=data)
+                questionnaires.update_question(question=question, data=data)
                 tally.add(Question, updated=1)
-            else:
-                questions[questionnaire.pk, order] = question
-                continue
-            # Written just now: its choices as they are stored.
-            question = Question.objects.prefetch_related(
-                Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
-            ).get(pk=question.pk)
-            questions[questionnaire.pk, order] = question
+                written = True
+    # What the services wrote, read back as stored (with their choices' keys).
+    questions = _stored_questions(wanted) if written else existing
     choices = {
         (question.pk, choice.order): choice
         for question in questions.values()
         for choice in question.choices.all()
     }
     return questions, choices
+
+
+def _stored_questions(wanted: dict) -> dict:
+    """The questions of the questionnaires in ``wanted`` by (questionnaire pk, order), with
+    their choices in order: two queries."""
+    return {
+        (question.questionnaire_id, question.order): question
+        for question in Question.objects.filter(questionnaire__in=list(wanted)).prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.order_by("order", "pk"))
+        )
+    }
 
 
 def _question_differs(question: Question, data: QuestionData) -> bool:
