@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from events.models import Agency
 from participants.models import Participant, Registration
+from tests.browser.conftest import no_sideways_scroll, sign_in_as
 
 NOMINATIONS = (
     "Name,Local name,Gender,Agency,Email\n"
@@ -147,3 +148,16 @@ def test_organiser_offers_free_seats_then_gives_new_links(
     assert page.goto(f"/feeds/people/{old_feed}.ics").status == 404
     assert page.goto(f"/r/{cat.token}/").status == 200
     expect(page.locator(f'a[href*="/feeds/people/{cat.feed_token}.ics"]').first).to_be_attached()
+
+
+def test_roster_filters_fit_a_phone_with_a_long_agency_name(page_at, workshop, organiser):
+    # The agency filter lists every agency by its full name: a long one must not push the
+    # page sideways (the filter's row let it grow past the screen).
+    Agency.objects.create(
+        name="Central Committee for Comprehensive Management of Public Security and Social Order"
+    )
+    page = page_at("phone", "en")
+    sign_in_as(page, organiser.username)
+    page.goto(f"/organise/workshops/{workshop.slug}/registrations/")
+    expect(page.get_by_label("Agency")).to_be_visible()
+    assert no_sideways_scroll(page)
