@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from events.models import Agency
 from participants.models import Participant, Registration
+from tests import factories
 from tests.browser.conftest import no_sideways_scroll, sign_in_as
 
 NOMINATIONS = (
@@ -153,9 +154,10 @@ def test_organiser_offers_free_seats_then_gives_new_links(
 def test_roster_filters_fit_a_phone_with_a_long_agency_name(page_at, workshop, organiser):
     # The agency filter lists every agency by its full name: a long one must not push the
     # page sideways (the filter's row let it grow past the screen).
-    Agency.objects.create(
+    agency = Agency.objects.create(
         name="Central Committee for Comprehensive Management of Public Security and Social Order"
     )
+    factories.registration(workshop, "Li Mei", agency=agency)  # the filter lists its agency
     page = page_at("phone", "en")
     sign_in_as(page, organiser.username)
     page.goto(f"/organise/workshops/{workshop.slug}/registrations/")
