@@ -6,9 +6,12 @@ confirmed registration in ``workshop``, reached by its secret link) and the anon
 stranger, who is simply the unauthenticated ``client``.
 """
 
+import os
+import sys
 import threading
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +25,21 @@ from participants.models import Registration
 from tests import factories
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+# Bytecode: with PYTHONDONTWRITEBYTECODE set (as on the shared machine), every test process
+# compiled every module it imported, each time: about 7 s of each xdist worker's collection
+# (pytest's rewritten test modules) and 1.5 s of each Python start (schemathesis and
+# hypothesis have no .pyc in the virtualenv), in the workers and in every subprocess the
+# tests start. Here the bytecode still stays out of the source folders and the virtualenv:
+# it goes under __pycache__/ at the top of the project (ignored by git). The workers and the
+# subprocesses, started after this, inherit it from the environment; this process writes
+# what it imports from now on (the test modules).
+if os.environ.get("PYTHONDONTWRITEBYTECODE") and not os.environ.get("PYTHONPYCACHEPREFIX"):
+    _prefix = str(Path(__file__).resolve().parents[1] / "__pycache__")
+    os.environ["PYTHONPYCACHEPREFIX"] = _prefix
+    del os.environ["PYTHONDONTWRITEBYTECODE"]
+    sys.pycache_prefix = _prefix
+    sys.dont_write_bytecode = False
 
 
 def at(day: int, hour: int, minute: int = 0, *, month: int = 8, year: int = 2007, tz=SHANGHAI):
