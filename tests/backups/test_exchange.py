@@ -1,11 +1,13 @@
 """Backups: export_data and import_data, SQLite -> PostgreSQL -> SQLite, nothing lost."""
 
+import hashlib
 import io
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -45,13 +47,22 @@ def _run(*argv, database_url: str, check=True) -> subprocess.CompletedProcess:
     return result
 
 
-@contextmanager
-def _migrating(*database_urls: str):
-    """``manage.py migrate`` on each empty database, in the background while the test goes
-    on; the test calls the function it is given before writing into one (it waits for that
-    migration and checks it succeeded)."""
-    processes = {
-        url: subprocess.Popen(
+def _migrations_key() -> str:
+    """What a migrated empty database depends on: every migration file of every app."""
+    from django.db.migrations.loader import MigrationLoader
+
+    migrations = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    digest = hashlib.sha256()
+    for key in sorted(migrations):
+        digest.update(repr(key).encode())
+        digest.update(Path(sys.modules[migrations[key].__module__].__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _migrate(database_urls) -> None:
+    """``manage.py migrate`` on each empty database, all at once."""
+    processes = [
+        subprocess.Popen(
             [sys.executable, "manage.py", "migrate", "--noinput"],
             cwd=ROOT,
             env=_environment(url),
@@ -60,40 +71,107 @@ def _migrating(*database_urls: str):
             text=True,
         )
         for url in database_urls
-    }
-
-    def migrated(url: str) -> None:
-        _out, errors = processes[url].communicate(timeout=600)
-        assert processes[url].returncode == 0, errors[-3000:]
-
+    ]
     try:
-        yield migrated
+        for process in processes:
+            _out, errors = process.communicate(timeout=600)
+            assert process.returncode == 0, errors[-3000:]
     finally:
-        for process in processes.values():
+        for process in processes:
             if process.poll() is None:
                 process.kill()
                 process.communicate()
 
 
 @pytest.fixture
-def scratch_postgres():
-    """A database of this test's own on the PostgreSQL server, dropped afterwards."""
-    psycopg = pytest.importorskip("psycopg")
-    from psycopg import sql
+def migrated_empty(tmp_path):
+    """An empty database just migrated, as an import wants it: copies of databases that
+    ``manage.py migrate`` made, kept between runs for the same migrations (a SQLite file
+    beside the test database, a PostgreSQL template database), so that the round trip
+    migrates no database when they exist (two migrations were ~9 s of its CPU).
 
+    Gives ``make(postgres_name=None)``: a new SQLite file's URL, or with ``postgres_name``
+    that database created on the PostgreSQL server as a copy of the template."""
+    key = _migrations_key()
+    sqlite_template = ROOT / f".test-db.sqlite3-migrated-{key}"
+    pg_template = f"{POSTGRES.rsplit('/', 1)[1]}_migrated_{key}"
+
+    def make(postgres_name: str | None = None) -> str:
+        if postgres_name is None:
+            if not sqlite_template.exists():
+                fresh = tmp_path / "migrated.sqlite3"
+                _migrate([f"sqlite:///{fresh}"])
+                # Another copy, so the template is whole in one file (no WAL beside it);
+                # renamed into place so that a run never sees it half written.
+                partial = sqlite_template.with_name(f"{sqlite_template.name}.{os.getpid()}")
+                with sqlite3.connect(fresh) as source, sqlite3.connect(partial) as copy:
+                    source.backup(copy)
+                os.replace(partial, sqlite_template)
+                for old in ROOT.glob(".test-db.sqlite3-migrated-*"):
+                    if old != sqlite_template:
+                        old.unlink(missing_ok=True)
+            path = tmp_path / f"empty-{len(list(tmp_path.glob('empty-*')))}.sqlite3"
+            shutil.copyfile(sqlite_template, path)
+            return f"sqlite:///{path}"
+        return _postgres_copy(pg_template, postgres_name)
+
+    return make
+
+
+def _postgres_admin():
+    psycopg = pytest.importorskip("psycopg")
     server = POSTGRES.rsplit("/", 1)[0]
-    name = f"wt_production_roundtrip_{os.getpid()}"
     try:
-        admin = psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3)
+        return psycopg.connect(f"{server}/postgres", autocommit=True, connect_timeout=3)
     except psycopg.OperationalError:
         pytest.skip("no PostgreSQL server")
-    with admin:
+
+
+def _postgres_copy(template: str, name: str) -> str:
+    """``name`` on the PostgreSQL server, a copy of ``template`` (made first if missing:
+    migrated under a name of this process's, then renamed, so that no run copies it half
+    migrated)."""
+    from psycopg import errors, sql
+
+    server = POSTGRES.rsplit("/", 1)[0]
+    with _postgres_admin() as admin:
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        if found.fetchone() is None:
+            partial = f"{template}_{os.getpid()}"
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(partial))
+            )
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(partial)))
+            _migrate([f"{server}/{partial}"])
+            try:
+                admin.execute(
+                    sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
+                        sql.Identifier(partial), sql.Identifier(template)
+                    )
+                )
+            except errors.DuplicateDatabase:  # another run made it meanwhile
+                admin.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(partial)))
         admin.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    yield f"{server}/{name}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        )
+    return f"{server}/{name}"
+
+
+@pytest.fixture
+def scratch_postgres(migrated_empty):
+    """A database of this test's own on the PostgreSQL server, migrated and empty, dropped
+    afterwards."""
+    from psycopg import sql
+
+    name = f"{POSTGRES.rsplit('/', 1)[1]}_roundtrip_{os.getpid()}"
+    url = migrated_empty(postgres_name=name)
+    yield url
+    with _postgres_admin() as admin:
         admin.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
@@ -124,14 +202,9 @@ def demo(loaded_demo, make_user):
 
 @pytest.mark.django_db(transaction=True)
 def test_round_trip_sqlite_postgresql_sqlite_keeps_figures_documents_and_links(
-    demo, scratch_postgres, tmp_path
+    demo, scratch_postgres, migrated_empty, tmp_path
 ):
-    back = f"sqlite:///{tmp_path / 'back.sqlite3'}"
-    with _migrating(scratch_postgres, back) as migrated:
-        _round_trip(scratch_postgres, back, tmp_path, migrated)
-
-
-def _round_trip(scratch_postgres, back, tmp_path, migrated):
+    back = migrated_empty()
     before = snapshot()
     assert before["counts"]["participants.Registration"] > 50
     assert any(before["documents"].values())
@@ -139,7 +212,6 @@ def _round_trip(scratch_postgres, back, tmp_path, migrated):
     first = tmp_path / "from-sqlite.json"
     call_command("export_data", "--output", str(first), stdout=io.StringIO())
 
-    migrated(scratch_postgres)
     _run("manage.py", "import_data", str(first), database_url=scratch_postgres)
     on_postgres = json.loads(
         _run("-m", "tests.backups.snapshot", database_url=scratch_postgres).stdout
@@ -160,7 +232,6 @@ def _round_trip(scratch_postgres, back, tmp_path, migrated):
 
     second = tmp_path / "from-postgres.json"
     _run("manage.py", "export_data", "--output", str(second), database_url=scratch_postgres)
-    migrated(back)
     _run("manage.py", "import_data", str(second), database_url=back)
     assert json.loads(_run("-m", "tests.backups.snapshot", database_url=back).stdout) == before
     assert read_export(second)["counts"] == read_export(first)["counts"]
