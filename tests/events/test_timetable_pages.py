@@ -7,6 +7,9 @@ from events.models import Session
 from tests.conftest import at
 from tests.events.conftest import post_new_session
 
+# Day, start and end of a new session that overlaps ``session`` (27 August, 9:00 to 10:30).
+OVERLAPPING = ("2007-08-27", "10:00", "11:00")
+
 
 @pytest.mark.django_db
 def test_timetable_shows_local_times_in_the_workshops_time_zone(
@@ -84,13 +87,7 @@ def test_session_form_refuses_a_trainer_clash_naming_trainer_and_other_session(
     organiser_client, workshop, session, trainer
 ):
     response = post_new_session(
-        organiser_client,
-        workshop,
-        "2007-08-27",
-        "10:00",
-        "11:00",
-        title="Victim protection",
-        trainers=[trainer.pk],
+        organiser_client, workshop, *OVERLAPPING, title="Victim protection", trainers=[trainer.pk]
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -107,9 +104,7 @@ def test_session_form_refuses_a_room_clash(organiser_client, workshop, session):
     response = post_new_session(
         organiser_client,
         workshop,
-        "2007-08-27",
-        "10:00",
-        "11:00",
+        *OVERLAPPING,
         title="Group work",
         kind=Session.Kind.GROUP_WORK,
         room=session.room_id,
