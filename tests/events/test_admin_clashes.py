@@ -114,21 +114,17 @@ def test_workshop_admin_refuses_two_new_rows_in_one_room_at_once(
 def test_workshop_admin_lets_two_sessions_swap_their_times(
     site_admin, workshop, make_session, hall, huang
 ):
-    first = make_session(
-        workshop,
-        title="First",
-        starts_at=at(27, 9),
-        ends_at=at(27, 10),
-        room=hall,
-        trainers=[huang],
-    )
-    second = make_session(
-        workshop,
-        title="Second",
-        starts_at=at(27, 10),
-        ends_at=at(27, 11),
-        room=hall,
-        trainers=[huang],
+    # Back to back in the hall, both taught by Huang: 9:00 to 10:00, then 10:00 to 11:00.
+    first, second = (
+        make_session(
+            workshop,
+            title=title,
+            starts_at=at(27, hour),
+            ends_at=at(27, hour + 1),
+            room=hall,
+            trainers=[huang],
+        )
+        for title, hour in [("First", 9), ("Second", 10)]
     )
     data = workshop_form(workshop)
     data.update({"sessions-TOTAL_FORMS": "2", "sessions-INITIAL_FORMS": "2"})
