@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 
 from events import services
 from events.models import Agency, Room, Session, Topic, Trainer, Workshop, WorkshopAgency
-from participants.models import Participant, Registration
+from participants.models import Registration
+from tests import factories
 from tests.conftest import at
 
 Status = Workshop.Status
@@ -200,10 +201,7 @@ def programme(workshop, make_session, organiser):
         ends_at=at(28, 10),
         status=Session.Status.CANCELLED,
     )
-    person = Participant.objects.create()
-    Registration.objects.create(
-        workshop=workshop, participant=person, name="Li Mei", status="confirmed", source="organiser"
-    )
+    factories.registration(workshop, "Li Mei", email="")  # confirmed, by the organiser, no address
     workshop.registration_opens_at = at(1, 9)
     workshop.narrative = "Lively discussions took place."
     workshop.save()
@@ -576,7 +574,6 @@ def test_completed_workshop_timetable_is_read_only_until_reopened(make_workshop,
 @pytest.mark.django_db
 def test_completed_workshop_roster_is_read_only_until_reopened(make_workshop, organiser):
     from participants.services import RegistrationClosed, approve_registration, register_participant
-    from tests import factories
 
     workshop = make_workshop(status=Status.COMPLETED)
     pending = factories.registration(workshop, "Li Mei", status=Registration.Status.PENDING)
