@@ -53,6 +53,16 @@ def setup_django(database_url: str | None = None) -> None:
     _ready = True
 
 
+def analyze(*, sqlite: bool = False) -> None:
+    """Gather the planner's statistics after a bulk load, as autovacuum keeps them on a live
+    PostgreSQL database: freshly bulk-loaded tables have none. SQLite's too when ``sqlite``."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql" or sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def _scratch_postgres(url: str) -> str:
     """Create ``workshops_bench_<pid>`` on the server of ``url``; drop it at exit."""
     import psycopg
