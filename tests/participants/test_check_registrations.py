@@ -63,21 +63,8 @@ def test_check_registrations_ok_after_promotions(full_workshop):
 
 def test_check_registrations_reports_overbooking(full_workshop):
     # Broken behind the service's back: two more confirmed seats than the room has.
-    people = Participant.objects.bulk_create(
-        [Participant(email="x@example.org"), Participant(email="y@example.org")]
-    )
-    Registration.objects.bulk_create(
-        [
-            Registration(
-                workshop=full_workshop,
-                participant=p,
-                name="x",
-                status=Status.CONFIRMED,
-                source="api",
-            )
-            for p in people
-        ]
-    )
+    for name in ("x", "y"):
+        factories.registration(full_workshop, name, source="api")
     out, err, failed = check()
     assert failed is True
     assert err.splitlines() == [
