@@ -115,18 +115,6 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def median_seconds(fn: Callable[[], object], *, repeat: int = 15, warmup: int = 2) -> float:
-    """The median wall time of ``fn`` over ``repeat`` runs, after ``warmup`` unmeasured ones."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def report(
     name: str,
     value: float,
