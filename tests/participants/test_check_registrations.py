@@ -27,17 +27,6 @@ def check():
     return out.getvalue(), err.getvalue(), False
 
 
-@pytest.fixture
-def full_workshop(make_workshop):
-    """Two seats taken by a@ and b@; c@ and d@ waiting, in that order."""
-    workshop = make_workshop(capacity=2, slug="full")
-    for email in ("a@example.org", "b@example.org", "c@example.org", "d@example.org"):
-        register_participant(
-            workshop=workshop, data={"name": email[0], "email": email}, source="public"
-        )
-    return workshop
-
-
 def by_email(email):
     return Registration.objects.get(participant__email=email)
 
