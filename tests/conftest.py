@@ -7,6 +7,7 @@ stranger, who is simply the unauthenticated ``client``.
 """
 
 import os
+import pickle
 import sys
 import threading
 from contextlib import contextmanager
@@ -203,12 +204,25 @@ def participant_registration(workshop):
 
 
 @pytest.fixture(scope="session")
-def demo_snapshot(django_db_setup, django_db_blocker):
-    """The demo's rows, loaded once per session (tests/demo_snapshot.py)."""
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo's rows, loaded once per session (tests/demo_snapshot.py): with xdist, the
+    first worker to load it leaves it in the session's temporary folder and the other takes
+    it from there (loading it is ~3.5 s of CPU); a worker that finds none yet loads it
+    itself, without waiting."""
     from tests.demo_snapshot import take_snapshot
 
+    shared = None
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / "demo-snapshot.pickle"
+        if shared.exists():
+            return pickle.loads(shared.read_bytes())
     with django_db_blocker.unblock():
-        return take_snapshot()
+        snapshot = take_snapshot()
+    if shared:
+        partial = shared.with_name(f"{shared.name}.{os.getpid()}")
+        partial.write_bytes(pickle.dumps(snapshot))
+        os.replace(partial, shared)
+    return snapshot
 
 
 @pytest.fixture

@@ -41,6 +41,22 @@ class DemoSnapshot:
     # What the loader returned (``load_demo``'s summary).
     summary: DemoSummary
 
+    def __reduce__(self):
+        # Models by label: the auto-created through models (Workshop_organisers) cannot be
+        # pickled as classes (tests/conftest.py hands a snapshot from one xdist worker to
+        # the other).
+        return (
+            _snapshot_from_labels,
+            (
+                [(model._meta.label, rows) for model, rows in self.inserted],
+                [
+                    (model._meta.label, column, target._meta.label, keys)
+                    for model, column, target, keys in self.references
+                ],
+                self.summary,
+            ),
+        )
+
     def restore(self) -> DemoSummary:
         """Write the demo's rows into the test database, which must hold none of the demo's
         tables' rows yet; the summary that ``load_demo`` returned, its workshops read again."""
@@ -76,6 +92,17 @@ class DemoSnapshot:
             with connection.cursor() as cursor:
                 for statement in statements:
                     cursor.execute(statement)
+
+
+def _snapshot_from_labels(inserted, references, summary) -> DemoSnapshot:
+    return DemoSnapshot(
+        inserted=[(apps.get_model(label), rows) for label, rows in inserted],
+        references=[
+            (apps.get_model(label), column, apps.get_model(target), keys)
+            for label, column, target, keys in references
+        ],
+        summary=summary,
+    )
 
 
 def _insert_as_they_were(model: type[Model], rows: list[dict]) -> None:
