@@ -15,7 +15,7 @@ from datetime import date, datetime
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from events.localised import localised
+from events.localised import localised, reads_local_script
 from events.localised import place as full_place
 from events.models import Agency, Session, Trainer, Workshop, WorkshopAgency
 from reports import statistics
@@ -25,7 +25,9 @@ Role = WorkshopAgency.Role
 
 
 def is_chinese(language: str) -> bool:
-    return language.startswith("zh")
+    """Whether the document is in Chinese, the local script's language: its names and
+    places in that script (events.localised), its dates and lists written the Chinese way."""
+    return reads_local_script(language)
 
 
 def agency_name(agency: Agency, language: str, *, article: bool = False) -> str:
