@@ -812,7 +812,7 @@ def _load_feedback(tally, workshop, plan, registrations, trainers) -> list[Quest
                     if kind == QK.CHOICE
                     else [],
                 ),
-                {"trainer": trainers[trainer]} if trainer else {},
+                {"trainer": trainers[trainer] if trainer else None},
             )
             for kind, text, local, trainer, _weights in EVALUATION_QUESTIONS
         ],
@@ -828,7 +828,7 @@ def _load_feedback(tally, workshop, plan, registrations, trainers) -> list[Quest
                             for n, (choice, choice_local) in enumerate(choices)
                         ],
                     ),
-                    {},
+                    {"trainer": None},
                 )
                 for text, local, choices, correct in TEST_QUESTIONS
             ]
@@ -870,8 +870,8 @@ def _load_questions(tally, wanted: dict) -> tuple[dict, dict]:
                 tally.add(Question, created=1)
                 tally.add(Choice, created=len(data.choices))
                 written = True
-            elif _question_differs(question, data):
-                questionnaires.update_question(question=question, data=data)
+            elif _question_differs(question, data, about):
+                questionnaires.update_question(question=question, data=data, **about)
                 tally.add(Question, updated=1)
                 written = True
     # What the services wrote, read back as stored (with their choices' keys).
@@ -895,7 +895,9 @@ def _stored_questions(wanted: dict) -> dict:
     }
 
 
-def _question_differs(question: Question, data: QuestionData) -> bool:
+def _question_differs(question: Question, data: QuestionData, about: dict) -> bool:
+    """Whether ``question`` is not as ``data`` and ``about`` (whom it is about) have it;
+    nothing is read (the choices are prefetched, related rows compared by their keys)."""
     stored = [(c.text, c.text_local, c.is_correct) for c in question.choices.all()]
     return (question.kind, question.text, question.text_local, question.required, stored) != (
         data.kind,
@@ -903,7 +905,7 @@ def _question_differs(question: Question, data: QuestionData) -> bool:
         data.text_local,
         data.required,
         data.choices,
-    )
+    ) or any(_differs(question, name, value) for name, value in about.items())
 
 
 def _answer_sample(tally, plan, registrations, questions, choices, evaluation, pre, post):

@@ -235,6 +235,27 @@ def test_load_demo_puts_the_chinese_texts_back(demo):
 
 
 @pytest.mark.django_db
+def test_load_demo_puts_a_questions_trainer_back(demo):
+    about_huang = Question.objects.get(
+        questionnaire__workshop__slug="lijiang-2007", trainer__name="Huang TaiYun"
+    )
+    liang = Trainer.objects.get(name="Liang ShuYing")
+    general = Question.objects.get(
+        questionnaire__workshop__slug="lijiang-2007", questionnaire__kind="evaluation", order=1
+    )
+    Question.objects.filter(pk=about_huang.pk).update(trainer=liang)
+    Question.objects.filter(pk=general.pk).update(trainer=liang)
+
+    again = load_demo()
+
+    about_huang.refresh_from_db()
+    general.refresh_from_db()
+    assert about_huang.trainer.name == "Huang TaiYun"
+    assert general.trainer is None
+    assert (again.created, again.updated) == (0, 2)
+
+
+@pytest.mark.django_db
 def test_load_demo_leaves_other_data_alone(make_workshop):
     other = make_workshop(title="Another Workshop", slug="another")
     person = Participant.objects.create(email="li@example.org")
