@@ -614,9 +614,20 @@ def create_agency_with_role(*, data: dict, workshop: Workshop, role: str, note: 
 
 @transaction.atomic
 def add_agency_role(
-    *, workshop: Workshop, agency: Agency, role: str, note: str = ""
+    *,
+    workshop: Workshop,
+    agency: Agency,
+    role: str,
+    note: str = "",
+    position: int | None = None,
 ) -> WorkshopAgency:
-    """Give ``agency`` a ``role`` in ``workshop``, named after the agencies already in it."""
+    """Give ``agency`` a ``role`` in ``workshop``, with its ``note`` (“also sent personnel to
+    attend”), named after the agencies already in that role, or at ``position`` among them.
+
+    Positions count from 0, as ``order`` stores them: the agencies of a role are numbered
+    0, 1, 2… in the order they are named, by this and by ``place_agency_role`` (the
+    organiser page's arrows, the admin, the demo).
+    """
     if WorkshopAgency.objects.filter(workshop=workshop, agency=agency, role=role).exists():
         raise Refusal(
             _("%(agency)s is already listed as %(role)s.")
@@ -629,13 +640,26 @@ def add_agency_role(
         .values_list("order", flat=True)
         .first()
     )
-    return WorkshopAgency.objects.create(
+    added = WorkshopAgency.objects.create(
         workshop=workshop,
         agency=agency,
         role=role,
         note=note,
         order=0 if last is None else last + 1,
     )
+    if position is not None and position != added.order:
+        placed = place_agency_role(agency_role=added, position=position)
+        added.order = next(item.order for item in placed if item.pk == added.pk)
+    return added
+
+
+@transaction.atomic
+def update_agency_role(*, agency_role: WorkshopAgency, note: str) -> WorkshopAgency:
+    """Change the note on an agency's role (its place changes by ``place_agency_role``)."""
+    agency_role.note = note
+    _full_clean(agency_role)
+    agency_role.save(update_fields=["note"])
+    return agency_role
 
 
 @transaction.atomic
@@ -645,24 +669,43 @@ def remove_agency_role(*, agency_role: WorkshopAgency) -> None:
 
 
 @transaction.atomic
-def move_agency_role(*, agency_role: WorkshopAgency, up: bool) -> None:
-    """Swap the agency with its neighbour among the workshop's agencies in that role."""
+def place_agency_role(*, agency_role: WorkshopAgency, position: int) -> list[WorkshopAgency]:
+    """Name the agency at ``position`` (from 0; past the last: last) among the workshop's
+    agencies in that role, the others keeping their order, and number them 0, 1, 2…
+
+    Returns that role's agencies in their new order. Two queries, and one more per agency
+    whose number changed (its audit record).
+    """
     siblings = list(
         WorkshopAgency.objects.select_for_update()
         .filter(workshop_id=agency_role.workshop_id, role=agency_role.role)
         .order_by("order", "pk")
     )
     index = next(i for i, item in enumerate(siblings) if item.pk == agency_role.pk)
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(siblings):
-        return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
+    siblings.insert(max(0, min(position, len(siblings) - 1)), siblings.pop(index))
     before = {item.pk: item.order for item in siblings}
     for order, item in enumerate(siblings):
         item.order = order
-    WorkshopAgency.objects.bulk_update(siblings, ["order"])
-    for item in siblings:  # bulk_update sends no signal: the audit trail is told
+    moved = [item for item in siblings if item.order != before[item.pk]]
+    if moved:
+        WorkshopAgency.objects.bulk_update(moved, ["order"])
+    for item in moved:  # bulk_update sends no signal: the audit trail is told
         record_update(item, {"order": (before[item.pk], item.order)})
+    return siblings
+
+
+@transaction.atomic
+def move_agency_role(*, agency_role: WorkshopAgency, up: bool) -> None:
+    """Swap the agency with its neighbour among the workshop's agencies in that role."""
+    siblings = list(
+        WorkshopAgency.objects.filter(
+            workshop_id=agency_role.workshop_id, role=agency_role.role
+        ).order_by("order", "pk")
+    )
+    index = next(i for i, item in enumerate(siblings) if item.pk == agency_role.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(siblings):
+        place_agency_role(agency_role=agency_role, position=other)
 
 
 # Trainers ----------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from participants import services as registrations_service
 from participants.attendance import Entry, clear_attendance, record_register
 from participants.models import Attendance, Participant, Registration
 from participants.services import RegistrationData
+from reports import services as report_services
 from reports.demo.plan import build_plan
 from reports.demo.reference import (
     AGENCIES,
@@ -104,12 +105,25 @@ def _auto_fields(model) -> set[str]:
 REPORT_PUBLISHED_AT = datetime(2008, 8, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-def _load_report(tally, workshop, organiser) -> Report:
-    return _upsert(
-        tally,
-        Report,
-        {"workshop_id": workshop.pk},
-        {"version": 1, "published_at": REPORT_PUBLISHED_AT, "published_by_id": organiser.pk},
+def _load_report(tally, workshop, organiser) -> None:
+    """The report, published by the organiser on the demo's 2008 date through
+    ``reports.services.publish_report``, telling nobody (its funder's contact is the demo's
+    own account). One query when it is so; published again (a new version, as any
+    correction is) when someone has published it since."""
+    report = Report.objects.filter(workshop=workshop).first()
+    if (
+        report is not None
+        and report.version > 0
+        and (report.published_at, report.published_by_id) == (REPORT_PUBLISHED_AT, organiser.pk)
+    ):
+        return
+    tally.add(Report, **({"created": 1} if report is None else {"updated": 1}))
+    report_services.publish_report(
+        workshop=workshop,
+        user=organiser,
+        accounts_language=workshop.language,
+        now=REPORT_PUBLISHED_AT,
+        notify=False,
     )
 
 
@@ -384,16 +398,56 @@ def _load_workshop(tally, slug, values, agencies, organiser, funder_note) -> Wor
         workshop.save(update_fields=["is_sample", "updated_at"])
         if not created:
             tally.add(Workshop, updated=1)
-    order_in_role: Counter = Counter()
-    for agency_key, role, note in [*ROLES, (FUNDER, WorkshopAgency.Role.FUNDER, funder_note)]:
-        order_in_role[role] += 1
-        _upsert(
-            tally,
-            WorkshopAgency,
-            {"workshop_id": workshop.pk, "agency_id": agencies[agency_key].pk, "role": role},
-            {"order": order_in_role[role], "note": note},
-        )
+    _load_roles(
+        tally,
+        workshop,
+        [
+            (agencies[key], role, note)
+            for key, role, note in [*ROLES, (FUNDER, WorkshopAgency.Role.FUNDER, funder_note)]
+        ],
+    )
     return workshop
+
+
+def _load_roles(tally, workshop, wanted: list[tuple[Agency, str, str]]) -> None:
+    """The agencies' roles in ``workshop`` as ``wanted`` lists them (agency, role, note), each
+    role's agencies named in that order (positions 0, 1, 2…): added, annotated and placed as
+    an organiser does it (``events.services.add_agency_role``, ``update_agency_role``,
+    ``place_agency_role``). Roles the demo does not name are left, after the demo's. One
+    query when all are as the demo has them."""
+
+    def stored():
+        return {(r.agency_id, r.role): r for r in workshop.agency_roles.order_by("order", "pk")}
+
+    existing = stored()
+    position: Counter = Counter()
+    for agency, role, note in wanted:
+        at = position[role]
+        position[role] += 1
+        row = existing.get((agency.pk, role))
+        if row is None:
+            timetable.add_agency_role(
+                workshop=workshop, agency=agency, role=role, note=note, position=at
+            )
+        elif (row.note, row.order) != (note, at):
+            if row.note != note:
+                timetable.update_agency_role(agency_role=row, note=note)
+            if row.order != at:
+                timetable.place_agency_role(agency_role=row, position=at)
+        else:
+            continue
+        # A placement renumbers the others of its role: counted as they are stored now.
+        now = stored()
+        tally.add(
+            WorkshopAgency,
+            created=len(now.keys() - existing.keys()),
+            updated=sum(
+                (item.order, item.note) != (existing[key].order, existing[key].note)
+                for key, item in now.items()
+                if key in existing
+            ),
+        )
+        existing = now
 
 
 def _differs(row, name: str, value) -> bool:

@@ -158,13 +158,13 @@ def test_load_demo_twice_changes_no_row(loaded_demo, django_assert_num_queries):
 
     # A loaded demo is only read: one SAVEPOINT and RELEASE; 22 agencies, the accounts not
     # the demo's (1), per account 1 (3), the funder's membership; the workshop, the
-    # organiser link, 18 agency roles; 5 trainers, 4 topics, 4 rooms; the sessions with
-    # their trainers and topics (3); participants, registrations, attendance; 3
+    # organiser link, its agency roles (1); 5 trainers, 4 topics, 4 rooms; the sessions
+    # with their trainers and topics (3); participants, registrations, attendance; 3
     # questionnaires, questions, choices, who has answered (so nobody answers again); the
-    # published report; the next edition (29): its first day, the workshop, the organiser
-    # link, 18 agency roles, the 2007 sessions with their trainers and topics (3), its own
-    # (3), participants, registrations; 9 counts for the summary.
-    with django_assert_num_queries(113):
+    # published report; the next edition (12): its first day, the workshop, the organiser
+    # link, its agency roles (1), the 2007 sessions with their trainers and topics (3), its
+    # own (3), participants, registrations; 9 counts for the summary.
+    with django_assert_num_queries(79):
         second = load_demo()
 
     assert first.created > 3000
@@ -253,6 +253,31 @@ def test_load_demo_puts_a_questions_trainer_back(demo):
     assert about_huang.trainer.name == "Huang TaiYun"
     assert general.trainer is None
     assert (again.created, again.updated) == (0, 2)
+
+
+@pytest.mark.django_db
+def test_load_demo_puts_the_agencies_roles_back_in_order(lijiang):
+    def roles():
+        return list(
+            lijiang.agency_roles.order_by("role", "order").values_list(
+                "role", "order", "agency__name", "note"
+            )
+        )
+
+    before = roles()
+    hosts = list(lijiang.agency_roles.filter(role=Role.HOST).order_by("order"))
+    # Numbered from 1, as the demo numbered them before its roles went through the services.
+    for n, role in enumerate(lijiang.agency_roles.filter(role=Role.ATTENDING).order_by("order")):
+        WorkshopAgency.objects.filter(pk=role.pk).update(order=n + 1)
+    WorkshopAgency.objects.filter(pk=hosts[0].pk).update(order=5, note="Moved")
+    hosts[1].delete()
+
+    again = load_demo()
+
+    assert roles() == before
+    attending = [order for role, order, *_ in before if role == Role.ATTENDING]
+    assert attending == list(range(len(attending)))
+    assert (again.created, again.updated) == (1, 1 + len(attending))
 
 
 @pytest.mark.django_db
