@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
@@ -33,6 +34,7 @@ from events.clashes import (
 )
 from events.models import (
     Agency,
+    AgencyMember,
     Room,
     Session,
     Topic,
@@ -265,7 +267,7 @@ def create_workshop(*, data: dict, by, workshop: Workshop | None = None) -> Work
         )
     _full_clean(workshop)
     workshop.save()
-    workshop.organisers.add(by)
+    add_organiser(workshop=workshop, user=by)
     return workshop
 
 
@@ -524,7 +526,7 @@ def copy_workshop(*, source: Workshop, start_date: date, title: str | None = Non
             setattr(copy, name, shift_keeping_wall_clock(value, days=days, tz=tz))
     _full_clean(copy)
     copy.save()
-    copy.organisers.add(by)
+    add_organiser(workshop=copy, user=by)
 
     WorkshopAgency.objects.bulk_create(
         WorkshopAgency(
@@ -1038,3 +1040,106 @@ def get_or_create_room(*, name: str, venue: str, city: str = "") -> Room:
         venue=venue.strip(), name=name.strip(), defaults={"city": city}
     )
     return room
+
+
+# Accounts ----------------------------------------------------------------------------------
+# The people who sign in: organisers, administrators and funders' staff. Django's own models;
+# the rules are the ones its admin forms apply, kept here so that every writer applies them.
+
+
+def _set_password(user, password: str | None, hashed: str | None) -> None:
+    """``password``, refused unless the site's validators (``AUTH_PASSWORD_VALIDATORS``)
+    accept it for ``user``; None leaves no usable password (a reset link sets one)."""
+    if password is None:
+        user.set_unusable_password()
+        return
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.error_list}) from None
+    if hashed is not None:
+        user.password = hashed
+    else:
+        user.set_password(password)
+
+
+@transaction.atomic
+def create_account(
+    *,
+    username: str,
+    email: str = "",
+    password: str | None,
+    hashed: str | None = None,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+):
+    """A new account, refused as the admin's add-user form refuses one: a username that is
+    malformed or taken, also in another case; a malformed e-mail address; a password the
+    site's validators refuse (too short, too common, all digits, too like the username or
+    the address). ``password`` None: no usable password.
+
+    ``hashed``: ``password`` as the site's hasher stores it, when the caller holds it so
+    (the demo's fixed logins), which saves hashing it (about 0.4 s, by design); it is
+    validated as ``password`` all the same.
+    """
+    User = get_user_model()
+    user = User(username=username, email=email, is_staff=is_staff, is_superuser=is_superuser)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": [user.unique_error_message(User, ["username"])]})
+    _full_clean(user, exclude=["password"])
+    _set_password(user, password, hashed)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def update_account(*, user, email: str, is_staff: bool, is_superuser: bool, is_active: bool = True):
+    """The account's address and standing changed, under a new account's rules."""
+    user.email, user.is_staff, user.is_superuser, user.is_active = (
+        email,
+        is_staff,
+        is_superuser,
+        is_active,
+    )
+    _full_clean(user, exclude=["password"])
+    user.save(update_fields=["email", "is_staff", "is_superuser", "is_active"])
+    return user
+
+
+@transaction.atomic
+def set_account_password(*, user, password: str | None, hashed: str | None = None):
+    """A new password for ``user``, under a new account's rules (``create_account``)."""
+    _set_password(user, password, hashed)
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def set_agency_membership(*, user, agency: Agency | None) -> AgencyMember | None:
+    """Tie ``user`` to ``agency``, so that they see what it funds (an account has one
+    agency: another replaces it); None unties them."""
+    member = AgencyMember.objects.filter(user=user).first()
+    if agency is None:
+        if member is not None:
+            member.delete()
+        return None
+    if member is None:
+        member = AgencyMember(user=user)
+    elif member.agency_id == agency.pk:
+        return member
+    member.agency = agency
+    _full_clean(member)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def add_organiser(*, workshop: Workshop, user) -> None:
+    """``user`` organises ``workshop`` too (and sees it among their workshops)."""
+    workshop.organisers.add(user)
+
+
+@transaction.atomic
+def remove_organiser(*, workshop: Workshop, user) -> None:
+    """``user`` no longer organises ``workshop``."""
+    workshop.organisers.remove(user)

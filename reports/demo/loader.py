@@ -391,7 +391,7 @@ def _load_workshop(tally, slug, values, agencies, organiser, funder_note) -> Wor
             timetable.update_workshop(workshop=workshop, data=data)
             tally.add(Workshop, updated=1)
         if not workshop.organisers.filter(pk=organiser.pk).exists():
-            workshop.organisers.add(organiser)
+            timetable.add_organiser(workshop=workshop, user=organiser)
             tally.add(Workshop.organisers.through, created=1)
     if workshop.is_sample != values["is_sample"]:
         workshop.is_sample = values["is_sample"]
@@ -499,43 +499,56 @@ class DemoAccountTaken(Exception):
 
 
 def _load_users(tally, agencies) -> dict:
+    """The demo's logins, made and put back as the admin makes accounts
+    (``events.services.create_account``, ``update_account``, ``set_account_password``: the
+    site's password rules hold for the printed passwords too), and the funder's tie to the
+    funding agency (``set_agency_membership``). Two queries when all are as the demo has
+    them (the accounts, the membership)."""
     User = get_user_model()
-    users = {}
     names = [username for _role, username, *_rest in LOGINS]
-    # One query: the demo's login names held by accounts that are not the demo's.
-    for username, email in User.objects.filter(username__in=names).values_list("username", "email"):
-        if email != DEMO_EMAIL.format(username=username):
+    existing = {user.username: user for user in User.objects.filter(username__in=names)}
+    for username, user in existing.items():
+        if user.email != DEMO_EMAIL.format(username=username):
             raise DemoAccountTaken(
                 f"An account named {username!r} exists and was not created by the demo; "
                 "the demo changes no account it did not create. Load it on an empty database."
             )
+    users = {}
     for role, username, password, superuser, hashed in LOGINS:
-        user = _upsert(
-            tally,
-            User,
-            {"username": username},
-            {
-                "email": DEMO_EMAIL.format(username=username),
-                "is_staff": superuser,
-                "is_superuser": superuser,
-                "is_active": True,
-            },
+        standing = {
+            "email": DEMO_EMAIL.format(username=username),
+            "is_staff": superuser,
+            "is_superuser": superuser,
+        }
+        user = existing.get(username)
+        if user is None:
+            users[role] = timetable.create_account(
+                username=username,
+                password=password,
+                hashed=_password_hash(password, hashed),
+                **standing,
+            )
+            tally.add(User, created=1)
+            continue
+        changed = not user.is_active or any(
+            getattr(user, name) != value for name, value in standing.items()
         )
+        if changed:
+            timetable.update_account(user=user, **standing, is_active=True)
         # The printed password must work. Checking one costs as much as hashing it, so
         # compare with the stored hash first; check only a hash someone else has set.
         stored = _password_hash(password, hashed)
         if user.password != stored and not (user.password and user.check_password(password)):
-            if user.password:  # else the user is new and already counted
-                tally.add(User, updated=1)
-            user.password = stored
-            user.save(update_fields=["password"])
+            timetable.set_account_password(user=user, password=password, hashed=stored)
+            changed = True
+        if changed:
+            tally.add(User, updated=1)
         users[role] = user
-    _upsert(
-        tally,
-        AgencyMember,
-        {"user_id": users["funder"].pk},
-        {"agency_id": agencies[FUNDER].pk},
-    )
+    funder, agency = users["funder"], agencies[FUNDER]
+    member = AgencyMember.objects.filter(user=funder).first()
+    if member is None or member.agency_id != agency.pk:
+        timetable.set_agency_membership(user=funder, agency=agency)
+        tally.add(AgencyMember, **({"created": 1} if member is None else {"updated": 1}))
     return users
 
 

@@ -156,15 +156,15 @@ def test_load_demo_twice_changes_no_row(loaded_demo, django_assert_num_queries):
     first = loaded_demo  # what the first load_demo() on this database returned
     before = every_row()
 
-    # A loaded demo is only read: one SAVEPOINT and RELEASE; 22 agencies, the accounts not
-    # the demo's (1), per account 1 (3), the funder's membership; the workshop, the
-    # organiser link, its agency roles (1); 5 trainers, 4 topics, 4 rooms; the sessions
-    # with their trainers and topics (3); participants, registrations, attendance; 3
-    # questionnaires, questions, choices, who has answered (so nobody answers again); the
-    # published report; the next edition (12): its first day, the workshop, the organiser
-    # link, its agency roles (1), the 2007 sessions with their trainers and topics (3), its
-    # own (3), participants, registrations; 9 counts for the summary.
-    with django_assert_num_queries(79):
+    # A loaded demo is only read: one SAVEPOINT and RELEASE; 22 agencies, the 3 accounts
+    # (1), the funder's membership; the workshop, the organiser link, its agency roles
+    # (1); 5 trainers, 4 topics, 4 rooms; the sessions with their trainers and topics (3);
+    # participants, registrations, attendance; 3 questionnaires, questions, choices, who
+    # has answered (so nobody answers again); the published report; the next edition
+    # (12): its first day, the workshop, the organiser link, its agency roles (1), the 2007
+    # sessions with their trainers and topics (3), its own (3), participants,
+    # registrations; 9 counts for the summary.
+    with django_assert_num_queries(76):
         second = load_demo()
 
     assert first.created > 3000
@@ -319,7 +319,7 @@ def test_load_demo_command_prints_the_logins_and_counts(client, settings):
     text = out.getvalue()
 
     assert "organiser: username organiser, password lijiang2007" in text
-    assert "administrator: username admin, password admin2007" in text
+    assert "administrator: username admin, password yunnan2007" in text
     assert "62 participants, 62 registrations, 1200 attendance records" in text
     assert "Sample data (generated, not in the summary):" in text
     assert signs_in(client, "organiser", "lijiang2007")
