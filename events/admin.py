@@ -13,6 +13,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteMixin, RelatedFieldWidgetWrapper
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
@@ -238,10 +241,92 @@ class AgencyAdmin(admin.ModelAdmin):
 
 @admin.register(AgencyMember)
 class AgencyMemberAdmin(ListRelatedOnEveryPageMixin, admin.ModelAdmin):
+    """Through ``services.set_agency_membership``, as the demo ties its funder: an account
+    changes agency here; another account is another membership."""
+
     list_display = ["user", "agency"]
     list_select_related = ["user", "agency"]
     search_fields = ["user__username", "user__email", "agency__name", "agency__acronym"]
     autocomplete_fields = ["user", "agency"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *(["user"] if obj else [])]
+
+    def save_model(self, request, obj, form, change):
+        member = services.set_agency_membership(user=obj.user, agency=obj.agency)
+        obj.pk, obj._state.adding = member.pk, False
+
+    def delete_model(self, request, obj):
+        services.set_agency_membership(user=obj.user, agency=None)
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset.select_related("user"):
+            services.set_agency_membership(user=member.user, agency=None)
+
+
+class AccountCreationForm(AdminUserCreationForm):
+    """Django's form, whose password check is the services' whole check of a new account
+    (``check_account``: the same validators, and any rule the service adds), each refusal
+    shown beside its field; saved by ``AccountAdmin.save_model``."""
+
+    def validate_password_for_user(self, user, **kwargs):
+        if self.errors:  # refused already: the password is checked as Django checks it
+            super().validate_password_for_user(user, **kwargs)
+            return
+        usable = self.cleaned_data.get("set_usable_password", True)
+        try:
+            services.check_account(
+                user=user, password=self.cleaned_data.get("password2") if usable else None
+            )
+        except ValidationError as refused:
+            add_to_form(self, refused, {"password": "password2"})
+
+
+class AccountPasswordForm(AdminPasswordChangeForm):
+    """Django's form, whose password check is the services' (``check_password_rules``);
+    saved through ``services.set_account_password``."""
+
+    def validate_password_for_user(self, user, **kwargs):
+        password = self.cleaned_data.get("password2")
+        if password and self.cleaned_data.get("set_usable_password", True):
+            try:
+                services.check_password_rules(user=user, password=password)
+            except ValidationError as refused:
+                add_to_form(self, refused, {"password": "password2"})
+
+    def save(self, commit=True):
+        usable = self.cleaned_data.get("set_usable_password", True)
+        return services.set_account_password(
+            user=self.user, password=self.cleaned_data["password1"] if usable else None
+        )
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    """Django's user admin, whose new accounts and passwords go through the services
+    (``create_account``, ``set_account_password``), as the demo's logins do."""
+
+    add_form = AccountCreationForm
+    change_password_form = AccountPasswordForm
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # The add form has checked the password and hashed it into ``obj``: not twice.
+        usable = form.cleaned_data.get("set_usable_password", True)
+        user = services.create_account(
+            username=obj.username,
+            email=obj.email,
+            password=form.cleaned_data["password1"] if usable else None,
+            hashed=obj.password if usable else None,
+            is_staff=obj.is_staff,
+            is_superuser=obj.is_superuser,
+        )
+        obj.pk, obj.password, obj._state.adding = user.pk, user.password, False
 
 
 @admin.register(Programme)
@@ -593,6 +678,20 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
             self.message_user(request, update.zone_change.message(), messages.INFO)
         if update.rooms_dropped:
             self.message_user(request, update.rooms_message(), messages.WARNING)
+
+    def save_related(self, request, form, formsets, change):
+        """The organisers chosen, added and taken off through the services
+        (``add_organiser``, ``remove_organiser``) rather than set by the form."""
+        wanted = form.cleaned_data.pop("organisers", None)
+        super().save_related(request, form, formsets, change)
+        if wanted is None:
+            return
+        workshop = form.instance
+        current = set(workshop.organisers.all())
+        for user in current - set(wanted):
+            services.remove_organiser(workshop=workshop, user=user)
+        for user in sorted(set(wanted) - current, key=lambda user: user.pk):
+            services.add_organiser(workshop=workshop, user=user)
 
 
 @admin.register(WorkshopAgency)

@@ -1047,17 +1047,36 @@ def get_or_create_room(*, name: str, venue: str, city: str = "") -> Room:
 # the rules are the ones its admin forms apply, kept here so that every writer applies them.
 
 
-def _set_password(user, password: str | None, hashed: str | None) -> None:
-    """``password``, refused unless the site's validators (``AUTH_PASSWORD_VALIDATORS``)
-    accept it for ``user``; None leaves no usable password (a reset link sets one)."""
+def check_password_rules(*, user, password: str | None) -> None:
+    """Refuse ``password`` (on the field ``password``) unless the site's validators
+    (``AUTH_PASSWORD_VALIDATORS``) accept it for ``user``; None (no usable password, a
+    reset link sets one) is always accepted."""
     if password is None:
-        user.set_unusable_password()
         return
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
         raise ValidationError({"password": error.error_list}) from None
-    if hashed is not None:
+
+
+def check_account(*, user, password: str | None) -> None:
+    """Refuse a new account as the admin's add-user form refuses one: a username that is
+    malformed or taken, also in another case; a malformed e-mail address; a password the
+    site's validators refuse (too short, too common, all digits, too like the username or
+    the address). Called by ``create_account`` and by the admin's form, which shows each
+    refusal beside its field."""
+    User = type(user)
+    taken = User.objects.filter(username__iexact=user.username).exclude(pk=user.pk)
+    if user.username and taken.exists():
+        raise ValidationError({"username": [user.unique_error_message(User, ["username"])]})
+    _full_clean(user, exclude=["password"])
+    check_password_rules(user=user, password=password)
+
+
+def _set_password(user, password: str | None, hashed: str | None) -> None:
+    if password is None:
+        user.set_unusable_password()
+    elif hashed is not None:
         user.password = hashed
     else:
         user.set_password(password)
@@ -1073,20 +1092,17 @@ def create_account(
     is_staff: bool = False,
     is_superuser: bool = False,
 ):
-    """A new account, refused as the admin's add-user form refuses one: a username that is
-    malformed or taken, also in another case; a malformed e-mail address; a password the
-    site's validators refuse (too short, too common, all digits, too like the username or
-    the address). ``password`` None: no usable password.
+    """A new account (an organiser, an administrator, a funder's staff), refused as
+    ``check_account`` says. ``password`` None: no usable password.
 
     ``hashed``: ``password`` as the site's hasher stores it, when the caller holds it so
-    (the demo's fixed logins), which saves hashing it (about 0.4 s, by design); it is
-    validated as ``password`` all the same.
+    (the demo's fixed logins, the admin's form), which saves hashing it again (about
+    0.4 s, by design); it is checked as ``password`` all the same.
     """
-    User = get_user_model()
-    user = User(username=username, email=email, is_staff=is_staff, is_superuser=is_superuser)
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": [user.unique_error_message(User, ["username"])]})
-    _full_clean(user, exclude=["password"])
+    user = get_user_model()(
+        username=username, email=email, is_staff=is_staff, is_superuser=is_superuser
+    )
+    check_account(user=user, password=password)
     _set_password(user, password, hashed)
     user.save()
     return user
@@ -1108,7 +1124,9 @@ def update_account(*, user, email: str, is_staff: bool, is_superuser: bool, is_a
 
 @transaction.atomic
 def set_account_password(*, user, password: str | None, hashed: str | None = None):
-    """A new password for ``user``, under a new account's rules (``create_account``)."""
+    """A new password for ``user``, under a new account's rules (``check_password_rules``);
+    None: no usable password."""
+    check_password_rules(user=user, password=password)
     _set_password(user, password, hashed)
     user.save(update_fields=["password"])
     return user
