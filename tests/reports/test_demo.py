@@ -23,7 +23,9 @@ from events.clashes import clashes_by_workshop, outside_workshop_dates
 from events.models import Agency, AgencyMember, Session, Topic, Trainer, Workshop, WorkshopAgency
 from feedback.models import Answer, Question, Questionnaire, Response, Submission
 from participants.models import Attendance, Participant, Registration
+from reports import services as report_services
 from reports.demo import build_plan, load_demo
+from reports.models import Report
 
 Role = WorkshopAgency.Role
 NWCCW = "National Working Committee on Children and Women under the State Council"
@@ -278,6 +280,26 @@ def test_load_demo_puts_the_agencies_roles_back_in_order(lijiang):
     attending = [order for role, order, *_ in before if role == Role.ATTENDING]
     assert attending == list(range(len(attending)))
     assert (again.created, again.updated) == (1, 1 + len(attending))
+
+
+@pytest.mark.django_db
+def test_load_demo_publishes_its_report_again_on_the_demos_date(lijiang):
+    published = Report.objects.get(workshop=lijiang)
+    organiser = published.published_by
+    report_services.publish_report(
+        workshop=lijiang, user=organiser, accounts_language="en", notify=False
+    )
+
+    again = load_demo()
+
+    report = Report.objects.get(workshop=lijiang)
+    assert (report.version, report.published_at, report.published_by) == (
+        3,
+        published.published_at,
+        organiser,
+    )
+    assert (published.version, again.created, again.updated) == (1, 0, 1)
+    assert not report.deliveries.exists()
 
 
 @pytest.mark.django_db
