@@ -86,6 +86,14 @@ def refusals(validate) -> dict[str, list[tuple[str, str | None]]]:
     }
 
 
+def assert_refused_in_both_languages(validate, field: str, code: str, english: str, chinese: str):
+    """``validate`` refuses ``field`` alone, with ``code``: saying ``english``, and ``chinese``
+    when the site speaks Chinese."""
+    assert refusals(validate) == {field: [(english, code)]}
+    with translation.override("zh-hans"):
+        assert refusals(validate) == {field: [(chinese, code)]}
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     """Every test hashes with MD5: the default PBKDF2 costs ~0.2 s per user made or signed in,

@@ -39,6 +39,22 @@ def workshop(**fields) -> Workshop:
     return Workshop.objects.create(**values)
 
 
+# The participants' pages' workshop: named in both scripts, at the Guanfang Hotel, at /w/lijiang/.
+LIJIANG = {
+    "title": "National Anti-Trafficking Workshop",
+    "title_local": "全国反拐培训班",
+    "slug": "lijiang",
+    "venue": "Guanfang Hotel",
+}
+
+
+def upcoming(*, in_days: int = 20, days: int = 2, **fields) -> Workshop:
+    """A ``workshop`` still to come, open to registration: its first day ``in_days`` after
+    today in Lijiang, ``days`` long; ``fields`` override the rest."""
+    first = timezone.now().astimezone(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=in_days)
+    return workshop(start_date=first, end_date=first + timedelta(days=days - 1), **fields)
+
+
 def session(in_workshop, *, starts_at=None, ends_at=None, trainers=(), topics=(), **fields):
     """A session of ``in_workshop``, 27 August 9:00 to 10:30 Lijiang time unless told."""
     made = Session.objects.create(

@@ -24,6 +24,7 @@ from participants.services import RegistrationClosed
 from reports import services as report_services
 from reports.demo.loader import load_demo
 from reports.models import Report
+from tests.events.conftest import post_new_session
 from tests.events.test_ical_import import outlook_file
 from tests.test_admin import url, workshop_form
 from tests.test_admin_accounts import add_account
@@ -63,15 +64,8 @@ def test_the_organisers_form_sees_a_new_timetable_rule(
     client, workshop, organiser, no_session_on_the_second_day
 ):
     client.force_login(organiser)
-    response = client.post(
-        reverse("events:session_create", args=[workshop.slug]),
-        {
-            "title": "Welcome",
-            "kind": "ceremony",
-            "day": "2007-08-27",
-            "start_time": "18:00",
-            "end_time": "19:00",
-        },
+    response = post_new_session(
+        client, workshop, "2007-08-27", "18:00", "19:00", title="Welcome", kind="ceremony"
     )
     assert response.status_code == 200
     assert response.context["form"].errors["day"] == [NEW_RULE]

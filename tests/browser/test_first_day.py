@@ -12,6 +12,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from participants.models import Registration
+from tests import factories
 from tests.browser.conftest import no_sideways_scroll, sign_in_as
 from tests.conftest import ahead
 
@@ -32,15 +33,13 @@ TEXTS = {
 
 
 @pytest.fixture
-def open_workshop(empty_caches, make_workshop, make_session):
-    workshop = make_workshop(
+def open_workshop(empty_caches, make_session):
+    workshop = factories.upcoming(
         title="Victim Identification Workshop",
         title_local="受害人识别培训班",
         slug="victims",
         capacity=10,
         venue="Guanfang Hotel",
-        start_date=ahead(20, 0).date(),
-        end_date=ahead(21, 0).date(),
     )
     for n in range(12):  # a long timetable: the form is far below on a phone
         make_session(

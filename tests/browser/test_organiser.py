@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from events import timezones
 from events.models import Agency, Session, Trainer, Workshop
 from feedback.models import Questionnaire, Response
-from participants.models import Attendance, Participant, Registration
+from participants.models import Attendance
+from tests import factories
 from tests.conftest import at
 
 
@@ -31,19 +32,12 @@ def known(db):
 @pytest.fixture
 def history(workshop, make_session):
     """The organiser's Lijiang workshop, held: its figures fill the dashboard's past row."""
-    people = Participant.objects.bulk_create(
-        Participant(email=f"p{n}@example.org") for n in range(27)
-    )
-    registrations = Registration.objects.bulk_create(
-        Registration(
-            workshop=workshop,
-            participant=person,
-            name=f"Participant {n}",
-            source=Registration.Source.ORGANISER,
-            status="confirmed" if n < 24 else "waitlisted",
-            waitlisted_at=None if n < 24 else at(20, 9),
-        )
-        for n, person in enumerate(people)
+    # 24 confirmed (p0@example.org to p23@), 3 waiting since 20 August; all added by the organiser.
+    registrations = factories.bulk_registrations(
+        workshop,
+        27,
+        name="Participant {n}",
+        each=lambda n: {} if n < 24 else {"status": "waitlisted", "waitlisted_at": at(20, 9)},
     )
     for day in (27, 28):
         session = make_session(workshop, starts_at=at(day, 9), ends_at=at(day, 10))

@@ -9,18 +9,14 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from participants.models import Registration
+from tests import factories
 from tests.conftest import ahead
 
 
 @pytest.fixture
-def one_seat(empty_caches, make_workshop, make_session):
-    workshop = make_workshop(
-        title="Victim Identification Workshop",
-        slug="one-seat",
-        capacity=1,
-        venue="Guanfang Hotel",
-        start_date=ahead(20, 0).date(),
-        end_date=ahead(21, 0).date(),
+def one_seat(empty_caches, make_session):
+    workshop = factories.upcoming(
+        title="Victim Identification Workshop", slug="one-seat", capacity=1, venue="Guanfang Hotel"
     )
     make_session(
         workshop, title="Interviewing victims", starts_at=ahead(20, 9), ends_at=ahead(20, 11)

@@ -3,8 +3,9 @@ signed-in organiser."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
-from events.models import Room, Trainer
+from events.models import Room, Session, Trainer
 from tests.conftest import at
 
 PASSWORD = "correct horse battery staple"
@@ -39,6 +40,17 @@ def superuser(db):
     return get_user_model().objects.create_superuser(username="root", password=PASSWORD)
 
 
+# The organisers' form for a new workshop, filled in: three days in Bangkok for 25.
+NEW_WORKSHOP = {
+    "title": "Border Liaison Workshop",
+    "start_date": "2008-03-10",
+    "end_date": "2008-03-12",
+    "timezone": "Asia/Bangkok",
+    "language": "en",
+    "capacity": "25",
+}
+
+
 def workshop_form(workshop, **fields) -> dict:
     """The organisers' edit form for ``workshop`` posted back as it stands, but ``fields``."""
     return {
@@ -51,6 +63,20 @@ def workshop_form(workshop, **fields) -> dict:
         "capacity": str(workshop.capacity),
         **fields,
     }
+
+
+def html_of(client, name: str, *args) -> str:
+    """The HTML of the page that URL ``name`` names (with ``args``), as ``client`` gets it."""
+    return client.get(reverse(name, args=args)).content.decode()
+
+
+def post_new_session(client, workshop, day: str, start: str, end: str, **fields):
+    """The organiser's form for a new session of ``workshop`` sent on ``day`` from ``start`` to
+    ``end`` (as typed: "2007-08-27", "09:00"), with ``fields``; a lecture unless told."""
+    return client.post(
+        reverse("events:session_create", args=[workshop.slug]),
+        {"kind": Session.Kind.LECTURE, "day": day, "start_time": start, "end_time": end, **fields},
+    )
 
 
 # What the pages show and do ----------------------------------------------------------------

@@ -3,10 +3,10 @@ at once, with the same message on the same field, and nothing saved."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 
 from events.models import Room, Session, Workshop
 from tests.conftest import at
+from tests.events.conftest import post_new_session
 from tests.test_admin import session_form, url, workshop_form
 
 pytestmark = pytest.mark.django_db
@@ -25,15 +25,12 @@ def hall():
     return Room.objects.create(name="Hall A", venue="Guesthouse")
 
 
-def organisers_form_errors(client, make_user, workshop, **fields) -> dict:
-    """What the organiser's session form says of a new session with these values."""
+def organisers_form_errors(client, make_user, workshop, day, start, end, **fields) -> dict:
+    """What the organiser's session form says of a new lecture with these values."""
     organiser = make_user("planner")
     workshop.organisers.add(organiser)
     client.force_login(organiser)
-    response = client.post(
-        reverse("events:session_create", args=[workshop.slug]),
-        {"title": "Prevention", "kind": "lecture", **fields},
-    )
+    response = post_new_session(client, workshop, day, start, end, title="Prevention", **fields)
     assert response.status_code == 200
     return response.context["form"].errors
 
@@ -79,13 +76,7 @@ def test_workshop_admin_refuses_an_inline_session_booking_a_trainer_twice(
     assert not workshop.sessions.exists()
     # The organiser's form says the same, of the same values.
     errors = organisers_form_errors(
-        client,
-        make_user,
-        workshop,
-        day="2007-08-27",
-        start_time="11:00",
-        end_time="12:00",
-        trainers=[huang.pk],
+        client, make_user, workshop, "2007-08-27", "11:00", "12:00", trainers=[huang.pk]
     )
     assert errors["trainers"] == [message]
 
@@ -123,21 +114,17 @@ def test_workshop_admin_refuses_two_new_rows_in_one_room_at_once(
 def test_workshop_admin_lets_two_sessions_swap_their_times(
     site_admin, workshop, make_session, hall, huang
 ):
-    first = make_session(
-        workshop,
-        title="First",
-        starts_at=at(27, 9),
-        ends_at=at(27, 10),
-        room=hall,
-        trainers=[huang],
-    )
-    second = make_session(
-        workshop,
-        title="Second",
-        starts_at=at(27, 10),
-        ends_at=at(27, 11),
-        room=hall,
-        trainers=[huang],
+    # Back to back in the hall, both taught by Huang: 9:00 to 10:00, then 10:00 to 11:00.
+    first, second = (
+        make_session(
+            workshop,
+            title=title,
+            starts_at=at(27, hour),
+            ends_at=at(27, hour + 1),
+            room=hall,
+            trainers=[huang],
+        )
+        for title, hour in [("First", 9), ("Second", 10)]
     )
     data = workshop_form(workshop)
     data.update({"sessions-TOTAL_FORMS": "2", "sessions-INITIAL_FORMS": "2"})
@@ -212,9 +199,9 @@ def test_session_admin_refuses_a_trainer_and_a_room_booked_twice(
         client,
         make_user,
         workshop,
-        day="2007-08-27",
-        start_time="10:00",
-        end_time="12:00",
+        "2007-08-27",
+        "10:00",
+        "12:00",
         room=hall.pk,
         trainers=[huang.pk],
     )

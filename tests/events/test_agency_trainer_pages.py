@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import Agency, Trainer, Workshop, WorkshopAgency
+from tests.events.conftest import html_of
 
 
 @pytest.mark.django_db
@@ -78,9 +79,7 @@ def test_trainer_list_searches_and_detail_shows_what_they_teach(
     assert "Prof. Liang ShuYing" in html
     assert "Mi XiaoXiong" not in html
 
-    html = organiser_client.get(
-        reverse("events:trainer_detail", args=[trainer.pk])
-    ).content.decode()
+    html = html_of(organiser_client, "events:trainer_detail", trainer.pk)
     assert "National Anti-Trafficking Workshop" in html
     assert "27 Aug 2007, 09:00" in html
     assert "Trafficking definitions" in html

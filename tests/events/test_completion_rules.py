@@ -7,21 +7,13 @@ from django.urls import reverse
 from events.forms import SessionForm, WorkshopForm
 from events.models import Workshop
 from tests.conftest import refused_by
-
-BASE = {
-    "title": "Border Liaison Workshop",
-    "start_date": "2008-03-10",
-    "end_date": "2008-03-12",
-    "timezone": "Asia/Bangkok",
-    "language": "en",
-    "capacity": "25",
-}
+from tests.events.conftest import NEW_WORKSHOP
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("typed", "kept"), [("", 80), ("65", 65), ("100", 100), ("0", 0)])
 def test_workshop_form_takes_the_completion_share(typed, kept):
-    form = WorkshopForm({**BASE, "completion_share": typed})
+    form = WorkshopForm({**NEW_WORKSHOP, "completion_share": typed})
     assert form.is_valid(), form.errors
     assert form.cleaned_data["completion_share"] == kept
 
@@ -29,7 +21,7 @@ def test_workshop_form_takes_the_completion_share(typed, kept):
 @pytest.mark.django_db
 @pytest.mark.parametrize("typed", ["101", "-1", "eighty"])
 def test_workshop_form_refuses_a_share_that_is_not_a_percentage(typed):
-    form = WorkshopForm({**BASE, "completion_share": typed})
+    form = WorkshopForm({**NEW_WORKSHOP, "completion_share": typed})
     assert not form.is_valid()
     assert list(form.errors) == ["completion_share"]
 

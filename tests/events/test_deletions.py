@@ -6,7 +6,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from events.models import Agency, AgencyMember, Trainer, Workshop
-from participants.models import Participant, Registration
+from tests import factories
 from tests.events.conftest import workshop_form
 
 pytestmark = pytest.mark.django_db
@@ -14,14 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def confirm(workshop, count):
     for number in range(count):
-        person = Participant.objects.create(email=f"p{number}@example.org")
-        Registration.objects.create(
-            workshop=workshop,
-            participant=person,
-            name=f"Person {number}",
-            status=Registration.Status.CONFIRMED,
-            source=Registration.Source.ORGANISER,
-        )
+        factories.registration(workshop, f"Person {number}", email=f"p{number}@example.org")
 
 
 def test_capacity_below_the_confirmed_seats_is_refused_naming_the_number(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.http import http_date, parse_http_date
 
 from events.models import Session, Trainer, Workshop
-from participants.models import Participant, Registration
+from tests import factories
 from tests.conftest import at
 from tests.events.calendar_support import (
     assert_wire_format,
@@ -356,14 +356,7 @@ def test_feeds_answer_get_only(client, workshop, programme):
 
 
 def test_participant_data_never_reaches_trainer_feed(client, workshop, programme):
-    person = Participant.objects.create(email="wang.fang@example.org")
-    Registration.objects.create(
-        workshop=workshop,
-        participant=person,
-        name="Wang Fang",
-        status=Registration.Status.CONFIRMED,
-        source=Registration.Source.ORGANISER,
-    )
+    factories.registration(workshop, "Wang Fang", email="wang.fang@example.org")
 
     body = client.get(trainer_url(programme["trainer"])).content
 

@@ -5,6 +5,10 @@ from django.urls import reverse
 
 from events.models import Session
 from tests.conftest import at
+from tests.events.conftest import post_new_session
+
+# Day, start and end of a new session that overlaps ``session`` (27 August, 9:00 to 10:30).
+OVERLAPPING = ("2007-08-27", "10:00", "11:00")
 
 
 @pytest.mark.django_db
@@ -59,17 +63,15 @@ def test_timetable_lists_existing_clashes_naming_both_sessions(
 def test_session_form_makes_local_times_aware_in_the_workshops_zone(
     organiser_client, workshop, trainer
 ):
-    response = organiser_client.post(
-        reverse("events:session_create", args=[workshop.slug]),
-        {
-            "title": "Prosecution of traffickers",
-            "kind": Session.Kind.LECTURE,
-            "day": "2007-08-28",
-            "start_time": "14:00",
-            "end_time": "15:30",
-            "new_room": "Jade Hall",
-            "trainers": [trainer.pk],
-        },
+    response = post_new_session(
+        organiser_client,
+        workshop,
+        "2007-08-28",
+        "14:00",
+        "15:30",
+        title="Prosecution of traffickers",
+        new_room="Jade Hall",
+        trainers=[trainer.pk],
     )
     assert response.status_code == 302
     created = Session.objects.get(title="Prosecution of traffickers")
@@ -84,16 +86,8 @@ def test_session_form_makes_local_times_aware_in_the_workshops_zone(
 def test_session_form_refuses_a_trainer_clash_naming_trainer_and_other_session(
     organiser_client, workshop, session, trainer
 ):
-    response = organiser_client.post(
-        reverse("events:session_create", args=[workshop.slug]),
-        {
-            "title": "Victim protection",
-            "kind": Session.Kind.LECTURE,
-            "day": "2007-08-27",
-            "start_time": "10:00",
-            "end_time": "11:00",
-            "trainers": [trainer.pk],
-        },
+    response = post_new_session(
+        organiser_client, workshop, *OVERLAPPING, title="Victim protection", trainers=[trainer.pk]
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -107,16 +101,13 @@ def test_session_form_refuses_a_trainer_clash_naming_trainer_and_other_session(
 
 @pytest.mark.django_db
 def test_session_form_refuses_a_room_clash(organiser_client, workshop, session):
-    response = organiser_client.post(
-        reverse("events:session_create", args=[workshop.slug]),
-        {
-            "title": "Group work",
-            "kind": Session.Kind.GROUP_WORK,
-            "day": "2007-08-27",
-            "start_time": "10:00",
-            "end_time": "11:00",
-            "room": session.room_id,
-        },
+    response = post_new_session(
+        organiser_client,
+        workshop,
+        *OVERLAPPING,
+        title="Group work",
+        kind=Session.Kind.GROUP_WORK,
+        room=session.room_id,
     )
     assert response.context["form"].errors["room"] == [
         "Jade Hall, Guanfang Hotel is also booked for “Trafficking definitions” "
@@ -127,15 +118,8 @@ def test_session_form_refuses_a_room_clash(organiser_client, workshop, session):
 
 @pytest.mark.django_db
 def test_session_form_refuses_an_end_before_the_start(organiser_client, workshop):
-    response = organiser_client.post(
-        reverse("events:session_create", args=[workshop.slug]),
-        {
-            "title": "Backwards",
-            "kind": "lecture",
-            "day": "2007-08-27",
-            "start_time": "11:00",
-            "end_time": "10:00",
-        },
+    response = post_new_session(
+        organiser_client, workshop, "2007-08-27", "11:00", "10:00", title="Backwards"
     )
     assert response.context["form"].errors["end_time"] == ["A session must end after it starts."]
     assert not Session.objects.exists()

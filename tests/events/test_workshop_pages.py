@@ -7,22 +7,14 @@ from django.urls import reverse
 
 from events.models import Agency, Workshop, WorkshopAgency
 from tests.conftest import at
-from tests.events.conftest import workshop_form
+from tests.events.conftest import NEW_WORKSHOP, html_of, workshop_form
 
 
 @pytest.mark.django_db
 def test_workshop_create_makes_a_draft_organised_by_its_creator(organiser_client, organiser):
     response = organiser_client.post(
         reverse("events:workshop_create"),
-        {
-            "title": "Border Liaison Workshop",
-            "start_date": "2008-03-10",
-            "end_date": "2008-03-12",
-            "timezone": "Asia/Bangkok",
-            "language": "en",
-            "capacity": "25",
-            "registration_opens_at": "2008-02-01T09:00",
-        },
+        {**NEW_WORKSHOP, "registration_opens_at": "2008-02-01T09:00"},
     )
     created = Workshop.objects.get(title="Border Liaison Workshop")
     assert response["Location"] == reverse("events:workshop_detail", args=[created.slug])
@@ -76,9 +68,7 @@ def test_workshop_edit_refuses_dates_that_leave_sessions_outside(
 def test_workshop_edit_shows_the_registration_window_in_local_time(organiser_client, workshop):
     workshop.registration_opens_at = at(1, 9)
     workshop.save()
-    html = organiser_client.get(
-        reverse("events:workshop_edit", args=[workshop.slug])
-    ).content.decode()
+    html = html_of(organiser_client, "events:workshop_edit", workshop.slug)
     assert 'name="registration_opens_at" value="2007-08-01T09:00"' in html
 
 
@@ -136,9 +126,7 @@ def test_workshop_status_publish_then_refuse_a_jump_back_to_draft(
 
 @pytest.mark.django_db
 def test_workshop_detail_offers_the_changes_the_status_allows(organiser_client, workshop):
-    html = organiser_client.get(
-        reverse("events:workshop_detail", args=[workshop.slug])
-    ).content.decode()
+    html = html_of(organiser_client, "events:workshop_detail", workshop.slug)
     assert "Close registration" in html
     assert "Mark completed" in html
     assert "Cancel workshop" in html
@@ -164,9 +152,7 @@ def test_workshop_detail_shows_agencies_by_role_and_the_timetable_size(
 ):
     host = Agency.objects.create(name="Ministry of Public Security", acronym="MPS")
     WorkshopAgency.objects.create(workshop=workshop, agency=host, role="host")
-    html = organiser_client.get(
-        reverse("events:workshop_detail", args=[workshop.slug])
-    ).content.decode()
+    html = html_of(organiser_client, "events:workshop_detail", workshop.slug)
     assert "<dt>Host</dt>\n      <dd>Ministry of Public Security (MPS)</dd>" in html
     assert "<dt>Funder</dt>\n      <dd>Funding Agency</dd>" in html
     assert "1 session</a> · 6 days" in html
@@ -177,9 +163,7 @@ def test_workshop_detail_shows_agencies_by_role_and_the_timetable_size(
 def test_workshop_calendar_lists_the_workshop_feed_and_each_trainers(
     organiser_client, workshop, session, trainer
 ):
-    html = organiser_client.get(
-        reverse("events:workshop_calendar", args=[workshop.slug])
-    ).content.decode()
+    html = html_of(organiser_client, "events:workshop_calendar", workshop.slug)
     assert reverse("events:workshop_feed", args=[workshop.slug]) in html
     assert reverse("events:trainer_feed", args=[trainer.feed_token]) in html
     assert "Prof. Liang ShuYing" in html

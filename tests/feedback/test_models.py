@@ -3,10 +3,9 @@
 from datetime import date
 
 import pytest
-from django.utils import translation
 
 from feedback.models import Answer, Choice, Question, Questionnaire, Response, Submission
-from tests.conftest import at, refusals, refused_by
+from tests.conftest import assert_refused_in_both_languages, at, refusals, refused_by
 
 pytestmark = pytest.mark.django_db
 
@@ -166,10 +165,10 @@ def test_questionnaire_tests_not_anonymous_names_anonymity(workshop):
         "A knowledge test cannot be anonymous: its scores are compared person by person, "
         "before and after."
     )
-    assert refusals(test.full_clean) == {"is_anonymous": [(message, "test_anonymous")]}
     in_chinese = "知识测试不能匿名：测试前后的成绩要逐人比较。"  # noqa: RUF001
-    with translation.override("zh-hans"):
-        assert refusals(test.full_clean) == {"is_anonymous": [(in_chinese, "test_anonymous")]}
+    assert_refused_in_both_languages(
+        test.full_clean, "is_anonymous", "test_anonymous", message, in_chinese
+    )
 
 
 def test_response_unique_per_registration_names_the_registration(

@@ -8,11 +8,12 @@ process (``--batch``: every task ready now, then stop) or as a separate process.
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_QUEUE = {
@@ -28,6 +29,22 @@ def database_queue(settings, transactional_db):
     """Tasks go to the database queue; committed for real, so a worker process sees them."""
     settings.TASKS = DATABASE_QUEUE
     return settings
+
+
+class _RolledBack(Exception):
+    pass
+
+
+@contextmanager
+def rolled_back():
+    """The block runs in a transaction that then rolls back, as a failing request's would:
+    nothing it queued on commit may ever run."""
+    try:
+        with transaction.atomic():
+            yield
+            raise _RolledBack
+    except _RolledBack:
+        pass
 
 
 def run_worker() -> None:

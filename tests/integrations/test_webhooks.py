@@ -8,7 +8,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -17,7 +16,7 @@ from integrations import webhooks
 from integrations.models import Webhook, WebhookDelivery
 from integrations.queue import GaveUp
 from participants.services import cancel_registration, register_participant
-from tests.integrations.conftest import run_worker
+from tests.integrations.conftest import rolled_back, run_worker
 
 PERSON = {"name": "Zhao Lei", "email": "zhao.lei@example.org"}
 EVENTS = ["registration.created", "registration.cancelled", "registration.promoted"]
@@ -261,12 +260,8 @@ def test_a_webhook_queued_in_a_rolled_back_transaction_is_never_sent(
     server = receiver()
     webhooks.create_webhook(owner=organiser, workshop=workshop, url=server.url, events=EVENTS)
 
-    try:
-        with transaction.atomic():
-            register_participant(workshop=workshop, data=PERSON, source="public")
-            raise RuntimeError("rolled back")
-    except RuntimeError:
-        pass
+    with rolled_back():
+        register_participant(workshop=workshop, data=PERSON, source="public")
     run_worker()
 
     assert not WebhookDelivery.objects.exists()

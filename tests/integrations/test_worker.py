@@ -7,29 +7,20 @@ import time
 from datetime import timedelta
 
 from django.core import mail
-from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from participants.models import Registration
 from participants.services import register_participant
-from tests.integrations.conftest import run_worker, start_worker_process
+from tests.integrations.conftest import rolled_back, run_worker, start_worker_process
 from tests.participants.test_mail_failures import SMTP, LoopbackServer
 
 PERSON = {"name": "Zhang Wei", "email": "zhang.wei@example.org"}
 
 
-class Rollback(Exception):
-    pass
-
-
 def test_an_email_queued_in_a_rolled_back_transaction_is_never_sent(database_queue, workshop):
-    try:
-        with transaction.atomic():
-            register_participant(workshop=workshop, data=PERSON, source="public")
-            raise Rollback
-    except Rollback:
-        pass
+    with rolled_back():
+        register_participant(workshop=workshop, data=PERSON, source="public")
 
     run_worker()
 

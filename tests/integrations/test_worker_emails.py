@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 from icalendar import Calendar
 
@@ -18,11 +17,7 @@ from reports import services as report_services
 from reports.models import ReportDelivery
 from tests import factories
 from tests.conftest import at
-from tests.integrations.conftest import run_worker
-
-
-class Rollback(Exception):
-    pass
+from tests.integrations.conftest import rolled_back, run_worker
 
 
 @pytest.fixture
@@ -63,12 +58,8 @@ def test_a_moved_session_is_emailed_by_the_worker_as_an_updated_invitation(datab
 
 
 def test_a_session_change_that_rolls_back_sends_nothing(database_queue, session):
-    try:
-        with transaction.atomic():
-            events_services.cancel_session(session=session)
-            raise Rollback
-    except Rollback:
-        pass
+    with rolled_back():
+        events_services.cancel_session(session=session)
 
     run_worker()
 
@@ -127,13 +118,9 @@ def test_a_published_report_is_emailed_by_the_worker_with_a_working_link(
 def test_on_the_database_queue_a_task_is_written_within_its_transaction(database_queue, session):
     # Part of the change's own transaction (one commit, not two): there inside it, gone with
     # it when it rolls back, and the worker never sees it.
-    try:
-        with transaction.atomic():
-            events_services.move_session(session=session, starts_at=at(28, 16), ends_at=at(28, 17))
-            assert queued_paths() == ["events.tasks.send_session_change_emails"]
-            raise Rollback
-    except Rollback:
-        pass
+    with rolled_back():
+        events_services.move_session(session=session, starts_at=at(28, 16), ends_at=at(28, 17))
+        assert queued_paths() == ["events.tasks.send_session_change_emails"]
     assert queued_paths() == []
     run_worker()
     assert mail.outbox == []

@@ -21,13 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def workshop(make_workshop, make_session):
-    workshop = make_workshop(
-        title="National Anti-Trafficking Workshop",
-        title_local="全国反拐培训班",
-        slug="lijiang",
-        capacity=1,
-        venue="Guanfang Hotel",
-    )
+    workshop = make_workshop(**factories.LIJIANG, capacity=1)
     room = Room.objects.create(name="Hall A", venue="Guanfang Hotel", city="Lijiang")
     trainer = Trainer.objects.create(name="Zhang Jun", honorific="Prof.")
     make_session(workshop, title="Opening ceremony", starts_at=at(27, 9), ends_at=at(27, 10))

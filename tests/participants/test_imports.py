@@ -90,12 +90,12 @@ def import_url(workshop):
     return reverse("participants:nominations_import", kwargs={"slug": workshop.slug})
 
 
-# ``mps`` is tests/participants/conftest.py's; this ``yunnan`` names no region.
+# ``mps`` is tests/participants/conftest.py's, and so is ``yunnan``, but here it names no region.
 @pytest.fixture
-def yunnan(db):
-    return Agency.objects.create(
-        name="Yunnan Women's Federation", name_local="云南省妇联", acronym="YWF"
-    )
+def yunnan(yunnan):
+    yunnan.region = ""
+    yunnan.save()
+    return yunnan
 
 
 @pytest.fixture

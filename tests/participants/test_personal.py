@@ -44,16 +44,8 @@ def personal_url(registration):
 
 
 @pytest.fixture
-def workshop(make_workshop, make_session):
-    workshop = make_workshop(
-        title="National Anti-Trafficking Workshop",
-        title_local="全国反拐培训班",
-        slug="lijiang",
-        capacity=1,
-        venue="Guanfang Hotel",
-        start_date=ahead(30, 0).date(),
-        end_date=ahead(35, 0).date(),
-    )
+def workshop(db, make_session):
+    workshop = factories.upcoming(in_days=30, days=6, **factories.LIJIANG, capacity=1)
     trainer = Trainer.objects.create(name="Zhang Jun", honorific="Prof.")
     make_session(
         workshop, title="Opening ceremony", starts_at=ahead(31, 9), ends_at=ahead(31, 10, 30)

@@ -42,10 +42,7 @@ def form_data(**overrides):
 @pytest.fixture
 def lijiang(make_workshop, make_session):
     workshop = make_workshop(
-        title="National Anti-Trafficking Workshop",
-        title_local="全国反拐培训班",
-        slug="lijiang",
-        venue="Guanfang Hotel",
+        **factories.LIJIANG,
         city="Lijiang",
         region="Yunnan",
         country="China",
