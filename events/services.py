@@ -1,4 +1,5 @@
-"""Changes of state for workshops, timetables, trainers, agencies, rooms and topics.
+"""Changes of state for workshops, timetables, trainers, agencies, rooms and topics, and for
+the people who sign in: accounts, a workshop's organisers, a funder's agency.
 
 Each is one function, called alike by the organiser pages, the admin and the API, so that a
 rule (which status may follow which, no trainer in two places at once) lives here only.

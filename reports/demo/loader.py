@@ -23,13 +23,15 @@ import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import reduce
+from operator import or_
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import get_hasher, make_password
 from django.db import transaction
-from django.db.models import Model, Prefetch
+from django.db.models import Model, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -493,9 +495,12 @@ def _load_users(tally, agencies) -> dict:
     them (the accounts, the membership)."""
     User = get_user_model()
     names = [username for _role, username, *_rest in LOGINS]
-    existing = {user.username: user for user in User.objects.filter(username__in=names)}
+    # One query: the accounts of the demo's names, in any case (accounts' names are unique
+    # regardless of case, ``events.services.check_account``).
+    found = User.objects.filter(reduce(or_, (Q(username__iexact=name) for name in names)))
+    existing = {user.username: user for user in found}
     for username, user in existing.items():
-        if user.email != DEMO_EMAIL.format(username=username):
+        if user.email != DEMO_EMAIL.format(username=username) or username not in names:
             raise DemoAccountTaken(
                 f"An account named {username!r} exists and was not created by the demo; "
                 "the demo changes no account it did not create. Load it on an empty database."

@@ -649,14 +649,15 @@ def test_load_demo_command_refuses_with_debug_off_unless_told(settings):
 
 
 @pytest.mark.django_db
-def test_load_demo_never_touches_an_account_it_did_not_create(settings):
+@pytest.mark.parametrize("name", ["admin", "Admin"])  # account names are unique in any case
+def test_load_demo_never_touches_an_account_it_did_not_create(settings, name):
     settings.DEBUG = True
     admin = get_user_model().objects.create_user(
-        "admin", "ops@ministry.example", "a long private passphrase"
+        name, "ops@ministry.example", "a long private passphrase"
     )
     before = admin.password
 
-    with pytest.raises(CommandError, match="An account named 'admin' exists and was not created"):
+    with pytest.raises(CommandError, match=f"An account named '{name}' exists and was not created"):
         call_command("load_demo", stdout=io.StringIO())
 
     admin.refresh_from_db()
