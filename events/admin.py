@@ -345,6 +345,52 @@ class ProgrammeAdmin(admin.ModelAdmin):
 # Workshops
 
 
+class AgencyRolesFormSet(SharedChoicesFormSet):
+    """A workshop's agencies' roles as inline rows, saved through the services the
+    organiser's page calls (``add_agency_role``, ``update_agency_role``,
+    ``place_agency_role``, ``remove_agency_role``). A row's order is its position among the
+    agencies of its role, from 0 (past the last: last), as the page's arrows number them; a
+    new row whose order is left as it is comes after the others. A row given another agency
+    or role is that agency's role instead (removed, then added)."""
+
+    shared_choice_fields = ("agency",)
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        workshop = self.instance  # a new workshop has its pk only now
+        for form in self.deleted_forms:
+            if form.instance.pk is not None:
+                services.remove_agency_role(agency_role=form.instance)
+                self.deleted_objects.append(form.instance)
+        deleted = set(self.deleted_forms)
+        placing = []
+        for form in self.forms:
+            if form in deleted or not form.has_changed():
+                continue
+            row, changed = form.instance, form.changed_data
+            if row.pk is None or {"agency", "role"} & set(changed):
+                if row.pk is not None:
+                    services.remove_agency_role(agency_role=WorkshopAgency.objects.get(pk=row.pk))
+                added = services.add_agency_role(
+                    workshop=workshop, agency=row.agency, role=row.role, note=row.note
+                )
+                self.new_objects.append(added)
+                if "order" in changed:  # else after the others, as the page adds it
+                    placing.append((row.order, added))
+                continue
+            if "note" in changed:
+                services.update_agency_role(agency_role=row, note=row.note)
+            if "order" in changed:
+                placing.append((row.order, row))
+            self.changed_objects.append((row, changed))
+        # Lowest position first, so that each placement leaves the ones before it in place.
+        for position, row in sorted(placing, key=lambda item: (item[0], item[1].pk)):
+            services.place_agency_role(agency_role=row, position=position)
+        return [*self.new_objects, *(row for row, _changed in self.changed_objects)]
+
+
 class WorkshopAgencyInline(admin.TabularInline):
     model = WorkshopAgency
     extra = 0
@@ -352,7 +398,7 @@ class WorkshopAgencyInline(admin.TabularInline):
     # Search boxes, not select lists of every agency in every row (thousands of options a
     # row made the change page take seconds).
     autocomplete_fields = ["agency"]
-    formset = shared_choices_formset("agency")
+    formset = AgencyRolesFormSet
 
     def get_queryset(self, request):
         # Each row's label names its agency and workshop.
@@ -696,11 +742,33 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
 
 @admin.register(WorkshopAgency)
 class WorkshopAgencyAdmin(ListRelatedOnEveryPageMixin, admin.ModelAdmin):
+    """Through the services, as the workshop page's rows (``AgencyRolesFormSet``): the
+    order is a position among the agencies of that role, from 0."""
+
     list_display = ["agency", "role", "workshop", "order", "note"]
     list_select_related = ["agency", "workshop"]
     list_filter = ["role", "workshop"]
     search_fields = ["agency__name", "agency__acronym", "workshop__title", "note"]
     autocomplete_fields = ["workshop", "agency"]
+
+    def save_model(self, request, obj, form, change):
+        if not change or {"workshop", "agency", "role"} & set(form.changed_data):
+            if change:
+                services.remove_agency_role(agency_role=WorkshopAgency.objects.get(pk=obj.pk))
+            added = services.add_agency_role(
+                workshop=obj.workshop, agency=obj.agency, role=obj.role, note=obj.note
+            )
+            obj.pk, obj._state.adding = added.pk, False
+            if "order" in form.changed_data:  # else after the others, as the page adds it
+                services.place_agency_role(agency_role=added, position=obj.order)
+            return
+        if "note" in form.changed_data:
+            services.update_agency_role(agency_role=obj, note=obj.note)
+        if "order" in form.changed_data:
+            services.place_agency_role(agency_role=obj, position=obj.order)
+
+    def delete_model(self, request, obj):
+        services.remove_agency_role(agency_role=obj)
 
 
 # People and places of the timetable

@@ -1,10 +1,12 @@
-"""The admin's accounts, funders' memberships and workshop organisers: written through the
-services (``events.services``), as the demo writes its own."""
+"""The admin's accounts, funders' memberships, a workshop's organisers and its agencies' roles:
+written through the services (``events.services``), as the organiser's pages and the demo
+write them."""
 
 import pytest
 from django.contrib.auth import get_user_model
 
-from events.models import Agency, AgencyMember
+from events import services
+from events.models import Agency, AgencyMember, WorkshopAgency
 from tests.test_admin import url, workshop_form
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +107,72 @@ def test_the_admin_sets_a_workshops_organisers(admin_client, superuser, workshop
     )
     assert response.status_code == 302
     assert set(workshop.organisers.all()) == {two, superuser}
+
+
+def roles_form(workshop, superuser, rows) -> dict:
+    """The workshop's admin page posted back with ``rows`` (pk or None, agency, role, order,
+    note, delete) in its agencies' inline."""
+    data = workshop_form(workshop, organisers=[superuser.pk])
+    initial = [row for row in rows if row[0] is not None]
+    data.update({"agency_roles-TOTAL_FORMS": str(len(rows))})
+    data.update({"agency_roles-INITIAL_FORMS": str(len(initial))})
+    for i, (pk, agency, role, order, note, delete) in enumerate(rows):
+        prefix = f"agency_roles-{i}-"
+        data.update(
+            {
+                prefix + "id": "" if pk is None else str(pk),
+                prefix + "workshop": str(workshop.pk),
+                prefix + "agency": str(agency.pk),
+                prefix + "role": role,
+                prefix + "order": str(order),
+                prefix + "note": note,
+            }
+        )
+        if delete:
+            data[prefix + "DELETE"] = "on"
+    return data
+
+
+def test_the_admin_places_annotates_and_removes_agencies_roles(admin_client, superuser, workshop):
+    one, two, three, four = (Agency.objects.create(name=f"Ministry {n}") for n in range(1, 5))
+    first = services.add_agency_role(workshop=workshop, agency=one, role="attending")
+    second = services.add_agency_role(workshop=workshop, agency=two, role="attending")
+    third = services.add_agency_role(workshop=workshop, agency=three, role="attending")
+    rows = [
+        (first.pk, one, "attending", 0, "", True),  # removed
+        (second.pk, two, "attending", 1, "also sent personnel", False),  # annotated
+        (third.pk, three, "attending", 0, "", False),  # named first
+        (None, four, "attending", 0, "", False),  # added, its order left: after the others
+    ]
+    response = admin_client.post(
+        url(type(workshop), "change", workshop.pk), roles_form(workshop, superuser, rows)
+    )
+    assert response.status_code == 302
+    attending = WorkshopAgency.objects.filter(workshop=workshop, role="attending")
+    assert [(r.agency.name, r.order, r.note) for r in attending.order_by("order")] == [
+        ("Ministry 3", 0, ""),
+        ("Ministry 2", 1, "also sent personnel"),
+        ("Ministry 4", 2, ""),
+    ]
+
+
+def test_the_agency_role_admin_adds_and_places_through_the_services(admin_client, workshop):
+    one, two = Agency.objects.create(name="Ministry 1"), Agency.objects.create(name="Ministry 2")
+    services.add_agency_role(workshop=workshop, agency=one, role="host")
+    fields = {"workshop": workshop.pk, "agency": two.pk, "role": "host", "order": 0, "note": ""}
+    assert admin_client.post(url(WorkshopAgency, "add"), fields).status_code == 302
+    added = WorkshopAgency.objects.get(agency=two)
+    assert added.order == 1  # its order left as it was: after the others
+    noted = {**fields, "order": 1, "note": "co-host"}
+    admin_client.post(url(WorkshopAgency, "change", added.pk), noted)
+    added.refresh_from_db()
+    assert (added.order, added.note) == (1, "co-host")
+    moved = admin_client.post(
+        url(WorkshopAgency, "change", added.pk), {**fields, "note": "co-host", "order": 0}
+    )
+    assert moved.status_code == 302
+    hosts = WorkshopAgency.objects.filter(workshop=workshop, role="host").order_by("order")
+    assert [(r.agency.name, r.order, r.note) for r in hosts] == [
+        ("Ministry 2", 0, "co-host"),
+        ("Ministry 1", 1, ""),
+    ]
