@@ -220,12 +220,9 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
             value = cleaned.get(name)
             if value is not None:
                 cleaned[name] = value.replace(tzinfo=tz)
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("The last day cannot come before the first day."))
-        opens, closes = cleaned.get("registration_opens_at"), cleaned.get("registration_closes_at")
-        if opens and closes and closes <= opens:
-            self.add_error("registration_closes_at", _("Registration must close after it opens."))
+        # The days' and the window's order are the model's named constraints
+        # (workshop_ends_on_or_after_start, workshop_registration_closes_after_opens), which
+        # the form validates after this, beside their fields, with the rules' codes.
         return cleaned
 
     # After save(): the services.ZoneChange if the time zone changed, for the page to say,

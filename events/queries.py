@@ -1,5 +1,7 @@
 """Who may see what, for events: one named function per rule, used by views and API alike."""
 
+from typing import NamedTuple
+
 from django.db import connection
 from django.db.models import Case, Count, Q, QuerySet, When
 from django.http import Http404
@@ -210,12 +212,20 @@ def timetable_version(*workshops: Workshop, overlapping: bool = True) -> str:
     return "/".join([*stamps, *map(str, row)])
 
 
-def trainer_teaching(trainer: Trainer, user) -> list[tuple[Workshop, list[Session]]]:
-    """What ``trainer`` teaches, as ``(workshop, sessions)``, latest workshop first.
+class Teaching(NamedTuple):
+    """One workshop of what a trainer teaches: its sessions, and whether the reader
+    organises it (``organised``: the page links its timetable)."""
+
+    workshop: Workshop
+    sessions: list[Session]
+    organised: bool
+
+
+def trainer_teaching(trainer: Trainer, user) -> list[Teaching]:
+    """What ``trainer`` teaches, a ``Teaching`` per workshop, latest workshop first.
 
     Only workshops ``user`` may see: those they organise and the public ones; another
-    organiser's draft stays hidden. Each workshop says whether ``user`` organises it
-    (``is_organised``), for a link to its timetable. Two queries.
+    organiser's draft stays hidden. Two queries.
     """
     visible = Workshop.objects.public() | organised_workshops(user)
     sessions = (
@@ -231,9 +241,10 @@ def trainer_teaching(trainer: Trainer, user) -> list[tuple[Workshop, list[Sessio
         if grouped
         else set()
     )
-    for workshop, _sessions in grouped.values():
-        workshop.is_organised = workshop.pk in organised
-    return list(grouped.values())
+    return [
+        Teaching(workshop, taught, workshop.pk in organised)
+        for workshop, taught in grouped.values()
+    ]
 
 
 def last_timezone_of(user) -> str | None:

@@ -359,6 +359,17 @@ def registration_attendance(registration: Registration) -> list:
     return [(session, marks.get(session.pk)) for session in sessions]
 
 
+# A workshop that is over, or will not take place, gives nobody a seat from its queue.
+NO_PROMOTION_STATUSES = frozenset({Workshop.Status.COMPLETED, Workshop.Status.CANCELLED})
+
+
+def may_promote_from_waitlist(workshop: Workshop) -> bool:
+    """Whether a seat freed in ``workshop`` goes to its waiting list: the one rule of the
+    services that fill seats (``participants.services``) and of the page that says first
+    what ending registrations would do (:func:`ending_preview`)."""
+    return workshop.status not in NO_PROMOTION_STATUSES
+
+
 # Decline and cancel act on these (participants.services: decline_registration and
 # cancel_registration); the others are left as they are.
 ENDING_ACTS_ON = (
@@ -395,7 +406,7 @@ def ending_preview(workshop: Workshop, selected: list[Registration]) -> EndingPr
     unchanged = [r for r in selected if r.status not in ENDING_ACTS_ON]
     freed = sum(1 for r in ended if r.status == Registration.Status.CONFIRMED)
     promoted = []
-    if freed and workshop.status not in (Workshop.Status.COMPLETED, Workshop.Status.CANCELLED):
+    if freed and may_promote_from_waitlist(workshop):
         confirmed = Registration.objects.filter(workshop=workshop).holding_seats().count()
         free = max(workshop.capacity - (confirmed - freed), 0)
         if free:

@@ -53,6 +53,7 @@ from integrations.queue import enqueue_on_commit
 from participants import tasks
 from participants.emails import Kind
 from participants.models import Participant, Registration, seat_counts
+from participants.queries import may_promote_from_waitlist
 
 logger = logging.getLogger(__name__)
 
@@ -229,12 +230,16 @@ def _fill_free_seats(
     figures: tuple[int, int] | None = None,
     hooks: list | None = None,
 ) -> list[Registration]:
-    """Promote the first of the waiting list into every free seat. Under the lock.
+    """Promote the first of the waiting list into every free seat. Under the lock. None for
+    a workshop that is over or will not take place (``may_promote_from_waitlist``), whatever
+    freed the seat: a cancellation, a decline, a capacity raised.
 
     Two queries (the count unless ``figures`` gives it, the queue's head) plus, per
     promotion, its update, audit record and e-mail's task (and the webhooks' query, unless
     ``hooks`` gives the workshop's webhooks, read before the lock).
     """
+    if not may_promote_from_waitlist(workshop):
+        return []
     confirmed, waitlisted = figures or _seat_figures(workshop)
     free = workshop.capacity - confirmed
     if free <= 0 or not waitlisted:
@@ -255,15 +260,6 @@ def _fill_free_seats(
     return promoted
 
 
-# A workshop that is over, or will not take place, gives nobody a seat from its queue.
-NO_PROMOTION_STATUSES = frozenset({Workshop.Status.COMPLETED, Workshop.Status.CANCELLED})
-
-
-def may_promote_from_waitlist(workshop: Workshop) -> bool:
-    """Whether :func:`promote_from_waitlist` would give ``workshop``'s free seats away."""
-    return workshop.status not in NO_PROMOTION_STATUSES
-
-
 def promote_from_waitlist(*, workshop: Workshop, notify: bool = True) -> list[Registration]:
     """Give every free seat to the waiting list, first come first served.
 
@@ -273,8 +269,6 @@ def promote_from_waitlist(*, workshop: Workshop, notify: bool = True) -> list[Re
     with transaction.atomic():
         hooks = webhooks.active_webhooks(workshop=workshop)  # before the lock: not a seat
         workshop = _lock_workshop(workshop)
-        if not may_promote_from_waitlist(workshop):
-            return []
         return _fill_free_seats(workshop, timezone.now(), notify=notify, hooks=hooks)
 
 

@@ -2,9 +2,9 @@
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from config.refusals import Refusal, add_to_form
 from reports.models import REPORT_SECTIONS, Report
 from reports.services import parse_recipients
 
@@ -55,8 +55,8 @@ class PublishForm(forms.Form):
                 data.get("addresses", ""),
                 default_language=data.get("accounts_language") or "en",
             )
-        except ValidationError as error:
-            self.add_error("addresses", error.message_dict["addresses"])
+        except Refusal as refusal:
+            add_to_form(self, refusal)
         return data
 
 

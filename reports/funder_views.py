@@ -42,7 +42,11 @@ def funders_home(request: HttpRequest) -> HttpResponse:
         queries.funded_workshops(request.user), now=timezone.now(), with_clashes=False
     )
     programmes = sorted(
-        {w.programme for w in [*board.upcoming, *board.running, *board.past] if w.programme},
+        {
+            row.workshop.programme
+            for row in [*board.upcoming, *board.running, *board.past]
+            if row.workshop.programme
+        },
         key=lambda programme: programme.name,
     )
     return render(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.refusals import Refusal
 from events.models import Workshop
 from integrations.queue import enqueue_on_commit
 from reports import tasks
@@ -55,21 +56,18 @@ def parse_recipients(text: str, *, default_language: str) -> list[Recipient]:
         try:
             validate_email(address)
         except ValidationError:
-            raise ValidationError(
-                {
-                    "addresses": _("Line %(line)s: “%(text)s” is not an e-mail address.")
-                    % {"line": number, "text": address[:80]}
-                }
+            raise Refusal(
+                _("Line %(line)s: “%(text)s” is not an e-mail address.")
+                % {"line": number, "text": address[:80]},
+                field="addresses",
+                code="invalid_email",
             ) from None
         if len(parts) > 2 or language not in LANGUAGE_CODES:
-            raise ValidationError(
-                {
-                    "addresses": _(
-                        "Line %(line)s: after the address, give nothing or a language code "
-                        "(%(codes)s)."
-                    )
-                    % {"line": number, "codes": ", ".join(LANGUAGE_CODES)}
-                }
+            raise Refusal(
+                _("Line %(line)s: after the address, give nothing or a language code (%(codes)s).")
+                % {"line": number, "codes": ", ".join(LANGUAGE_CODES)},
+                field="addresses",
+                code="invalid_language",
             )
         found.append(Recipient(address, language))
     return found
@@ -92,7 +90,7 @@ def create_report_link(
     now = now or timezone.now()
     days = link_days() if days is None else days
     if not 1 <= days <= 3650:
-        raise ValidationError({"days": _("A link is valid for 1 to 3,650 days.")})
+        raise Refusal(_("A link is valid for 1 to 3,650 days."), field="days", code="days_range")
     token = ReportLink.new_token()
     link = ReportLink.objects.create(
         report=report,

@@ -153,19 +153,31 @@ def workshop_figures(workshop: Workshop, *, now: datetime) -> Figures:
     return figures([workshop.pk], now=now).get(workshop.pk, Figures())
 
 
+@dataclass(frozen=True)
+class DashboardRow:
+    """A workshop as a dashboard shows it: its figures and, while it is not over, its
+    clashes, whether it is still an unpublished draft, and how many things need doing."""
+
+    workshop: Workshop
+    figures: Figures
+    clashes: list["ClashNote"] = field(default_factory=list)
+    is_unpublished_draft: bool = False
+    todo_count: int = 0
+
+
 @dataclass
 class Dashboard:
     """An organiser's workshops by where they stand today, and what needs doing in them."""
 
-    upcoming: list[Workshop] = field(default_factory=list)
-    running: list[Workshop] = field(default_factory=list)
-    past: list[Workshop] = field(default_factory=list)
+    upcoming: list[DashboardRow] = field(default_factory=list)
+    running: list[DashboardRow] = field(default_factory=list)
+    past: list[DashboardRow] = field(default_factory=list)
     clashes: dict[int, list["ClashNote"]] = field(default_factory=dict)
 
     @property
-    def needs_doing(self) -> list[Workshop]:
+    def needs_doing(self) -> list[DashboardRow]:
         """Running and upcoming workshops with something to do, soonest first."""
-        return [w for w in [*self.running, *self.upcoming] if w.todo_count]
+        return [row for row in [*self.running, *self.upcoming] if row.todo_count]
 
     @property
     def is_empty(self) -> bool:
@@ -179,45 +191,44 @@ def local_today(workshop: Workshop, now: datetime) -> date:
 def dashboard(
     workshops: QuerySet[Workshop], *, now: datetime, with_clashes: bool = True
 ) -> Dashboard:
-    """``workshops`` with their figures, grouped as upcoming, running or past, each judged
-    by the date today where the workshop takes place; clashes for those not yet over (unless
-    ``with_clashes`` is False: the funders' page does not show them).
+    """``workshops`` as ``DashboardRow``s with their figures, grouped as upcoming, running or
+    past, each judged by the date today where the workshop takes place; clashes for those
+    not yet over (unless ``with_clashes`` is False: the funders' page does not show them).
 
     A fixed number of queries whatever the number of workshops, sessions and people: the
     workshops, their figures, then those of ``clash_notes``.
     """
-    board = Dashboard()
-    current = []
     workshops = list(workshops.select_related("programme").order_by("start_date", "title", "pk"))
     counted = figures([w.pk for w in workshops], now=now)
+    groups: dict[str, list[Workshop]] = {"upcoming": [], "running": [], "past": []}
+    current = []
     for workshop in workshops:
-        workshop.figures = counted.get(workshop.pk, Figures())
         today = local_today(workshop, now)
         if workshop.end_date < today:
-            board.past.append(workshop)
+            groups["past"].append(workshop)
         elif workshop.start_date > today:
-            board.upcoming.append(workshop)
+            groups["upcoming"].append(workshop)
         else:
-            board.running.append(workshop)
+            groups["running"].append(workshop)
         if workshop.end_date >= today and workshop.status != Workshop.Status.CANCELLED:
             current.append(workshop)
-    board.past.reverse()  # the most recent first
-    board.clashes = clash_notes(current) if with_clashes else {}
+    groups["past"].reverse()  # the most recent first
+    clashes = clash_notes(current) if with_clashes else {}
     current_ids = {w.pk for w in current}
-    for workshop in [*board.upcoming, *board.running, *board.past]:
-        is_current = workshop.pk in current_ids
-        workshop.clashes = board.clashes.get(workshop.pk, []) if is_current else []
-        workshop.is_unpublished_draft = is_current and workshop.status == Workshop.Status.DRAFT
-        workshop.todo_count = (
-            (
-                workshop.figures.pending
-                + workshop.figures.sessions_without_trainers
-                + len(workshop.clashes)
-            )
-            if is_current
-            else 0
-        ) + (1 if workshop.is_unpublished_draft else 0)
-    return board
+
+    def row(workshop: Workshop) -> DashboardRow:
+        found = counted.get(workshop.pk, Figures())
+        if workshop.pk not in current_ids:
+            return DashboardRow(workshop, found)
+        draft = workshop.status == Workshop.Status.DRAFT
+        noted = clashes.get(workshop.pk, [])
+        todo = found.pending + found.sessions_without_trainers + len(noted) + (1 if draft else 0)
+        return DashboardRow(workshop, found, noted, draft, todo)
+
+    return Dashboard(
+        **{group: [row(w) for w in members] for group, members in groups.items()},
+        clashes=clashes,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The benchmarks' harness: A and B measured in turns, each figure beside its floor, and a
 missed gate failing ``python -m bench``."""
 
+import os
 import sys
 import types
 
@@ -71,3 +72,31 @@ def test_python_m_bench_exits_non_zero_when_a_gate_is_missed(monkeypatch, capsys
     monkeypatch.setitem(sys.modules, "bench.fake_gate", module)
     assert bench_main.main(["fake_gate"]) == status
     assert ("GATES MISSED" in capsys.readouterr().out) is bool(status)
+
+
+def test_a_bench_on_postgresql_creates_and_drops_a_database_of_its_own(monkeypatch):
+    # The database the URL names is never touched (issue 9: the harness once ran DROP SCHEMA
+    # public CASCADE on it): the bench's own is made beside it and dropped at exit.
+    psycopg = pytest.importorskip("psycopg")
+    server = "postgres://postgres@127.0.0.1:5432"
+    try:
+        psycopg.connect(f"{server}/postgres", connect_timeout=2).close()
+    except psycopg.OperationalError:
+        pytest.skip("no PostgreSQL server on 127.0.0.1:5432")
+
+    def databases():
+        with psycopg.connect(f"{server}/postgres") as admin:
+            return {name for (name,) in admin.execute("SELECT datname FROM pg_database")}
+
+    at_exit = []
+    monkeypatch.setattr(_harness.atexit, "register", at_exit.append)
+    # Other databases on the server may come and go meanwhile (other test runs): only these
+    # two are looked at.
+    url = _harness._scratch_postgres(f"{server}/postgres")
+    scratch = url.rsplit("/", 1)[1]
+    assert (url, scratch) == (f"{server}/{scratch}", f"workshops_bench_{os.getpid()}")
+    assert {scratch, "postgres"} <= databases()
+    (drop,) = at_exit
+    drop()
+    assert scratch not in databases()
+    assert "postgres" in databases()

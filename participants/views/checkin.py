@@ -14,6 +14,7 @@ in the browser's storage and are posted in batches, each with the id the browser
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -65,11 +66,30 @@ def _counts(rows) -> dict:
     return counts
 
 
-def _participant_rows(session: Session) -> list[Registration]:
-    rows = list(attendance.session_roster(session))
-    for row in rows:
-        row.checkin_code = attendance.checkin_code(row)
-    return rows
+@dataclass(frozen=True)
+class CheckinRow:
+    """A confirmed person as the check-in screen and the signed sheet's entry show them:
+    their registration, their mark at the session (None: none yet) and its label, and their
+    check-in code."""
+
+    registration: Registration
+    mark: str | None
+    mark_label: str
+    code: str
+
+
+def _participant_rows(session: Session) -> list[CheckinRow]:
+    """The session's roster (``attendance.session_roster``: one query) as rows."""
+    labels = dict(Attendance.Status.choices)
+    return [
+        CheckinRow(
+            registration,
+            registration.mark,
+            labels.get(registration.mark, ""),
+            attendance.checkin_code(registration),
+        )
+        for registration in attendance.session_roster(session)
+    ]
 
 
 @login_required
@@ -186,20 +206,20 @@ def sheet_entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     unless they are excused. Every change goes through ``record_attendance``.
     """
     session = _organised_session(request.user, slug, pk)
-    rows = list(attendance.session_roster(session))
+    rows = _participant_rows(session)
     if request.method == "POST":
         ticked = set(request.POST.getlist("present"))
         changed = 0
         try:
             for row in rows:
-                if str(row.pk) in ticked:
+                if str(row.registration.pk) in ticked:
                     status = row.mark if row.mark in attendance.ATTENDED else "present"
                 elif row.mark == Attendance.Status.EXCUSED:
                     continue
                 else:
                     status = Attendance.Status.ABSENT
                 mark = attendance.record_attendance(
-                    registration=row, session=session, status=status, by=request.user
+                    registration=row.registration, session=session, status=status, by=request.user
                 )
                 changed += mark.changed
         except attendance.AttendanceRefused as refusal:
@@ -208,12 +228,12 @@ def sheet_entry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("The sheet is entered: %(changed)s marks changed, %(present)s present.")
-                % {"changed": changed, "present": len(ticked & {str(r.pk) for r in rows})},
+                % {
+                    "changed": changed,
+                    "present": len(ticked & {str(r.registration.pk) for r in rows}),
+                },
             )
         return redirect("participants:sheet_entry", slug=slug, pk=pk)
-    labels = dict(Attendance.Status.choices)
-    for row in rows:
-        row.mark_label = labels.get(row.mark, "")
     return render(
         request,
         "participants/checkin/sheet.html",

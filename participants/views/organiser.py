@@ -28,6 +28,7 @@ from participants.models import Registration
 from participants.queries import (
     ending_preview,
     filter_registrations,
+    may_promote_from_waitlist,
     registration_agencies,
     registration_counts,
     registration_regions,
@@ -100,7 +101,7 @@ def registrations(request, slug):
     others = request.GET.copy()
     others.pop("page", None)
     # Seats left empty while people wait: a capacity raised since the last decision.
-    offer = counts.seats_for_the_waiting_list if services.may_promote_from_waitlist(workshop) else 0
+    offer = counts.seats_for_the_waiting_list if may_promote_from_waitlist(workshop) else 0
     return render(
         request,
         "participants/organiser/registrations.html",

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from events.models import Trainer
+from events.queries import trainer_teaching
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +91,29 @@ def test_another_organiser_cannot_replace_a_trainers_calendar_link(client, other
     assert response.status_code == 404
     liang.refresh_from_db()
     assert liang.feed_token == before
+
+
+def test_trainer_detail_links_the_timetables_its_reader_organises_only(
+    client, organiser, workshop, make_workshop, make_session, liang
+):
+    kunming = make_workshop(title="Kunming Workshop", slug="kunming", status="published")
+    make_session(kunming, title="Kunming lecture", trainers=[liang])
+    client.force_login(organiser)
+
+    page = detail(client, liang)
+
+    assert reverse("events:timetable", args=[workshop.slug]) in page
+    assert reverse("events:timetable", args=[kunming.slug]) not in page
+    assert "Kunming Workshop" in page
+
+
+def test_trainer_teaching_answers_rows_and_leaves_the_workshops_as_read(organiser, liang):
+    # A result of its own (workshop, sessions, organised), not an attribute glued onto the
+    # workshop instance.
+    (taught,) = trainer_teaching(liang, organiser)
+    assert (taught.workshop.slug, [s.title for s in taught.sessions], taught.organised) == (
+        "national-anti-trafficking-workshop-2007",
+        ["Session"],
+        True,
+    )
+    assert not hasattr(taught.workshop, "is_organised")

@@ -46,6 +46,35 @@ def test_workshop_form_names_the_field_and_the_rule(organiser_client):
 
 
 @pytest.mark.django_db
+def test_workshop_form_refuses_the_days_and_the_window_by_the_models_constraints(
+    organiser_client,
+):
+    # One implementation of each rule: the form reports the named constraint (its message
+    # and its code, as the admin and the API do), not a copy of its own.
+    response = organiser_client.post(
+        reverse("events:workshop_create"),
+        {
+            "title": "Backwards",
+            "start_date": "2008-03-10",
+            "end_date": "2008-03-09",
+            "timezone": "Asia/Bangkok",
+            "language": "en",
+            "capacity": "20",
+            "registration_opens_at": "2008-02-10T09:00",
+            "registration_closes_at": "2008-02-01T09:00",
+        },
+    )
+    errors = response.context["form"].errors.as_data()
+    assert [(e.messages, e.code) for e in errors["end_date"]] == [
+        (["The last day cannot come before the first day."], "ends_before_start")
+    ]
+    assert [(e.messages, e.code) for e in errors["registration_closes_at"]] == [
+        (["Registration must close after it opens."], "closes_before_opens")
+    ]
+    assert not Workshop.objects.filter(title="Backwards").exists()
+
+
+@pytest.mark.django_db
 def test_workshop_edit_refuses_dates_that_leave_sessions_outside(
     organiser_client, workshop, session
 ):

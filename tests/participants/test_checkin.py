@@ -194,6 +194,25 @@ def test_sheet_entry_marks_ticked_present_and_the_others_absent(organiser_client
     }
 
 
+def test_checkin_pages_show_rows_of_their_own_not_marked_registrations(
+    organiser_client, session, people
+):
+    # The screen's and the sheet's rows carry the mark, its label and the code beside the
+    # registration (a CheckinRow), rather than attributes glued onto each Registration.
+    attendance.record_attendance(registration=people[1], session=session, status="late", by=None)
+    sheet = reverse("participants:sheet_entry", args=[session.workshop.slug, session.pk])
+    for url in (screen_url(session), sheet):
+        rows = organiser_client.get(url).context["rows"]
+        assert [(r.registration.name, r.mark, r.mark_label) for r in rows] == [
+            ("Wang Fang", "late", "Late"),
+            ("Chen Jie", None, ""),
+            ("Li Na", None, ""),
+            ("Zhang Wei", None, ""),
+        ]
+        assert [r.code for r in rows] == [attendance.checkin_code(r.registration) for r in rows]
+        assert not any(hasattr(r.registration, "checkin_code") for r in rows)
+
+
 # Self check-in ------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from events.models import Agency, Workshop
 from participants.models import Participant, Registration
+from participants.queries import ending_preview
 from participants.services import (
     InvalidTransition,
     RegistrationClosed,
@@ -325,6 +326,30 @@ def test_cancel_registration_of_a_waitlisted_promotes_nobody(full_workshop):
         "c@example.org": Status.CANCELLED,
         "d@example.org": Status.WAITLISTED,
     }
+
+
+def test_ending_a_registration_in_a_cancelled_workshop_promotes_nobody_as_its_preview_says(
+    full_workshop, organiser, django_capture_on_commit_callbacks, mailoutbox
+):
+    # The rule of promote_from_waitlist (no seat from the queue of a workshop that will not
+    # take place) holds for a seat freed by a cancellation or a decline too, and the page
+    # that asks first (ending_preview) says what the service then does.
+    Workshop.objects.filter(pk=full_workshop.pk).update(status=Workshop.Status.CANCELLED)
+    full_workshop.refresh_from_db()
+    a, b = (
+        Registration.objects.get(participant__email=e) for e in ("a@example.org", "b@example.org")
+    )
+    assert ending_preview(full_workshop, [a]).promoted == []
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_registration(registration=a, by=organiser)
+        decline_registration(registration=b, by=organiser)
+    assert statuses(full_workshop) == {
+        "a@example.org": Status.CANCELLED,
+        "b@example.org": Status.DECLINED,
+        "c@example.org": Status.WAITLISTED,
+        "d@example.org": Status.WAITLISTED,
+    }
+    assert sorted(m.to[0] for m in mailoutbox) == ["a@example.org", "b@example.org"]
 
 
 def test_cancel_registration_twice_is_harmless(full_workshop):

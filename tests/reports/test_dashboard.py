@@ -104,6 +104,17 @@ def test_dashboard_page_shows_the_figures(client, organiser, held):
     assert '<h2 id="past-heading">Past</h2>' in html
 
 
+def test_dashboard_rows_carry_the_figures_beside_the_workshop(organiser, held, workshop):
+    # A DashboardRow each (the workshop, its figures, its clashes and things to do), not
+    # attributes glued onto the Workshop instances.
+    board = statistics.dashboard(Workshop.objects.organised_by(organiser), now=at(15, 12, month=9))
+    (row,) = board.past
+    assert row.workshop == workshop
+    assert (row.figures.confirmed, row.figures.waitlisted, row.figures.pending) == (4, 1, 2)
+    assert (row.clashes, row.is_unpublished_draft, row.todo_count) == ([], False, 0)
+    assert not any(hasattr(row.workshop, name) for name in ("figures", "clashes", "todo_count"))
+
+
 @pytest.mark.django_db
 def test_dashboard_groups_by_today_where_each_workshop_happens(make_workshop, organiser):
     now = datetime(2007, 8, 25, 12, tzinfo=UTC)
@@ -124,9 +135,12 @@ def test_dashboard_groups_by_today_where_each_workshop_happens(make_workshop, or
             timezone=zone,
         ).organisers.add(organiser)
     board = statistics.dashboard(Workshop.objects.organised_by(organiser), now=now)
-    assert [w.title for w in board.running] == ["Honolulu", "Kiritimati"]
-    assert [w.title for w in board.upcoming] == ["London", "National Anti-Trafficking Workshop"]
-    assert [w.title for w in board.past] == ["Berlin"]
+    assert [r.workshop.title for r in board.running] == ["Honolulu", "Kiritimati"]
+    assert [r.workshop.title for r in board.upcoming] == [
+        "London",
+        "National Anti-Trafficking Workshop",
+    ]
+    assert [r.workshop.title for r in board.past] == ["Berlin"]
 
 
 @pytest.mark.django_db

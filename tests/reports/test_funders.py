@@ -9,6 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from config.refusals import Refusal
 from events.models import Agency, AgencyMember, WorkshopAgency
 from reports import services
 from reports.models import ReportDelivery, ReportLink
@@ -245,6 +246,29 @@ def test_publishing_without_notice_dates_the_report_and_tells_nobody(
             notify=False,
         )
     assert services.report_for(workshop).version == 1
+
+
+def test_report_services_refuse_as_every_service_does(workshop):
+    # One error type: a Refusal naming the field and the rule (config.refusals), as forms,
+    # the admin and the API read it.
+    with pytest.raises(Refusal) as refused:
+        services.parse_recipients("ok@example.org\nnot-an-address", default_language="en")
+    assert refused.value.rows() == [
+        {
+            "field": "addresses",
+            "code": "invalid_email",
+            "message": "Line 2: “not-an-address” is not an e-mail address.",
+        }
+    ]
+    with pytest.raises(Refusal) as refused:
+        services.parse_recipients("ok@example.org fr", default_language="en")
+    assert (refused.value.field, refused.value.code) == ("addresses", "invalid_language")
+    with pytest.raises(Refusal) as refused:
+        services.create_report_link(report=services.report_for(workshop), days=0)
+    assert refused.value.rows() == [
+        {"field": "days", "code": "days_range", "message": "A link is valid for 1 to 3,650 days."}
+    ]
+    assert not ReportLink.objects.exists()
 
 
 def test_publishing_refuses_a_bad_address_naming_the_line(client, workshop, organiser):
