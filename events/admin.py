@@ -116,15 +116,16 @@ def shared_choices_formset(*names: str, base=SharedChoicesFormSet):
     return type("SharedChoicesFormSet", (base,), {"shared_choice_fields": names})
 
 
-def count_of(model, relation: str, **conditions):
-    """An expression counting the rows of ``model``'s reverse ``relation`` (where ``conditions``).
+def count_of(model, relation: str, *where, **conditions):
+    """An expression counting the rows of ``model``'s reverse ``relation`` (where the ``Q``
+    objects ``where`` and the ``conditions``).
 
     A correlated subquery rather than a JOIN with GROUP BY: the changelist's row count and
     its filters' look-ups stay plain queries on the table, and only the shown page is counted.
     """
     rel = model._meta.get_field(relation)
     to = rel.field.name
-    rows = rel.related_model._default_manager.filter(**{to: OuterRef("pk")}, **conditions)
+    rows = rel.related_model._default_manager.filter(*where, **{to: OuterRef("pk")}, **conditions)
     counted = rows.order_by().values(to).annotate(count=Count("*")).values("count")
     return Coalesce(Subquery(counted), 0)
 
