@@ -63,6 +63,25 @@ def _next_order(questionnaire: Questionnaire) -> int:
     return (questionnaire.questions.aggregate(top=Max("order"))["top"] or 0) + 1
 
 
+def _check_title_and_dates(*, title: str, opens_at, closes_at) -> None:
+    """A questionnaire's title and opening, as ``create_questionnaire`` and
+    ``update_questionnaire`` both refuse them: the window by the model's own rule (its
+    constraint ``questionnaire_closes_after_opens``, with that field, code and message)."""
+    if not title.strip():
+        raise FeedbackError(_("A questionnaire needs a title."), code="required", field="title")
+    if opens_at and closes_at and closes_at <= opens_at:
+        rule = next(
+            c
+            for c in Questionnaire._meta.constraints
+            if c.name == "questionnaire_closes_after_opens"
+        )
+        raise FeedbackError(
+            str(rule.violation_error_message),
+            code=rule.violation_error_code,
+            field=rule.violation_error_field,
+        )
+
+
 @transaction.atomic
 def create_questionnaire(
     *,
@@ -78,14 +97,7 @@ def create_questionnaire(
 ) -> Questionnaire:
     """A new questionnaire; evaluations are anonymous, knowledge tests named (the model's
     ``questionnaire_tests_not_anonymous``)."""
-    if not title.strip():
-        raise FeedbackError(_("A questionnaire needs a title."), code="required", field="title")
-    if opens_at and closes_at and closes_at <= opens_at:
-        raise FeedbackError(
-            _("A questionnaire must close after it opens."),
-            code="closes_before_opens",
-            field="closes_at",
-        )
+    _check_title_and_dates(title=title, opens_at=opens_at, closes_at=closes_at)
     if pre_test is not None and (
         pre_test.workshop_id != workshop.pk or pre_test.kind != Questionnaire.Kind.PRE_TEST
     ):
@@ -123,15 +135,9 @@ def update_questionnaire(*, questionnaire: Questionnaire, **values) -> Questionn
     if unknown:
         raise TypeError(f"not a questionnaire field to change: {sorted(unknown)}")
     merged = {name: values.get(name, getattr(questionnaire, name)) for name in allowed}
-    if not str(merged["title"]).strip():
-        raise FeedbackError(_("A questionnaire needs a title."), code="required", field="title")
-    opens, closes = merged["opens_at"], merged["closes_at"]
-    if opens and closes and closes <= opens:
-        raise FeedbackError(
-            _("A questionnaire must close after it opens."),
-            code="closes_before_opens",
-            field="closes_at",
-        )
+    _check_title_and_dates(
+        title=str(merged["title"]), opens_at=merged["opens_at"], closes_at=merged["closes_at"]
+    )
     pre_test = merged["pre_test"]
     if pre_test is not None and (
         questionnaire.kind != Questionnaire.Kind.POST_TEST
