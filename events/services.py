@@ -4,7 +4,8 @@ Each is one function, called alike by the organiser pages, the admin and the API
 rule (which status may follow which, no trainer in two places at once) lives here only.
 Refusals are ``config.refusals.Refusal``s (``ValidationError``s) whose messages name the
 rule, with the field at fault where there is one, so that a form can show them beside it;
-a batch of sessions is refused by field and row (``SessionsRefused``).
+a session, or a batch of them, is refused by field and row (``SessionsRefused``, a
+``Refusals``: one refusal per message).
 """
 
 import copy
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from audit.services import record_create, record_update
-from config.refusals import Refusal
+from config.refusals import Refusal, Refusals
 from events import tasks, timezones
 from events.clashes import (
     Candidate,
@@ -692,26 +692,40 @@ def _session_label(workshop: Workshop, session: Session) -> str:
 SessionDraft = Candidate
 
 
-class SessionsRefused(ValidationError):
-    """Some sessions of a batch were refused: ``rows[i]`` holds the i-th draft's messages by
-    field (empty for a draft that passed). As a ValidationError its messages are every
-    refused draft's, each after the draft's title."""
+# The code of a timetable rule's refusal, as the API has always given it: the rules of
+# ``session_refusals`` are told apart by their field and message.
+TIMETABLE_RULE = "invalid"
 
-    def __init__(self, rows: list[dict[str, list[str]]], drafts: Sequence[SessionDraft]):
-        self.rows = rows
-        if len(rows) == 1:  # one session: its messages by field, as a form shows them
-            super().__init__(rows[0])
+
+class SessionsRefused(Refusals):
+    """Some sessions of a batch were refused: ``by_draft[i]`` holds the i-th draft's
+    messages by field (empty for a draft that passed). One draft's refusal is a refusal per
+    message, on its field, as a form shows them; a batch's, each message after its draft's
+    title, on the whole batch."""
+
+    def __init__(self, by_draft: list[dict[str, list[str]]], drafts: Sequence[SessionDraft]):
+        self.by_draft = by_draft
+        if len(by_draft) == 1:  # one session: its messages by field, as a form shows them
+            super().__init__(
+                [
+                    Refusal(message, field=field, code=TIMETABLE_RULE)
+                    for field, messages in by_draft[0].items()
+                    for message in messages
+                ]
+            )
             return
         super().__init__(
             [
-                _("“%(title)s”: %(problem)s") % {"title": draft.title, "problem": message}
-                if draft.title
-                else message
-                for draft, row in zip(drafts, rows, strict=True)
+                Refusal(
+                    _("“%(title)s”: %(problem)s") % {"title": draft.title, "problem": message}
+                    if draft.title
+                    else message,
+                    code=TIMETABLE_RULE,
+                )
+                for draft, row in zip(drafts, by_draft, strict=True)
                 for messages in row.values()
                 for message in messages
-            ],
-            code="sessions_refused",
+            ]
         )
 
 
@@ -774,15 +788,14 @@ def check_session(
     status: str = Session.Status.SCHEDULED,
 ) -> None:
     """Refuse a session that ends before it starts, lies outside the workshop's dates, or
-    puts a trainer or a room in two places at once, naming each clash, by field.
+    puts a trainer or a room in two places at once, naming each clash, by field (a
+    :class:`SessionsRefused` of one draft).
 
     Forms call it before saving, so the organiser sees every problem at once; the save
     calls it again inside its transaction. ``check_sessions`` of one draft: two queries.
     """
     draft = SessionDraft(starts_at, ends_at, room, tuple(trainers), session, status)
-    (pairs,) = session_refusals(workshop=workshop, drafts=[draft])
-    if pairs:
-        raise ValidationError(_by_field(pairs))
+    check_sessions(workshop=workshop, drafts=[draft])
 
 
 @dataclass(frozen=True)
