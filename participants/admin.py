@@ -9,8 +9,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from config.admin_helpers import ListRelatedOnEveryPageMixin, count_of, service_action
 from events import admin as events_admin
-from events.admin import ListRelatedOnEveryPageMixin, count_of, service_action
 from events.models import Workshop
 from participants import services
 from participants.models import Attendance, Participant, Registration, holds_a_seat

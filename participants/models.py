@@ -6,9 +6,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from events.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from config.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from config.tokens import new_token
 from events.models import Agency, Session, Workshop
-from events.tokens import new_token
 
 
 class Participant(models.Model):
