@@ -87,6 +87,16 @@ NOT_EXPORTED = (
     "integrations.WebhookAttempt",
     "reports.DocumentBuild",
 )
+# The columns by which a workshop's rows name an account, exported with the workshop.
+ACCOUNT_COLUMNS = (
+    ("participants.Attendance", "recorded_by"),
+    ("reports.Certificate", "revoked_by"),
+    ("events.Trainer", "created_by"),
+    ("auditlog.LogEntry", "actor"),
+    ("reports.Report", "published_by"),
+    ("reports.ReportLink", "created_by"),
+    ("reports.ReportDelivery", "sent_by"),
+)
 # An import goes only into a database where these are empty.
 MUST_BE_EMPTY = ("auth.User", "events.Workshop", "participants.Participant", "events.Agency")
 
@@ -113,60 +123,24 @@ def _querysets(workshop_slug: str | None) -> dict:
     except Workshop.DoesNotExist:
         raise ExchangeError(f"No workshop has the short name “{workshop_slug}”.") from None
     w = workshop.pk
-    registrations = models["participants.Registration"].objects.filter(workshop=w)
-    sessions = models["events.Session"].objects.filter(workshop=w)
     questions = models["feedback.Question"].objects.filter(questionnaire__workshop=w)
-    log = LogEntry.objects.filter(additional_data__workshop=w)
-    trainers = (
-        models["events.Trainer"]
-        .objects.filter(Q(sessions__workshop=w) | Q(questions__questionnaire__workshop=w))
-        .distinct()
-    )
-    User = get_user_model()
-    users = User.objects.filter(
-        Q(organised_workshops=w)
-        | Q(
-            pk__in=models["participants.Attendance"]
-            .objects.filter(registration__workshop=w)
-            .values("recorded_by")
-        )
-        | Q(
-            pk__in=models["reports.Certificate"]
-            .objects.filter(registration__workshop=w)
-            .values("revoked_by")
-        )
-        | Q(pk__in=trainers.values("created_by"))
-        | Q(pk__in=log.values("actor"))
-        | Q(webhooks__workshop=w)
-        | Q(pk__in=models["reports.Report"].objects.filter(workshop=w).values("published_by"))
-        | Q(
-            pk__in=models["reports.ReportLink"]
-            .objects.filter(report__workshop=w)
-            .values("created_by")
-        )
-        | Q(
-            pk__in=models["reports.ReportDelivery"]
-            .objects.filter(report__workshop=w)
-            .values("sent_by")
-        )
-    ).distinct()
-    return {
-        "auth.Group": models["auth.Group"].objects.filter(user__in=users).distinct(),
-        "auth.User": users,
+    rows = {
         # Reference tables: small, and an agency may refer to its parent.
         "events.Agency": models["events.Agency"].objects.all(),
         "events.Programme": models["events.Programme"].objects.all(),
         "events.AgencyMember": models["events.AgencyMember"].objects.none(),
         "events.Room": models["events.Room"].objects.filter(sessions__workshop=w).distinct(),
         "events.Topic": models["events.Topic"].objects.filter(sessions__workshop=w).distinct(),
-        "events.Trainer": trainers,
+        "events.Trainer": models["events.Trainer"]
+        .objects.filter(Q(sessions__workshop=w) | Q(questions__questionnaire__workshop=w))
+        .distinct(),
         "events.Workshop": Workshop.objects.filter(pk=w),
         "events.WorkshopAgency": models["events.WorkshopAgency"].objects.filter(workshop=w),
-        "events.Session": sessions,
+        "events.Session": models["events.Session"].objects.filter(workshop=w),
         "participants.Participant": models["participants.Participant"]
         .objects.filter(registrations__workshop=w)
         .distinct(),
-        "participants.Registration": registrations,
+        "participants.Registration": models["participants.Registration"].objects.filter(workshop=w),
         "participants.Attendance": models["participants.Attendance"].objects.filter(
             registration__workshop=w
         ),
@@ -193,7 +167,18 @@ def _querysets(workshop_slug: str | None) -> dict:
         ),
         "integrations.ApiToken": models["integrations.ApiToken"].objects.none(),
         "integrations.Webhook": models["integrations.Webhook"].objects.filter(workshop=w),
-        "auditlog.LogEntry": log,
+        "auditlog.LogEntry": LogEntry.objects.filter(additional_data__workshop=w),
+    }
+    # The accounts the workshop names: its organisers, its webhooks' owners, and whoever
+    # one of its exported rows names in one of these columns.
+    named = Q(organised_workshops=w) | Q(webhooks__workshop=w)
+    for label, column in ACCOUNT_COLUMNS:
+        named |= Q(pk__in=rows[label].values(column))
+    users = get_user_model().objects.filter(named).distinct()
+    return {
+        "auth.Group": models["auth.Group"].objects.filter(user__in=users).distinct(),
+        "auth.User": users,
+        **rows,
     }
 
 

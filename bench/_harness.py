@@ -53,6 +53,16 @@ def setup_django(database_url: str | None = None) -> None:
     _ready = True
 
 
+def analyze(*, sqlite: bool = False) -> None:
+    """Gather the planner's statistics after a bulk load, as autovacuum keeps them on a live
+    PostgreSQL database: freshly bulk-loaded tables have none. SQLite's too when ``sqlite``."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql" or sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def _scratch_postgres(url: str) -> str:
     """Create ``workshops_bench_<pid>`` on the server of ``url``; drop it at exit."""
     import psycopg
@@ -103,18 +113,6 @@ def timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
-
-
-def median_seconds(fn: Callable[[], object], *, repeat: int = 15, warmup: int = 2) -> float:
-    """The median wall time of ``fn`` over ``repeat`` runs, after ``warmup`` unmeasured ones."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def report(

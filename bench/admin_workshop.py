@@ -4,10 +4,11 @@ same directory (the floor: what the page costs before its rows).
 
 Each inline row is a search box showing what the row has chosen; before, each row listed
 every trainer and room (5 MB of HTML, about 15 s at this size). The figure is the median of
-a signed-in superuser's requests through Django's test client; the HTML size is printed too.
+a signed-in superuser's requests through Django's test client, taken in turns with the
+floor's (bench._harness.against_floor); the HTML size is printed too.
 """
 
-from bench._harness import median_seconds, report, setup_django
+from bench._harness import against_floor, setup_django
 
 SESSIONS = 100
 SMALL = 3
@@ -33,9 +34,6 @@ def build():
 
 
 def main() -> None:
-    import os
-
-    os.environ.setdefault("STATIC_MANIFEST", "false")
     setup_django()
     from django.test import Client
     from django.urls import reverse
@@ -53,18 +51,17 @@ def main() -> None:
     def page(workshop):
         return lambda: client.get(urls[workshop])
 
-    floor = median_seconds(page(small), repeat=7, warmup=1)
-    figure = median_seconds(page(big), repeat=7, warmup=1)
     print(
         f"HTML: {sizes[big] / 1e6:.2f} MB at {SESSIONS} sessions, "
         f"{sizes[small] / 1e6:.2f} MB at {SMALL}"
     )
-    report(
+    figure = against_floor(
         f"admin workshop change page, {SESSIONS} sessions",
-        figure,
-        "s",
+        page(big),
+        page(small),
         baseline_name=f"the same page at {SMALL} sessions",
-        baseline=floor,
-    )
+        repeat=7,
+        warmup=1,
+    )["ours"]
     verdict = "meets" if figure <= TARGET else "MISSES"
     print(f"admin workshop change page: {verdict} the {TARGET:g} s target")

@@ -19,7 +19,9 @@ def main() -> None:
     from django.http import JsonResponse
 
     from events.models import Room, Session, Trainer
+    from events.serializers import SESSION_COLUMNS
     from participants.models import Registration
+    from participants.serializers import REGISTRATION_COLUMNS
     from tests import factories
 
     user = get_user_model().objects.create_user("bench-organiser")
@@ -59,25 +61,12 @@ def main() -> None:
         return call
 
     def floor_sessions():
-        # The same rows and columns, straight from .values(), as JSON: what any view costs.
+        # The rows and columns the API reads (its own lists), straight from .values(), with
+        # each session's trainers, as JSON: what any view of them costs.
         rows = list(
             Session.objects.filter(workshop=workshop)
             .order_by("starts_at", "ends_at", "pk")
-            .values(
-                "id",
-                "workshop__slug",
-                "title",
-                "title_local",
-                "kind",
-                "description",
-                "starts_at",
-                "ends_at",
-                "room__name",
-                "is_mandatory",
-                "status",
-                "sequence",
-                "updated_at",
-            )[:100]
+            .values(*SESSION_COLUMNS)[:100]
         )
         trainers = {}
         for session_id, name in Session.trainers.through.objects.filter(
@@ -94,25 +83,7 @@ def main() -> None:
         rows = list(
             Registration.objects.filter(workshop=workshop)
             .order_by("created_at", "pk")
-            .values(
-                "id",
-                "workshop__slug",
-                "participant__email",
-                "name",
-                "name_local",
-                "gender",
-                "agency",
-                "agency_name",
-                "position",
-                "region",
-                "phone",
-                "preferred_language",
-                "status",
-                "source",
-                "nominated_by",
-                "created_at",
-                "status_changed_at",
-            )[:100]
+            .values(*REGISTRATION_COLUMNS)[:100]
         )
         return JsonResponse(
             {"count": Registration.objects.filter(workshop=workshop).count(), "results": rows}

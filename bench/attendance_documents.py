@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from bench._harness import against_floor, report, setup_django
+from bench._harness import against_floor, analyze, report, setup_django
 
 TZ = ZoneInfo("Asia/Shanghai")
 SESSIONS = 60
@@ -307,7 +307,6 @@ def floor_certificates(people, url: str, *, qr: bool = True) -> bytes:
 
 def main() -> None:
     setup_django()
-    from django.db import connection
 
     from reports.certificates import issue_certificates
     from reports.pdf.certificates import certificates_pdf
@@ -318,9 +317,7 @@ def main() -> None:
     print("Loading 1,000 people x 60 sessions (60,000 marks) and 10,000 people ...", flush=True)
     small, small_sessions = make_workshop("bench-1k", 1000, sessions=SESSIONS, marks=True)
     large, large_sessions = make_workshop("bench-10k", 10_000, sessions=1, marks=False)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
 
     def ours_sheet(workshop, session):
         return lambda: sign_in_sheets(

@@ -15,7 +15,7 @@ at least.
 from datetime import date, timedelta
 from itertools import count
 
-from bench._harness import against_floor, setup_django
+from bench._harness import against_floor, analyze, setup_django
 
 RESPONSES = 2000
 QUESTIONS = 30
@@ -56,9 +56,7 @@ def main() -> None:
     from feedback.statistics import questionnaire_results
 
     workshop, questionnaire = build()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
 
     # The same figures, both ways, before timing either.
     figures = questionnaire_results(questionnaire)

@@ -222,7 +222,7 @@ def prepare() -> dict:
 
     from events.models import Session, Workshop
     from integrations.tokens import create_token
-    from participants.models import Participant, Registration
+    from tests import factories
 
     today = timezone.localdate()
     target, burst = (
@@ -256,18 +256,8 @@ def prepare() -> dict:
                 starts_at=begins,
                 ends_at=begins + timedelta(minutes=50),
             )
-    people = Participant.objects.bulk_create(
-        Participant(email=f"attendee{n}@example.org") for n in range(100)
-    )
-    registrations = Registration.objects.bulk_create(
-        Registration(
-            workshop=running,
-            participant=person,
-            name=f"Attendee {n}",
-            status=Registration.Status.CONFIRMED,
-            source=Registration.Source.ORGANISER,
-        )
-        for n, person in enumerate(people)
+    registrations = factories.bulk_registrations(
+        running, 100, email="attendee{n}@example.org", name="Attendee {n}"
     )
     User = get_user_model()
     tokens = []

@@ -20,7 +20,7 @@ import sys
 from datetime import date, timedelta
 from types import ModuleType
 
-from bench._harness import interleaved, report, setup_django, timed
+from bench._harness import analyze, interleaved, report, setup_django, timed
 
 SESSIONS = 300
 PARTICIPANTS = 3000
@@ -87,12 +87,7 @@ def main() -> None:
 
     with override_settings(ROOT_URLCONF=urlconf()):
         organiser, workshop = build()
-        from django.db import connection
-
-        if connection.vendor == "postgresql":
-            # As a live database would have: statistics for the planner after a bulk load.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        analyze()
         client = Client()
         client.force_login(organiser)
         dashboard_url = reverse("reports:dashboard")

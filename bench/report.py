@@ -20,7 +20,7 @@ import time
 import uuid
 from datetime import date
 
-from bench._harness import ceiling, interleaved, report, setup_django
+from bench._harness import analyze, ceiling, interleaved, report, setup_django
 
 PEOPLE = 1000
 SESSIONS = 60
@@ -164,17 +164,13 @@ def floor_pdf(story) -> bytes:
 
 def main() -> None:
     setup_django()
-    from django.db import connection
     from django.utils import timezone, translation
 
     from reports.pdf.report import report_pdf, report_story
     from reports.report import report_content
 
     workshop = build()
-    # The planner's statistics, as autovacuum (PostgreSQL) or a periodic ANALYZE keeps them
-    # on a live database: freshly bulk-loaded tables have none.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    analyze(sqlite=True)
     for language in ("en", "zh-hans"):
         content = report_content(workshop, language, now=timezone.now())
         with translation.override(language):

@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 
-from bench._harness import ceiling, interleaved, report, setup_django
+from bench._harness import analyze, ceiling, interleaved, report, setup_django
 
 SIZES = (1_000, 10_000)
 WAITING_SHARE = 0.95
@@ -103,9 +103,7 @@ def measure() -> None:
     from django.db import connection
 
     built = {size: build(size, f"s{size}") for size in SIZES}
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    analyze()
     figures = timings(built)
     small, large = SIZES
     limits = {"roster page": 0.3, "CSV export": 3.0, "XLSX export": 3.0}

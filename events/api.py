@@ -44,6 +44,8 @@ ERRORS = {
     404: ErrorsSerializer,
 }
 READ_ERRORS = {400: ErrorsSerializer, 404: ErrorsSerializer}
+# The ?workshop= filter of every list that has one.
+WORKSHOP_FILTER = OpenApiParameter("workshop", str, description="A workshop's slug")
 
 
 def visible_workshops(user):
@@ -178,7 +180,7 @@ class WorkshopViewSet(
     list=extend_schema(
         summary="Sessions of the workshops you may see",
         parameters=[
-            OpenApiParameter("workshop", str, description="A workshop's slug"),
+            WORKSHOP_FILTER,
             OpenApiParameter("status", str, enum=Session.Status.values),
         ],
         responses={200: SessionSerializer(many=True), **READ_ERRORS},

@@ -187,14 +187,8 @@ class SessionSerializer(StrictModelSerializer):
 SESSION_COLUMNS = (
     "id",
     "workshop__slug",
-    "title",
-    "title_local",
-    "kind",
-    "description",
-    "starts_at",
-    "ends_at",
-    "room_id",
-    "is_mandatory",
+    # What is written (SESSION_FIELDS, the room by its key), then what the services keep.
+    *(Session._meta.get_field(name).attname for name in SESSION_FIELDS),
     "status",
     "sequence",
     "updated_at",

@@ -3,12 +3,12 @@ responses (submission only, by the personal link, through ``submit_response``)."
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from events.api import ERRORS
+from events.api import ERRORS, WORKSHOP_FILTER
 from events.queries import organised_workshops
 from feedback.models import Question, Questionnaire
 from feedback.queries import get_questionnaire_for_registration
@@ -27,7 +27,7 @@ from participants.api import PersonalLinkView
 @extend_schema_view(
     list=extend_schema(
         summary="Questionnaires of the workshops you organise",
-        parameters=[OpenApiParameter("workshop", str, description="A workshop's slug")],
+        parameters=[WORKSHOP_FILTER],
         responses={200: QuestionnaireSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(

@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from config.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from events.localised import localised
 from events.models import Session, Trainer, Workshop
 from participants.models import Registration
 
@@ -107,7 +108,7 @@ class Questionnaire(models.Model):
         return self.kind != self.Kind.EVALUATION
 
     def title_in(self, language: str) -> str:
-        return self.title_local if language.startswith("zh") and self.title_local else self.title
+        return localised(self, "title", language)
 
 
 class Question(models.Model):
@@ -149,7 +150,7 @@ class Question(models.Model):
         return self.text
 
     def text_in(self, language: str) -> str:
-        return self.text_local if language.startswith("zh") and self.text_local else self.text
+        return localised(self, "text", language)
 
 
 class Choice(models.Model):
@@ -168,7 +169,7 @@ class Choice(models.Model):
         return self.text
 
     def text_in(self, language: str) -> str:
-        return self.text_local if language.startswith("zh") and self.text_local else self.text
+        return localised(self, "text", language)
 
 
 class Response(models.Model):

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.rate_limit import rate_limited
-from events.api import ERRORS, READ_ERRORS
+from events.api import ERRORS, READ_ERRORS, WORKSHOP_FILTER
 from events.models import Session, Workshop
 from events.queries import organised_workshops
 from integrations.rest import (
@@ -85,7 +85,7 @@ def decision_action(name: str, summary: str, decide):
     list=extend_schema(
         summary="Registrations of the workshops you organise",
         parameters=[
-            OpenApiParameter("workshop", str, description="A workshop's slug"),
+            WORKSHOP_FILTER,
             OpenApiParameter("status", str, enum=Registration.Status.values),
             OpenApiParameter("gender", str, enum=Registration.Gender.values),
             OpenApiParameter("agency", int),
@@ -260,7 +260,7 @@ class RegistrationViewSet(
     list=extend_schema(
         summary="Attendance marks in the workshops you organise",
         parameters=[
-            OpenApiParameter("workshop", str, description="A workshop's slug"),
+            WORKSHOP_FILTER,
             OpenApiParameter("session", int),
         ],
         responses={200: AttendanceSerializer(many=True), **ERRORS},

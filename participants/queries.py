@@ -18,6 +18,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from events.models import Agency, Session, Trainer, Workshop, WorkshopAgency
 from events.queries import contains_any
@@ -35,6 +36,14 @@ def workshop_registrations(workshop: Workshop) -> QuerySet[Registration]:
         .select_related("participant", "agency", "nominated_by")
         .order_by("created_at", "pk")
     )
+
+
+def get_workshop_registration(workshop: Workshop, pk: int) -> Registration:
+    """Registration ``pk`` of ``workshop`` (one the caller found the user organises), with
+    what a roster shows; 404 for any other, another workshop's included. One query."""
+    registration = get_object_or_404(workshop_registrations(workshop), pk=pk)
+    registration.workshop = workshop  # read already: its name needs no second query
+    return registration
 
 
 def waitlist_positions(workshop: Workshop) -> dict[int, int]:

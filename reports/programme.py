@@ -16,11 +16,12 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from events.localised import localised
 from events.models import Agency, Programme, Workshop
 from participants import attendance
 from reports import statistics
 from reports.queries import funded_workshops, workshops_funded_by
-from reports.report import agency_name, date_range, local, one_date, place
+from reports.report import agency_name, date_range, one_date, place
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Selection:
     def title(self, language: str) -> str:
         parts = []
         if self.programme is not None:
-            parts.append(local(self.programme.name, self.programme.name_local, language))
+            parts.append(localised(self.programme, "name", language))
         if self.funder is not None:
             parts.append(agency_name(self.funder, language))
         if self.start or self.end:
@@ -139,7 +140,7 @@ def workshop_rows(content: ProgrammeContent):
             workshop = line.workshop
             gain = line.gain
             yield [
-                local(workshop.title, workshop.title_local, language),
+                localised(workshop, "title", language),
                 date_range(workshop.start_date, workshop.end_date, language),
                 place(workshop, language),
                 line.figures.confirmed,

@@ -15,6 +15,8 @@ from datetime import date, datetime
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from events.localised import localised, reads_local_script
+from events.localised import place as full_place
 from events.models import Agency, Session, Trainer, Workshop, WorkshopAgency
 from reports import statistics
 from reports.models import REPORT_SECTIONS, Report
@@ -23,18 +25,15 @@ Role = WorkshopAgency.Role
 
 
 def is_chinese(language: str) -> bool:
-    return language.startswith("zh")
-
-
-def local(value: str, value_local: str, language: str) -> str:
-    """The local-script twin for Chinese when there is one, else the English."""
-    return value_local if is_chinese(language) and value_local else value
+    """Whether the document is in Chinese, the local script's language: its names and
+    places in that script (events.localised), its dates and lists written the Chinese way."""
+    return reads_local_script(language)
 
 
 def agency_name(agency: Agency, language: str, *, article: bool = False) -> str:
     """The agency's name in ``language``; ``article`` puts "the" before an English name, as
     running English text names bodies ("hosted by the Ministry of ...")."""
-    name = local(agency.name, agency.name_local, language)
+    name = localised(agency, "name", language)
     english = not is_chinese(language) and name == agency.name
     if article and english and not name.lower().startswith("the "):
         return f"the {name}"
@@ -88,23 +87,11 @@ def one_date(value: date, language: str) -> str:
 
 def place(workshop: Workshop, language: str) -> str:
     """ "Lijiang, Yunnan Province" / "云南省丽江"."""
-    city = local(workshop.city, workshop.city_local, language)
-    region = local(workshop.region, workshop.region_local, language)
+    city = localised(workshop, "city", language)
+    region = localised(workshop, "region", language)
     if is_chinese(language):
         return f"{region}{city}"
     return ", ".join(part for part in (city, region) if part)
-
-
-def full_place(workshop: Workshop, language: str) -> str:
-    """Venue, city, region, country."""
-    parts = [
-        local(workshop.venue, workshop.venue_local, language),
-        local(workshop.city, workshop.city_local, language),
-        local(workshop.region, workshop.region_local, language),
-        local(workshop.country, workshop.country_local, language),
-    ]
-    separator = "，" if is_chinese(language) else ", "  # noqa: RUF001
-    return separator.join(part for part in parts if part)
 
 
 # The attending agencies, grouped as the summary groups them.
@@ -140,7 +127,7 @@ class TrainerLine:
 
 
 def trainer_name(trainer: Trainer, language: str) -> str:
-    name = local(trainer.name, trainer.name_local, language)
+    name = localised(trainer, "name", language)
     if is_chinese(language):
         return name
     return f"{trainer.honorific} {name}".strip()
@@ -240,7 +227,7 @@ def topics_of(sessions: list[Session], language: str) -> list[str]:
         if session.is_cancelled:
             continue
         for topic in session.topics.all():
-            seen.setdefault(topic.pk, local(topic.name, topic.name_local, language))
+            seen.setdefault(topic.pk, localised(topic, "name", language))
     return list(seen.values())
 
 
@@ -278,7 +265,7 @@ def _draft(workshop, language, roles, sessions, people) -> str:
     def names(role: str) -> list[str]:
         return [agency_name(r.agency, language, article=True) for r in roles[role]]
 
-    title = local(workshop.title, workshop.title_local, language)
+    title = localised(workshop, "title", language)
     values = {
         "hosts": join_names(names(Role.HOST), language),
         "partners": join_names(names(Role.PARTNER), language),
@@ -395,7 +382,7 @@ def report_content(
         roles = roles_of(workshop)
         figures = statistics.report_figures(workshop, now=now)
         sessions = [row.session for row in figures.sessions]
-        title = local(workshop.title, workshop.title_local, language)
+        title = localised(workshop, "title", language)
         other = workshop.title if title != workshop.title else workshop.title_local
         overview = report.text("overview", language) or draft_overview(
             workshop, language, roles=roles, sessions=sessions, people=figures.people
@@ -405,10 +392,10 @@ def report_content(
         for name in REPORT_SECTIONS:
             text = report.text(name, language)
             if name == "objectives" and not text:
-                text = local(workshop.objectives, workshop.objectives_local, language)
+                text = localised(workshop, "objectives", language)
             if text:
                 sections.append((headings[name], text))
-        narrative = local(workshop.narrative, workshop.narrative_local, language)
+        narrative = localised(workshop, "narrative", language)
         if narrative and not report.text("discussions", language):
             sections.insert(min(1, len(sections)), (headings["discussions"], narrative))
 
@@ -433,7 +420,7 @@ def report_content(
                 TimetableRow(
                     day=one_date(start.date(), language),
                     time=f"{start:%H:%M}-{end:%H:%M}",
-                    title=local(session.title, session.title_local, language),
+                    title=localised(session, "title", language),
                     kind=str(kinds.get(session.kind, session.kind)),
                     trainers=join_names(
                         [trainer_name(t, language) for t in session.trainers.all()], language

@@ -2,13 +2,13 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from audit.queries import registration_history, rows, workshop_history
 from events.queries import get_organised_workshop
-from participants.models import Registration
+from participants.queries import get_workshop_registration
 
 PAGE_SIZE = 100
 
@@ -41,10 +41,7 @@ def workshop_history_page(request, slug):
 def registration_history_page(request, slug, pk):
     """One registration's records (its details, status and attendance). 404 unless organised."""
     workshop = get_organised_workshop(request.user, slug)
-    registration = get_object_or_404(
-        Registration.objects.select_related("participant"), workshop=workshop, pk=pk
-    )
-    registration.workshop = workshop
+    registration = get_workshop_registration(workshop, pk)
     page, history = _page(
         request,
         registration_history(registration),

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
@@ -28,6 +28,7 @@ from participants.models import Registration
 from participants.queries import (
     ending_preview,
     filter_registrations,
+    get_workshop_registration,
     may_promote_from_waitlist,
     registration_agencies,
     registration_counts,
@@ -414,9 +415,7 @@ def registrations_promote(request, slug):
 @require_POST
 def registration_new_link(request, slug, pk):
     workshop = get_organised_workshop(request.user, slug)
-    registration = get_object_or_404(
-        Registration.objects.select_related("participant"), workshop=workshop, pk=pk
-    )
+    registration = get_workshop_registration(workshop, pk)
     # Both of the person's secrets: the page link, and the calendar link the page shows.
     services.revoke_registration_link(registration=registration)
     person = registration.participant

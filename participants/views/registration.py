@@ -9,7 +9,7 @@ of a correction are ``participants.corrections``'.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -20,8 +20,8 @@ from events.models import Agency
 from events.queries import get_organised_workshop
 from participants.corrections import map_typed_agency, typed_agencies
 from participants.forms import RegistrationDetailsForm
-from participants.models import Registration
 from participants.queries import (
+    get_workshop_registration,
     registration_attendance,
     registration_emails,
     waitlist_position_of,
@@ -30,16 +30,6 @@ from participants.services import RegistrationClosed, RegistrationError, check_r
 
 # Records of the trail the page shows; the history page has them all.
 HISTORY_SHOWN = 20
-
-
-def _registration(workshop, pk: int) -> Registration:
-    registration = get_object_or_404(
-        Registration.objects.select_related("participant", "agency", "nominated_by"),
-        workshop=workshop,
-        pk=pk,
-    )
-    registration.workshop = workshop  # read already: its name needs no second query
-    return registration
 
 
 def _editable(workshop) -> str:
@@ -61,7 +51,7 @@ def registration_detail(request, slug, pk):
     waiting), the newest records of the trail, the e-mails, the marks, the sessions.
     """
     workshop = get_organised_workshop(request.user, slug)
-    registration = _registration(workshop, pk)
+    registration = get_workshop_registration(workshop, pk)
     history = list(registration_history(registration)[: HISTORY_SHOWN + 1])
     attendance = registration_attendance(registration)
     # What the page has read names the rows its trail mentions, without more queries.
@@ -96,7 +86,7 @@ def registration_detail(request, slug, pk):
 def registration_edit(request, slug, pk):
     """Correct the person's details for this workshop (a completed workshop: read-only)."""
     workshop = get_organised_workshop(request.user, slug)
-    registration = _registration(workshop, pk)
+    registration = get_workshop_registration(workshop, pk)
     read_only = _editable(workshop)
     form = RegistrationDetailsForm(
         request.POST if request.method == "POST" and not read_only else None,

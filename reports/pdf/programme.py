@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.platypus import CondPageBreak, Spacer
 
+from events.localised import localised
 from reports.pdf.layout import Styles
 from reports.pdf.report import (
     bar_chart,
@@ -19,7 +20,7 @@ from reports.pdf.report import (
 )
 from reports.pdf.text import para
 from reports.programme import ProgrammeContent, indicator_rows
-from reports.report import date_range, local, place
+from reports.report import date_range, place
 
 
 def _cells(row) -> list[str]:
@@ -55,7 +56,7 @@ def programme_story(content: ProgrammeContent) -> list:
             CondPageBreak(200),
             heading(_("Attendance by workshop")),
             bar_chart(
-                [local(w.workshop.title, w.workshop.title_local, language) for w in rated],
+                [localised(w.workshop, "title", language) for w in rated],
                 [100 * w.figures.attendance_rate for w in rated],
                 maximum=100,
             ),
@@ -75,7 +76,7 @@ def programme_story(content: ProgrammeContent) -> list:
         if line.gain is not None and line.gain.shown and line.gain.gain is not None:
             facts.append(_("learning gain %(gain).1f points") % {"gain": line.gain.gain})
         story += [
-            para(local(workshop.title, workshop.title_local, language), Styles.get("cell_bold")),
+            para(localised(workshop, "title", language), Styles.get("cell_bold")),
             para(" · ".join(fact for fact in facts if fact), Styles.get("body")),
             Spacer(1, 6),
         ]

@@ -9,7 +9,8 @@ from datetime import date, datetime, time, timedelta
 
 from events.models import Agency, Room, Session, Trainer, Workshop, WorkshopAgency
 from feedback.models import Questionnaire, Response
-from participants.models import Attendance, Participant, Registration
+from participants.models import Attendance, Registration
+from tests.factories import bulk_registrations
 
 SLOTS = [(time(9, 0), time(10, 30)), (time(11, 0), time(12, 30)), (time(14, 0), time(15, 30))]
 
@@ -77,28 +78,21 @@ def build_workshop(
         for i, s in enumerate(made)
     )
 
-    people = Participant.objects.bulk_create(
-        Participant(email=f"p{n}.{key}@example.org") for n in range(participants)
-    )
     now = datetime.now(zone)
-    statuses = []
-    for n in range(participants):
+
+    def status(n):
         if n % 10 == 8:
-            statuses.append(Registration.Status.WAITLISTED)
-        elif n % 10 == 9:
-            statuses.append(Registration.Status.PENDING)
-        else:
-            statuses.append(Registration.Status.CONFIRMED)
-    registrations = Registration.objects.bulk_create(
-        Registration(
-            workshop=workshop,
-            participant=person,
-            name=f"Participant {n}",
-            status=status,
-            source=Registration.Source.ORGANISER,
-            waitlisted_at=now if status == Registration.Status.WAITLISTED else None,
-        )
-        for n, (person, status) in enumerate(zip(people, statuses, strict=True))
+            return {"status": Registration.Status.WAITLISTED, "waitlisted_at": now}
+        if n % 10 == 9:
+            return {"status": Registration.Status.PENDING}
+        return {}  # confirmed
+
+    registrations = bulk_registrations(
+        workshop,
+        participants,
+        email=f"p{{n}}.{key}@example.org",
+        name="Participant {n}",
+        each=status,
     )
     confirmed = [r for r in registrations if r.status == Registration.Status.CONFIRMED]
     Attendance.objects.bulk_create(

@@ -1,5 +1,5 @@
-"""Fixtures of the organisers' registrations pages' tests: two agencies and a builder that puts
-people straight into the workshop."""
+"""Fixtures of the participants' tests: two agencies, a builder that puts people straight into
+the workshop, and a full workshop with a waiting list made through the registration service."""
 
 from datetime import timedelta
 
@@ -45,3 +45,13 @@ def register(workshop):
         )
 
     return add
+
+
+@pytest.fixture
+def full_workshop(make_workshop):
+    """Two seats taken by a@ and b@, then c@ and d@ waiting in that order: registered through
+    the service, as from the public form."""
+    workshop = make_workshop(capacity=2, slug="full")
+    for email in ("a@example.org", "b@example.org", "c@example.org", "d@example.org"):
+        factories.registered(workshop, email)
+    return workshop

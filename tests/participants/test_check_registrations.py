@@ -27,17 +27,6 @@ def check():
     return out.getvalue(), err.getvalue(), False
 
 
-@pytest.fixture
-def full_workshop(make_workshop):
-    """Two seats taken by a@ and b@; c@ and d@ waiting, in that order."""
-    workshop = make_workshop(capacity=2, slug="full")
-    for email in ("a@example.org", "b@example.org", "c@example.org", "d@example.org"):
-        register_participant(
-            workshop=workshop, data={"name": email[0], "email": email}, source="public"
-        )
-    return workshop
-
-
 def by_email(email):
     return Registration.objects.get(participant__email=email)
 
@@ -63,21 +52,8 @@ def test_check_registrations_ok_after_promotions(full_workshop):
 
 def test_check_registrations_reports_overbooking(full_workshop):
     # Broken behind the service's back: two more confirmed seats than the room has.
-    people = Participant.objects.bulk_create(
-        [Participant(email="x@example.org"), Participant(email="y@example.org")]
-    )
-    Registration.objects.bulk_create(
-        [
-            Registration(
-                workshop=full_workshop,
-                participant=p,
-                name="x",
-                status=Status.CONFIRMED,
-                source="api",
-            )
-            for p in people
-        ]
-    )
+    for name in ("x", "y"):
+        factories.registration(full_workshop, name, source="api")
     out, err, failed = check()
     assert failed is True
     assert err.splitlines() == [

@@ -49,15 +49,6 @@ def waiting_emails(workshop):
     )
 
 
-@pytest.fixture
-def full_workshop(make_workshop):
-    """Two seats taken by a@ and b@, then c@ and d@ waiting in that order."""
-    workshop = make_workshop(capacity=2, slug="full")
-    for email in ("a@example.org", "b@example.org", "c@example.org", "d@example.org"):
-        register(workshop, email)
-    return workshop
-
-
 def test_register_participant_confirms_while_seats_are_free(make_workshop):
     workshop = make_workshop(capacity=2)
     registration, created = register(workshop, "li.mei@example.org", name="Li Mei")
