@@ -439,6 +439,14 @@ class TrainerAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(sessions_count=count_of(Trainer, "sessions"))
 
+    def save_model(self, request, obj, form, change):
+        # Through the services, as the organiser's form and the API write a trainer.
+        data = services.TrainerData.of(obj)
+        if change:
+            services.update_trainer(trainer=obj, data=data)
+        else:
+            services.create_trainer(data=data, by=obj.created_by, trainer=obj)
+
 
 @admin.register(Room)
 class RoomAdmin(admin.ModelAdmin):

@@ -147,7 +147,36 @@ SESSION_FIELDS = (
     "room",
     "is_mandatory",
 )
-TRAINER_FIELDS = ("name", "name_local", "honorific", "position", "agency", "bio", "email")
+
+
+@dataclass(frozen=True)
+class TrainerData:
+    """A trainer as an organiser describes one: what ``create_trainer`` and
+    ``update_trainer`` take, whole, from the organiser's form, the admin, the API and the
+    demo. The model's defaults for what is not told."""
+
+    name: str
+    name_local: str = ""
+    honorific: str = ""
+    position: str = ""
+    agency: Agency | None = None
+    bio: str = ""
+    email: str = ""
+
+    @classmethod
+    def of(cls, trainer: Trainer, **changes) -> "TrainerData":
+        """``trainer`` as it stands, but for ``changes`` (some of its fields)."""
+        unknown = set(changes) - set(TRAINER_FIELDS)
+        if unknown:
+            raise TypeError(f"not a trainer's field: {sorted(unknown)}")
+        return cls(**{name: changes.get(name, getattr(trainer, name)) for name in TRAINER_FIELDS})
+
+    def values(self) -> dict:
+        return {name: getattr(self, name) for name in TRAINER_FIELDS}
+
+
+# The trainer's fields an organiser gives (the form's, the API's): ``TrainerData``'s.
+TRAINER_FIELDS = tuple(TrainerData.__dataclass_fields__)
 ROOM_FIELDS = ("name", "venue", "city", "capacity")
 TOPIC_FIELDS = ("name", "name_local", "description")
 AGENCY_FIELDS = (
@@ -669,14 +698,22 @@ def move_agency_role(*, agency_role: WorkshopAgency, up: bool) -> None:
 
 
 @transaction.atomic
-def create_trainer(*, data: dict, by=None) -> Trainer:
-    """A new trainer, recorded as added by ``by`` (who may then change it)."""
-    return _update(Trainer(created_by=by), TRAINER_FIELDS, data, exclude=["feed_token"])
+def create_trainer(*, data: TrainerData, by=None, trainer: Trainer | None = None) -> Trainer:
+    """A new trainer, recorded as added by ``by`` (who may then change it).
+
+    ``trainer``: the unsaved instance to fill and save, when a caller already holds one
+    (the admin's).
+    """
+    trainer = trainer if trainer is not None else Trainer()
+    trainer.created_by = by
+    return _update(trainer, TRAINER_FIELDS, data.values(), exclude=["feed_token"])
 
 
 @transaction.atomic
-def update_trainer(*, trainer: Trainer, data: dict) -> Trainer:
-    return _update(trainer, TRAINER_FIELDS, data, exclude=["feed_token"])
+def update_trainer(*, trainer: Trainer, data: TrainerData) -> Trainer:
+    """``trainer`` as ``data`` describes it (all of it: ``TrainerData.of(trainer, ...)``
+    changes some)."""
+    return _update(trainer, TRAINER_FIELDS, data.values(), exclude=["feed_token"])
 
 
 # Sessions ----------------------------------------------------------------------------------

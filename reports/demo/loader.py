@@ -558,8 +558,10 @@ def _load_trainer(tally, values: dict) -> Trainer:
         tally,
         Trainer.objects.filter(name=values["name"]),
         values,
-        create=lambda data: timetable.create_trainer(data=data),
-        update=lambda trainer, data: timetable.update_trainer(trainer=trainer, data=data),
+        create=lambda data: timetable.create_trainer(data=timetable.TrainerData(**data)),
+        update=lambda trainer, data: timetable.update_trainer(
+            trainer=trainer, data=timetable.TrainerData.of(trainer, **data)
+        ),
     )
 
 
