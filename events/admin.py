@@ -10,6 +10,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.formsets import DELETION_FIELD_NAME
@@ -25,7 +28,6 @@ from config.admin_helpers import (
     count_column,
     count_of,
     service_action,
-    shared_choices_formset,
 )
 from config.refusals import add_to_form
 from events import services, timezones
@@ -76,10 +78,92 @@ class AgencyAdmin(admin.ModelAdmin):
 
 @admin.register(AgencyMember)
 class AgencyMemberAdmin(ListRelatedOnEveryPageMixin, admin.ModelAdmin):
+    """Through ``services.set_agency_membership``, as the demo ties its funder: an account
+    changes agency here; another account is another membership."""
+
     list_display = ["user", "agency"]
     list_select_related = ["user", "agency"]
     search_fields = ["user__username", "user__email", "agency__name", "agency__acronym"]
     autocomplete_fields = ["user", "agency"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *(["user"] if obj else [])]
+
+    def save_model(self, request, obj, form, change):
+        member = services.set_agency_membership(user=obj.user, agency=obj.agency)
+        obj.pk, obj._state.adding = member.pk, False
+
+    def delete_model(self, request, obj):
+        services.set_agency_membership(user=obj.user, agency=None)
+
+    def delete_queryset(self, request, queryset):
+        for member in queryset.select_related("user"):
+            services.set_agency_membership(user=member.user, agency=None)
+
+
+class AccountCreationForm(AdminUserCreationForm):
+    """Django's form, whose password check is the services' whole check of a new account
+    (``check_account``: the same validators, and any rule the service adds), each refusal
+    shown beside its field; saved by ``AccountAdmin.save_model``."""
+
+    def validate_password_for_user(self, user, **kwargs):
+        if self.errors:  # refused already: the password is checked as Django checks it
+            super().validate_password_for_user(user, **kwargs)
+            return
+        usable = self.cleaned_data.get("set_usable_password", True)
+        try:
+            services.check_account(
+                user=user, password=self.cleaned_data.get("password2") if usable else None
+            )
+        except ValidationError as refused:
+            add_to_form(self, refused, {"password": "password2"})
+
+
+class AccountPasswordForm(AdminPasswordChangeForm):
+    """Django's form, whose password check is the services' (``check_password_rules``);
+    saved through ``services.set_account_password``."""
+
+    def validate_password_for_user(self, user, **kwargs):
+        password = self.cleaned_data.get("password2")
+        if password and self.cleaned_data.get("set_usable_password", True):
+            try:
+                services.check_password_rules(user=user, password=password)
+            except ValidationError as refused:
+                add_to_form(self, refused, {"password": "password2"})
+
+    def save(self, commit=True):
+        usable = self.cleaned_data.get("set_usable_password", True)
+        return services.set_account_password(
+            user=self.user, password=self.cleaned_data["password1"] if usable else None
+        )
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    """Django's user admin, whose new accounts and passwords go through the services
+    (``create_account``, ``set_account_password``), as the demo's logins do."""
+
+    add_form = AccountCreationForm
+    change_password_form = AccountPasswordForm
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # The add form has checked the password and hashed it into ``obj``: not twice.
+        usable = form.cleaned_data.get("set_usable_password", True)
+        user = services.create_account(
+            username=obj.username,
+            email=obj.email,
+            password=form.cleaned_data["password1"] if usable else None,
+            hashed=obj.password if usable else None,
+            is_staff=obj.is_staff,
+            is_superuser=obj.is_superuser,
+        )
+        obj.pk, obj.password, obj._state.adding = user.pk, user.password, False
 
 
 @admin.register(Programme)
@@ -98,6 +182,52 @@ class ProgrammeAdmin(admin.ModelAdmin):
 # Workshops
 
 
+class AgencyRolesFormSet(SharedChoicesFormSet):
+    """A workshop's agencies' roles as inline rows, saved through the services the
+    organiser's page calls (``add_agency_role``, ``update_agency_role``,
+    ``place_agency_role``, ``remove_agency_role``). A row's order is its position among the
+    agencies of its role, from 0 (past the last: last), as the page's arrows number them; a
+    new row whose order is left as it is comes after the others. A row given another agency
+    or role is that agency's role instead (removed, then added)."""
+
+    shared_choice_fields = ("agency",)
+
+    def save(self, commit=True):
+        if not commit:
+            return super().save(commit=False)
+        self.new_objects, self.changed_objects, self.deleted_objects = [], [], []
+        workshop = self.instance  # a new workshop has its pk only now
+        for form in self.deleted_forms:
+            if form.instance.pk is not None:
+                services.remove_agency_role(agency_role=form.instance)
+                self.deleted_objects.append(form.instance)
+        deleted = set(self.deleted_forms)
+        placing = []
+        for form in self.forms:
+            if form in deleted or not form.has_changed():
+                continue
+            row, changed = form.instance, form.changed_data
+            if row.pk is None or {"agency", "role"} & set(changed):
+                if row.pk is not None:
+                    services.remove_agency_role(agency_role=WorkshopAgency.objects.get(pk=row.pk))
+                added = services.add_agency_role(
+                    workshop=workshop, agency=row.agency, role=row.role, note=row.note
+                )
+                self.new_objects.append(added)
+                if "order" in changed:  # else after the others, as the page adds it
+                    placing.append((row.order, added))
+                continue
+            if "note" in changed:
+                services.update_agency_role(agency_role=row, note=row.note)
+            if "order" in changed:
+                placing.append((row.order, row))
+            self.changed_objects.append((row, changed))
+        # Lowest position first, so that each placement leaves the ones before it in place.
+        for position, row in sorted(placing, key=lambda item: (item[0], item[1].pk)):
+            services.place_agency_role(agency_role=row, position=position)
+        return [*self.new_objects, *(row for row, _changed in self.changed_objects)]
+
+
 class WorkshopAgencyInline(admin.TabularInline):
     model = WorkshopAgency
     extra = 0
@@ -105,7 +235,7 @@ class WorkshopAgencyInline(admin.TabularInline):
     # Search boxes, not select lists of every agency in every row (thousands of options a
     # row made the change page take seconds).
     autocomplete_fields = ["agency"]
-    formset = shared_choices_formset("agency")
+    formset = AgencyRolesFormSet
 
     def get_queryset(self, request):
         # Each row's label names its agency and workshop.
@@ -413,14 +543,50 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         if update.rooms_dropped:
             self.message_user(request, update.rooms_message(), messages.WARNING)
 
+    def save_related(self, request, form, formsets, change):
+        """The organisers chosen, added and taken off through the services
+        (``add_organiser``, ``remove_organiser``) rather than set by the form."""
+        wanted = form.cleaned_data.pop("organisers", None)
+        super().save_related(request, form, formsets, change)
+        if wanted is None:
+            return
+        workshop = form.instance
+        current = set(workshop.organisers.all())
+        for user in current - set(wanted):
+            services.remove_organiser(workshop=workshop, user=user)
+        for user in sorted(set(wanted) - current, key=lambda user: user.pk):
+            services.add_organiser(workshop=workshop, user=user)
+
 
 @admin.register(WorkshopAgency)
 class WorkshopAgencyAdmin(ListRelatedOnEveryPageMixin, admin.ModelAdmin):
+    """Through the services, as the workshop page's rows (``AgencyRolesFormSet``): the
+    order is a position among the agencies of that role, from 0."""
+
     list_display = ["agency", "role", "workshop", "order", "note"]
     list_select_related = ["agency", "workshop"]
     list_filter = ["role", "workshop"]
     search_fields = ["agency__name", "agency__acronym", "workshop__title", "note"]
     autocomplete_fields = ["workshop", "agency"]
+
+    def save_model(self, request, obj, form, change):
+        if not change or {"workshop", "agency", "role"} & set(form.changed_data):
+            if change:
+                services.remove_agency_role(agency_role=WorkshopAgency.objects.get(pk=obj.pk))
+            added = services.add_agency_role(
+                workshop=obj.workshop, agency=obj.agency, role=obj.role, note=obj.note
+            )
+            obj.pk, obj._state.adding = added.pk, False
+            if "order" in form.changed_data:  # else after the others, as the page adds it
+                services.place_agency_role(agency_role=added, position=obj.order)
+            return
+        if "note" in form.changed_data:
+            services.update_agency_role(agency_role=obj, note=obj.note)
+        if "order" in form.changed_data:
+            services.place_agency_role(agency_role=obj, position=obj.order)
+
+    def delete_model(self, request, obj):
+        services.remove_agency_role(agency_role=obj)
 
 
 # People and places of the timetable

@@ -485,6 +485,21 @@ class AgencyRoleForm(ServiceErrorsMixin, forms.Form):
         )
 
 
+class AgencyRoleNoteForm(ServiceErrorsMixin, forms.Form):
+    """The note on an agency's role in the workshop, changed in place (its position stays)."""
+
+    note = AgencyRoleForm.base_fields["note"]
+
+    def __init__(self, *args, agency_role: WorkshopAgency, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency_role = agency_role
+
+    def save(self) -> WorkshopAgency:
+        return services.update_agency_role(
+            agency_role=self.agency_role, note=self.cleaned_data["note"]
+        )
+
+
 class AgencyForm(ServiceErrorsMixin, forms.ModelForm):
     """A new agency, its parent chosen among the agencies a search finds, and its role in
     the workshop. The search button re-shows the form with what was typed, saving nothing.

@@ -1,4 +1,5 @@
-"""Changes of state for workshops, timetables, trainers, agencies, rooms and topics.
+"""Changes of state for workshops, timetables, trainers, agencies, rooms and topics, and for
+the people who sign in: accounts, a workshop's organisers, a funder's agency.
 
 Each is one function, called alike by the organiser pages, the admin and the API, so that a
 rule (which status may follow which, no trainer in two places at once) lives here only.
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -33,6 +36,7 @@ from events.clashes import (
 )
 from events.models import (
     Agency,
+    AgencyMember,
     Room,
     Session,
     Topic,
@@ -294,7 +298,7 @@ def create_workshop(*, data: dict, by, workshop: Workshop | None = None) -> Work
         )
     _full_clean(workshop)
     workshop.save()
-    workshop.organisers.add(by)
+    add_organiser(workshop=workshop, user=by)
     return workshop
 
 
@@ -553,7 +557,7 @@ def copy_workshop(*, source: Workshop, start_date: date, title: str | None = Non
             setattr(copy, name, shift_keeping_wall_clock(value, days=days, tz=tz))
     _full_clean(copy)
     copy.save()
-    copy.organisers.add(by)
+    add_organiser(workshop=copy, user=by)
 
     WorkshopAgency.objects.bulk_create(
         WorkshopAgency(
@@ -643,9 +647,20 @@ def create_agency_with_role(*, data: dict, workshop: Workshop, role: str, note: 
 
 @transaction.atomic
 def add_agency_role(
-    *, workshop: Workshop, agency: Agency, role: str, note: str = ""
+    *,
+    workshop: Workshop,
+    agency: Agency,
+    role: str,
+    note: str = "",
+    position: int | None = None,
 ) -> WorkshopAgency:
-    """Give ``agency`` a ``role`` in ``workshop``, named after the agencies already in it."""
+    """Give ``agency`` a ``role`` in ``workshop``, with its ``note`` (“also sent personnel to
+    attend”), named after the agencies already in that role, or at ``position`` among them.
+
+    Positions count from 0, as ``order`` stores them: the agencies of a role are numbered
+    0, 1, 2… in the order they are named, by this and by ``place_agency_role`` (the
+    organiser page's arrows, the admin, the demo).
+    """
     if WorkshopAgency.objects.filter(workshop=workshop, agency=agency, role=role).exists():
         raise Refusal(
             _("%(agency)s is already listed as %(role)s.")
@@ -658,13 +673,26 @@ def add_agency_role(
         .values_list("order", flat=True)
         .first()
     )
-    return WorkshopAgency.objects.create(
+    added = WorkshopAgency.objects.create(
         workshop=workshop,
         agency=agency,
         role=role,
         note=note,
         order=0 if last is None else last + 1,
     )
+    if position is not None and position != added.order:
+        placed = place_agency_role(agency_role=added, position=position)
+        added.order = next(item.order for item in placed if item.pk == added.pk)
+    return added
+
+
+@transaction.atomic
+def update_agency_role(*, agency_role: WorkshopAgency, note: str) -> WorkshopAgency:
+    """Change the note on an agency's role (its place changes by ``place_agency_role``)."""
+    agency_role.note = note
+    _full_clean(agency_role)
+    agency_role.save(update_fields=["note"])
+    return agency_role
 
 
 @transaction.atomic
@@ -674,24 +702,43 @@ def remove_agency_role(*, agency_role: WorkshopAgency) -> None:
 
 
 @transaction.atomic
-def move_agency_role(*, agency_role: WorkshopAgency, up: bool) -> None:
-    """Swap the agency with its neighbour among the workshop's agencies in that role."""
+def place_agency_role(*, agency_role: WorkshopAgency, position: int) -> list[WorkshopAgency]:
+    """Name the agency at ``position`` (from 0; past the last: last) among the workshop's
+    agencies in that role, the others keeping their order, and number them 0, 1, 2…
+
+    Returns that role's agencies in their new order. Two queries, and one more per agency
+    whose number changed (its audit record).
+    """
     siblings = list(
         WorkshopAgency.objects.select_for_update()
         .filter(workshop_id=agency_role.workshop_id, role=agency_role.role)
         .order_by("order", "pk")
     )
     index = next(i for i, item in enumerate(siblings) if item.pk == agency_role.pk)
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(siblings):
-        return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
+    siblings.insert(max(0, min(position, len(siblings) - 1)), siblings.pop(index))
     before = {item.pk: item.order for item in siblings}
     for order, item in enumerate(siblings):
         item.order = order
-    WorkshopAgency.objects.bulk_update(siblings, ["order"])
-    for item in siblings:  # bulk_update sends no signal: the audit trail is told
+    moved = [item for item in siblings if item.order != before[item.pk]]
+    if moved:
+        WorkshopAgency.objects.bulk_update(moved, ["order"])
+    for item in moved:  # bulk_update sends no signal: the audit trail is told
         record_update(item, {"order": (before[item.pk], item.order)})
+    return siblings
+
+
+@transaction.atomic
+def move_agency_role(*, agency_role: WorkshopAgency, up: bool) -> None:
+    """Swap the agency with its neighbour among the workshop's agencies in that role."""
+    siblings = list(
+        WorkshopAgency.objects.filter(
+            workshop_id=agency_role.workshop_id, role=agency_role.role
+        ).order_by("order", "pk")
+    )
+    index = next(i for i, item in enumerate(siblings) if item.pk == agency_role.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(siblings):
+        place_agency_role(agency_role=agency_role, position=other)
 
 
 # Trainers ----------------------------------------------------------------------------------
@@ -1045,3 +1092,124 @@ def get_or_create_room(*, name: str, venue: str, city: str = "") -> Room:
         venue=venue.strip(), name=name.strip(), defaults={"city": city}
     )
     return room
+
+
+# Accounts ----------------------------------------------------------------------------------
+# The people who sign in: organisers, administrators and funders' staff. Django's own models;
+# the rules are the ones its admin forms apply, kept here so that every writer applies them.
+
+
+def check_password_rules(*, user, password: str | None) -> None:
+    """Refuse ``password`` (on the field ``password``) unless the site's validators
+    (``AUTH_PASSWORD_VALIDATORS``) accept it for ``user``; None (no usable password, a
+    reset link sets one) is always accepted."""
+    if password is None:
+        return
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.error_list}) from None
+
+
+def check_account(*, user, password: str | None) -> None:
+    """Refuse a new account as the admin's add-user form refuses one: a username that is
+    malformed or taken, also in another case; a malformed e-mail address; a password the
+    site's validators refuse (too short, too common, all digits, too like the username or
+    the address). Called by ``create_account`` and by the admin's form, which shows each
+    refusal beside its field."""
+    User = type(user)
+    taken = User.objects.filter(username__iexact=user.username).exclude(pk=user.pk)
+    if user.username and taken.exists():
+        raise ValidationError({"username": [user.unique_error_message(User, ["username"])]})
+    _full_clean(user, exclude=["password"])
+    check_password_rules(user=user, password=password)
+
+
+def _set_password(user, password: str | None, hashed: str | None) -> None:
+    if password is None:
+        user.set_unusable_password()
+    elif hashed is not None:
+        user.password = hashed
+    else:
+        user.set_password(password)
+
+
+@transaction.atomic
+def create_account(
+    *,
+    username: str,
+    email: str = "",
+    password: str | None,
+    hashed: str | None = None,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+):
+    """A new account (an organiser, an administrator, a funder's staff), refused as
+    ``check_account`` says. ``password`` None: no usable password.
+
+    ``hashed``: ``password`` as the site's hasher stores it, when the caller holds it so
+    (the demo's fixed logins, the admin's form), which saves hashing it again (about
+    0.4 s, by design); it is checked as ``password`` all the same.
+    """
+    user = get_user_model()(
+        username=username, email=email, is_staff=is_staff, is_superuser=is_superuser
+    )
+    check_account(user=user, password=password)
+    _set_password(user, password, hashed)
+    user.save()
+    return user
+
+
+@transaction.atomic
+def update_account(*, user, email: str, is_staff: bool, is_superuser: bool, is_active: bool = True):
+    """The account's address and standing changed, under a new account's rules."""
+    user.email, user.is_staff, user.is_superuser, user.is_active = (
+        email,
+        is_staff,
+        is_superuser,
+        is_active,
+    )
+    _full_clean(user, exclude=["password"])
+    user.save(update_fields=["email", "is_staff", "is_superuser", "is_active"])
+    return user
+
+
+@transaction.atomic
+def set_account_password(*, user, password: str | None, hashed: str | None = None):
+    """A new password for ``user``, under a new account's rules (``check_password_rules``);
+    None: no usable password."""
+    check_password_rules(user=user, password=password)
+    _set_password(user, password, hashed)
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
+def set_agency_membership(*, user, agency: Agency | None) -> AgencyMember | None:
+    """Tie ``user`` to ``agency``, so that they see what it funds (an account has one
+    agency: another replaces it); None unties them."""
+    member = AgencyMember.objects.filter(user=user).first()
+    if agency is None:
+        if member is not None:
+            member.delete()
+        return None
+    if member is None:
+        member = AgencyMember(user=user)
+    elif member.agency_id == agency.pk:
+        return member
+    member.agency = agency
+    _full_clean(member)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def add_organiser(*, workshop: Workshop, user) -> None:
+    """``user`` organises ``workshop`` too (and sees it among their workshops)."""
+    workshop.organisers.add(user)
+
+
+@transaction.atomic
+def remove_organiser(*, workshop: Workshop, user) -> None:
+    """``user`` no longer organises ``workshop``."""
+    workshop.organisers.remove(user)

@@ -35,6 +35,7 @@ urlpatterns += [
         name="agency_role_remove",
     ),
     path(_workshop + "agencies/<int:pk>/move/", views.agency_role_move, name="agency_role_move"),
+    path(_workshop + "agencies/<int:pk>/note/", views.agency_role_note, name="agency_role_note"),
     path("organise/trainers/", views.trainer_list, name="trainer_list"),
     path("organise/trainers/new/", views.trainer_create, name="trainer_create"),
     path("organise/trainers/<int:pk>/", views.trainer_detail, name="trainer_detail"),

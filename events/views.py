@@ -596,6 +596,24 @@ def agency_role_remove(request, slug, pk):
 
 @require_POST
 @login_required
+def agency_role_note(request, slug, pk):
+    workshop = get_organised_workshop(request.user, slug)
+    agency_role = get_object_or_404(workshop.agency_roles.select_related("agency"), pk=pk)
+    form = forms.AgencyRoleNoteForm(request.POST, agency_role=agency_role)
+    if form.submit() is not None:
+        messages.success(
+            request,
+            _("The note on %(agency)s as %(role)s is saved.")
+            % {"agency": agency_role.agency, "role": agency_role.get_role_display().lower()},
+        )
+    for error in form.errors.values():
+        for message in error:
+            messages.error(request, message)
+    return redirect("events:workshop_agencies", slug=workshop.slug)
+
+
+@require_POST
+@login_required
 def agency_role_move(request, slug, pk):
     workshop = get_organised_workshop(request.user, slug)
     agency_role = get_object_or_404(workshop.agency_roles, pk=pk)

@@ -520,7 +520,8 @@ def approve_registration(*, registration: Registration, by, notify: bool = True)
 def waitlist_registration(*, registration: Registration, by, notify: bool = True) -> Registration:
     """An organiser accepts a pending registration onto the end of the waiting list.
 
-    A seat is never left empty while someone waits: if one is free, the head of the queue
+    While the workshop may still fill seats (participants.queries.may_promote_from_waitlist),
+    a seat is never left empty while someone waits: if one is free, the head of the queue
     (which may be this registration) takes it at once. A confirmed registration cannot be
     moved to the waiting list: cancel or decline it to free its seat.
     """

@@ -118,6 +118,7 @@ def publish_report(
     accounts_language: str,
     extra: list[Recipient] = (),
     now: datetime | None = None,
+    notify: bool = True,
 ) -> list[ReportDelivery]:
     """Publish the workshop's report (a new version; a correction if it was published
     before) and e-mail each funder's contact a link of their own to it: queued when the
@@ -126,7 +127,13 @@ def publish_report(
     The contacts are the funding agencies' accounts (``funder_contacts``, in
     ``accounts_language``) and the ``extra`` addresses, each once. A message that cannot
     be sent is logged as such on its delivery; the publication stands.
+
+    ``now``: the moment of publication (now unless given: the demo's report was published
+    in 2008). ``notify=False`` publishes and tells nobody (no link, no delivery, no e-mail),
+    as for a report published before the system held it; ``extra`` is then refused.
     """
+    if not notify and extra:
+        raise TypeError("extra recipients are e-mailed: not with notify=False")
     now = now or timezone.now()
     report = Report.objects.select_for_update().get(pk=report_for(workshop).pk)
     correction = report.version > 0
@@ -134,6 +141,8 @@ def publish_report(
     report.published_at = now
     report.published_by = user if user is not None and user.is_authenticated else None
     report.save(update_fields=["version", "published_at", "published_by", "updated_at"])
+    if not notify:
+        return []
     recipients: dict[str, Recipient] = {}
     for address in funder_contacts(workshop):
         recipients.setdefault(address.lower(), Recipient(address, accounts_language))

@@ -224,9 +224,10 @@ PAGES = {
     # list: 2 counts, the page with parent and sub-agency count, the country filter's values;
     # change: the agency with its count.
     Agency: (4, 1, 0),
-    # list: 2 counts, the page with user and agency; change: the member, its user and
-    # agency for the autocomplete widgets.
-    AgencyMember: (3, 3, 0),
+    # list: 2 counts, the page with user and agency; change: the member with its user
+    # (shown, not chosen: another account is another membership), its agency for the
+    # autocomplete widget.
+    AgencyMember: (3, 2, 0),
     # list: 2 counts, the page with workshop counts; change: the programme.
     Programme: (3, 1, 0),
     # list: 2 counts, the page with session counts, the city filter; change: the room.

@@ -11,19 +11,32 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from config.refusals import Refusal
 from events import services
 from events.ical_import import import_sessions, preview_import
-from events.models import Agency, Room, Session, Topic, Trainer, Workshop
+from events.models import (
+    Agency,
+    AgencyMember,
+    Room,
+    Session,
+    Topic,
+    Trainer,
+    Workshop,
+    WorkshopAgency,
+)
 from feedback import services as feedback_services
 from feedback.models import Question, Questionnaire
 from feedback.services import FeedbackError
 from participants.attendance import AttendanceRefused
 from participants.models import Attendance, Registration
 from participants.services import RegistrationClosed
+from reports import services as report_services
 from reports.demo.loader import load_demo
+from reports.models import Report
 from tests.events.conftest import post_new_session
 from tests.events.test_ical_import import outlook_file
 from tests.test_admin import url, workshop_form
+from tests.test_admin_accounts import add_account
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +61,12 @@ def no_session_on_the_second_day(monkeypatch):
 @pytest.fixture
 def superuser():
     return get_user_model().objects.create_superuser("site-admin", "site-admin@example.org", None)
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
 
 
 def test_the_organisers_form_sees_a_new_timetable_rule(
@@ -170,14 +189,28 @@ def test_the_demo_sees_a_new_questionnaire_rule(monkeypatch):
     assert not Questionnaire.objects.exists()
 
 
-@pytest.mark.parametrize("model", [Agency, Topic, Room], ids=lambda model: model.__name__)
-def test_the_demo_sees_a_new_rule_of_its_reference_rows(monkeypatch, model):
-    # The services validate each row as its model does (``full_clean``): a rule added there
-    # stops the demo, which writes these rows only through them.
-    def clean(row):
+@pytest.mark.parametrize(
+    ("owner", "name", "model"),
+    [
+        # The services validate each row as its model does (``full_clean``): a rule added
+        # there stops the demo, which writes these rows only through them.
+        (Agency, "clean", Agency),
+        (Topic, "clean", Topic),
+        (Room, "clean", Room),
+        # The one writer of a funder's agency (the admin's, the demo's), of a workshop's
+        # organisers (new workshops, copies, the admin, the demo), of a publication (the
+        # organiser's page, the demo).
+        (services, "set_agency_membership", AgencyMember),
+        (services, "add_organiser", Workshop),
+        (report_services, "publish_report", Report),
+    ],
+    ids=["Agency", "Topic", "Room", "membership", "organiser", "publication"],
+)
+def test_the_demo_sees_a_new_rule_where_its_rows_are_written(monkeypatch, owner, name, model):
+    def refuse(*_row, **_arguments):
         raise ValidationError(f"New rule: no new {model.__name__}.")
 
-    monkeypatch.setattr(model, "clean", clean)
+    monkeypatch.setattr(owner, name, refuse)
     with pytest.raises(ValidationError, match=f"no new {model.__name__}"):
         load_demo()
     assert not model.objects.exists()
@@ -240,3 +273,110 @@ def test_the_demo_hands_the_services_a_trainer_data(trainer_writes):
     load_demo()
     assert trainer_writes
     assert {kind for _, kind in trainer_writes} == {services.TrainerData}
+
+
+NO_ROLE_NAMES = "An account is a person's: not named after a role."
+
+
+@pytest.fixture
+def no_accounts_named_after_roles(monkeypatch):
+    """A new rule for accounts, in the one check every writer of a new account calls."""
+    original = services.check_account
+
+    def check_account(*, user, password):
+        if user.username in {"admin", "organiser", "funder", "manager"}:
+            raise Refusal(NO_ROLE_NAMES, field="username", code="role_name")
+        original(user=user, password=password)
+
+    monkeypatch.setattr(services, "check_account", check_account)
+
+
+def test_the_admin_sees_a_new_account_rule(admin_client, no_accounts_named_after_roles):
+    response = add_account(admin_client, "manager", "Lijiang-2007-workshop")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["username"] == [NO_ROLE_NAMES]
+    assert not get_user_model().objects.filter(username="manager").exists()
+
+
+NO_YEARS = "A password must not hold a year."
+
+
+@pytest.fixture
+def no_years_in_passwords(monkeypatch):
+    """A new password rule, in the check every writer of a password calls."""
+    original = services.check_password_rules
+
+    def check_password_rules(*, user, password):
+        if password and any(str(year) in password for year in range(1900, 2100)):
+            raise Refusal(NO_YEARS, field="password", code="year")
+        original(user=user, password=password)
+
+    monkeypatch.setattr(services, "check_password_rules", check_password_rules)
+
+
+def test_the_admin_sees_a_new_password_rule(admin_client, make_user, no_years_in_passwords):
+    added = add_account(admin_client, "li.ming", "Lijiang-2007-workshop")
+    assert added.context["adminform"].form.errors["password2"] == [NO_YEARS]
+    user = make_user("wang.fang")
+    changed = admin_client.post(
+        url(get_user_model(), "password_change", user.pk),
+        {"password1": "Lijiang-2007-workshop", "password2": "Lijiang-2007-workshop"},
+    )
+    assert changed.context["form"].errors["password2"] == [NO_YEARS]
+    assert not get_user_model().objects.filter(username="li.ming").exists()
+    user.refresh_from_db()
+    assert not user.check_password("Lijiang-2007-workshop")
+
+
+# The demo's logins are named admin, organiser and funder; each printed password holds 2007.
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [("no_accounts_named_after_roles", NO_ROLE_NAMES), ("no_years_in_passwords", NO_YEARS)],
+    ids=["account", "password"],
+)
+def test_the_demo_sees_a_new_account_rule(request, rule, message):
+    request.getfixturevalue(rule)
+    with pytest.raises(ValidationError, match=message):
+        load_demo()
+    assert not get_user_model().objects.exists()
+
+
+TEN_AT_MOST = "Ten attending agencies at most: the hall has ten tables."
+
+
+@pytest.fixture
+def ten_attending_at_most(monkeypatch):
+    original = services.add_agency_role
+
+    def add_agency_role(*, workshop, agency, role, **options):
+        attending = WorkshopAgency.Role.ATTENDING
+        if role == attending and workshop.agency_roles.filter(role=attending).count() >= 10:
+            raise Refusal(TEN_AT_MOST, field="role", code="too_many")
+        return original(workshop=workshop, agency=agency, role=role, **options)
+
+    monkeypatch.setattr(services, "add_agency_role", add_agency_role)
+
+
+def test_the_organisers_page_sees_a_new_agency_role_rule(
+    client, workshop, organiser, ten_attending_at_most
+):
+    for n in range(10):
+        services.add_agency_role(
+            workshop=workshop, agency=Agency.objects.create(name=f"Province {n}"), role="attending"
+        )
+    eleventh = Agency.objects.create(name="Province 10")
+    client.force_login(organiser)
+    response = client.post(
+        reverse("events:workshop_agencies", args=[workshop.slug]),
+        {"agency": eleventh.pk, "role": "attending", "note": ""},
+        follow=True,
+    )
+    assert TEN_AT_MOST in [str(message) for message in response.context["messages"]]
+    assert not WorkshopAgency.objects.filter(agency=eleventh).exists()
+
+
+def test_the_demo_sees_a_new_agency_role_rule(ten_attending_at_most):
+    # The demo's workshop is attended by thirteen agencies.
+    with pytest.raises(ValidationError, match="Ten attending agencies"):
+        load_demo()
+    assert not WorkshopAgency.objects.exists()

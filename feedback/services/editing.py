@@ -41,6 +41,10 @@ class QuestionData:
     choices: list[tuple[str, str, bool]] = field(default_factory=list)
 
 
+# What a question may be about besides the workshop as a whole (``add_question``'s ``about``).
+ABOUT_FIELDS = frozenset({"session", "trainer"})
+
+
 def _check_question(questionnaire: Questionnaire, data: QuestionData) -> None:
     if not data.text.strip():
         raise FeedbackError(_("A question needs its text."), code="required", field="text")
@@ -191,9 +195,18 @@ def _answered(question: Question) -> bool:
 
 
 @transaction.atomic
-def update_question(*, question: Question, data: QuestionData) -> Question:
+def update_question(*, question: Question, data: QuestionData, **about) -> Question:
     """Change a question's texts, kind and choices. Once answered, only its texts may change
-    (a changed kind or choice would change what the answers mean)."""
+    (a changed kind or choice would change what the answers mean).
+
+    ``about``, as ``add_question`` takes it: the session or trainer it is about (None: the
+    workshop), changed only where given. Its text says whom the participants were asked
+    about; the link decides whose results show it, so a wrong link can be corrected after
+    answers too.
+    """
+    unknown = set(about) - ABOUT_FIELDS
+    if unknown:
+        raise TypeError(f"not what a question is about: {sorted(unknown)}")
     _check_question(question.questionnaire, data)
     existing = list(question.choices.order_by("order", "pk"))
     answered = (
@@ -213,7 +226,9 @@ def update_question(*, question: Question, data: QuestionData) -> Question:
     question.text = data.text.strip()
     question.text_local = data.text_local.strip()
     question.required = data.required
-    question.save(update_fields=["kind", "text", "text_local", "required"])
+    for name, value in about.items():
+        setattr(question, name, value)
+    question.save(update_fields=["kind", "text", "text_local", "required", *sorted(about)])
     if len(data.choices) == len(existing):
         for choice, (text, local, correct) in zip(existing, data.choices, strict=True):
             choice.text, choice.text_local, choice.is_correct = text, local, correct

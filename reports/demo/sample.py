@@ -391,7 +391,9 @@ GIVEN = {
 
 # (role, username, password, superuser, the password hashed once with a fixed salt). The
 # hashes let a load store the same value every time and cost no hashing (~0.4 s each by
-# design); the passwords are printed for anyone to use, so their hashes hide nothing.
+# design); the passwords are printed for anyone to use, so their hashes hide nothing. The
+# site's password rules accept them, as the admin's form would (not "admin2007" for
+# "admin": too like the username).
 LOGINS = (
     (
         "organiser",
@@ -403,16 +405,16 @@ LOGINS = (
     (
         "administrator",
         "admin",
-        "admin2007",
+        "yunnan2007",
         True,
-        "pbkdf2_sha256$1000000$LijiangDemoAdminist007$5vsriQ+Nd1Ao70Ssvnl2K8lVxTSHfCoBlZIRJvaXzGo=",
+        "pbkdf2_sha256$1000000$LijiangDemoAdminist007$01U326k0Gv0hDQGapIAX8kcmsvhfRDaS5uMRa18ASBk=",
     ),
     (
         "funder",
         "funder",
-        "funder2007",
+        "uniap2007",
         False,
-        "pbkdf2_sha256$1000000$LijiangDemoFunderUNIAP$dV+I78SQraSofztQLKlOSZGjNuJBEWSDb2+yAl+5+4w=",
+        "pbkdf2_sha256$1000000$LijiangDemoFunderUNIAP$Crm3ofcMRNFFEykiS4lpDvKCHiItPihw3jKj6+IynZ0=",
     ),
 )
 

@@ -16,7 +16,7 @@ def test_funder_signs_in_and_downloads_the_demo_report(
     page_at, width, transactional_db, loaded_demo
 ):
     page = page_at(width)
-    sign_in_as(page, "funder", "funder2007")
+    sign_in_as(page, "funder", "uniap2007")
     expect(page).to_have_url(re.compile(r"/funders/$"))
     expect(page.get_by_role("heading", name="Workshops your agency funds")).to_be_visible()
     row = page.locator('[data-workshop="lijiang-2007"]')

@@ -1,8 +1,10 @@
 """The organiser's agency and trainer pages, and the pages in Chinese."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from events import services
 from events.models import Agency, Trainer, Workshop, WorkshopAgency
 from tests.events.conftest import html_of
 
@@ -114,3 +116,32 @@ def test_organiser_pages_speak_simplified_chinese(organiser_client, workshop, se
     html = response.content.decode()
     assert "添加日程" in html
     assert "日程表" in html
+
+
+@pytest.mark.django_db
+def test_the_note_on_an_agencys_role_is_changed_in_place(
+    organiser_client, other_organiser, workshop
+):
+    one, two = Agency.objects.create(name="IOM"), Agency.objects.create(name="UNICEF")
+    services.add_agency_role(workshop=workshop, agency=one, role="attending")
+    role = services.add_agency_role(workshop=workshop, agency=two, role="attending")
+    page = reverse("events:workshop_agencies", args=[workshop.slug])
+    note = reverse("events:agency_role_note", args=[workshop.slug, role.pk])
+    assert f'action="{note}"' in organiser_client.get(page).content.decode()
+
+    response = organiser_client.post(note, {"note": "also sent personnel to attend"}, follow=True)
+    assert "The note on UNICEF as attending is saved." in response.content.decode()
+    role.refresh_from_db()
+    assert (role.note, role.order) == ("also sent personnel to attend", 1)
+    refused = organiser_client.post(note, {"note": "x" * 256}, follow=True)
+    assert "at most 255 characters" in refused.content.decode()
+    role.refresh_from_db()
+    assert role.note == "also sent personnel to attend"
+    # Only the workshop's organisers may.
+    assert organiser_client.get(note).status_code == 405
+    stranger = Client()
+    assert stranger.post(note, {"note": ""}).url.startswith(reverse("login"))
+    stranger.force_login(other_organiser)
+    assert stranger.post(note, {"note": ""}).status_code == 404
+    role.refresh_from_db()
+    assert role.note == "also sent personnel to attend"

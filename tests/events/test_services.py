@@ -484,6 +484,39 @@ def test_add_agency_role_appends_in_order_and_refuses_a_repeat(workshop):
 
 
 @pytest.mark.django_db
+def test_agency_roles_are_placed_from_0_and_annotated(workshop):
+    one, two, three = (
+        Agency.objects.create(name=name) for name in ("Ministry One", "Ministry Two", "Three")
+    )
+    services.add_agency_role(workshop=workshop, agency=one, role="attending")
+    services.add_agency_role(workshop=workshop, agency=two, role="attending")
+    first = services.add_agency_role(
+        workshop=workshop, agency=three, role="attending", note="also sent personnel", position=0
+    )
+    assert first.order == 0
+    attending = WorkshopAgency.objects.filter(workshop=workshop, role="attending")
+
+    def named():
+        return [(r.agency.name, r.order, r.note) for r in attending.order_by("order")]
+
+    assert named() == [
+        ("Three", 0, "also sent personnel"),
+        ("Ministry One", 1, ""),
+        ("Ministry Two", 2, ""),
+    ]
+    placed = services.place_agency_role(agency_role=first, position=9)  # past the last: last
+    assert [(r.agency.name, r.order) for r in placed] == [
+        ("Ministry One", 0),
+        ("Ministry Two", 1),
+        ("Three", 2),
+    ]
+    services.update_agency_role(agency_role=first, note="")
+    assert named()[2] == ("Three", 2, "")
+    with pytest.raises(ValidationError):
+        services.update_agency_role(agency_role=first, note="x" * 256)
+
+
+@pytest.mark.django_db
 def test_create_agency_with_a_parent_and_refuse_a_taken_name():
     un = services.create_agency(data={"name": "United Nations", "acronym": "UN", "kind": "un"})
     office = services.create_agency(

@@ -313,6 +313,25 @@ def test_questions_are_moved_edited_and_kept_once_answered(evaluation, people):
     assert choice_of(q[2], 1).text_local == "法律"
 
 
+def test_update_question_changes_whom_it_is_about_only_when_told(evaluation, people):
+    huang = Trainer.objects.create(name="Huang TaiYun")
+    liang = Trainer.objects.create(name="Liang ShuYing")
+    q = questions_of(evaluation)
+    data = QuestionData(kind=QK.RATING, text="How clear were Huang TaiYun's sessions?")
+    update_question(question=q[1], data=data, trainer=liang)
+    answered(evaluation, people[:1])
+    # Its text says whom it is about: the link is corrected, answers or not.
+    update_question(question=q[1], data=data, trainer=huang)
+    update_question(question=q[1], data=data)
+    q[1].refresh_from_db()
+    assert q[1].trainer == huang
+    update_question(question=q[1], data=data, trainer=None)
+    q[1].refresh_from_db()
+    assert q[1].trainer is None
+    with pytest.raises(TypeError, match="not what a question is about"):
+        update_question(question=q[1], data=data, workshop=evaluation.workshop)
+
+
 def test_add_default_evaluation_in_one_call(workshop):
     questionnaire = add_default_evaluation(workshop=workshop)
     assert questionnaire.is_anonymous

@@ -50,6 +50,21 @@ def test_check_registrations_ok_after_promotions(full_workshop):
     assert failed is False
 
 
+def test_check_registrations_ok_with_seats_a_cancelled_workshop_keeps_from_its_queue(
+    full_workshop,
+):
+    # A seat freed in a workshop that will not take place goes to nobody
+    # (participants.queries.may_promote_from_waitlist): not a seat left empty.
+    from events.services import change_workshop_status
+
+    change_workshop_status(workshop=full_workshop, status=Workshop.Status.CANCELLED)
+    cancel_registration(registration=by_email("a@example.org"))
+    assert by_email("c@example.org").status == Status.WAITLISTED
+    out, err, failed = check()
+    assert (err, failed) == ("", False)
+    assert out.startswith("OK: 1 workshops, 4 registrations (1 confirmed, 2 waitlisted, 0 pending)")
+
+
 def test_check_registrations_reports_overbooking(full_workshop):
     # Broken behind the service's back: two more confirmed seats than the room has.
     for name in ("x", "y"):

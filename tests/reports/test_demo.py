@@ -23,7 +23,9 @@ from events.clashes import clashes_by_workshop, outside_workshop_dates
 from events.models import Agency, AgencyMember, Session, Topic, Trainer, Workshop, WorkshopAgency
 from feedback.models import Answer, Question, Questionnaire, Response, Submission
 from participants.models import Attendance, Participant, Registration
+from reports import services as report_services
 from reports.demo import build_plan, load_demo
+from reports.models import Report
 
 Role = WorkshopAgency.Role
 NWCCW = "National Working Committee on Children and Women under the State Council"
@@ -156,15 +158,15 @@ def test_load_demo_twice_changes_no_row(loaded_demo, django_assert_num_queries):
     first = loaded_demo  # what the first load_demo() on this database returned
     before = every_row()
 
-    # A loaded demo is only read: one SAVEPOINT and RELEASE; 22 agencies, the accounts not
-    # the demo's (1), per account 1 (3), the funder's membership; the workshop, the
-    # organiser link, 18 agency roles; 5 trainers, 4 topics, 4 rooms; the sessions with
-    # their trainers and topics (3); participants, registrations, attendance; 3
-    # questionnaires, questions, choices, who has answered (so nobody answers again); the
-    # published report; the next edition (29): its first day, the workshop, the organiser
-    # link, 18 agency roles, the 2007 sessions with their trainers and topics (3), its own
-    # (3), participants, registrations; 9 counts for the summary.
-    with django_assert_num_queries(113):
+    # A loaded demo is only read: one SAVEPOINT and RELEASE; 22 agencies, the 3 accounts
+    # (1), the funder's membership; the workshop, the organiser link, its agency roles
+    # (1); 5 trainers, 4 topics, 4 rooms; the sessions with their trainers and topics (3);
+    # participants, registrations, attendance; 3 questionnaires, questions, choices, who
+    # has answered (so nobody answers again); the published report; the next edition
+    # (12): its first day, the workshop, the organiser link, its agency roles (1), the 2007
+    # sessions with their trainers and topics (3), its own (3), participants,
+    # registrations; 9 counts for the summary.
+    with django_assert_num_queries(76):
         second = load_demo()
 
     assert first.created > 3000
@@ -235,6 +237,72 @@ def test_load_demo_puts_the_chinese_texts_back(demo):
 
 
 @pytest.mark.django_db
+def test_load_demo_puts_a_questions_trainer_back(demo):
+    about_huang = Question.objects.get(
+        questionnaire__workshop__slug="lijiang-2007", trainer__name="Huang TaiYun"
+    )
+    liang = Trainer.objects.get(name="Liang ShuYing")
+    general = Question.objects.get(
+        questionnaire__workshop__slug="lijiang-2007", questionnaire__kind="evaluation", order=1
+    )
+    Question.objects.filter(pk=about_huang.pk).update(trainer=liang)
+    Question.objects.filter(pk=general.pk).update(trainer=liang)
+
+    again = load_demo()
+
+    about_huang.refresh_from_db()
+    general.refresh_from_db()
+    assert about_huang.trainer.name == "Huang TaiYun"
+    assert general.trainer is None
+    assert (again.created, again.updated) == (0, 2)
+
+
+@pytest.mark.django_db
+def test_load_demo_puts_the_agencies_roles_back_in_order(lijiang):
+    def roles():
+        return list(
+            lijiang.agency_roles.order_by("role", "order").values_list(
+                "role", "order", "agency__name", "note"
+            )
+        )
+
+    before = roles()
+    hosts = list(lijiang.agency_roles.filter(role=Role.HOST).order_by("order"))
+    # Numbered from 1, as the demo numbered them before its roles went through the services.
+    for n, role in enumerate(lijiang.agency_roles.filter(role=Role.ATTENDING).order_by("order")):
+        WorkshopAgency.objects.filter(pk=role.pk).update(order=n + 1)
+    WorkshopAgency.objects.filter(pk=hosts[0].pk).update(order=5, note="Moved")
+    hosts[1].delete()
+
+    again = load_demo()
+
+    assert roles() == before
+    attending = [order for role, order, *_ in before if role == Role.ATTENDING]
+    assert attending == list(range(len(attending)))
+    assert (again.created, again.updated) == (1, 1 + len(attending))
+
+
+@pytest.mark.django_db
+def test_load_demo_publishes_its_report_again_on_the_demos_date(lijiang):
+    published = Report.objects.get(workshop=lijiang)
+    organiser = published.published_by
+    report_services.publish_report(
+        workshop=lijiang, user=organiser, accounts_language="en", notify=False
+    )
+
+    again = load_demo()
+
+    report = Report.objects.get(workshop=lijiang)
+    assert (report.version, report.published_at, report.published_by) == (
+        3,
+        published.published_at,
+        organiser,
+    )
+    assert (published.version, again.created, again.updated) == (1, 0, 1)
+    assert not report.deliveries.exists()
+
+
+@pytest.mark.django_db
 def test_load_demo_leaves_other_data_alone(make_workshop):
     other = make_workshop(title="Another Workshop", slug="another")
     person = Participant.objects.create(email="li@example.org")
@@ -273,7 +341,7 @@ def test_load_demo_command_prints_the_logins_and_counts(client, settings):
     text = out.getvalue()
 
     assert "organiser: username organiser, password lijiang2007" in text
-    assert "administrator: username admin, password admin2007" in text
+    assert "administrator: username admin, password yunnan2007" in text
     assert "62 participants, 62 registrations, 1200 attendance records" in text
     assert "Sample data (generated, not in the summary):" in text
     assert signs_in(client, "organiser", "lijiang2007")
@@ -581,14 +649,15 @@ def test_load_demo_command_refuses_with_debug_off_unless_told(settings):
 
 
 @pytest.mark.django_db
-def test_load_demo_never_touches_an_account_it_did_not_create(settings):
+@pytest.mark.parametrize("name", ["admin", "Admin"])  # account names are unique in any case
+def test_load_demo_never_touches_an_account_it_did_not_create(settings, name):
     settings.DEBUG = True
     admin = get_user_model().objects.create_user(
-        "admin", "ops@ministry.example", "a long private passphrase"
+        name, "ops@ministry.example", "a long private passphrase"
     )
     before = admin.password
 
-    with pytest.raises(CommandError, match="An account named 'admin' exists and was not created"):
+    with pytest.raises(CommandError, match=f"An account named '{name}' exists and was not created"):
         call_command("load_demo", stdout=io.StringIO())
 
     admin.refresh_from_db()

@@ -223,6 +223,31 @@ def test_publishing_emails_each_funder_contact_a_working_link(
     assert ReportDelivery.objects.filter(version=2, is_correction=True).count() == 1
 
 
+def test_publishing_without_notice_dates_the_report_and_tells_nobody(
+    workshop, organiser, funder, django_capture_on_commit_callbacks
+):
+    funder.email = "funder@donor.example.org"
+    funder.save()
+    moment = timezone.now() - timedelta(days=400)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        deliveries = services.publish_report(
+            workshop=workshop, user=organiser, accounts_language="en", now=moment, notify=False
+        )
+    assert (deliveries, callbacks, mail.outbox) == ([], [], [])
+    report = services.report_for(workshop)
+    assert (report.version, report.published_at, report.published_by) == (1, moment, organiser)
+    assert not ReportLink.objects.exists()
+    with pytest.raises(TypeError, match="notify=False"):
+        services.publish_report(
+            workshop=workshop,
+            user=organiser,
+            accounts_language="en",
+            extra=[services.Recipient("board@donor.example.org", "en")],
+            notify=False,
+        )
+    assert services.report_for(workshop).version == 1
+
+
 def test_report_services_refuse_as_every_service_does(workshop):
     # One error type: a Refusal naming the field and the rule (config.refusals), as forms,
     # the admin and the API read it.

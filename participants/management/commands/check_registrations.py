@@ -4,7 +4,8 @@ Each rule is one aggregate query, whatever the number of registrations:
 
 - over capacity: a workshop with more confirmed registrations than seats;
 - seat left empty: a workshop with people waiting while confirmed < capacity (the first on
-  the waiting list should have been promoted);
+  the waiting list should have been promoted), unless it is one whose freed seats go to
+  nobody (``participants.queries.NO_PROMOTION_STATUSES``: over, or will not take place);
 - waiting list overtaken: a confirmed registration that got its seat after someone still
   waiting had joined the waiting list, and did not itself join the list before that person.
   (A freed seat goes to the head of the queue; a newcomer joins its end.)
@@ -21,15 +22,20 @@ from django.db.models.functions import Lower
 
 from events.models import Workshop
 from participants.models import Participant, Registration, seat_counts
+from participants.queries import NO_PROMOTION_STATUSES
 
 Status = Registration.Status
 
 
 def seat_problems():
-    """Workshops over capacity, or with a free seat while people wait: one query."""
+    """Workshops over capacity, or with a free seat while people wait that should have gone
+    to them (``may_promote_from_waitlist``'s rule): one query."""
+    seat_left_empty = Q(waitlisted__gt=0, confirmed__lt=F("capacity")) & ~Q(
+        status__in=NO_PROMOTION_STATUSES
+    )
     return (
         Workshop.objects.annotate(**seat_counts("registrations"))
-        .filter(Q(confirmed__gt=F("capacity")) | Q(waitlisted__gt=0, confirmed__lt=F("capacity")))
+        .filter(Q(confirmed__gt=F("capacity")) | seat_left_empty)
         .order_by("slug")
         .values("slug", "capacity", "confirmed", "waitlisted")
     )
