@@ -1108,7 +1108,12 @@ def check_password_rules(*, user, password: str | None) -> None:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
-        raise ValidationError({"password": error.error_list}) from None
+        raise Refusals(
+            [
+                Refusal(" ".join(each.messages), field="password", code=each.code)
+                for each in error.error_list
+            ]
+        ) from None
 
 
 def check_account(*, user, password: str | None) -> None:
@@ -1120,7 +1125,8 @@ def check_account(*, user, password: str | None) -> None:
     User = type(user)
     taken = User.objects.filter(username__iexact=user.username).exclude(pk=user.pk)
     if user.username and taken.exists():
-        raise ValidationError({"username": [user.unique_error_message(User, ["username"])]})
+        error = user.unique_error_message(User, ["username"])
+        raise Refusal(" ".join(error.messages), field="username", code=error.code)
     _full_clean(user, exclude=["password"])
     check_password_rules(user=user, password=password)
 

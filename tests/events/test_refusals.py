@@ -158,3 +158,23 @@ def test_a_timetable_refusal_is_a_refusal_per_message_by_field(workshop):
         ]
     ]
     assert batch.value.messages == [row["message"] for row in batch.value.rows()]
+
+
+@pytest.mark.django_db
+def test_the_account_services_refuse_as_every_service_does(django_user_model):
+    django_user_model.objects.create_user("li.mei")
+    with pytest.raises(Refusal) as taken:
+        services.check_account(user=django_user_model(username="LI.MEI"), password=None)
+    assert taken.value.rows() == [
+        {
+            "field": "username",
+            "code": "unique",
+            "message": "A user with that username already exists.",
+        }
+    ]
+    with pytest.raises(Refusal) as weak:
+        services.check_password_rules(user=django_user_model(username="wang"), password="1234")
+    rows = weak.value.rows()
+    assert {row["field"] for row in rows} == {"password"}
+    assert {"password_too_short", "password_entirely_numeric"} <= {row["code"] for row in rows}
+    assert weak.value.message_dict == {"password": [row["message"] for row in rows]}
