@@ -1,8 +1,9 @@
 """A refusal has one shape everywhere: the field at fault, the rule, and why.
 
 Every service of every app raises a :class:`Refusal` (or a ``ValidationError``, which Django's
-own validation raises and which a Refusal is) when a rule says no. It reaches people in one
-of two ways, each written once: on a form, beside the field it is about
+own validation raises and which a Refusal is) when a rule says no; several rules at once, a
+:class:`Refusals` (a Refusal too), each with its own field, code and message. It reaches
+people in one of two ways, each written once: on a form, beside the field it is about
 (:func:`add_to_form`), or as a 400 of the API, as ``{"field", "code", "message"}`` rows
 (:func:`error_rows`, used by ``integrations.rest.exception_handler``).
 
