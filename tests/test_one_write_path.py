@@ -14,16 +14,7 @@ from rest_framework.test import APIClient
 from config.refusals import Refusal
 from events import services
 from events.ical_import import import_sessions, preview_import
-from events.models import (
-    Agency,
-    AgencyMember,
-    Room,
-    Session,
-    Topic,
-    Trainer,
-    Workshop,
-    WorkshopAgency,
-)
+from events.models import Agency, AgencyMember, Room, Session, Topic, Workshop, WorkshopAgency
 from feedback import services as feedback_services
 from feedback.models import Question, Questionnaire
 from feedback.services import FeedbackError
@@ -214,65 +205,6 @@ def test_the_demo_sees_a_new_rule_where_its_rows_are_written(monkeypatch, owner,
     with pytest.raises(ValidationError, match=f"no new {model.__name__}"):
         load_demo()
     assert not model.objects.exists()
-
-
-@pytest.fixture
-def trainer_writes(monkeypatch) -> list:
-    """(service, type of its ``data``) of each call of ``create_trainer`` and
-    ``update_trainer``, which go on as they would."""
-    told = []
-    for name in ("create_trainer", "update_trainer"):
-        original = getattr(services, name)
-
-        def recorded(*, data, _original=original, _name=name, **kwargs):
-            told.append((_name, type(data)))
-            return _original(data=data, **kwargs)
-
-        monkeypatch.setattr(services, name, recorded)
-    return told
-
-
-def test_every_writer_of_trainers_hands_the_services_a_trainer_data(
-    trainer_writes, client, organiser, superuser
-):
-    """The organiser's form, the admin and the API describe a trainer alike, as
-    ``services.TrainerData``, to ``create_trainer`` and ``update_trainer``."""
-    form = {"name": "Mi XiaoXiong", "name_local": "", "honorific": "Dr.", "position": ""}
-    form |= {"agency": "", "bio": "", "email": ""}
-    client.force_login(organiser)
-    client.post(reverse("events:trainer_create"), form)
-    mi = Trainer.objects.get(name="Mi XiaoXiong")
-    client.post(reverse("events:trainer_edit", args=[mi.pk]), {**form, "position": "researcher"})
-    client.force_login(superuser)
-    client.post(url(Trainer, "add"), {**form, "name": "Tong JiYu"})
-    tong = Trainer.objects.get(name="Tong JiYu")
-    client.post(url(Trainer, "change", tong.pk), {**form, "name": "Tong JiYu", "bio": "Yunnan"})
-    api = APIClient()
-    api.force_authenticate(organiser)
-    made = api.post("/api/v1/trainers/", {"name": "Liang ShuYing"}, format="json").json()
-    api.patch(f"/api/v1/trainers/{made['id']}/", {"honorific": "Prof."}, format="json")
-
-    mi.refresh_from_db()
-    tong.refresh_from_db()
-    assert (mi.position, tong.bio) == ("researcher", "Yunnan")
-    assert (tong.created_by, mi.created_by) == (None, organiser)  # the admin records nobody
-    liang = Trainer.objects.get(pk=made["id"])
-    assert (liang.name, liang.honorific) == ("Liang ShuYing", "Prof.")  # PATCH keeps the rest
-    # Created and changed by the form, then by the admin, then by the API.
-    assert (
-        trainer_writes
-        == [
-            ("create_trainer", services.TrainerData),
-            ("update_trainer", services.TrainerData),
-        ]
-        * 3
-    )
-
-
-def test_the_demo_hands_the_services_a_trainer_data(trainer_writes):
-    load_demo()
-    assert trainer_writes
-    assert {kind for _, kind in trainer_writes} == {services.TrainerData}
 
 
 NO_ROLE_NAMES = "An account is a person's: not named after a role."
