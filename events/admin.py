@@ -45,6 +45,21 @@ from events.models import (
     WorkshopAgency,
 )
 
+
+class SavedByTheServices:
+    """An admin whose rows are written as the organiser's pages, the API and the demo write
+    them: by ``services.create_<model>`` and ``update_<model>``, described as
+    ``services.<Model>Data`` (trainers, rooms, topics)."""
+
+    def save_model(self, request, obj, form, change):
+        name = obj._meta.model_name
+        data = getattr(services, f"{type(obj).__name__}Data").of(obj)
+        if change:
+            getattr(services, f"update_{name}")(data=data, **{name: obj})
+        else:  # the admin's unsaved instance, filled and saved
+            getattr(services, f"create_{name}")(data=data, **{name: obj})
+
+
 # Agencies
 
 
@@ -593,7 +608,7 @@ class WorkshopAgencyAdmin(ListRelatedOnEveryPageMixin, admin.ModelAdmin):
 
 
 @admin.register(Trainer)
-class TrainerAdmin(admin.ModelAdmin):
+class TrainerAdmin(SavedByTheServices, admin.ModelAdmin):
     list_display = ["__str__", "name_local", "position", "agency", "email", "sessions_count"]
     list_select_related = ["agency"]
     list_filter = [("agency", admin.RelatedOnlyFieldListFilter)]
@@ -605,17 +620,9 @@ class TrainerAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(sessions_count=count_of(Trainer, "sessions"))
 
-    def save_model(self, request, obj, form, change):
-        # Through the services, as the organiser's form and the API write a trainer.
-        data = services.TrainerData.of(obj)
-        if change:
-            services.update_trainer(trainer=obj, data=data)
-        else:
-            services.create_trainer(data=data, by=obj.created_by, trainer=obj)
-
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(SavedByTheServices, admin.ModelAdmin):
     list_display = ["name", "venue", "city", "capacity", "sessions_count"]
     list_filter = ["city"]
     search_fields = ["name", "venue", "city"]
@@ -627,7 +634,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SavedByTheServices, admin.ModelAdmin):
     list_display = ["name", "name_local", "sessions_count"]
     search_fields = ["name", "name_local", "description"]
 

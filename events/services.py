@@ -153,11 +153,30 @@ SESSION_FIELDS = (
 )
 
 
+class RowData:
+    """A row as its writers describe it, whole: a frozen dataclass of some of its model's
+    fields, which the services set and validate (``create_trainer`` takes a
+    ``TrainerData``...). The model's defaults for what is not told."""
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(cls.__dataclass_fields__)
+
+    @classmethod
+    def of(cls, row, **changes):
+        """``row`` as it stands, but for ``changes`` (some of its fields)."""
+        unknown = set(changes) - set(cls.names())
+        if unknown:
+            raise TypeError(f"not a field of {cls.__name__}: {sorted(unknown)}")
+        return cls(**{name: changes.get(name, getattr(row, name)) for name in cls.names()})
+
+    def values(self) -> dict:
+        return {name: getattr(self, name) for name in self.names()}
+
+
 @dataclass(frozen=True)
-class TrainerData:
-    """A trainer as an organiser describes one: what ``create_trainer`` and
-    ``update_trainer`` take, whole, from the organiser's form, the admin, the API and the
-    demo. The model's defaults for what is not told."""
+class TrainerData(RowData):
+    """A trainer as the organiser's form, the admin, the API and the demo describe one."""
 
     name: str
     name_local: str = ""
@@ -167,22 +186,30 @@ class TrainerData:
     bio: str = ""
     email: str = ""
 
-    @classmethod
-    def of(cls, trainer: Trainer, **changes) -> "TrainerData":
-        """``trainer`` as it stands, but for ``changes`` (some of its fields)."""
-        unknown = set(changes) - set(TRAINER_FIELDS)
-        if unknown:
-            raise TypeError(f"not a trainer's field: {sorted(unknown)}")
-        return cls(**{name: changes.get(name, getattr(trainer, name)) for name in TRAINER_FIELDS})
 
-    def values(self) -> dict:
-        return {name: getattr(self, name) for name in TRAINER_FIELDS}
+@dataclass(frozen=True)
+class RoomData(RowData):
+    """A room as the admin and the demo describe one."""
+
+    name: str
+    venue: str = ""
+    city: str = ""
+    capacity: int | None = None
 
 
-# The trainer's fields an organiser gives (the form's, the API's): ``TrainerData``'s.
-TRAINER_FIELDS = tuple(TrainerData.__dataclass_fields__)
-ROOM_FIELDS = ("name", "venue", "city", "capacity")
-TOPIC_FIELDS = ("name", "name_local", "description")
+@dataclass(frozen=True)
+class TopicData(RowData):
+    """A topic as the admin and the demo describe one."""
+
+    name: str
+    name_local: str = ""
+    description: str = ""
+
+
+# The fields an organiser gives (the forms', the API's): the dataclasses'.
+TRAINER_FIELDS = TrainerData.names()
+ROOM_FIELDS = RoomData.names()
+TOPIC_FIELDS = TopicData.names()
 AGENCY_FIELDS = (
     "name",
     "name_local",
@@ -1062,28 +1089,33 @@ def reinstate_session(*, session: Session) -> Session:
 
 
 @transaction.atomic
-def create_room(*, data: dict) -> Room:
-    """A new room; refused if its venue already has a room of that name."""
-    return _create(Room, ROOM_FIELDS, data)
+def create_room(*, data: RoomData, room: Room | None = None) -> Room:
+    """A new room; refused if its venue already has a room of that name. ``room``: the
+    unsaved instance to fill and save, when a caller already holds one (the admin's)."""
+    return _update(room if room is not None else Room(), ROOM_FIELDS, data.values())
 
 
 @transaction.atomic
-def update_room(*, room: Room, data: dict) -> Room:
-    return _update(room, ROOM_FIELDS, data)
+def update_room(*, room: Room, data: RoomData) -> Room:
+    """``room`` as ``data`` describes it (all of it: ``RoomData.of(room, ...)`` changes some)."""
+    return _update(room, ROOM_FIELDS, data.values())
 
 
 # Topics ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def create_topic(*, data: dict) -> Topic:
-    """A new topic; refused if one has that name already."""
-    return _create(Topic, TOPIC_FIELDS, data)
+def create_topic(*, data: TopicData, topic: Topic | None = None) -> Topic:
+    """A new topic; refused if one has that name already. ``topic``: the unsaved instance
+    to fill and save, when a caller already holds one (the admin's)."""
+    return _update(topic if topic is not None else Topic(), TOPIC_FIELDS, data.values())
 
 
 @transaction.atomic
-def update_topic(*, topic: Topic, data: dict) -> Topic:
-    return _update(topic, TOPIC_FIELDS, data)
+def update_topic(*, topic: Topic, data: TopicData) -> Topic:
+    """``topic`` as ``data`` describes it (all of it: ``TopicData.of(topic, ...)`` changes
+    some)."""
+    return _update(topic, TOPIC_FIELDS, data.values())
 
 
 def get_or_create_room(*, name: str, venue: str, city: str = "") -> Room:
