@@ -145,3 +145,38 @@ def test_the_note_on_an_agencys_role_is_changed_in_place(
     assert stranger.post(note, {"note": ""}).status_code == 404
     role.refresh_from_db()
     assert role.note == "also sent personnel to attend"
+
+
+@pytest.mark.django_db
+def test_a_note_is_refused_on_another_workshops_role_and_without_nul_and_escaped(
+    organiser_client, other_organiser, workshop
+):
+    """An organiser of another workshop, through their own workshop's address, reaches no
+    role of this one; a NUL byte is refused (400); the note is shown as text; the change is in
+    the audit trail."""
+    from auditlog.models import LogEntry
+
+    agency = Agency.objects.create(name="IOM")
+    role = services.add_agency_role(workshop=workshop, agency=agency, role="attending")
+    theirs = Workshop.objects.get(slug="another")
+    attacker = Client()
+    attacker.force_login(other_organiser)
+    sideways = reverse("events:agency_role_note", args=[theirs.slug, role.pk])
+    assert attacker.post(sideways, {"note": "pwned"}).status_code == 404
+    role.refresh_from_db()
+    assert role.note == ""
+
+    note = reverse("events:agency_role_note", args=[workshop.slug, role.pk])
+    refused = organiser_client.post(note, {"note": "a\x00b"})  # the site's page for it
+    assert refused.status_code == 400
+    assert "cannot be stored (a NUL byte" in refused.content.decode()
+    role.refresh_from_db()
+    assert role.note == ""
+
+    organiser_client.post(note, {"note": '<script>alert("x")</script>'})
+    html = organiser_client.get(reverse("events:workshop_agencies", args=[workshop.slug]))
+    html = html.content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+    entry = LogEntry.objects.get_for_object(role).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.changes_dict["note"] == ["", '<script>alert("x")</script>']
