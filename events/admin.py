@@ -345,6 +345,28 @@ class ProgrammeAdmin(admin.ModelAdmin):
 # Workshops
 
 
+class AgencyRoleAdminForm(forms.ModelForm):
+    """An agency's role, in the role admin and as a row of the workshop's: what
+    ``add_agency_role`` would refuse a new role (``services.check_agency_role``) shown
+    beside its field, before anything is saved, once the model's own checks pass."""
+
+    class Meta:
+        model = WorkshopAgency
+        fields = "__all__"  # noqa: DJ007 (the admins' fields choose)
+
+    def _post_clean(self):
+        super()._post_clean()
+        row = self.instance
+        adds = row.pk is None or {"workshop", "agency", "role"} & set(self.changed_data)
+        # A new workshop's rows: it has no roles yet to be checked against.
+        if self.errors or not adds or row.workshop_id is None:
+            return
+        try:
+            services.check_agency_role(workshop=row.workshop, agency=row.agency, role=row.role)
+        except ValidationError as refusal:
+            add_to_form(self, refusal)
+
+
 class AgencyRolesFormSet(SharedChoicesFormSet):
     """A workshop's agencies' roles as inline rows, saved through the services the
     organiser's page calls (``add_agency_role``, ``update_agency_role``,
@@ -393,6 +415,7 @@ class AgencyRolesFormSet(SharedChoicesFormSet):
 
 class WorkshopAgencyInline(admin.TabularInline):
     model = WorkshopAgency
+    form = AgencyRoleAdminForm
     extra = 0
     fields = ["agency", "role", "order", "note"]
     # Search boxes, not select lists of every agency in every row (thousands of options a
@@ -745,6 +768,7 @@ class WorkshopAgencyAdmin(ListRelatedOnEveryPageMixin, admin.ModelAdmin):
     """Through the services, as the workshop page's rows (``AgencyRolesFormSet``): the
     order is a position among the agencies of that role, from 0."""
 
+    form = AgencyRoleAdminForm
     list_display = ["agency", "role", "workshop", "order", "note"]
     list_select_related = ["agency", "workshop"]
     list_filter = ["role", "workshop"]
