@@ -1,6 +1,7 @@
 """The organiser's agency and trainer pages, and the pages in Chinese."""
 
 import pytest
+from django.db import models
 from django.test import Client
 from django.urls import reverse
 
@@ -180,3 +181,30 @@ def test_a_note_is_refused_on_another_workshops_role_and_without_nul_and_escaped
     assert "&lt;script&gt;alert" in html
     entry = LogEntry.objects.get_for_object(role).filter(action=LogEntry.Action.UPDATE).get()
     assert entry.changes_dict["note"] == ["", '<script>alert("x")</script>']
+
+
+@pytest.mark.django_db
+def test_roles_numbered_from_1_before_are_moved_copied_and_placed_by_position(
+    organiser_client, organiser, workshop
+):
+    """Databases loaded before positions counted from 0 hold 1, 2, 3 (and the old admin let
+    any number be typed): the arrows, a copy and a placement go by place, not number."""
+    agencies = [Agency.objects.create(name=name) for name in ("IOM", "UNICEF", "UNIAP")]
+    for number, agency in enumerate(agencies, start=1):
+        role = services.add_agency_role(workshop=workshop, agency=agency, role="attending")
+        WorkshopAgency.objects.filter(pk=role.pk).update(order=number * 10)
+
+    def named(of=workshop):
+        rows = of.agency_roles.filter(role="attending").order_by("order", "pk")
+        return [(row.agency.name, row.order) for row in rows]
+
+    uniap = WorkshopAgency.objects.get(agency=agencies[2])
+    organiser_client.post(
+        reverse("events:agency_role_move", args=[workshop.slug, uniap.pk]), {"direction": "up"}
+    )
+    assert named() == [("IOM", 0), ("UNIAP", 1), ("UNICEF", 2)]
+    WorkshopAgency.objects.filter(workshop=workshop).update(order=models.F("order") + 1)
+    copy = services.copy_workshop(source=workshop, start_date=workshop.start_date, by=organiser)
+    assert [name for name, _order in named(copy)] == ["IOM", "UNIAP", "UNICEF"]
+    services.place_agency_role(agency_role=uniap, position=0)
+    assert named() == [("UNIAP", 0), ("IOM", 1), ("UNICEF", 2)]
