@@ -208,3 +208,19 @@ def test_roles_numbered_from_1_before_are_moved_copied_and_placed_by_position(
     assert [name for name, _order in named(copy)] == ["IOM", "UNIAP", "UNICEF"]
     services.place_agency_role(agency_role=uniap, position=0)
     assert named() == [("UNIAP", 0), ("IOM", 1), ("UNICEF", 2)]
+
+
+@pytest.mark.django_db
+def test_the_role_note_speaks_simplified_chinese(organiser_client, workshop):
+    agency = Agency.objects.create(name="IOM")
+    role = services.add_agency_role(workshop=workshop, agency=agency, role="attending")
+    page = reverse("events:workshop_agencies", args=[workshop.slug])
+    html = organiser_client.get(page, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "添加备注" in html
+    assert "关于 IOM 的备注" in html
+    note = reverse("events:agency_role_note", args=[workshop.slug, role.pk])
+    saved = organiser_client.post(
+        note, {"note": "也派员参加"}, HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True
+    )
+    assert "的备注已保存。" in saved.content.decode()
+    assert "修改备注" in saved.content.decode()
