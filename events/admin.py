@@ -15,7 +15,11 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteMixin, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+)
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
@@ -282,6 +286,21 @@ class AccountCreationForm(AdminUserCreationForm):
             add_to_form(self, refused, {"password": "password2"})
 
 
+class AccountChangeForm(UserChangeForm):
+    """Django's form, whose new username or address is checked as a new account's
+    (``services.check_account``: a username taken in another case, any rule the service
+    adds), each refusal beside its field, once Django's own checks pass."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or not {"username", "email"} & set(self.changed_data):
+            return
+        try:
+            services.check_account(user=self.instance, password=None)
+        except ValidationError as refused:
+            add_to_form(self, refused)
+
+
 class AccountPasswordForm(AdminPasswordChangeForm):
     """Django's form, whose password check is the services' (``check_password_rules``);
     saved through ``services.set_account_password``."""
@@ -310,6 +329,7 @@ class AccountAdmin(UserAdmin):
     (``create_account``, ``set_account_password``), as the demo's logins do."""
 
     add_form = AccountCreationForm
+    form = AccountChangeForm
     change_password_form = AccountPasswordForm
 
     def save_model(self, request, obj, form, change):

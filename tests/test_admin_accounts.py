@@ -246,3 +246,28 @@ def test_the_admin_adds_an_account_without_a_usable_password(admin_client):
     )
     assert response.status_code == 302
     assert not User.objects.get(username="li.ming").has_usable_password()
+
+
+def test_the_admin_refuses_a_new_username_a_new_account_could_not_take(admin_client, superuser):
+    """Renamed, an account is checked as a new one: not a username taken in another case."""
+    user = User.objects.create_user("li.ming", "li.ming@example.org", "Lijiang-2007-workshop")
+    form = {
+        "username": "SITE-ADMIN",
+        "email": user.email,
+        "is_active": "on",
+        "date_joined_0": "2007-08-26",
+        "date_joined_1": "09:00:00",
+    }
+    refused = admin_client.post(url(User, "change", user.pk), form)
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors["username"]
+    assert errors == ["A user with that username already exists."]
+    user.refresh_from_db()
+    assert user.username == "li.ming"
+    # Its other fields change as before.
+    kept = admin_client.post(
+        url(User, "change", user.pk), {**form, "username": "li.ming", "first_name": "Ming"}
+    )
+    assert kept.status_code == 302
+    user.refresh_from_db()
+    assert (user.username, user.first_name) == ("li.ming", "Ming")

@@ -230,6 +230,20 @@ def test_the_admin_sees_a_new_account_rule(admin_client, no_accounts_named_after
     assert not get_user_model().objects.filter(username="manager").exists()
 
 
+def test_the_admin_sees_a_new_account_rule_on_a_renamed_account(
+    admin_client, make_user, no_accounts_named_after_roles
+):
+    user = make_user("li.ming")
+    form = {"username": "manager", "is_active": "on", "date_joined_0": "2007-08-26"}
+    response = admin_client.post(
+        url(get_user_model(), "change", user.pk), {**form, "date_joined_1": "09:00:00"}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["username"] == [NO_ROLE_NAMES]
+    user.refresh_from_db()
+    assert user.username == "li.ming"
+
+
 NO_YEARS = "A password must not hold a year."
 
 
