@@ -150,11 +150,11 @@ def test_the_note_on_an_agencys_role_is_changed_in_place(
 
 @pytest.mark.django_db
 def test_a_note_is_refused_on_another_workshops_role_and_without_nul_and_escaped(
-    organiser_client, other_organiser, workshop
+    organiser_client, organiser, other_organiser, workshop
 ):
     """An organiser of another workshop, through their own workshop's address, reaches no
-    role of this one; a NUL byte is refused (400); the note is shown as text; the change is in
-    the audit trail."""
+    role of this one; nor does a post without the CSRF token; a NUL byte is refused (400);
+    the note is shown as text; the change is in the audit trail."""
     from auditlog.models import LogEntry
 
     agency = Agency.objects.create(name="IOM")
@@ -168,6 +168,9 @@ def test_a_note_is_refused_on_another_workshops_role_and_without_nul_and_escaped
     assert role.note == ""
 
     note = reverse("events:agency_role_note", args=[workshop.slug, role.pk])
+    forged = Client(enforce_csrf_checks=True)  # a page elsewhere posting as the organiser
+    forged.force_login(organiser)
+    assert forged.post(note, {"note": "forged"}).status_code == 403
     refused = organiser_client.post(note, {"note": "a\x00b"})  # the site's page for it
     assert refused.status_code == 400
     assert "cannot be stored (a NUL byte" in refused.content.decode()
