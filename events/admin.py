@@ -12,7 +12,11 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+)
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.formsets import DELETION_FIELD_NAME
@@ -134,6 +138,21 @@ class AccountCreationForm(AdminUserCreationForm):
             add_to_form(self, refused, {"password": "password2"})
 
 
+class AccountChangeForm(UserChangeForm):
+    """Django's form, whose new username or address is checked as a new account's
+    (``services.check_account``: a username taken in another case, any rule the service
+    adds), each refusal beside its field, once Django's own checks pass."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or not {"username", "email"} & set(self.changed_data):
+            return
+        try:
+            services.check_account(user=self.instance, password=None)
+        except ValidationError as refused:
+            add_to_form(self, refused)
+
+
 class AccountPasswordForm(AdminPasswordChangeForm):
     """Django's form, whose password check is the services' (``check_password_rules``);
     saved through ``services.set_account_password``."""
@@ -162,6 +181,7 @@ class AccountAdmin(UserAdmin):
     (``create_account``, ``set_account_password``), as the demo's logins do."""
 
     add_form = AccountCreationForm
+    form = AccountChangeForm
     change_password_form = AccountPasswordForm
 
     def save_model(self, request, obj, form, change):
@@ -195,6 +215,28 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 # Workshops
+
+
+class AgencyRoleAdminForm(forms.ModelForm):
+    """An agency's role, in the role admin and as a row of the workshop's: what
+    ``add_agency_role`` would refuse a new role (``services.check_agency_role``) shown
+    beside its field, before anything is saved, once the model's own checks pass."""
+
+    class Meta:
+        model = WorkshopAgency
+        fields = "__all__"  # noqa: DJ007 (the admins' fields choose)
+
+    def _post_clean(self):
+        super()._post_clean()
+        row = self.instance
+        adds = row.pk is None or {"workshop", "agency", "role"} & set(self.changed_data)
+        # A new workshop's rows: it has no roles yet to be checked against.
+        if self.errors or not adds or row.workshop_id is None:
+            return
+        try:
+            services.check_agency_role(workshop=row.workshop, agency=row.agency, role=row.role)
+        except ValidationError as refusal:
+            add_to_form(self, refusal)
 
 
 class AgencyRolesFormSet(SharedChoicesFormSet):
@@ -245,6 +287,7 @@ class AgencyRolesFormSet(SharedChoicesFormSet):
 
 class WorkshopAgencyInline(admin.TabularInline):
     model = WorkshopAgency
+    form = AgencyRoleAdminForm
     extra = 0
     fields = ["agency", "role", "order", "note"]
     # Search boxes, not select lists of every agency in every row (thousands of options a
@@ -578,6 +621,7 @@ class WorkshopAgencyAdmin(ListRelatedOnEveryPageMixin, admin.ModelAdmin):
     """Through the services, as the workshop page's rows (``AgencyRolesFormSet``): the
     order is a position among the agencies of that role, from 0."""
 
+    form = AgencyRoleAdminForm
     list_display = ["agency", "role", "workshop", "order", "note"]
     list_select_related = ["agency", "workshop"]
     list_filter = ["role", "workshop"]

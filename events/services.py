@@ -672,6 +672,18 @@ def create_agency_with_role(*, data: dict, workshop: Workshop, role: str, note: 
     return agency
 
 
+def check_agency_role(*, workshop: Workshop, agency: Agency, role: str) -> None:
+    """Refuse ``agency`` a ``role`` in ``workshop`` that ``add_agency_role`` would refuse (it
+    has that role already). Called by it, and by the admin's forms before they save, so that
+    a rule added here shows beside the form's fields there too."""
+    if WorkshopAgency.objects.filter(workshop=workshop, agency=agency, role=role).exists():
+        raise Refusal(
+            _("%(agency)s is already listed as %(role)s.")
+            % {"agency": agency, "role": WorkshopAgency.Role(role).label.lower()},
+            code="duplicate_role",
+        )
+
+
 @transaction.atomic
 def add_agency_role(
     *,
@@ -688,12 +700,7 @@ def add_agency_role(
     0, 1, 2… in the order they are named, by this and by ``place_agency_role`` (the
     organiser page's arrows, the admin, the demo).
     """
-    if WorkshopAgency.objects.filter(workshop=workshop, agency=agency, role=role).exists():
-        raise Refusal(
-            _("%(agency)s is already listed as %(role)s.")
-            % {"agency": agency, "role": WorkshopAgency.Role(role).label.lower()},
-            code="duplicate_role",
-        )
+    check_agency_role(workshop=workshop, agency=agency, role=role)
     last = (
         WorkshopAgency.objects.filter(workshop=workshop, role=role)
         .order_by("-order")

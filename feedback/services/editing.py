@@ -45,6 +45,21 @@ class QuestionData:
 ABOUT_FIELDS = frozenset({"session", "trainer"})
 
 
+def _check_about(questionnaire: Questionnaire, about: dict) -> None:
+    """``about`` as ``add_question`` and ``update_question`` take it: a session of the
+    questionnaire's own workshop (whose results, timetable and trainers show it)."""
+    unknown = set(about) - ABOUT_FIELDS
+    if unknown:
+        raise TypeError(f"not what a question is about: {sorted(unknown)}")
+    session = about.get("session")
+    if session is not None and session.workshop_id != questionnaire.workshop_id:
+        raise FeedbackError(
+            _("A question can only be about a session of its own workshop."),
+            code="other_workshop",
+            field="session",
+        )
+
+
 def _check_question(questionnaire: Questionnaire, data: QuestionData) -> None:
     if not data.text.strip():
         raise FeedbackError(_("A question needs its text."), code="required", field="text")
@@ -161,7 +176,9 @@ def update_questionnaire(*, questionnaire: Questionnaire, **values) -> Questionn
 
 @transaction.atomic
 def add_question(*, questionnaire: Questionnaire, data: QuestionData, **about) -> Question:
-    """A question at the end of ``questionnaire``; ``about`` may name a session or trainer."""
+    """A question at the end of ``questionnaire``; ``about`` may name a session (of its
+    workshop) or trainer."""
+    _check_about(questionnaire, about)
     _check_question(questionnaire, data)
     question = Question.objects.create(
         questionnaire=questionnaire,
@@ -204,9 +221,7 @@ def update_question(*, question: Question, data: QuestionData, **about) -> Quest
     about; the link decides whose results show it, so a wrong link can be corrected after
     answers too.
     """
-    unknown = set(about) - ABOUT_FIELDS
-    if unknown:
-        raise TypeError(f"not what a question is about: {sorted(unknown)}")
+    _check_about(question.questionnaire, about)
     _check_question(question.questionnaire, data)
     existing = list(question.choices.order_by("order", "pk"))
     answered = (

@@ -465,3 +465,24 @@ def test_both_services_refuse_a_window_by_the_questionnaires_own_rule(monkeypatc
                 "message": "Closes too early, says the model.",
             }
         ]
+
+
+def test_a_question_is_never_about_another_workshops_session(evaluation, make_workshop):
+    other = make_workshop(title="Another Workshop", slug="another")
+    theirs = Session.objects.create(
+        workshop=other,
+        title="Their session",
+        starts_at=at(27, 9),
+        ends_at=at(27, 10),
+    )
+    data = QuestionData(kind=QK.RATING, text="How useful was this session?")
+    with pytest.raises(FeedbackError, match="a session of its own workshop") as refused:
+        add_question(questionnaire=evaluation, data=data, session=theirs)
+    assert refused.value.field == "session"
+    question = questions_of(evaluation)[1]
+    with pytest.raises(FeedbackError, match="a session of its own workshop"):
+        update_question(question=question, data=data, session=theirs)
+    question.refresh_from_db()
+    assert question.session is None
+    with pytest.raises(TypeError, match="not what a question is about"):
+        add_question(questionnaire=evaluation, data=data, workshop=other)
