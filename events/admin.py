@@ -141,10 +141,11 @@ class AccountCreationForm(AdminUserCreationForm):
 class AccountChangeForm(UserChangeForm):
     """Django's form, whose new username or address is checked as a new account's
     (``services.check_account``: a username taken in another case, any rule the service
-    adds), each refusal beside its field, once Django's own checks pass."""
+    adds), each refusal beside its field, once Django's own checks pass. It is a uniqueness
+    rule, so it runs where Django checks uniqueness: the instance holds the form's values."""
 
-    def _post_clean(self):
-        super()._post_clean()
+    def validate_unique(self):
+        super().validate_unique()
         if self.errors or not {"username", "email"} & set(self.changed_data):
             return
         try:
@@ -220,14 +221,16 @@ class ProgrammeAdmin(admin.ModelAdmin):
 class AgencyRoleAdminForm(forms.ModelForm):
     """An agency's role, in the role admin and as a row of the workshop's: what
     ``add_agency_role`` would refuse a new role (``services.check_agency_role``) shown
-    beside its field, before anything is saved, once the model's own checks pass."""
+    beside its field, before anything is saved, once the model's own checks pass. One role
+    of an agency in a workshop is a uniqueness rule, so it runs where Django checks
+    uniqueness, with the instance holding the form's values."""
 
     class Meta:
         model = WorkshopAgency
         fields = "__all__"  # noqa: DJ007 (the admins' fields choose)
 
-    def _post_clean(self):
-        super()._post_clean()
+    def validate_unique(self):
+        super().validate_unique()
         row = self.instance
         adds = row.pk is None or {"workshop", "agency", "role"} & set(self.changed_data)
         # A new workshop's rows: it has no roles yet to be checked against.
