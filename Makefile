@@ -60,6 +60,7 @@ messages: $(BIN)/.installed
 	cd integrations && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
 	cd audit && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
 	cd privacy && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
+	cd config && DEBUG=true ../$(BIN)/python ../manage.py makemessages -l zh_Hans --no-obsolete
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=$(VENV)
 
 clean:

@@ -161,6 +161,9 @@ LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
+# The helpers' own words (config is no app, so its catalogue is named here); the apps' are
+# found in each app's locale directory.
+LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
 
 # Our date formats per language (config/formats/<locale>/formats.py) win over Django's: one
 # style across the site, and Chinese dates written as Chinese writes them.

@@ -2,31 +2,37 @@
 
 Every changelist reads its rows in a fixed number of queries, whatever their number: foreign
 keys shown in a column are ``list_select_related``, counts are annotated, many-to-many
-columns are prefetched. Inline rows share their select lists (``SharedChoicesFormSet``), so
+columns are prefetched. Inline rows share their select lists (``config.admin_helpers``), so
 a workshop of 300 sessions costs what one of 3 does.
 """
-
-import zoneinfo
-from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AutocompleteMixin, RelatedFieldWidgetWrapper
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    UserChangeForm,
+)
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.forms.formsets import DELETION_FIELD_NAME
-from django.forms.models import BaseInlineFormSet
-from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, ngettext_lazy
 
+from config.admin_helpers import (
+    ListRelatedOnEveryPageMixin,
+    SharedChoicesFormSet,
+    WorkshopTimeZoneMixin,
+    apply_each,
+    count_column,
+    count_of,
+    service_action,
+)
 from config.refusals import add_to_form
 from events import services, timezones
 from events.clashes import Candidate, session_time_problems
@@ -44,168 +50,18 @@ from events.models import (
 )
 
 
-class SharedChoicesFormSet(BaseInlineFormSet):
-    """An inline formset whose select lists are read once for all its rows.
+class SavedByTheServices:
+    """An admin whose rows are written as the organiser's pages, the API and the demo write
+    them: by ``services.create_<model>`` and ``update_<model>``, described as
+    ``services.<Model>Data`` (trainers, rooms, topics)."""
 
-    A select for a foreign key renders by reading its queryset: once per row, so a workshop
-    with 300 sessions would read the rooms 300 times. Here each field named in
-    ``shared_choice_fields`` reads its choices on the first row and hands that list to every
-    other row and to the empty row for "Add another". Validation still reads the queryset.
-    """
-
-    shared_choice_fields: tuple[str, ...] = ()
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        cache = self.__dict__.setdefault("_shared_choices", {})
-        for name in self.shared_choice_fields:
-            field = form.fields.get(name)
-            if field is None:
-                continue
-            self.limit_choices(name, field)
-            widget = getattr(field.widget, "widget", field.widget)  # inside its "+" wrapper
-            if isinstance(widget, AutocompleteMixin):
-                # A search box shows only what is chosen: the labels of every row's choices
-                # are read in one query, when the first row renders.
-                widget.optgroups = partial(self._chosen_options, widget, name)
-                continue
-            if name not in cache:
-                # Through iter(): list() of the field's iterator would first ask its length,
-                # which is one more query (a COUNT).
-                cache[name] = list(iter(field.choices))
-            field.choices = cache[name]
-
-    def _chosen_labels(self, widget, name: str) -> dict[str, str]:
-        """{pk: label} of what every row has chosen in ``name``: one query for the formset."""
-        labels = self.__dict__.setdefault("_chosen_label_cache", {})
-        if name not in labels:
-            chosen = set()
-            for form in self.forms:
-                value = form[name].value()
-                values = value if isinstance(value, list | tuple) else [value]
-                chosen |= {str(v) for v in values if v not in (None, "")}
-            field = widget.choices.field
-            labels[name] = {
-                str(obj.pk): field.label_from_instance(obj)
-                for obj in field.queryset.filter(pk__in=chosen)
-            }
-        return labels[name]
-
-    def _chosen_options(self, widget, name, option_name, value, attr=None):
-        """``AutocompleteMixin.optgroups`` from the shared labels instead of a query a row."""
-        default = (None, [], 0)
-        selected = {str(v) for v in value if str(v) not in widget.choices.field.empty_values}
-        if not widget.is_required and not widget.allow_multiple_selected:
-            default[1].append(widget.create_option(option_name, "", "", False, 0))
-        labels = self._chosen_labels(widget, name)
-        missing = selected - labels.keys()
-        if missing:  # a value posted back that no row held when the labels were read
-            field = widget.choices.field
-            labels |= {
-                str(o.pk): field.label_from_instance(o)
-                for o in field.queryset.filter(pk__in=missing)
-            }
-        for pk in sorted(selected & labels.keys(), key=lambda pk: labels[pk].casefold()):
-            default[1].append(
-                widget.create_option(option_name, pk, labels[pk], selected, len(default[1]))
-            )
-        return [default]
-
-    def limit_choices(self, name, field) -> None:
-        """Narrow ``field``'s queryset for this parent (``self.instance``) before it is read."""
-
-
-def shared_choices_formset(*names: str, base=SharedChoicesFormSet):
-    return type("SharedChoicesFormSet", (base,), {"shared_choice_fields": names})
-
-
-def count_of(model, relation: str, **conditions):
-    """An expression counting the rows of ``model``'s reverse ``relation`` (where ``conditions``).
-
-    A correlated subquery rather than a JOIN with GROUP BY: the changelist's row count and
-    its filters' look-ups stay plain queries on the table, and only the shown page is counted.
-    """
-    rel = model._meta.get_field(relation)
-    to = rel.field.name
-    rows = rel.related_model._default_manager.filter(**{to: OuterRef("pk")}, **conditions)
-    counted = rows.order_by().values(to).annotate(count=Count("*")).values("count")
-    return Coalesce(Subquery(counted), 0)
-
-
-def _count_column(field: str, description):
-    """A changelist column showing the annotation ``field``, sortable by it."""
-
-    @admin.display(description=description, ordering=field)
-    def column(self, obj):
-        return getattr(obj, field)
-
-    return column
-
-
-def known_timezone(name: str | None) -> zoneinfo.ZoneInfo | None:
-    return timezones.zone_or_none(name)
-
-
-class ListRelatedOnEveryPageMixin:
-    """Reads the changelist's ``list_select_related`` rows (and ``title_related``) on the
-    change and delete pages too: their title is the row's label, built from those rows."""
-
-    title_related: tuple[str, ...] = ()
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related(*self.list_select_related, *self.title_related)
-        )
-
-
-class WorkshopTimeZoneMixin:
-    """Show and read the form's date-times in the workshop's own time zone.
-
-    An organiser plans "9:00 in Lijiang", not "01:00 UTC". ``workshop_timezone`` names the
-    zone for the page; the response is rendered inside it, since a TemplateResponse renders
-    only after the view returns.
-    """
-
-    def workshop_timezone(self, request, object_id) -> zoneinfo.ZoneInfo | None:
-        raise NotImplementedError
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        tz = self.workshop_timezone(request, object_id)
-        if tz is None:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        with timezone.override(tz):
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            if hasattr(response, "render") and not response.is_rendered:
-                response.render()
-        return response
-
-
-def apply_each(
-    request, queryset, change, done, *, refusals=(ValidationError,), describe=str
-) -> None:
-    """Apply ``change`` (a service call) to each selected row; report refusals one by one.
-
-    ``done(count)`` is the message for the rows that went through; a refusal (one of
-    ``refusals``, whose ``messages`` or ``message`` says why) is reported against
-    ``describe(row)``. Every admin action that changes state goes through here.
-    """
-    count = 0
-    for obj in queryset:
-        try:
-            change(obj)
-        except refusals as refusal:
-            reasons = getattr(refusal, "messages", None) or [refusal.message]
-            messages.error(
-                request,
-                gettext("%(item)s: %(reason)s")
-                % {"item": describe(obj), "reason": " ".join(reasons)},
-            )
-        else:
-            count += 1
-    if count:
-        messages.success(request, done(count) % {"count": count})
+    def save_model(self, request, obj, form, change):
+        name = obj._meta.model_name
+        data = getattr(services, f"{type(obj).__name__}Data").of(obj)
+        if change:
+            getattr(services, f"update_{name}")(data=data, **{name: obj})
+        else:  # the admin's unsaved instance, filled and saved
+            getattr(services, f"create_{name}")(data=data, **{name: obj})
 
 
 # Agencies
@@ -233,7 +89,7 @@ class AgencyAdmin(admin.ModelAdmin):
         (_("Where"), {"fields": ["region", "country", "parent", "website"]}),
     ]
 
-    children_count = _count_column("children_count", _("sub-agencies"))
+    children_count = count_column("children_count", _("sub-agencies"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(children_count=count_of(Agency, "children"))
@@ -282,6 +138,22 @@ class AccountCreationForm(AdminUserCreationForm):
             add_to_form(self, refused, {"password": "password2"})
 
 
+class AccountChangeForm(UserChangeForm):
+    """Django's form, whose new username or address is checked as a new account's
+    (``services.check_account``: a username taken in another case, any rule the service
+    adds), each refusal beside its field, once Django's own checks pass. It is a uniqueness
+    rule, so it runs where Django checks uniqueness: the instance holds the form's values."""
+
+    def validate_unique(self):
+        super().validate_unique()
+        if self.errors or not {"username", "email"} & set(self.changed_data):
+            return
+        try:
+            services.check_account(user=self.instance, password=None)
+        except ValidationError as refused:
+            add_to_form(self, refused)
+
+
 class AccountPasswordForm(AdminPasswordChangeForm):
     """Django's form, whose password check is the services' (``check_password_rules``);
     saved through ``services.set_account_password``."""
@@ -310,6 +182,7 @@ class AccountAdmin(UserAdmin):
     (``create_account``, ``set_account_password``), as the demo's logins do."""
 
     add_form = AccountCreationForm
+    form = AccountChangeForm
     change_password_form = AccountPasswordForm
 
     def save_model(self, request, obj, form, change):
@@ -334,7 +207,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ["name", "name_local", "workshops_count"]
     search_fields = ["name", "name_local"]
 
-    workshops_count = _count_column("workshops_count", _("workshops"))
+    workshops_count = count_column("workshops_count", _("workshops"))
 
     def get_queryset(self, request):
         return (
@@ -343,6 +216,30 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 # Workshops
+
+
+class AgencyRoleAdminForm(forms.ModelForm):
+    """An agency's role, in the role admin and as a row of the workshop's: what
+    ``add_agency_role`` would refuse a new role (``services.check_agency_role``) shown
+    beside its field, before anything is saved, once the model's own checks pass. One role
+    of an agency in a workshop is a uniqueness rule, so it runs where Django checks
+    uniqueness, with the instance holding the form's values."""
+
+    class Meta:
+        model = WorkshopAgency
+        fields = "__all__"  # noqa: DJ007 (the admins' fields choose)
+
+    def validate_unique(self):
+        super().validate_unique()
+        row = self.instance
+        adds = row.pk is None or {"workshop", "agency", "role"} & set(self.changed_data)
+        # A new workshop's rows: it has no roles yet to be checked against.
+        if self.errors or not adds or row.workshop_id is None:
+            return
+        try:
+            services.check_agency_role(workshop=row.workshop, agency=row.agency, role=row.role)
+        except ValidationError as refusal:
+            add_to_form(self, refusal)
 
 
 class AgencyRolesFormSet(SharedChoicesFormSet):
@@ -393,6 +290,7 @@ class AgencyRolesFormSet(SharedChoicesFormSet):
 
 class WorkshopAgencyInline(admin.TabularInline):
     model = WorkshopAgency
+    form = AgencyRoleAdminForm
     extra = 0
     fields = ["agency", "role", "order", "note"]
     # Search boxes, not select lists of every agency in every row (thousands of options a
@@ -590,25 +488,6 @@ WORKSHOP_STATUS_ACTIONS = {
 }
 
 
-def service_action(name: str, description, change, done, *, related=(), **options):
-    """The admin action ``name``: ``change(row, user)`` (a service call) on each selected row,
-    through ``apply_each`` (``options`` are its ``refusals`` and ``describe``); ``done`` says
-    what it did, an ``ngettext_lazy`` on "count". ``related`` is what ``describe`` reads."""
-
-    @admin.action(description=description)
-    def action(modeladmin, request, queryset):
-        apply_each(
-            request,
-            queryset.select_related(*related) if related else queryset,
-            lambda row: change(row, request.user),
-            lambda count: done,
-            **options,
-        )
-
-    action.__name__ = name
-    return action
-
-
 def status_action(status: str, name: str, description, done):
     """The admin action ``name`` moving each selected workshop to ``status`` by the rules."""
     return service_action(
@@ -680,7 +559,7 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         for status, (name, description, done) in WORKSHOP_STATUS_ACTIONS.items()
     ]
 
-    sessions_count = _count_column("sessions_count", _("sessions"))
+    sessions_count = count_column("sessions_count", _("sessions"))
 
     def get_readonly_fields(self, request, obj=None):
         # A status changes through the actions, under the rules of which may follow which
@@ -693,7 +572,7 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
 
     def workshop_timezone(self, request, object_id):
         if request.method == "POST":
-            return known_timezone(request.POST.get("timezone"))
+            return timezones.zone_or_none(request.POST.get("timezone"))
         if object_id is None:
             return None
         name = (
@@ -701,7 +580,7 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
             .values_list("timezone", flat=True)
             .first()
         )
-        return known_timezone(name)
+        return timezones.zone_or_none(name)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "organisers":
@@ -745,6 +624,7 @@ class WorkshopAgencyAdmin(ListRelatedOnEveryPageMixin, admin.ModelAdmin):
     """Through the services, as the workshop page's rows (``AgencyRolesFormSet``): the
     order is a position among the agencies of that role, from 0."""
 
+    form = AgencyRoleAdminForm
     list_display = ["agency", "role", "workshop", "order", "note"]
     list_select_related = ["agency", "workshop"]
     list_filter = ["role", "workshop"]
@@ -775,37 +655,37 @@ class WorkshopAgencyAdmin(ListRelatedOnEveryPageMixin, admin.ModelAdmin):
 
 
 @admin.register(Trainer)
-class TrainerAdmin(admin.ModelAdmin):
+class TrainerAdmin(SavedByTheServices, admin.ModelAdmin):
     list_display = ["__str__", "name_local", "position", "agency", "email", "sessions_count"]
     list_select_related = ["agency"]
     list_filter = [("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "name_local", "position", "email", "agency__name", "agency__acronym"]
     autocomplete_fields = ["agency"]
 
-    sessions_count = _count_column("sessions_count", _("sessions"))
+    sessions_count = count_column("sessions_count", _("sessions"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(sessions_count=count_of(Trainer, "sessions"))
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(SavedByTheServices, admin.ModelAdmin):
     list_display = ["name", "venue", "city", "capacity", "sessions_count"]
     list_filter = ["city"]
     search_fields = ["name", "venue", "city"]
 
-    sessions_count = _count_column("sessions_count", _("sessions"))
+    sessions_count = count_column("sessions_count", _("sessions"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(sessions_count=count_of(Room, "sessions"))
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SavedByTheServices, admin.ModelAdmin):
     list_display = ["name", "name_local", "sessions_count"]
     search_fields = ["name", "name_local", "description"]
 
-    sessions_count = _count_column("sessions_count", _("sessions"))
+    sessions_count = count_column("sessions_count", _("sessions"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(sessions_count=count_of(Topic, "sessions"))
@@ -950,4 +830,4 @@ class SessionAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
             name = name.first()
         else:
             name = None
-        return known_timezone(name)
+        return timezones.zone_or_none(name)

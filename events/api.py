@@ -375,12 +375,13 @@ class TrainerViewSet(
         return context
 
     def perform_create(self, serializer):
-        serializer.instance = services.create_trainer(data=serializer.validated_data)
+        data = services.TrainerData(**serializer.validated_data)
+        serializer.instance = services.create_trainer(data=data)
 
     def perform_update(self, serializer):
-        serializer.instance = services.update_trainer(
-            trainer=serializer.instance, data=serializer.validated_data
-        )
+        trainer = serializer.instance  # what a PATCH leaves out stays as it is
+        data = services.TrainerData.of(trainer, **serializer.validated_data)
+        serializer.instance = services.update_trainer(trainer=trainer, data=data)
 
 
 @extend_schema_view(

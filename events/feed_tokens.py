@@ -2,9 +2,9 @@
 
 from django.db.models import QuerySet
 
+from config.tokens import new_token
 from events.models import Trainer
 from events.queries import trainers_managed_by
-from events.tokens import new_token
 
 
 def trainers_feed_managed_by(user) -> QuerySet[Trainer]:

@@ -570,7 +570,9 @@ class TrainerForm(ServiceErrorsMixin, forms.ModelForm):
         self.fields["agency"].empty_label = _("— none —")
 
     def save(self, *, by=None) -> Trainer:
-        data = {name: self.cleaned_data[name] for name in services.TRAINER_FIELDS}
+        data = services.TrainerData(
+            **{name: self.cleaned_data[name] for name in services.TRAINER_FIELDS}
+        )
         if self.instance.pk is None:
             return services.create_trainer(data=data, by=by)
         return services.update_trainer(trainer=self.instance, data=data)

@@ -18,9 +18,9 @@ from django.db.models import F, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from events.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from config.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from config.tokens import new_token
 from events.timezones import validate_timezone  # also named by migration 0001
-from events.tokens import new_token
 
 # The one wording of the rule the database holds as ``session_ends_after_start``, for every
 # form, import and service that checks it first.

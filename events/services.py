@@ -5,7 +5,8 @@ Each is one function, called alike by the organiser pages, the admin and the API
 rule (which status may follow which, no trainer in two places at once) lives here only.
 Refusals are ``config.refusals.Refusal``s (``ValidationError``s) whose messages name the
 rule, with the field at fault where there is one, so that a form can show them beside it;
-a batch of sessions is refused by field and row (``SessionsRefused``).
+a session, or a batch of them, is refused by field and row (``SessionsRefused``, a
+``Refusals``: one refusal per message).
 """
 
 import copy
@@ -24,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from audit.services import record_create, record_update
-from config.refusals import Refusal
+from config.refusals import Refusal, Refusals
 from events import tasks, timezones
 from events.clashes import (
     Candidate,
@@ -150,9 +151,65 @@ SESSION_FIELDS = (
     "room",
     "is_mandatory",
 )
-TRAINER_FIELDS = ("name", "name_local", "honorific", "position", "agency", "bio", "email")
-ROOM_FIELDS = ("name", "venue", "city", "capacity")
-TOPIC_FIELDS = ("name", "name_local", "description")
+
+
+class RowData:
+    """A row as its writers describe it, whole: a frozen dataclass of some of its model's
+    fields, which the services set and validate (``create_trainer`` takes a
+    ``TrainerData``...). The model's defaults for what is not told."""
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(cls.__dataclass_fields__)
+
+    @classmethod
+    def of(cls, row, **changes):
+        """``row`` as it stands, but for ``changes`` (some of its fields)."""
+        unknown = set(changes) - set(cls.names())
+        if unknown:
+            raise TypeError(f"not a field of {cls.__name__}: {sorted(unknown)}")
+        return cls(**{name: changes.get(name, getattr(row, name)) for name in cls.names()})
+
+    def values(self) -> dict:
+        return {name: getattr(self, name) for name in self.names()}
+
+
+@dataclass(frozen=True)
+class TrainerData(RowData):
+    """A trainer as the organiser's form, the admin, the API and the demo describe one."""
+
+    name: str
+    name_local: str = ""
+    honorific: str = ""
+    position: str = ""
+    agency: Agency | None = None
+    bio: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class RoomData(RowData):
+    """A room as the admin and the demo describe one."""
+
+    name: str
+    venue: str = ""
+    city: str = ""
+    capacity: int | None = None
+
+
+@dataclass(frozen=True)
+class TopicData(RowData):
+    """A topic as the admin and the demo describe one."""
+
+    name: str
+    name_local: str = ""
+    description: str = ""
+
+
+# The fields an organiser gives (the forms', the API's): the dataclasses'.
+TRAINER_FIELDS = TrainerData.names()
+ROOM_FIELDS = RoomData.names()
+TOPIC_FIELDS = TopicData.names()
 AGENCY_FIELDS = (
     "name",
     "name_local",
@@ -615,6 +672,18 @@ def create_agency_with_role(*, data: dict, workshop: Workshop, role: str, note: 
     return agency
 
 
+def check_agency_role(*, workshop: Workshop, agency: Agency, role: str) -> None:
+    """Refuse ``agency`` a ``role`` in ``workshop`` that ``add_agency_role`` would refuse (it
+    has that role already). Called by it, and by the admin's forms before they save, so that
+    a rule added here shows beside the form's fields there too."""
+    if WorkshopAgency.objects.filter(workshop=workshop, agency=agency, role=role).exists():
+        raise Refusal(
+            _("%(agency)s is already listed as %(role)s.")
+            % {"agency": agency, "role": WorkshopAgency.Role(role).label.lower()},
+            code="duplicate_role",
+        )
+
+
 @transaction.atomic
 def add_agency_role(
     *,
@@ -631,12 +700,7 @@ def add_agency_role(
     0, 1, 2… in the order they are named, by this and by ``place_agency_role`` (the
     organiser page's arrows, the admin, the demo).
     """
-    if WorkshopAgency.objects.filter(workshop=workshop, agency=agency, role=role).exists():
-        raise Refusal(
-            _("%(agency)s is already listed as %(role)s.")
-            % {"agency": agency, "role": WorkshopAgency.Role(role).label.lower()},
-            code="duplicate_role",
-        )
+    check_agency_role(workshop=workshop, agency=agency, role=role)
     last = (
         WorkshopAgency.objects.filter(workshop=workshop, role=role)
         .order_by("-order")
@@ -715,14 +779,22 @@ def move_agency_role(*, agency_role: WorkshopAgency, up: bool) -> None:
 
 
 @transaction.atomic
-def create_trainer(*, data: dict, by=None) -> Trainer:
-    """A new trainer, recorded as added by ``by`` (who may then change it)."""
-    return _update(Trainer(created_by=by), TRAINER_FIELDS, data, exclude=["feed_token"])
+def create_trainer(*, data: TrainerData, by=None, trainer: Trainer | None = None) -> Trainer:
+    """A new trainer, recorded as added by ``by`` (who may then change it).
+
+    ``trainer``: the unsaved instance to fill and save, when a caller already holds one
+    (the admin's).
+    """
+    trainer = trainer if trainer is not None else Trainer()
+    trainer.created_by = by
+    return _update(trainer, TRAINER_FIELDS, data.values(), exclude=["feed_token"])
 
 
 @transaction.atomic
-def update_trainer(*, trainer: Trainer, data: dict) -> Trainer:
-    return _update(trainer, TRAINER_FIELDS, data, exclude=["feed_token"])
+def update_trainer(*, trainer: Trainer, data: TrainerData) -> Trainer:
+    """``trainer`` as ``data`` describes it (all of it: ``TrainerData.of(trainer, ...)``
+    changes some)."""
+    return _update(trainer, TRAINER_FIELDS, data.values(), exclude=["feed_token"])
 
 
 # Sessions ----------------------------------------------------------------------------------
@@ -738,26 +810,40 @@ def _session_label(workshop: Workshop, session: Session) -> str:
 SessionDraft = Candidate
 
 
-class SessionsRefused(ValidationError):
-    """Some sessions of a batch were refused: ``rows[i]`` holds the i-th draft's messages by
-    field (empty for a draft that passed). As a ValidationError its messages are every
-    refused draft's, each after the draft's title."""
+# The code of a timetable rule's refusal, as the API has always given it: the rules of
+# ``session_refusals`` are told apart by their field and message.
+TIMETABLE_RULE = "invalid"
 
-    def __init__(self, rows: list[dict[str, list[str]]], drafts: Sequence[SessionDraft]):
-        self.rows = rows
-        if len(rows) == 1:  # one session: its messages by field, as a form shows them
-            super().__init__(rows[0])
+
+class SessionsRefused(Refusals):
+    """Some sessions of a batch were refused: ``by_draft[i]`` holds the i-th draft's
+    messages by field (empty for a draft that passed). One draft's refusal is a refusal per
+    message, on its field, as a form shows them; a batch's, each message after its draft's
+    title, on the whole batch."""
+
+    def __init__(self, by_draft: list[dict[str, list[str]]], drafts: Sequence[SessionDraft]):
+        self.by_draft = by_draft
+        if len(by_draft) == 1:  # one session: its messages by field, as a form shows them
+            super().__init__(
+                [
+                    Refusal(message, field=field, code=TIMETABLE_RULE)
+                    for field, messages in by_draft[0].items()
+                    for message in messages
+                ]
+            )
             return
         super().__init__(
             [
-                _("“%(title)s”: %(problem)s") % {"title": draft.title, "problem": message}
-                if draft.title
-                else message
-                for draft, row in zip(drafts, rows, strict=True)
+                Refusal(
+                    _("“%(title)s”: %(problem)s") % {"title": draft.title, "problem": message}
+                    if draft.title
+                    else message,
+                    code=TIMETABLE_RULE,
+                )
+                for draft, row in zip(drafts, by_draft, strict=True)
                 for messages in row.values()
                 for message in messages
-            ],
-            code="sessions_refused",
+            ]
         )
 
 
@@ -820,15 +906,14 @@ def check_session(
     status: str = Session.Status.SCHEDULED,
 ) -> None:
     """Refuse a session that ends before it starts, lies outside the workshop's dates, or
-    puts a trainer or a room in two places at once, naming each clash, by field.
+    puts a trainer or a room in two places at once, naming each clash, by field (a
+    :class:`SessionsRefused` of one draft).
 
     Forms call it before saving, so the organiser sees every problem at once; the save
     calls it again inside its transaction. ``check_sessions`` of one draft: two queries.
     """
     draft = SessionDraft(starts_at, ends_at, room, tuple(trainers), session, status)
-    (pairs,) = session_refusals(workshop=workshop, drafts=[draft])
-    if pairs:
-        raise ValidationError(_by_field(pairs))
+    check_sessions(workshop=workshop, drafts=[draft])
 
 
 @dataclass(frozen=True)
@@ -1011,28 +1096,33 @@ def reinstate_session(*, session: Session) -> Session:
 
 
 @transaction.atomic
-def create_room(*, data: dict) -> Room:
-    """A new room; refused if its venue already has a room of that name."""
-    return _create(Room, ROOM_FIELDS, data)
+def create_room(*, data: RoomData, room: Room | None = None) -> Room:
+    """A new room; refused if its venue already has a room of that name. ``room``: the
+    unsaved instance to fill and save, when a caller already holds one (the admin's)."""
+    return _update(room if room is not None else Room(), ROOM_FIELDS, data.values())
 
 
 @transaction.atomic
-def update_room(*, room: Room, data: dict) -> Room:
-    return _update(room, ROOM_FIELDS, data)
+def update_room(*, room: Room, data: RoomData) -> Room:
+    """``room`` as ``data`` describes it (all of it: ``RoomData.of(room, ...)`` changes some)."""
+    return _update(room, ROOM_FIELDS, data.values())
 
 
 # Topics ------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def create_topic(*, data: dict) -> Topic:
-    """A new topic; refused if one has that name already."""
-    return _create(Topic, TOPIC_FIELDS, data)
+def create_topic(*, data: TopicData, topic: Topic | None = None) -> Topic:
+    """A new topic; refused if one has that name already. ``topic``: the unsaved instance
+    to fill and save, when a caller already holds one (the admin's)."""
+    return _update(topic if topic is not None else Topic(), TOPIC_FIELDS, data.values())
 
 
 @transaction.atomic
-def update_topic(*, topic: Topic, data: dict) -> Topic:
-    return _update(topic, TOPIC_FIELDS, data)
+def update_topic(*, topic: Topic, data: TopicData) -> Topic:
+    """``topic`` as ``data`` describes it (all of it: ``TopicData.of(topic, ...)`` changes
+    some)."""
+    return _update(topic, TOPIC_FIELDS, data.values())
 
 
 def get_or_create_room(*, name: str, venue: str, city: str = "") -> Room:
@@ -1057,7 +1147,12 @@ def check_password_rules(*, user, password: str | None) -> None:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as error:
-        raise ValidationError({"password": error.error_list}) from None
+        raise Refusals(
+            [
+                Refusal(" ".join(each.messages), field="password", code=each.code)
+                for each in error.error_list
+            ]
+        ) from None
 
 
 def check_account(*, user, password: str | None) -> None:
@@ -1069,7 +1164,8 @@ def check_account(*, user, password: str | None) -> None:
     User = type(user)
     taken = User.objects.filter(username__iexact=user.username).exclude(pk=user.pk)
     if user.username and taken.exists():
-        raise ValidationError({"username": [user.unique_error_message(User, ["username"])]})
+        error = user.unique_error_message(User, ["username"])
+        raise Refusal(" ".join(error.messages), field="username", code=error.code)
     _full_clean(user, exclude=["password"])
     check_password_rules(user=user, password=password)
 

@@ -11,14 +11,14 @@ from django.contrib import admin, messages
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from events.admin import (
+from config.admin_helpers import (
     ListRelatedOnEveryPageMixin,
     SharedChoicesFormSet,
     WorkshopTimeZoneMixin,
     count_of,
-    known_timezone,
 )
 from events.models import Workshop
+from events.timezones import zone_or_none
 from feedback import services
 from feedback.models import (
     Answer,
@@ -163,7 +163,7 @@ class QuestionnaireAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
             timezones = Workshop.objects.filter(questionnaires=object_id)
         else:
             return None
-        return known_timezone(timezones.values_list("timezone", flat=True).first())
+        return zone_or_none(timezones.values_list("timezone", flat=True).first())
 
 
 class ChoiceInline(admin.TabularInline):

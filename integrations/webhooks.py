@@ -35,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from config.refusals import Refusal
 from integrations.models import Webhook, WebhookAttempt, WebhookDelivery
 from integrations.queue import enqueue_on_commit, retry_later
 
@@ -83,13 +84,13 @@ def _allowed(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def _refused(code: str, message: str) -> ValidationError:
-    return ValidationError({"url": ValidationError(message, code=code)})
+def _refused(code: str, message: str) -> Refusal:
+    return Refusal(message, field="url", code=code)
 
 
 def resolve_receiver(url: str) -> tuple[str, int, list[str]]:
-    """Host, port and every address of ``url``'s host, after the checks; ValidationError (on
-    the field ``url``) naming what is refused."""
+    """Host, port and every address of ``url``'s host, after the checks; a Refusal (on the
+    field ``url``) naming what is refused."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _refused("scheme", _("Give an http:// or https:// address with a host name."))
@@ -297,16 +298,13 @@ def resend(delivery: WebhookDelivery) -> None:
 
 def create_webhook(*, owner, workshop, url: str, events: list[str]) -> Webhook:
     """A new webhook; the caller shows ``webhook.secret`` once. Refuses unknown events and
-    addresses a webhook may not have (ValidationError naming the field)."""
+    addresses a webhook may not have (a Refusal naming the field)."""
     unknown = sorted(set(events) - set(Event.values))
     if not events or unknown:
-        raise ValidationError(
-            {
-                "events": ValidationError(
-                    _("Choose events among: %(events)s.") % {"events": ", ".join(Event.values)},
-                    code="invalid_choice",
-                )
-            }
+        raise Refusal(
+            _("Choose events among: %(events)s.") % {"events": ", ".join(Event.values)},
+            field="events",
+            code="invalid_choice",
         )
     check_url(url)
     return Webhook.objects.create(

@@ -9,11 +9,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from config.admin_helpers import ListRelatedOnEveryPageMixin, count_of, service_action
 from events import admin as events_admin
-from events.admin import ListRelatedOnEveryPageMixin, count_of, service_action
 from events.models import Workshop
 from participants import services
-from participants.models import Attendance, Participant, Registration
+from participants.models import Attendance, Participant, Registration, holds_a_seat
 
 
 class RegistrationInline(admin.TabularInline):
@@ -243,7 +243,7 @@ class WorkshopAdmin(events_admin.WorkshopAdmin):
         return obj.seats_taken
 
     def get_queryset(self, request):
-        confirmed = count_of(Workshop, "registrations", status=Registration.Status.CONFIRMED)
+        confirmed = count_of(Workshop, "registrations", holds_a_seat())
         return super().get_queryset(request).annotate(seats_taken=confirmed)
 
 

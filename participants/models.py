@@ -6,9 +6,9 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from events.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from config.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from config.tokens import new_token
 from events.models import Agency, Session, Workshop
-from events.tokens import new_token
 
 
 class Participant(models.Model):
@@ -55,14 +55,21 @@ class Participant(models.Model):
 WAITING_ORDER = ("waitlisted_at", "pk")
 
 
+def holds_a_seat(relation: str = "") -> Q:
+    """The condition on registrations (reached through ``relation``, if any) of holding a
+    seat: a status among ``Registration.SEAT_HOLDING_STATUSES``."""
+    prefix = f"{relation}__" if relation else ""
+    return Q(**{f"{prefix}status__in": Registration.SEAT_HOLDING_STATUSES})
+
+
 def seat_counts(relation: str = "") -> dict[str, Count]:
-    """Seats taken (confirmed) and people waiting, as expressions to ``aggregate`` over
-    registrations (``relation`` empty) or to ``annotate`` on rows that reach them through
-    ``relation`` (``"registrations"`` on workshops). The one count of seats."""
+    """Seats taken (``holds_a_seat``) and people waiting, as expressions to ``aggregate``
+    over registrations (``relation`` empty) or to ``annotate`` on rows that reach them
+    through ``relation`` (``"registrations"`` on workshops). The one count of seats."""
     prefix = f"{relation}__" if relation else ""
     counted = relation or "pk"
     return {
-        "confirmed": Count(counted, filter=Q(**{f"{prefix}status": Registration.Status.CONFIRMED})),
+        "confirmed": Count(counted, filter=holds_a_seat(relation)),
         "waitlisted": Count(
             counted, filter=Q(**{f"{prefix}status": Registration.Status.WAITLISTED})
         ),
@@ -71,7 +78,7 @@ def seat_counts(relation: str = "") -> dict[str, Count]:
 
 class RegistrationQuerySet(models.QuerySet):
     def holding_seats(self):
-        return self.filter(status=Registration.Status.CONFIRMED)
+        return self.filter(holds_a_seat())
 
     def waiting(self):
         """The waiting list, first to be promoted first."""
@@ -115,6 +122,11 @@ class Registration(models.Model):
         IMPORT = "import", _("Nominations import")
         API = "api", _("API")
         DEMO = "demo", _("Sample data")
+
+    # Which registrations hold a seat (count against the capacity): the one rule of seat
+    # counting, read by ``holds_a_seat`` and so by ``holding_seats``, ``seat_counts``, the
+    # roster's counts, the admin's column, and (as a parameter) the dashboards' SQL.
+    SEAT_HOLDING_STATUSES = (Status.CONFIRMED,)
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="registrations")
     participant = models.ForeignKey(

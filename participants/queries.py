@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404
 
 from events.models import Agency, Session, Trainer, Workshop, WorkshopAgency
 from events.queries import contains_any
-from participants.models import Attendance, Registration
+from participants.models import Attendance, Registration, holds_a_seat, seat_counts
 
 
 def workshop_registrations(workshop: Workshop) -> QuerySet[Registration]:
@@ -110,21 +110,27 @@ class RegistrationCounts:
 
 
 def registration_counts(workshop: Workshop) -> RegistrationCounts:
-    """Counts by status, and the confirmed by gender: one aggregate query."""
+    """The seats taken and the people waiting (``seat_counts``), the other statuses, and the
+    seats taken by gender: one aggregate query."""
     statuses = Registration.Status
-    aggregates = {status.value: Count("pk", filter=Q(status=status)) for status in statuses} | {
-        f"gender_{gender.value}": Count("pk", filter=Q(status=statuses.CONFIRMED, gender=gender))
-        for gender in Registration.Gender
-    }
+    others = (statuses.PENDING, statuses.CANCELLED, statuses.DECLINED)
+    aggregates = (
+        seat_counts()
+        | {status.value: Count("pk", filter=Q(status=status)) for status in others}
+        | {
+            f"gender_{gender.value}": Count("pk", filter=holds_a_seat() & Q(gender=gender))
+            for gender in Registration.Gender
+        }
+    )
     figures = Registration.objects.filter(workshop=workshop).aggregate(
         total=Count("pk"), **aggregates
     )
     return RegistrationCounts(
         capacity=workshop.capacity,
         total=figures["total"],
-        confirmed=figures[statuses.CONFIRMED],
+        confirmed=figures["confirmed"],
         pending=figures[statuses.PENDING],
-        waitlisted=figures[statuses.WAITLISTED],
+        waitlisted=figures["waitlisted"],
         cancelled=figures[statuses.CANCELLED],
         declined=figures[statuses.DECLINED],
         confirmed_by_gender={

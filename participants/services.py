@@ -46,8 +46,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from config.refusals import Refusal
+from config.tokens import new_token
 from events.models import Agency, Workshop
-from events.tokens import new_token
 from integrations import webhooks
 from integrations.queue import enqueue_on_commit
 from participants import tasks

@@ -29,8 +29,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.services import record_update
+from config.tokens import new_token
 from events.models import Workshop
-from events.tokens import new_token
 from participants.models import Attendance, Participant, Registration
 
 ERASED = "[erased]"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from events.constraints import FieldCheckConstraint, FieldUniqueConstraint
+from config.constraints import FieldCheckConstraint, FieldUniqueConstraint
 from events.models import Workshop
 from participants.models import Registration
 

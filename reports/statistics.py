@@ -35,7 +35,8 @@ UNTAUGHT_KINDS = (Session.Kind.BREAK, Session.Kind.CEREMONY)
 class Figures:
     """What an organiser watches in a workshop, counted by ``figures``.
 
-    - ``confirmed``, ``waitlisted``, ``pending``: registrations in each state.
+    - ``confirmed``: registrations holding a seat (participants' ``holds_a_seat``);
+      ``waitlisted``, ``pending``: registrations in each state.
     - ``scheduled_sessions``: sessions not cancelled.
     - ``sessions_without_trainers``: scheduled sessions that are taught (not breaks or
       ceremonies) yet have no trainer.
@@ -79,7 +80,7 @@ def _ratio(numerator: int, denominator: int) -> float | None:
 
 _FIGURES_SQL = """
 SELECT w.id,
-  (SELECT COUNT(*) FROM {registration} r WHERE r.workshop_id = w.id AND r.status = %(confirmed)s),
+  (SELECT COUNT(*) FROM {registration} r WHERE r.workshop_id = w.id AND r.status IN ({seated})),
   (SELECT COUNT(*) FROM {registration} r WHERE r.workshop_id = w.id AND r.status = %(waitlisted)s),
   (SELECT COUNT(*) FROM {registration} r WHERE r.workshop_id = w.id AND r.status = %(pending)s),
   (SELECT COUNT(*) FROM {session} s WHERE s.workshop_id = w.id AND s.status = %(scheduled)s),
@@ -127,6 +128,8 @@ def figures(workshop_ids, *, now: datetime) -> dict[int, Figures]:
         # their workshop's days, so the others have held none yet, and have nothing to count.
         "begun_by": connection.ops.adapt_datefield_value((now + timedelta(hours=14)).date()),
     }
+    seated = Registration.SEAT_HOLDING_STATUSES  # the seats: participants' one rule
+    params.update({f"seated{n}": value for n, value in enumerate(seated)})
     params.update({f"untaught{n}": value for n, value in enumerate(UNTAUGHT_KINDS)})
     params.update({f"attended{n}": value for n, value in enumerate(ATTENDED)})
     params.update({f"id{n}": value for n, value in enumerate(workshop_ids)})
@@ -138,6 +141,7 @@ def figures(workshop_ids, *, now: datetime) -> dict[int, Figures]:
         attendance=qn(Attendance._meta.db_table),
         questionnaire=qn(Questionnaire._meta.db_table),
         response=qn(Response._meta.db_table),
+        seated=", ".join(f"%(seated{n})s" for n in range(len(seated))),
         untaught=", ".join(f"%(untaught{n})s" for n in range(len(UNTAUGHT_KINDS))),
         attended=", ".join(f"%(attended{n})s" for n in range(len(ATTENDED))),
         ids=", ".join(f"%(id{n})s" for n in range(len(workshop_ids))),

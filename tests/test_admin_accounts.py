@@ -176,3 +176,98 @@ def test_the_agency_role_admin_adds_and_places_through_the_services(admin_client
         ("Ministry 2", 0, "co-host"),
         ("Ministry 1", 1, ""),
     ]
+
+
+def test_the_account_admin_keeps_every_page_and_field_of_djangos(admin_client, superuser):
+    """Django's user admin, page for page: the list (its search and filters), the add page,
+    the change page (names, address, flags, groups, permissions, the link to the password
+    page) and the password page; a change saves groups, permissions and flags."""
+    from django.contrib.auth.admin import UserAdmin
+    from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
+    from django.contrib.auth.models import Group, Permission
+
+    group = Group.objects.create(name="Reviewers")
+    permission = Permission.objects.get(codename="view_workshop")
+    user = User.objects.create_user("li.ming", "li.ming@example.org", "Lijiang-2007-workshop")
+    listed = admin_client.get(url(User, "changelist"), {"q": "li.ming", "is_staff__exact": "0"})
+    assert listed.status_code == 200
+    assert list(listed.context["cl"].queryset) == [user]
+    assert [f.title for f in listed.context["cl"].filter_specs] == [
+        "staff status",
+        "superuser status",
+        "active",
+        "groups",
+    ]
+    added = admin_client.get(url(User, "add"))
+    assert added.status_code == 200
+    assert sorted(added.context["adminform"].form.fields) == sorted(AdminUserCreationForm().fields)
+    assert added.context["adminform"].model_admin.add_fieldsets == UserAdmin.add_fieldsets
+    changing = admin_client.get(url(User, "change", user.pk))
+    assert changing.status_code == 200
+    fieldsets = changing.context["adminform"].model_admin.get_fieldsets(None, user)
+    assert fieldsets == UserAdmin.fieldsets
+    assert 'href="../password/"' in changing.content.decode()
+    password = admin_client.get(url(User, "password_change", user.pk))
+    assert password.status_code == 200
+    assert sorted(password.context["form"].fields) == sorted(AdminPasswordChangeForm(user).fields)
+
+    form = {
+        "username": "li.ming",
+        "first_name": "Ming",
+        "last_name": "Li",
+        "email": "ming.li@example.org",
+        "is_active": "on",
+        "is_staff": "on",
+        "is_superuser": "on",
+        "groups": [group.pk],
+        "user_permissions": [permission.pk],
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2007-08-26",
+        "date_joined_1": "09:00:00",
+    }
+    saved = admin_client.post(url(User, "change", user.pk), form)
+    assert saved.status_code == 302, saved.context["adminform"].form.errors
+    user.refresh_from_db()
+    assert (user.first_name, user.email, user.is_staff, user.is_superuser) == (
+        "Ming",
+        "ming.li@example.org",
+        True,
+        True,
+    )
+    assert list(user.groups.all()) == [group]
+    assert list(user.user_permissions.all()) == [permission]
+    assert user.check_password("Lijiang-2007-workshop")
+
+
+def test_the_admin_adds_an_account_without_a_usable_password(admin_client):
+    response = admin_client.post(
+        url(User, "add"), {"username": "li.ming", "usable_password": "false"}
+    )
+    assert response.status_code == 302
+    assert not User.objects.get(username="li.ming").has_usable_password()
+
+
+def test_the_admin_refuses_a_new_username_a_new_account_could_not_take(admin_client, superuser):
+    """Renamed, an account is checked as a new one: not a username taken in another case."""
+    user = User.objects.create_user("li.ming", "li.ming@example.org", "Lijiang-2007-workshop")
+    form = {
+        "username": "SITE-ADMIN",
+        "email": user.email,
+        "is_active": "on",
+        "date_joined_0": "2007-08-26",
+        "date_joined_1": "09:00:00",
+    }
+    refused = admin_client.post(url(User, "change", user.pk), form)
+    assert refused.status_code == 200
+    errors = refused.context["adminform"].form.errors["username"]
+    assert errors == ["A user with that username already exists."]
+    user.refresh_from_db()
+    assert user.username == "li.ming"
+    # Its other fields change as before.
+    kept = admin_client.post(
+        url(User, "change", user.pk), {**form, "username": "li.ming", "first_name": "Ming"}
+    )
+    assert kept.status_code == 302
+    user.refresh_from_db()
+    assert (user.username, user.first_name) == ("li.ming", "Ming")

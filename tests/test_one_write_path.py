@@ -27,7 +27,7 @@ from reports.models import Report
 from tests.events.conftest import post_new_session
 from tests.events.test_ical_import import outlook_file
 from tests.test_admin import url, workshop_form
-from tests.test_admin_accounts import add_account
+from tests.test_admin_accounts import add_account, roles_form
 
 pytestmark = pytest.mark.django_db
 
@@ -230,6 +230,20 @@ def test_the_admin_sees_a_new_account_rule(admin_client, no_accounts_named_after
     assert not get_user_model().objects.filter(username="manager").exists()
 
 
+def test_the_admin_sees_a_new_account_rule_on_a_renamed_account(
+    admin_client, make_user, no_accounts_named_after_roles
+):
+    user = make_user("li.ming")
+    form = {"username": "manager", "is_active": "on", "date_joined_0": "2007-08-26"}
+    response = admin_client.post(
+        url(get_user_model(), "change", user.pk), {**form, "date_joined_1": "09:00:00"}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["username"] == [NO_ROLE_NAMES]
+    user.refresh_from_db()
+    assert user.username == "li.ming"
+
+
 NO_YEARS = "A password must not hold a year."
 
 
@@ -278,25 +292,32 @@ TEN_AT_MOST = "Ten attending agencies at most: the hall has ten tables."
 
 @pytest.fixture
 def ten_attending_at_most(monkeypatch):
-    original = services.add_agency_role
+    """A new rule for agencies' roles, in the one check ``add_agency_role`` calls (which the
+    admin's forms call too, before they save)."""
+    original = services.check_agency_role
 
-    def add_agency_role(*, workshop, agency, role, **options):
+    def check_agency_role(*, workshop, agency, role):
         attending = WorkshopAgency.Role.ATTENDING
         if role == attending and workshop.agency_roles.filter(role=attending).count() >= 10:
             raise Refusal(TEN_AT_MOST, field="role", code="too_many")
-        return original(workshop=workshop, agency=agency, role=role, **options)
+        original(workshop=workshop, agency=agency, role=role)
 
-    monkeypatch.setattr(services, "add_agency_role", add_agency_role)
+    monkeypatch.setattr(services, "check_agency_role", check_agency_role)
+
+
+def ten_attending(workshop) -> Agency:
+    """Ten agencies attending ``workshop``, and an eleventh agency, attending nothing."""
+    for n in range(10):
+        services.add_agency_role(
+            workshop=workshop, agency=Agency.objects.create(name=f"Province {n}"), role="attending"
+        )
+    return Agency.objects.create(name="Province 10")
 
 
 def test_the_organisers_page_sees_a_new_agency_role_rule(
     client, workshop, organiser, ten_attending_at_most
 ):
-    for n in range(10):
-        services.add_agency_role(
-            workshop=workshop, agency=Agency.objects.create(name=f"Province {n}"), role="attending"
-        )
-    eleventh = Agency.objects.create(name="Province 10")
+    eleventh = ten_attending(workshop)
     client.force_login(organiser)
     response = client.post(
         reverse("events:workshop_agencies", args=[workshop.slug]),
@@ -312,3 +333,32 @@ def test_the_demo_sees_a_new_agency_role_rule(ten_attending_at_most):
     with pytest.raises(ValidationError, match="Ten attending agencies"):
         load_demo()
     assert not WorkshopAgency.objects.exists()
+
+
+def test_the_role_admin_shows_a_new_agency_role_rule(admin_client, workshop, ten_attending_at_most):
+    eleventh = ten_attending(workshop)
+    fields = {"workshop": workshop.pk, "agency": eleventh.pk, "role": "attending", "order": 0}
+    response = admin_client.post(url(WorkshopAgency, "add"), {**fields, "note": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["role"] == [TEN_AT_MOST]
+    # Another role given the role refused: refused the same.
+    hosting = services.add_agency_role(workshop=workshop, agency=eleventh, role="host")
+    changed = admin_client.post(url(WorkshopAgency, "change", hosting.pk), {**fields, "note": ""})
+    assert changed.context["adminform"].form.errors["role"] == [TEN_AT_MOST]
+    assert not WorkshopAgency.objects.filter(agency=eleventh, role="attending").exists()
+
+
+def test_the_workshop_admin_shows_a_new_agency_role_rule(
+    admin_client, superuser, workshop, ten_attending_at_most
+):
+    eleventh = ten_attending(workshop)
+    rows = [(None, eleventh, "attending", 0, "", False)]
+    response = admin_client.post(
+        url(type(workshop), "change", workshop.pk), roles_form(workshop, superuser, rows)
+    )
+    assert response.status_code == 200
+    (inline,) = [
+        f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "agency_roles"
+    ]
+    assert inline.formset.forms[0].errors["role"] == [TEN_AT_MOST]
+    assert not WorkshopAgency.objects.filter(agency=eleventh).exists()

@@ -45,6 +45,21 @@ class QuestionData:
 ABOUT_FIELDS = frozenset({"session", "trainer"})
 
 
+def _check_about(questionnaire: Questionnaire, about: dict) -> None:
+    """``about`` as ``add_question`` and ``update_question`` take it: a session of the
+    questionnaire's own workshop (whose results, timetable and trainers show it)."""
+    unknown = set(about) - ABOUT_FIELDS
+    if unknown:
+        raise TypeError(f"not what a question is about: {sorted(unknown)}")
+    session = about.get("session")
+    if session is not None and session.workshop_id != questionnaire.workshop_id:
+        raise FeedbackError(
+            _("A question can only be about a session of its own workshop."),
+            code="other_workshop",
+            field="session",
+        )
+
+
 def _check_question(questionnaire: Questionnaire, data: QuestionData) -> None:
     if not data.text.strip():
         raise FeedbackError(_("A question needs its text."), code="required", field="text")
@@ -67,6 +82,25 @@ def _next_order(questionnaire: Questionnaire) -> int:
     return (questionnaire.questions.aggregate(top=Max("order"))["top"] or 0) + 1
 
 
+def _check_title_and_dates(*, title: str, opens_at, closes_at) -> None:
+    """A questionnaire's title and opening, as ``create_questionnaire`` and
+    ``update_questionnaire`` both refuse them: the window by the model's own rule (its
+    constraint ``questionnaire_closes_after_opens``, with that field, code and message)."""
+    if not title.strip():
+        raise FeedbackError(_("A questionnaire needs a title."), code="required", field="title")
+    if opens_at and closes_at and closes_at <= opens_at:
+        rule = next(
+            c
+            for c in Questionnaire._meta.constraints
+            if c.name == "questionnaire_closes_after_opens"
+        )
+        raise FeedbackError(
+            str(rule.violation_error_message),
+            code=rule.violation_error_code,
+            field=rule.violation_error_field,
+        )
+
+
 @transaction.atomic
 def create_questionnaire(
     *,
@@ -82,14 +116,7 @@ def create_questionnaire(
 ) -> Questionnaire:
     """A new questionnaire; evaluations are anonymous, knowledge tests named (the model's
     ``questionnaire_tests_not_anonymous``)."""
-    if not title.strip():
-        raise FeedbackError(_("A questionnaire needs a title."), code="required", field="title")
-    if opens_at and closes_at and closes_at <= opens_at:
-        raise FeedbackError(
-            _("A questionnaire must close after it opens."),
-            code="closes_before_opens",
-            field="closes_at",
-        )
+    _check_title_and_dates(title=title, opens_at=opens_at, closes_at=closes_at)
     if pre_test is not None and (
         pre_test.workshop_id != workshop.pk or pre_test.kind != Questionnaire.Kind.PRE_TEST
     ):
@@ -127,15 +154,9 @@ def update_questionnaire(*, questionnaire: Questionnaire, **values) -> Questionn
     if unknown:
         raise TypeError(f"not a questionnaire field to change: {sorted(unknown)}")
     merged = {name: values.get(name, getattr(questionnaire, name)) for name in allowed}
-    if not str(merged["title"]).strip():
-        raise FeedbackError(_("A questionnaire needs a title."), code="required", field="title")
-    opens, closes = merged["opens_at"], merged["closes_at"]
-    if opens and closes and closes <= opens:
-        raise FeedbackError(
-            _("A questionnaire must close after it opens."),
-            code="closes_before_opens",
-            field="closes_at",
-        )
+    _check_title_and_dates(
+        title=str(merged["title"]), opens_at=merged["opens_at"], closes_at=merged["closes_at"]
+    )
     pre_test = merged["pre_test"]
     if pre_test is not None and (
         questionnaire.kind != Questionnaire.Kind.POST_TEST
@@ -155,7 +176,9 @@ def update_questionnaire(*, questionnaire: Questionnaire, **values) -> Questionn
 
 @transaction.atomic
 def add_question(*, questionnaire: Questionnaire, data: QuestionData, **about) -> Question:
-    """A question at the end of ``questionnaire``; ``about`` may name a session or trainer."""
+    """A question at the end of ``questionnaire``; ``about`` may name a session (of its
+    workshop) or trainer."""
+    _check_about(questionnaire, about)
     _check_question(questionnaire, data)
     question = Question.objects.create(
         questionnaire=questionnaire,
@@ -198,9 +221,7 @@ def update_question(*, question: Question, data: QuestionData, **about) -> Quest
     about; the link decides whose results show it, so a wrong link can be corrected after
     answers too.
     """
-    unknown = set(about) - ABOUT_FIELDS
-    if unknown:
-        raise TypeError(f"not what a question is about: {sorted(unknown)}")
+    _check_about(question.questionnaire, about)
     _check_question(question.questionnaire, data)
     existing = list(question.choices.order_by("order", "pk"))
     answered = (

@@ -571,8 +571,10 @@ def _load_timetable(tally, workshop, agencies):
             tally,
             Topic.objects.filter(name=name),
             {"name": name, "name_local": local},
-            create=lambda data: timetable.create_topic(data=data),
-            update=lambda topic, data: timetable.update_topic(topic=topic, data=data),
+            create=lambda data: timetable.create_topic(data=timetable.TopicData(**data)),
+            update=lambda topic, data: timetable.update_topic(
+                topic=topic, data=timetable.TopicData.of(topic, **data)
+            ),
         )
         for key, (name, local) in TOPICS.items()
     }
@@ -581,8 +583,10 @@ def _load_timetable(tally, workshop, agencies):
             tally,
             Room.objects.filter(venue=VENUE, name=name),
             {"venue": VENUE, "name": name, "city": "Lijiang", "capacity": seats},
-            create=lambda data: timetable.create_room(data=data),
-            update=lambda room, data: timetable.update_room(room=room, data=data),
+            create=lambda data: timetable.create_room(data=timetable.RoomData(**data)),
+            update=lambda room, data: timetable.update_room(
+                room=room, data=timetable.RoomData.of(room, **data)
+            ),
         )
         for key, (name, seats) in ROOMS.items()
     }
@@ -617,8 +621,10 @@ def _load_trainer(tally, values: dict) -> Trainer:
         tally,
         Trainer.objects.filter(name=values["name"]),
         values,
-        create=lambda data: timetable.create_trainer(data=data),
-        update=lambda trainer, data: timetable.update_trainer(trainer=trainer, data=data),
+        create=lambda data: timetable.create_trainer(data=timetable.TrainerData(**data)),
+        update=lambda trainer, data: timetable.update_trainer(
+            trainer=trainer, data=timetable.TrainerData.of(trainer, **data)
+        ),
     )
 
 

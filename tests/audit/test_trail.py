@@ -231,7 +231,9 @@ def test_services_record_workshops_roles_trainers_sessions_and_registration_deci
         role = event_services.add_agency_role(
             workshop=workshop, agency=agency, role=WorkshopAgency.Role.FUNDER
         )
-        event_services.update_trainer(trainer=trainer, data={"name": "Dr Chen Li"})
+        event_services.update_trainer(
+            trainer=trainer, data=event_services.TrainerData.of(trainer, name="Dr Chen Li")
+        )
         approve_registration(registration=pending, by=organiser, notify=False)
         copy = event_services.copy_workshop(
             source=workshop, start_date=date(2008, 8, 26), by=organiser

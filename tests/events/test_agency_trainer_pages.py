@@ -1,6 +1,7 @@
 """The organiser's agency and trainer pages, and the pages in Chinese."""
 
 import pytest
+from django.db import models
 from django.test import Client
 from django.urls import reverse
 
@@ -145,3 +146,84 @@ def test_the_note_on_an_agencys_role_is_changed_in_place(
     assert stranger.post(note, {"note": ""}).status_code == 404
     role.refresh_from_db()
     assert role.note == "also sent personnel to attend"
+
+
+@pytest.mark.django_db
+def test_a_note_is_refused_on_another_workshops_role_and_without_nul_and_escaped(
+    organiser_client, organiser, other_organiser, workshop
+):
+    """An organiser of another workshop, through their own workshop's address, reaches no
+    role of this one; nor does a post without the CSRF token; a NUL byte is refused (400);
+    the note is shown as text; the change is in the audit trail."""
+    from auditlog.models import LogEntry
+
+    agency = Agency.objects.create(name="IOM")
+    role = services.add_agency_role(workshop=workshop, agency=agency, role="attending")
+    theirs = Workshop.objects.get(slug="another")
+    attacker = Client()
+    attacker.force_login(other_organiser)
+    sideways = reverse("events:agency_role_note", args=[theirs.slug, role.pk])
+    assert attacker.post(sideways, {"note": "pwned"}).status_code == 404
+    role.refresh_from_db()
+    assert role.note == ""
+
+    note = reverse("events:agency_role_note", args=[workshop.slug, role.pk])
+    forged = Client(enforce_csrf_checks=True)  # a page elsewhere posting as the organiser
+    forged.force_login(organiser)
+    assert forged.post(note, {"note": "forged"}).status_code == 403
+    refused = organiser_client.post(note, {"note": "a\x00b"})  # the site's page for it
+    assert refused.status_code == 400
+    assert "cannot be stored (a NUL byte" in refused.content.decode()
+    role.refresh_from_db()
+    assert role.note == ""
+
+    organiser_client.post(note, {"note": '<script>alert("x")</script>'})
+    html = organiser_client.get(reverse("events:workshop_agencies", args=[workshop.slug]))
+    html = html.content.decode()
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+    entry = LogEntry.objects.get_for_object(role).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.changes_dict["note"] == ["", '<script>alert("x")</script>']
+
+
+@pytest.mark.django_db
+def test_roles_numbered_from_1_before_are_moved_copied_and_placed_by_position(
+    organiser_client, organiser, workshop
+):
+    """Databases loaded before positions counted from 0 hold 1, 2, 3 (and the old admin let
+    any number be typed): the arrows, a copy and a placement go by place, not number."""
+    agencies = [Agency.objects.create(name=name) for name in ("IOM", "UNICEF", "UNIAP")]
+    for number, agency in enumerate(agencies, start=1):
+        role = services.add_agency_role(workshop=workshop, agency=agency, role="attending")
+        WorkshopAgency.objects.filter(pk=role.pk).update(order=number * 10)
+
+    def named(of=workshop):
+        rows = of.agency_roles.filter(role="attending").order_by("order", "pk")
+        return [(row.agency.name, row.order) for row in rows]
+
+    uniap = WorkshopAgency.objects.get(agency=agencies[2])
+    organiser_client.post(
+        reverse("events:agency_role_move", args=[workshop.slug, uniap.pk]), {"direction": "up"}
+    )
+    assert named() == [("IOM", 0), ("UNIAP", 1), ("UNICEF", 2)]
+    WorkshopAgency.objects.filter(workshop=workshop).update(order=models.F("order") + 1)
+    copy = services.copy_workshop(source=workshop, start_date=workshop.start_date, by=organiser)
+    assert [name for name, _order in named(copy)] == ["IOM", "UNIAP", "UNICEF"]
+    services.place_agency_role(agency_role=uniap, position=0)
+    assert named() == [("UNIAP", 0), ("IOM", 1), ("UNICEF", 2)]
+
+
+@pytest.mark.django_db
+def test_the_role_note_speaks_simplified_chinese(organiser_client, workshop):
+    agency = Agency.objects.create(name="IOM")
+    role = services.add_agency_role(workshop=workshop, agency=agency, role="attending")
+    page = reverse("events:workshop_agencies", args=[workshop.slug])
+    html = organiser_client.get(page, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "添加备注" in html
+    assert "关于 IOM 的备注" in html
+    note = reverse("events:agency_role_note", args=[workshop.slug, role.pk])
+    saved = organiser_client.post(
+        note, {"note": "也派员参加"}, HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True
+    )
+    assert "的备注已保存。" in saved.content.decode()
+    assert "修改备注" in saved.content.decode()

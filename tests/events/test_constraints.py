@@ -8,7 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.test.utils import isolate_apps
 
-from events.constraints import FieldCheckConstraint
+from config import constraints, tokens
+from config.constraints import FieldCheckConstraint
+from events import constraints as kept_constraints
+from events import tokens as kept_tokens
 from events.models import Workshop
 
 
@@ -58,7 +61,7 @@ def test_field_constraint_keeps_its_field_through_a_migration():
         c for c in Workshop._meta.constraints if c.name == "workshop_ends_on_or_after_start"
     )
     path, _, kwargs = constraint.deconstruct()
-    assert path == "events.constraints.FieldCheckConstraint"
+    assert path == "config.constraints.FieldCheckConstraint"
     assert kwargs["violation_error_field"] == "end_date"
     assert constraint.clone() == constraint
     assert FieldCheckConstraint(**{**kwargs, "violation_error_field": "start_date"}) != constraint
@@ -91,3 +94,11 @@ def test_field_constraint_on_a_field_the_model_lacks_fails_the_checks():
             "of the model.",
         )
     ]
+
+
+def test_the_migrations_written_before_the_move_find_the_same_constraints_and_tokens():
+    """``events.constraints`` and ``events.tokens`` are kept for the migrations that name
+    them: the same classes and function as in config, where the code imports them from."""
+    assert kept_constraints.FieldCheckConstraint is constraints.FieldCheckConstraint
+    assert kept_constraints.FieldUniqueConstraint is constraints.FieldUniqueConstraint
+    assert kept_tokens.new_token is tokens.new_token

@@ -60,8 +60,9 @@ def rename_topic(cast, workshop):
 
 
 def retitle_trainer(cast, workshop):
+    trainer = fresh(Trainer, cast["trainer"].pk)
     services.update_trainer(
-        trainer=fresh(Trainer, cast["trainer"].pk), data={"position": "Director-General"}
+        trainer=trainer, data=services.TrainerData.of(trainer, position="Director-General")
     )
 
 

@@ -31,6 +31,7 @@ TRAINER = {"name": "Liang Shuying", "honorific": "Prof."}
 COPY = {"start_date": "2008-08-24", "title": "Next Workshop"}
 MOVE = {"day": "2007-08-28", "start_time": "09:00", "end_time": "10:30"}
 UP = {"direction": "up"}
+NOTE = {"note": "also sent personnel to attend"}
 
 ROUTES = [
     route("reports:dashboard", GLOBAL),
@@ -63,6 +64,7 @@ ROUTES = [
     route("events:agency_create", WORKSHOP, "slug"),
     route("events:agency_role_move", WORKSHOP, "slug", "role", method="post", data=UP),
     route("events:agency_role_remove", WORKSHOP, "slug", "role", method="post", data={}),
+    route("events:agency_role_note", WORKSHOP, "slug", "role", method="post", data=NOTE),
 ]
 
 PERSONAS = [

@@ -558,12 +558,18 @@ def test_create_agency_with_role_writes_both_or_neither(workshop):
 
 @pytest.mark.django_db
 def test_create_and_update_trainer():
-    trainer = services.create_trainer(data={"name": "Mi XiaoXiong", "honorific": "Dr."})
-    services.update_trainer(trainer=trainer, data={"name_local": "米晓雄"})
+    trainer = services.create_trainer(
+        data=services.TrainerData(name="Mi XiaoXiong", honorific="Dr.")
+    )
+    services.update_trainer(
+        trainer=trainer, data=services.TrainerData.of(trainer, name_local="米晓雄")
+    )
     trainer.refresh_from_db()
     assert (str(trainer), trainer.name_local) == ("Dr. Mi XiaoXiong", "米晓雄")
     with pytest.raises(ValidationError) as refused:
-        services.update_trainer(trainer=trainer, data={"email": "nowhere"})
+        services.update_trainer(
+            trainer=trainer, data=services.TrainerData.of(trainer, email="nowhere")
+        )
     assert refused.value.message_dict["email"] == ["Enter a valid email address."]
 
 

@@ -24,6 +24,7 @@ from feedback.services import (
     add_question,
     close_questionnaire,
     copy_questionnaire,
+    create_questionnaire,
     delete_question,
     move_question,
     send_due,
@@ -31,6 +32,7 @@ from feedback.services import (
     submit_response,
     sync_timetable_items,
     update_question,
+    update_questionnaire,
 )
 from participants.models import Registration
 from tests.conftest import at
@@ -429,3 +431,58 @@ def test_send_due_invites_once_the_workshop_has_ended_then_reminds_once(
         assert send_due(now=at(2, 14, month=9)) == {"invited": 0, "reminded": 12}
         assert send_due(now=at(3, 14, month=9)) == {"invited": 0, "reminded": 0}
     assert len(mail.outbox) == 24
+
+
+def test_both_services_refuse_a_window_by_the_questionnaires_own_rule(monkeypatch, workshop):
+    """Creating and changing a questionnaire refuse one closing before it opens with the
+    model's constraint (its field, code and message): a rule edited there is seen by both."""
+    rule = next(
+        c for c in Questionnaire._meta.constraints if c.name == "questionnaire_closes_after_opens"
+    )
+    monkeypatch.setattr(rule, "violation_error_message", "Closes too early, says the model.")
+    monkeypatch.setattr(rule, "violation_error_code", "model_rule")
+    opens = at(25, 9)
+    with pytest.raises(FeedbackError) as created:
+        create_questionnaire(
+            workshop=workshop,
+            kind=Questionnaire.Kind.EVALUATION,
+            title="Evaluation",
+            opens_at=opens,
+            closes_at=opens,
+        )
+    questionnaire = create_questionnaire(
+        workshop=workshop, kind=Questionnaire.Kind.EVALUATION, title="Evaluation"
+    )
+    with pytest.raises(FeedbackError) as updated:
+        update_questionnaire(
+            questionnaire=questionnaire, opens_at=opens, closes_at=opens - timedelta(hours=1)
+        )
+    for refused in (created.value, updated.value):
+        assert refused.rows() == [
+            {
+                "field": "closes_at",
+                "code": "model_rule",
+                "message": "Closes too early, says the model.",
+            }
+        ]
+
+
+def test_a_question_is_never_about_another_workshops_session(evaluation, make_workshop):
+    other = make_workshop(title="Another Workshop", slug="another")
+    theirs = Session.objects.create(
+        workshop=other,
+        title="Their session",
+        starts_at=at(27, 9),
+        ends_at=at(27, 10),
+    )
+    data = QuestionData(kind=QK.RATING, text="How useful was this session?")
+    with pytest.raises(FeedbackError, match="a session of its own workshop") as refused:
+        add_question(questionnaire=evaluation, data=data, session=theirs)
+    assert refused.value.field == "session"
+    question = questions_of(evaluation)[1]
+    with pytest.raises(FeedbackError, match="a session of its own workshop"):
+        update_question(question=question, data=data, session=theirs)
+    question.refresh_from_db()
+    assert question.session is None
+    with pytest.raises(TypeError, match="not what a question is about"):
+        add_question(questionnaire=evaluation, data=data, workshop=other)

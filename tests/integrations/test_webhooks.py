@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from config.refusals import Refusal
 from integrations import webhooks
 from integrations.models import Webhook, WebhookDelivery
 from integrations.queue import GaveUp
@@ -175,6 +176,28 @@ def test_a_private_or_loopback_receiver_is_refused_by_default(settings, workshop
             owner=organiser, workshop=workshop, url="ftp://example.org/", events=EVENTS
         )
     assert refused.value.error_dict["url"][0].code == "scheme"
+    assert not Webhook.objects.exists()
+
+
+def test_a_webhook_is_refused_as_every_service_refuses(settings, workshop, organiser):
+    settings.WEBHOOKS_ALLOW_PRIVATE = False
+    with pytest.raises(Refusal) as address:
+        webhooks.create_webhook(
+            owner=organiser, workshop=workshop, url="ftp://example.org/", events=EVENTS
+        )
+    assert address.value.rows() == [
+        {
+            "field": "url",
+            "code": "scheme",
+            "message": "Give an http:// or https:// address with a host name.",
+        }
+    ]
+    with pytest.raises(Refusal) as events:
+        webhooks.create_webhook(
+            owner=organiser, workshop=workshop, url="https://example.org/", events=["nothing"]
+        )
+    assert (events.value.field, events.value.code) == ("events", "invalid_choice")
+    assert events.value.message_dict == {"events": [events.value.message]}
     assert not Webhook.objects.exists()
 
 

@@ -1,10 +1,13 @@
 """The invariants of people, registrations and attendance, as the database holds them."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Agency
 from participants.models import Attendance, Participant, Registration
+from participants.queries import registration_counts
+from reports.statistics import workshop_figures
 from tests import factories
 from tests.conftest import assert_refused_in_both_languages, at, refusals, refused_by
 
@@ -192,3 +195,49 @@ def test_attendance_unique_per_registration_session_names_the_session(workshop, 
             ("Attendance at this session is already recorded for this registration.", "unique")
         ]
     }
+
+
+def test_every_count_of_seats_reads_the_one_rule_of_who_holds_one(
+    monkeypatch, admin_client, workshop
+):
+    """Were pending registrations to hold a seat too, every count of seats would say so:
+    the queryset's, the roster's, the admin's column and the dashboards' SQL."""
+    factories.registration(workshop, "Ann", gender="female")
+    factories.registration(workshop, "Bob", gender="male")
+    factories.registration(workshop, "Cat", gender="female", status="pending")
+    factories.registration(workshop, "Dan", status="waitlisted")
+
+    def seats():
+        counts = registration_counts(workshop)
+        page = admin_client.get(reverse("admin:events_workshop_changelist")).content.decode()
+        column = next(n for n in range(5) if f'<td class="field-seats_taken">{n}</td>' in page)
+        return {
+            "holding_seats": Registration.objects.holding_seats().count(),
+            "seat_figures": Registration.objects.seat_figures()["confirmed"],
+            "roster": counts.confirmed,
+            "roster_women": counts.confirmed_by_gender["female"],
+            "admin": column,
+            "dashboard": workshop_figures(workshop, now=timezone.now()).confirmed,
+        }
+
+    assert seats() == {
+        "holding_seats": 2,
+        "seat_figures": 2,
+        "roster": 2,
+        "roster_women": 1,
+        "admin": 2,
+        "dashboard": 2,
+    }
+    statuses = Registration.Status
+    monkeypatch.setattr(
+        Registration, "SEAT_HOLDING_STATUSES", (statuses.CONFIRMED, statuses.PENDING)
+    )
+    assert seats() == {
+        "holding_seats": 3,
+        "seat_figures": 3,
+        "roster": 3,
+        "roster_women": 2,
+        "admin": 3,
+        "dashboard": 3,
+    }
+    assert registration_counts(workshop).pending == 1  # still counted by its status

@@ -356,6 +356,19 @@ def test_load_demo_command_prints_the_logins_and_counts(client, settings):
     assert "Already loaded: nothing changed." in out.getvalue()
 
 
+def test_the_readme_lists_the_logins_the_demo_prints():
+    """README's table of demo logins is what ``load_demo`` prints and loads, row for row."""
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    from reports.demo.sample import LOGINS
+
+    readme = (Path(django_settings.BASE_DIR) / "README.md").read_text()
+    listed = re.findall(r"^\| [^|]+ \| `([^`]+)` \| `([^`]+)` \|", readme, flags=re.M)
+    assert listed == [(username, password) for _role, username, password, *_ in LOGINS]
+
+
 @pytest.mark.django_db
 def test_load_demo_puts_a_changed_demo_password_back(demo, client):
     organiser = get_user_model().objects.get(username="organiser")

@@ -1,0 +1,113 @@
+"""Every writer of trainers (the organiser's form, the admin, the API, the demo), rooms and
+topics (the admin, the demo) describes one alike, as ``events.services.TrainerData``,
+``RoomData`` or ``TopicData``, to the services that write them."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from events import services
+from events.models import Room, Topic, Trainer
+from reports.demo.loader import load_demo
+from tests.test_admin import url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def superuser():
+    return get_user_model().objects.create_superuser("site-admin", "site-admin@example.org", None)
+
+
+@pytest.fixture
+def row_writes(monkeypatch) -> list:
+    """(service, type of its ``data``) of each call of the services that create and change
+    trainers, rooms and topics, which go on as they would."""
+    told = []
+    for kind in ("trainer", "room", "topic"):
+        for name in (f"create_{kind}", f"update_{kind}"):
+            original = getattr(services, name)
+
+            def recorded(*, data, _original=original, _name=name, **kwargs):
+                told.append((_name, type(data)))
+                return _original(data=data, **kwargs)
+
+            monkeypatch.setattr(services, name, recorded)
+    return told
+
+
+def test_every_writer_of_trainers_hands_the_services_a_trainer_data(
+    row_writes, client, organiser, superuser
+):
+    """The organiser's form, the admin and the API describe a trainer alike, as
+    ``services.TrainerData``, to ``create_trainer`` and ``update_trainer``."""
+    form = {"name": "Mi XiaoXiong", "name_local": "", "honorific": "Dr.", "position": ""}
+    form |= {"agency": "", "bio": "", "email": ""}
+    client.force_login(organiser)
+    client.post(reverse("events:trainer_create"), form)
+    mi = Trainer.objects.get(name="Mi XiaoXiong")
+    client.post(reverse("events:trainer_edit", args=[mi.pk]), {**form, "position": "researcher"})
+    client.force_login(superuser)
+    client.post(url(Trainer, "add"), {**form, "name": "Tong JiYu"})
+    tong = Trainer.objects.get(name="Tong JiYu")
+    client.post(url(Trainer, "change", tong.pk), {**form, "name": "Tong JiYu", "bio": "Yunnan"})
+    api = APIClient()
+    api.force_authenticate(organiser)
+    made = api.post("/api/v1/trainers/", {"name": "Liang ShuYing"}, format="json").json()
+    api.patch(f"/api/v1/trainers/{made['id']}/", {"honorific": "Prof."}, format="json")
+
+    mi.refresh_from_db()
+    tong.refresh_from_db()
+    assert (mi.position, tong.bio) == ("researcher", "Yunnan")
+    assert (tong.created_by, mi.created_by) == (None, organiser)  # the admin records nobody
+    liang = Trainer.objects.get(pk=made["id"])
+    assert (liang.name, liang.honorific) == ("Liang ShuYing", "Prof.")  # PATCH keeps the rest
+    # Created and changed by the form, then by the admin, then by the API.
+    assert (
+        row_writes
+        == [
+            ("create_trainer", services.TrainerData),
+            ("update_trainer", services.TrainerData),
+        ]
+        * 3
+    )
+
+
+@pytest.mark.parametrize(
+    ("model", "data", "changed"),
+    [
+        (Room, {"name": "Hall A", "venue": "Guesthouse", "city": "", "capacity": ""}, "city"),
+        (
+            Topic,
+            {"name": "Victim identification", "name_local": "", "description": ""},
+            "name_local",
+        ),
+    ],
+    ids=["room", "topic"],
+)
+def test_the_admin_hands_the_services_a_room_or_topic_data(
+    row_writes, client, superuser, model, data, changed
+):
+    kind = model._meta.model_name
+    client.force_login(superuser)
+    assert client.post(url(model, "add"), data).status_code == 302
+    row = model.objects.get(name=data["name"])
+    assert (
+        client.post(url(model, "change", row.pk), {**data, changed: "Lijiang"}).status_code == 302
+    )
+    row.refresh_from_db()
+    assert getattr(row, changed) == "Lijiang"
+    data_class = getattr(services, f"{model.__name__}Data")
+    assert row_writes == [(f"create_{kind}", data_class), (f"update_{kind}", data_class)]
+
+
+def test_the_demo_hands_the_services_a_trainer_room_and_topic_data(row_writes):
+    load_demo()
+    assert {name for name, _ in row_writes} >= {"create_trainer", "create_room", "create_topic"}
+    assert {kind for _, kind in row_writes} == {
+        services.TrainerData,
+        services.RoomData,
+        services.TopicData,
+    }
+    assert all(kind.__name__.lower().startswith(name.split("_")[1]) for name, kind in row_writes)
