@@ -64,4 +64,4 @@ messages: $(BIN)/.installed
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=$(VENV)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .test-db.sqlite3* staticfiles
+	rm -rf $(VENV) .pytest_cache .test-db.sqlite3* staticfiles __pycache__
