@@ -53,7 +53,7 @@ from events.models import (
 class SavedByTheServices:
     """An admin whose rows are written as the organiser's pages, the API and the demo write
     them: by ``services.create_<model>`` and ``update_<model>``, described as
-    ``services.<Model>Data`` (trainers, rooms, topics)."""
+    ``services.<Model>Data`` (agencies, trainers, rooms, topics)."""
 
     def save_model(self, request, obj, form, change):
         name = obj._meta.model_name
@@ -68,7 +68,7 @@ class SavedByTheServices:
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(SavedByTheServices, admin.ModelAdmin):
     list_display = [
         "name",
         "name_local",

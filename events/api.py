@@ -338,7 +338,8 @@ class AgencyViewSet(
         return Agency.objects.select_related("parent").order_by("name", "pk")
 
     def perform_create(self, serializer):
-        serializer.instance = services.create_agency(data=serializer.validated_data)
+        data = services.AgencyData(**serializer.validated_data)
+        serializer.instance = services.create_agency(data=data)
 
 
 @extend_schema_view(

@@ -549,7 +549,9 @@ class AgencyForm(ServiceErrorsMixin, forms.ModelForm):
         self.parent_query = query
 
     def save(self) -> Agency:
-        data = {name: self.cleaned_data.get(name) for name in services.AGENCY_FIELDS}
+        data = services.AgencyData(
+            **{name: self.cleaned_data[name] for name in services.AGENCY_FIELDS}
+        )
         agency = services.create_agency_with_role(
             data=data,
             workshop=self.workshop,

@@ -206,21 +206,26 @@ class TopicData(RowData):
     description: str = ""
 
 
+@dataclass(frozen=True)
+class AgencyData(RowData):
+    """An agency as the organiser's page, the admin, the API and the demo describe one."""
+
+    name: str
+    name_local: str = ""
+    acronym: str = ""
+    kind: str = Agency.Kind.GOVERNMENT
+    level: str = Agency.Level.NATIONAL
+    region: str = ""
+    country: str = ""
+    parent: Agency | None = None
+    website: str = ""
+
+
 # The fields an organiser gives (the forms', the API's): the dataclasses'.
 TRAINER_FIELDS = TrainerData.names()
 ROOM_FIELDS = RoomData.names()
 TOPIC_FIELDS = TopicData.names()
-AGENCY_FIELDS = (
-    "name",
-    "name_local",
-    "acronym",
-    "kind",
-    "level",
-    "region",
-    "country",
-    "parent",
-    "website",
-)
+AGENCY_FIELDS = AgencyData.names()
 
 
 @dataclass(frozen=True)
@@ -637,12 +642,6 @@ def copy_workshop(*, source: Workshop, start_date: date, title: str | None = Non
 # Agencies ----------------------------------------------------------------------------------
 
 
-def _create(model, fields: Iterable[str], data: dict):
-    """A new ``model`` row of ``data`` (its ``fields``), validated as the model validates
-    it (its constraints too), then saved."""
-    return _update(model(), fields, data)
-
-
 def _update(row, fields: Iterable[str], data: dict, *, exclude=()):
     """``row`` with ``data`` (its ``fields``), validated as the model validates it, saved."""
     _apply(row, data, fields)
@@ -652,19 +651,24 @@ def _update(row, fields: Iterable[str], data: dict, *, exclude=()):
 
 
 @transaction.atomic
-def create_agency(*, data: dict) -> Agency:
-    """A new agency; refused if its name is taken or its parent chain would loop."""
-    return _create(Agency, AGENCY_FIELDS, data)
+def create_agency(*, data: AgencyData, agency: Agency | None = None) -> Agency:
+    """A new agency; refused if its name is taken or its parent chain would loop.
+    ``agency``: the unsaved instance to fill and save, when a caller already holds one
+    (the admin's)."""
+    return _update(agency if agency is not None else Agency(), AGENCY_FIELDS, data.values())
 
 
 @transaction.atomic
-def update_agency(*, agency: Agency, data: dict) -> Agency:
-    """The agency's details changed, under the same rules as a new one's."""
-    return _update(agency, AGENCY_FIELDS, data)
+def update_agency(*, agency: Agency, data: AgencyData) -> Agency:
+    """``agency`` as ``data`` describes it (all of it: ``AgencyData.of(agency, ...)``
+    changes some), under the same rules as a new one's."""
+    return _update(agency, AGENCY_FIELDS, data.values())
 
 
 @transaction.atomic
-def create_agency_with_role(*, data: dict, workshop: Workshop, role: str, note: str = "") -> Agency:
+def create_agency_with_role(
+    *, data: AgencyData, workshop: Workshop, role: str, note: str = ""
+) -> Agency:
     """A new agency with a ``role`` in ``workshop``: both or neither, since an agency made
     for a role it could not take would only be clutter."""
     agency = create_agency(data=data)

@@ -332,8 +332,10 @@ def _load_agencies(tally) -> dict[str, Agency]:
                 "country": data.country,
                 "parent": agencies[data.parent] if data.parent else None,
             },
-            create=lambda values: timetable.create_agency(data=values),
-            update=lambda agency, values: timetable.update_agency(agency=agency, data=values),
+            create=lambda values: timetable.create_agency(data=timetable.AgencyData(**values)),
+            update=lambda agency, values: timetable.update_agency(
+                agency=agency, data=timetable.AgencyData.of(agency, **values)
+            ),
         )
     return agencies
 

@@ -1,6 +1,7 @@
-"""Every writer of trainers (the organiser's form, the admin, the API, the demo), rooms and
-topics (the admin, the demo) describes one alike, as ``events.services.TrainerData``,
-``RoomData`` or ``TopicData``, to the services that write them."""
+"""Every writer of agencies and trainers (the organiser's form, the admin, the API, the
+demo), rooms and topics (the admin, the demo) describes one alike, as
+``events.services.AgencyData``, ``TrainerData``, ``RoomData`` or ``TopicData``, to the
+services that write them."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -8,7 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from events import services
-from events.models import Room, Topic, Trainer
+from events.models import Agency, Room, Topic, Trainer, WorkshopAgency
 from reports.demo.loader import load_demo
 from tests.test_admin import url
 
@@ -23,9 +24,9 @@ def superuser():
 @pytest.fixture
 def row_writes(monkeypatch) -> list:
     """(service, type of its ``data``) of each call of the services that create and change
-    trainers, rooms and topics, which go on as they would."""
+    agencies, trainers, rooms and topics, which go on as they would."""
     told = []
-    for kind in ("trainer", "room", "topic"):
+    for kind in ("agency", "trainer", "room", "topic"):
         for name in (f"create_{kind}", f"update_{kind}"):
             original = getattr(services, name)
 
@@ -74,6 +75,42 @@ def test_every_writer_of_trainers_hands_the_services_a_trainer_data(
     )
 
 
+def test_every_writer_of_agencies_hands_the_services_an_agency_data(
+    row_writes, client, organiser, superuser, workshop
+):
+    """The organiser's page (a new agency with its role), the admin and the API describe an
+    agency alike, as ``services.AgencyData``, to ``create_agency`` and ``update_agency``."""
+    form = {"name": "UNIAP China Office", "name_local": "", "acronym": "UNIAP", "kind": "un"}
+    form |= {"level": "national", "region": "", "country": "China", "parent": "", "website": ""}
+    client.force_login(organiser)
+    client.post(
+        reverse("events:agency_create", args=[workshop.slug]),
+        {**form, "parent_query": "", "role": "partner", "note": ""},
+    )
+    uniap = Agency.objects.get(name="UNIAP China Office")
+    assert WorkshopAgency.objects.get(agency=uniap).role == "partner"
+    client.force_login(superuser)
+    client.post(url(Agency, "add"), {**form, "name": "IOM China", "acronym": "IOM"})
+    iom = Agency.objects.get(name="IOM China")
+    changed = {**form, "name": "IOM China", "acronym": "IOM", "region": "Beijing"}
+    client.post(url(Agency, "change", iom.pk), {**changed, "parent": uniap.pk})
+    api = APIClient()
+    api.force_authenticate(organiser)
+    made = api.post("/api/v1/agencies/", {"name": "UN Women", "kind": "un"}, format="json").json()
+
+    iom.refresh_from_db()
+    assert (iom.region, iom.parent) == ("Beijing", uniap)
+    un_women = Agency.objects.get(pk=made["id"])
+    assert (un_women.kind, un_women.level) == ("un", "national")  # the model's default level
+    # Created by the organiser's page, created and changed by the admin, created by the API.
+    assert row_writes == [
+        ("create_agency", services.AgencyData),
+        ("create_agency", services.AgencyData),
+        ("update_agency", services.AgencyData),
+        ("create_agency", services.AgencyData),
+    ]
+
+
 @pytest.mark.parametrize(
     ("model", "data", "changed"),
     [
@@ -102,10 +139,12 @@ def test_the_admin_hands_the_services_a_room_or_topic_data(
     assert row_writes == [(f"create_{kind}", data_class), (f"update_{kind}", data_class)]
 
 
-def test_the_demo_hands_the_services_a_trainer_room_and_topic_data(row_writes):
+def test_the_demo_hands_the_services_an_agency_trainer_room_and_topic_data(row_writes):
     load_demo()
-    assert {name for name, _ in row_writes} >= {"create_trainer", "create_room", "create_topic"}
+    made = {"create_agency", "create_trainer", "create_room", "create_topic"}
+    assert {name for name, _ in row_writes} >= made
     assert {kind for _, kind in row_writes} == {
+        services.AgencyData,
         services.TrainerData,
         services.RoomData,
         services.TopicData,

@@ -518,13 +518,15 @@ def test_agency_roles_are_placed_from_0_and_annotated(workshop):
 
 @pytest.mark.django_db
 def test_create_agency_with_a_parent_and_refuse_a_taken_name():
-    un = services.create_agency(data={"name": "United Nations", "acronym": "UN", "kind": "un"})
+    un = services.create_agency(
+        data=services.AgencyData(name="United Nations", acronym="UN", kind="un")
+    )
     office = services.create_agency(
-        data={"name": "UNIAP China Office", "parent": un, "kind": "un", "level": "national"}
+        data=services.AgencyData(name="UNIAP China Office", parent=un, kind="un", level="national")
     )
     assert office.parent == un
     with pytest.raises(ValidationError) as refused:
-        services.create_agency(data={"name": "United Nations"})
+        services.create_agency(data=services.AgencyData(name="United Nations"))
     assert refused.value.message_dict["name"] == ["Agency with this Name (English) already exists."]
 
 
@@ -536,7 +538,7 @@ def test_create_agency_with_role_writes_both_or_neither(workshop):
         role="host",
     )
     agency = services.create_agency_with_role(
-        data={"name": "National Working Committee on Children and Women"},
+        data=services.AgencyData(name="National Working Committee on Children and Women"),
         workshop=workshop,
         role="host",
         note="under the State Council",
@@ -550,7 +552,9 @@ def test_create_agency_with_role_writes_both_or_neither(workshop):
     # A refused agency leaves no role behind, and a taken name no second agency.
     with pytest.raises(ValidationError):
         services.create_agency_with_role(
-            data={"name": "Ministry of Public Security"}, workshop=workshop, role="partner"
+            data=services.AgencyData(name="Ministry of Public Security"),
+            workshop=workshop,
+            role="partner",
         )
     assert not WorkshopAgency.objects.filter(workshop=workshop, role="partner").exists()
     assert Agency.objects.filter(name="Ministry of Public Security").count() == 1
