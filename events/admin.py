@@ -444,7 +444,10 @@ class WorkshopAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned  # the fields' own rules first
-        data = {name: cleaned[name] for name in services.WORKSHOP_FIELDS if name in cleaned}
+        data = services.WorkshopData.of(
+            self.instance,
+            **{name: cleaned[name] for name in services.WORKSHOP_FIELDS if name in cleaned},
+        )
         try:
             services.check_workshop_update(workshop=self.instance, data=data)
         except ValidationError as refusal:
@@ -594,7 +597,7 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         (the inline rows, posted as read in the new zone, then save those same instants), a
         new venue takes the old one's rooms off the sessions. The form has already asked
         the service's checks (``WorkshopAdminForm.clean``)."""
-        data = {name: getattr(obj, name) for name in services.WORKSHOP_FIELDS}
+        data = services.WorkshopData.of(obj)
         if not change:
             services.create_workshop(data=data, by=request.user, workshop=obj)
             return
