@@ -53,7 +53,7 @@ from events.models import (
 class SavedByTheServices:
     """An admin whose rows are written as the organiser's pages, the API and the demo write
     them: by ``services.create_<model>`` and ``update_<model>``, described as
-    ``services.<Model>Data`` (trainers, rooms, topics)."""
+    ``services.<Model>Data`` (agencies, trainers, rooms, topics)."""
 
     def save_model(self, request, obj, form, change):
         name = obj._meta.model_name
@@ -68,7 +68,7 @@ class SavedByTheServices:
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(SavedByTheServices, admin.ModelAdmin):
     list_display = [
         "name",
         "name_local",
@@ -444,7 +444,10 @@ class WorkshopAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned  # the fields' own rules first
-        data = {name: cleaned[name] for name in services.WORKSHOP_FIELDS if name in cleaned}
+        data = services.WorkshopData.of(
+            self.instance,
+            **{name: cleaned[name] for name in services.WORKSHOP_FIELDS if name in cleaned},
+        )
         try:
             services.check_workshop_update(workshop=self.instance, data=data)
         except ValidationError as refusal:
@@ -594,7 +597,7 @@ class WorkshopAdmin(WorkshopTimeZoneMixin, admin.ModelAdmin):
         (the inline rows, posted as read in the new zone, then save those same instants), a
         new venue takes the old one's rooms off the sessions. The form has already asked
         the service's checks (``WorkshopAdminForm.clean``)."""
-        data = {name: getattr(obj, name) for name in services.WORKSHOP_FIELDS}
+        data = services.WorkshopData.of(obj)
         if not change:
             services.create_workshop(data=data, by=request.user, workshop=obj)
             return

@@ -134,7 +134,8 @@ class WorkshopViewSet(
         IsOrganiser().has_permission(request, self) or self.permission_denied(request)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        workshop = services.create_workshop(data=serializer.validated_data, by=request.user)
+        data = services.WorkshopData.of(Workshop(), **serializer.validated_data)
+        workshop = services.create_workshop(data=data, by=request.user)
         return Response(
             self.get_serializer(self._fresh(workshop)).data, status=status.HTTP_201_CREATED
         )
@@ -143,7 +144,8 @@ class WorkshopViewSet(
         workshop = self.get_object()
         serializer = self.get_serializer(workshop, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.update_workshop(workshop=workshop, data=serializer.validated_data)
+        data = services.WorkshopData.of(workshop, **serializer.validated_data)
+        services.update_workshop(workshop=workshop, data=data)
         return Response(self.get_serializer(self._fresh(workshop)).data)
 
     def _fresh(self, workshop):
@@ -338,7 +340,8 @@ class AgencyViewSet(
         return Agency.objects.select_related("parent").order_by("name", "pk")
 
     def perform_create(self, serializer):
-        serializer.instance = services.create_agency(data=serializer.validated_data)
+        data = services.AgencyData(**serializer.validated_data)
+        serializer.instance = services.create_agency(data=data)
 
 
 @extend_schema_view(

@@ -231,7 +231,10 @@ class WorkshopForm(ServiceErrorsMixin, forms.ModelForm):
     rooms_message = ""
 
     def save(self, *, by=None) -> Workshop:
-        data = {name: self.cleaned_data[name] for name in self.fields}
+        data = services.WorkshopData.of(
+            self.instance,
+            **{n: self.cleaned_data[n] for n in self.fields if n in services.WORKSHOP_FIELDS},
+        )
         if self.instance.pk is None:
             return services.create_workshop(data=data, by=by)
         update = services.update_workshop(workshop=self.instance, data=data)
@@ -549,7 +552,9 @@ class AgencyForm(ServiceErrorsMixin, forms.ModelForm):
         self.parent_query = query
 
     def save(self) -> Agency:
-        data = {name: self.cleaned_data.get(name) for name in services.AGENCY_FIELDS}
+        data = services.AgencyData(
+            **{name: self.cleaned_data[name] for name in services.AGENCY_FIELDS}
+        )
         agency = services.create_agency_with_role(
             data=data,
             workshop=self.workshop,

@@ -37,6 +37,7 @@ from events.clashes import (
 from events.models import (
     Agency,
     AgencyMember,
+    Programme,
     Room,
     Session,
     Topic,
@@ -77,9 +78,68 @@ TRANSITION_LABELS: dict[tuple[str, str], str] = {
     (Status.COMPLETED, Status.CLOSED): gettext_lazy("Reopen to correct it"),
 }
 
+
+class RowData:
+    """A row as its writers describe it, whole: a frozen dataclass of some of its model's
+    fields, which the services set and validate (``create_trainer`` takes a
+    ``TrainerData``...). The model's defaults for what is not told."""
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(cls.__dataclass_fields__)
+
+    @classmethod
+    def of(cls, row, **changes):
+        """``row`` as it stands, but for ``changes`` (some of its fields)."""
+        unknown = set(changes) - set(cls.names())
+        if unknown:
+            raise TypeError(f"not a field of {cls.__name__}: {sorted(unknown)}")
+        return cls(**{name: changes.get(name, getattr(row, name)) for name in cls.names()})
+
+    def values(self) -> dict:
+        return {name: getattr(self, name) for name in self.names()}
+
+
+@dataclass(frozen=True)
+class WorkshopData(RowData):
+    """A workshop as the organiser's form, the admin, the API and the demo describe one:
+    all its fields, in the order of ``WORKSHOP_FIELDSETS``. No defaults: a new one is
+    ``WorkshopData.of(Workshop(), ...)``, the model's defaults for what is not told."""
+
+    title: str
+    title_local: str
+    slug: str
+    programme: Programme | None
+    objectives: str
+    objectives_local: str
+    language: str
+    start_date: date | None
+    end_date: date | None
+    timezone: str
+    venue: str
+    venue_local: str
+    city: str
+    city_local: str
+    region: str
+    region_local: str
+    country: str
+    country_local: str
+    capacity: int
+    requires_approval: bool
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    completion_share: int
+    retention_months: int
+    narrative: str
+    narrative_local: str
+    summary_provided_by: Agency | None
+    summary_date: date | None
+
+
 # The fields of a workshop an organiser sets, in the groups the organiser's form and the
-# admin show them; the rest (status, sample mark, dates of the row) are the system's. The
-# one list: the form, the admin, the API and the copy of a workshop read it.
+# admin show them (``WorkshopData``'s, in its order: tests/events/test_row_writers.py); the
+# rest (status, sample mark, dates of the row) are the system's. The form, the admin, the
+# API and the copy of a workshop read them (``WORKSHOP_FIELDS``).
 WORKSHOP_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         gettext_lazy("The workshop"),
@@ -120,7 +180,7 @@ WORKSHOP_FIELDSETS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("narrative", "narrative_local", "summary_provided_by", "summary_date"),
     ),
 )
-WORKSHOP_FIELDS = tuple(name for _legend, names in WORKSHOP_FIELDSETS for name in names)
+WORKSHOP_FIELDS = WorkshopData.names()
 
 # What the next edition of a workshop does not take from it: its name and dates are its
 # own, the registration window moves with the dates, the narrative and report belong to the
@@ -151,27 +211,6 @@ SESSION_FIELDS = (
     "room",
     "is_mandatory",
 )
-
-
-class RowData:
-    """A row as its writers describe it, whole: a frozen dataclass of some of its model's
-    fields, which the services set and validate (``create_trainer`` takes a
-    ``TrainerData``...). The model's defaults for what is not told."""
-
-    @classmethod
-    def names(cls) -> tuple[str, ...]:
-        return tuple(cls.__dataclass_fields__)
-
-    @classmethod
-    def of(cls, row, **changes):
-        """``row`` as it stands, but for ``changes`` (some of its fields)."""
-        unknown = set(changes) - set(cls.names())
-        if unknown:
-            raise TypeError(f"not a field of {cls.__name__}: {sorted(unknown)}")
-        return cls(**{name: changes.get(name, getattr(row, name)) for name in cls.names()})
-
-    def values(self) -> dict:
-        return {name: getattr(self, name) for name in self.names()}
 
 
 @dataclass(frozen=True)
@@ -206,21 +245,26 @@ class TopicData(RowData):
     description: str = ""
 
 
+@dataclass(frozen=True)
+class AgencyData(RowData):
+    """An agency as the organiser's page, the admin, the API and the demo describe one."""
+
+    name: str
+    name_local: str = ""
+    acronym: str = ""
+    kind: str = Agency.Kind.GOVERNMENT
+    level: str = Agency.Level.NATIONAL
+    region: str = ""
+    country: str = ""
+    parent: Agency | None = None
+    website: str = ""
+
+
 # The fields an organiser gives (the forms', the API's): the dataclasses'.
 TRAINER_FIELDS = TrainerData.names()
 ROOM_FIELDS = RoomData.names()
 TOPIC_FIELDS = TopicData.names()
-AGENCY_FIELDS = (
-    "name",
-    "name_local",
-    "acronym",
-    "kind",
-    "level",
-    "region",
-    "country",
-    "parent",
-    "website",
-)
+AGENCY_FIELDS = AgencyData.names()
 
 
 @dataclass(frozen=True)
@@ -309,8 +353,8 @@ def _full_clean(instance, *, exclude=()) -> None:
 
 
 @transaction.atomic
-def create_workshop(*, data: dict, by, workshop: Workshop | None = None) -> Workshop:
-    """A new draft workshop organised by ``by``. ``data`` holds ``WORKSHOP_FIELDS``.
+def create_workshop(*, data: WorkshopData, by, workshop: Workshop | None = None) -> Workshop:
+    """A new draft workshop organised by ``by``, as ``data`` describes it.
 
     ``workshop``: the unsaved instance to fill and save, when a caller already holds one
     (the admin's form, whose inline rows point to it); its system fields (``is_sample``)
@@ -318,7 +362,7 @@ def create_workshop(*, data: dict, by, workshop: Workshop | None = None) -> Work
     """
     workshop = workshop if workshop is not None else Workshop()
     workshop.status = Status.DRAFT
-    _apply(workshop, data, WORKSHOP_FIELDS)
+    _apply(workshop, data.values(), WORKSHOP_FIELDS)
     if not workshop.slug:
         workshop.slug = unique_slug(
             Workshop, edition_slug_text(workshop.title, workshop.start_date)
@@ -479,23 +523,24 @@ def _check_changed_workshop(workshop: Workshop, *, old_timezone: str | None) -> 
         )
 
 
-def check_workshop_update(*, workshop: Workshop, data: dict) -> None:
+def check_workshop_update(*, workshop: Workshop, data: WorkshopData) -> None:
     """Refuse what ``update_workshop(workshop=workshop, data=data)`` would refuse beyond the
     model's own validation, writing nothing and leaving ``workshop`` as it is: for a form
     that must say so before it saves (the admin's)."""
     if workshop.pk is None:
         return
     draft = copy.copy(workshop)
-    _apply(draft, data, WORKSHOP_FIELDS)
+    _apply(draft, data.values(), WORKSHOP_FIELDS)
     if timezones.zone_or_none(draft.timezone) is None:
         return  # the form's own field says so
     _check_changed_workshop(draft, old_timezone=stored_timezone(workshop))
 
 
 @transaction.atomic
-def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
-    """Change the workshop's details; refused if it would leave sessions outside its dates,
-    or seat fewer people than are confirmed.
+def update_workshop(*, workshop: Workshop, data: WorkshopData) -> WorkshopUpdate:
+    """``workshop`` as ``data`` describes it (all of it: ``WorkshopData.of(workshop, ...)``
+    changes some); refused if it would leave sessions outside its dates, or seat fewer
+    people than are confirmed.
 
     A new time zone keeps the sessions at their local times (``keep_local_times``); the
     registration window arrives already read in the new zone. A new venue takes the old
@@ -505,7 +550,7 @@ def update_workshop(*, workshop: Workshop, data: dict) -> WorkshopUpdate:
     old_venue = (
         Workshop.objects.filter(pk=workshop.pk).values_list("venue", flat=True).first() or ""
     )
-    _apply(workshop, data, WORKSHOP_FIELDS)
+    _apply(workshop, data.values(), WORKSHOP_FIELDS)
     _full_clean(workshop)
     _check_changed_workshop(workshop, old_timezone=old_timezone)
     zone_change = None
@@ -637,12 +682,6 @@ def copy_workshop(*, source: Workshop, start_date: date, title: str | None = Non
 # Agencies ----------------------------------------------------------------------------------
 
 
-def _create(model, fields: Iterable[str], data: dict):
-    """A new ``model`` row of ``data`` (its ``fields``), validated as the model validates
-    it (its constraints too), then saved."""
-    return _update(model(), fields, data)
-
-
 def _update(row, fields: Iterable[str], data: dict, *, exclude=()):
     """``row`` with ``data`` (its ``fields``), validated as the model validates it, saved."""
     _apply(row, data, fields)
@@ -652,19 +691,24 @@ def _update(row, fields: Iterable[str], data: dict, *, exclude=()):
 
 
 @transaction.atomic
-def create_agency(*, data: dict) -> Agency:
-    """A new agency; refused if its name is taken or its parent chain would loop."""
-    return _create(Agency, AGENCY_FIELDS, data)
+def create_agency(*, data: AgencyData, agency: Agency | None = None) -> Agency:
+    """A new agency; refused if its name is taken or its parent chain would loop.
+    ``agency``: the unsaved instance to fill and save, when a caller already holds one
+    (the admin's)."""
+    return _update(agency if agency is not None else Agency(), AGENCY_FIELDS, data.values())
 
 
 @transaction.atomic
-def update_agency(*, agency: Agency, data: dict) -> Agency:
-    """The agency's details changed, under the same rules as a new one's."""
-    return _update(agency, AGENCY_FIELDS, data)
+def update_agency(*, agency: Agency, data: AgencyData) -> Agency:
+    """``agency`` as ``data`` describes it (all of it: ``AgencyData.of(agency, ...)``
+    changes some), under the same rules as a new one's."""
+    return _update(agency, AGENCY_FIELDS, data.values())
 
 
 @transaction.atomic
-def create_agency_with_role(*, data: dict, workshop: Workshop, role: str, note: str = "") -> Agency:
+def create_agency_with_role(
+    *, data: AgencyData, workshop: Workshop, role: str, note: str = ""
+) -> Agency:
     """A new agency with a ``role`` in ``workshop``: both or neither, since an agency made
     for a role it could not take would only be clutter."""
     agency = create_agency(data=data)

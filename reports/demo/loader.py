@@ -332,8 +332,10 @@ def _load_agencies(tally) -> dict[str, Agency]:
                 "country": data.country,
                 "parent": agencies[data.parent] if data.parent else None,
             },
-            create=lambda values: timetable.create_agency(data=values),
-            update=lambda agency, values: timetable.update_agency(agency=agency, data=values),
+            create=lambda values: timetable.create_agency(data=timetable.AgencyData(**values)),
+            update=lambda agency, values: timetable.update_agency(
+                agency=agency, data=timetable.AgencyData.of(agency, **values)
+            ),
         )
     return agencies
 
@@ -365,12 +367,16 @@ def _load_workshop(tally, slug, values, agencies, organiser, funder_note) -> Wor
     workshop = Workshop.objects.filter(slug=slug).first()
     created = workshop is None
     if created:
-        workshop = timetable.create_workshop(data=data, by=organiser)
+        workshop = timetable.create_workshop(
+            data=timetable.WorkshopData.of(Workshop(), **data), by=organiser
+        )
         tally.add(Workshop, created=1)
         tally.add(Workshop.organisers.through, created=1)
     else:
         if any(_differs(workshop, name, value) for name, value in data.items()):
-            timetable.update_workshop(workshop=workshop, data=data)
+            timetable.update_workshop(
+                workshop=workshop, data=timetable.WorkshopData.of(workshop, **data)
+            )
             tally.add(Workshop, updated=1)
         if not workshop.organisers.filter(pk=organiser.pk).exists():
             timetable.add_organiser(workshop=workshop, user=organiser)

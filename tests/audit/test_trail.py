@@ -227,7 +227,9 @@ def test_services_record_workshops_roles_trainers_sessions_and_registration_deci
     first.trainers.add(trainer)
     pending = factories.registration(workshop, "Wang Fang", status=Registration.Status.PENDING)
     with acting(actor=organiser, via="organiser"):
-        event_services.update_workshop(workshop=workshop, data={"capacity": 40})
+        event_services.update_workshop(
+            workshop=workshop, data=event_services.WorkshopData.of(workshop, capacity=40)
+        )
         role = event_services.add_agency_role(
             workshop=workshop, agency=agency, role=WorkshopAgency.Role.FUNDER
         )

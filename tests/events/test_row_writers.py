@@ -1,6 +1,7 @@
-"""Every writer of trainers (the organiser's form, the admin, the API, the demo), rooms and
-topics (the admin, the demo) describes one alike, as ``events.services.TrainerData``,
-``RoomData`` or ``TopicData``, to the services that write them."""
+"""Every writer of agencies and trainers (the organiser's form, the admin, the API, the
+demo), rooms and topics (the admin, the demo) describes one alike, as
+``events.services.AgencyData``, ``TrainerData``, ``RoomData`` or ``TopicData``, to the
+services that write them."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -8,9 +9,11 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from events import services
-from events.models import Room, Topic, Trainer
+from events.models import Agency, Room, Topic, Trainer, Workshop, WorkshopAgency
 from reports.demo.loader import load_demo
+from tests.events.conftest import NEW_WORKSHOP, workshop_form
 from tests.test_admin import url
+from tests.test_admin import workshop_form as admin_workshop_form
 
 pytestmark = pytest.mark.django_db
 
@@ -20,21 +23,29 @@ def superuser():
     return get_user_model().objects.create_superuser("site-admin", "site-admin@example.org", None)
 
 
+def recorded_calls(monkeypatch, names) -> list:
+    """(service, type of its ``data``) of each call of the services ``names``, which go on
+    as they would."""
+    told = []
+    for name in names:
+        original = getattr(services, name)
+
+        def recorded(*, data, _original=original, _name=name, **kwargs):
+            told.append((_name, type(data)))
+            return _original(data=data, **kwargs)
+
+        monkeypatch.setattr(services, name, recorded)
+    return told
+
+
 @pytest.fixture
 def row_writes(monkeypatch) -> list:
-    """(service, type of its ``data``) of each call of the services that create and change
-    trainers, rooms and topics, which go on as they would."""
-    told = []
-    for kind in ("trainer", "room", "topic"):
-        for name in (f"create_{kind}", f"update_{kind}"):
-            original = getattr(services, name)
-
-            def recorded(*, data, _original=original, _name=name, **kwargs):
-                told.append((_name, type(data)))
-                return _original(data=data, **kwargs)
-
-            monkeypatch.setattr(services, name, recorded)
-    return told
+    """The calls of the services that create and change agencies, trainers, rooms and
+    topics."""
+    kinds = ("agency", "trainer", "room", "topic")
+    return recorded_calls(
+        monkeypatch, [f"{do}_{kind}" for kind in kinds for do in ("create", "update")]
+    )
 
 
 def test_every_writer_of_trainers_hands_the_services_a_trainer_data(
@@ -74,6 +85,42 @@ def test_every_writer_of_trainers_hands_the_services_a_trainer_data(
     )
 
 
+def test_every_writer_of_agencies_hands_the_services_an_agency_data(
+    row_writes, client, organiser, superuser, workshop
+):
+    """The organiser's page (a new agency with its role), the admin and the API describe an
+    agency alike, as ``services.AgencyData``, to ``create_agency`` and ``update_agency``."""
+    form = {"name": "UNIAP China Office", "name_local": "", "acronym": "UNIAP", "kind": "un"}
+    form |= {"level": "national", "region": "", "country": "China", "parent": "", "website": ""}
+    client.force_login(organiser)
+    client.post(
+        reverse("events:agency_create", args=[workshop.slug]),
+        {**form, "parent_query": "", "role": "partner", "note": ""},
+    )
+    uniap = Agency.objects.get(name="UNIAP China Office")
+    assert WorkshopAgency.objects.get(agency=uniap).role == "partner"
+    client.force_login(superuser)
+    client.post(url(Agency, "add"), {**form, "name": "IOM China", "acronym": "IOM"})
+    iom = Agency.objects.get(name="IOM China")
+    changed = {**form, "name": "IOM China", "acronym": "IOM", "region": "Beijing"}
+    client.post(url(Agency, "change", iom.pk), {**changed, "parent": uniap.pk})
+    api = APIClient()
+    api.force_authenticate(organiser)
+    made = api.post("/api/v1/agencies/", {"name": "UN Women", "kind": "un"}, format="json").json()
+
+    iom.refresh_from_db()
+    assert (iom.region, iom.parent) == ("Beijing", uniap)
+    un_women = Agency.objects.get(pk=made["id"])
+    assert (un_women.kind, un_women.level) == ("un", "national")  # the model's default level
+    # Created by the organiser's page, created and changed by the admin, created by the API.
+    assert row_writes == [
+        ("create_agency", services.AgencyData),
+        ("create_agency", services.AgencyData),
+        ("update_agency", services.AgencyData),
+        ("create_agency", services.AgencyData),
+    ]
+
+
 @pytest.mark.parametrize(
     ("model", "data", "changed"),
     [
@@ -102,12 +149,72 @@ def test_the_admin_hands_the_services_a_room_or_topic_data(
     assert row_writes == [(f"create_{kind}", data_class), (f"update_{kind}", data_class)]
 
 
-def test_the_demo_hands_the_services_a_trainer_room_and_topic_data(row_writes):
+def test_the_demo_hands_the_services_an_agency_trainer_room_and_topic_data(row_writes):
     load_demo()
-    assert {name for name, _ in row_writes} >= {"create_trainer", "create_room", "create_topic"}
+    made = {"create_agency", "create_trainer", "create_room", "create_topic"}
+    assert {name for name, _ in row_writes} >= made
     assert {kind for _, kind in row_writes} == {
+        services.AgencyData,
         services.TrainerData,
         services.RoomData,
         services.TopicData,
     }
     assert all(kind.__name__.lower().startswith(name.split("_")[1]) for name, kind in row_writes)
+
+
+@pytest.fixture
+def workshop_writes(monkeypatch) -> list:
+    """The calls of the services that check, create and change workshops."""
+    names = ("check_workshop_update", "create_workshop", "update_workshop")
+    return recorded_calls(monkeypatch, names)
+
+
+def test_the_workshop_fields_are_the_workshop_data_s_in_the_fieldsets_order():
+    in_fieldsets = tuple(name for _legend, names in services.WORKSHOP_FIELDSETS for name in names)
+    assert in_fieldsets == services.WORKSHOP_FIELDS == services.WorkshopData.names()
+
+
+def test_every_writer_of_workshops_hands_the_services_a_workshop_data(
+    client, organiser, superuser, workshop_writes
+):
+    """The organiser's form, the admin (its check before it saves too) and the API describe a
+    workshop alike, as ``services.WorkshopData``, to the services."""
+    client.force_login(organiser)
+    client.post(reverse("events:workshop_create"), NEW_WORKSHOP)
+    border = Workshop.objects.get(title="Border Liaison Workshop")
+    client.post(
+        reverse("events:workshop_edit", args=[border.slug]), workshop_form(border, city="Dali")
+    )
+    client.force_login(superuser)
+    assert client.post(url(Workshop, "add"), admin_workshop_form()).status_code == 302
+    lijiang = Workshop.objects.get(slug="lijiang")
+    changed = admin_workshop_form(lijiang, city="Lijiang")
+    assert client.post(url(Workshop, "change", lijiang.pk), changed).status_code == 302
+    api = APIClient()
+    api.force_authenticate(organiser)
+    new = {"title": "Mekong Workshop", "start_date": "2009-05-04", "end_date": "2009-05-06"}
+    slug = api.post("/api/v1/workshops/", new, format="json").json()["slug"]
+    api.patch(f"/api/v1/workshops/{slug}/", {"capacity": 40}, format="json")
+
+    border.refresh_from_db()
+    lijiang.refresh_from_db()
+    assert (border.city, lijiang.city) == ("Dali", "Lijiang")
+    mekong = Workshop.objects.get(slug=slug)
+    assert (mekong.title, mekong.capacity) == ("Mekong Workshop", 40)  # PATCH keeps the rest
+    data = services.WorkshopData
+    assert workshop_writes == [
+        ("create_workshop", data),  # the organiser's form
+        ("update_workshop", data),
+        ("check_workshop_update", data),  # the admin: its check, then the save
+        ("create_workshop", data),
+        ("check_workshop_update", data),
+        ("update_workshop", data),
+        ("create_workshop", data),  # the API
+        ("update_workshop", data),
+    ]
+
+
+def test_the_demo_hands_the_services_a_workshop_data(workshop_writes):
+    load_demo()
+    assert {name for name, _ in workshop_writes} >= {"create_workshop"}
+    assert {kind for _, kind in workshop_writes} == {services.WorkshopData}

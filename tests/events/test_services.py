@@ -75,19 +75,20 @@ def test_allowed_transitions_name_the_buttons(make_workshop):
     assert [t.label for t in done] == ["Reopen to correct it"]
 
 
+def new_workshop(**fields) -> services.WorkshopData:
+    """A new workshop of 10-12 March 2008, with ``fields``; the model's defaults for the rest."""
+    dates = {"start_date": date(2008, 3, 10), "end_date": date(2008, 3, 12)}
+    return services.WorkshopData.of(Workshop(), **dates, **fields)
+
+
 @pytest.mark.django_db
 def test_create_workshop_is_a_draft_with_a_slug_and_its_organiser(organiser):
     workshop = services.create_workshop(
-        data={
-            "title": "Border Liaison Workshop",
-            "start_date": date(2008, 3, 10),
-            "end_date": date(2008, 3, 12),
-            "timezone": "Asia/Bangkok",
-            "capacity": 20,
-            "status": Status.COMPLETED,  # not a field an organiser sets: ignored
-        },
+        data=new_workshop(title="Border Liaison Workshop", timezone="Asia/Bangkok", capacity=20),
         by=organiser,
     )
+    with pytest.raises(TypeError):  # not a field an organiser sets
+        services.WorkshopData.of(Workshop(), status=Status.COMPLETED)
     assert workshop.status == Status.DRAFT
     assert workshop.slug == "border-liaison-workshop-2008"
     assert list(workshop.organisers.all()) == [organiser]
@@ -97,13 +98,7 @@ def test_create_workshop_is_a_draft_with_a_slug_and_its_organiser(organiser):
 def test_create_workshop_refuses_bad_values_naming_the_field(organiser):
     with pytest.raises(ValidationError) as refused:
         services.create_workshop(
-            data={
-                "title": "Nowhere",
-                "start_date": date(2008, 3, 10),
-                "end_date": date(2008, 3, 12),
-                "timezone": "Mars/Olympus",
-            },
-            by=organiser,
+            data=new_workshop(title="Nowhere", timezone="Mars/Olympus"), by=organiser
         )
     assert refused.value.message_dict["timezone"] == [
         "“Mars/Olympus” is not an IANA time zone name (for example Asia/Shanghai)."
@@ -115,7 +110,9 @@ def test_create_workshop_refuses_bad_values_naming_the_field(organiser):
 def test_update_workshop_refuses_dates_that_leave_a_session_outside(workshop, make_session):
     make_session(workshop, title="Opening", starts_at=at(26, 9), ends_at=at(26, 10))
     with pytest.raises(ValidationError) as refused:
-        services.update_workshop(workshop=workshop, data={"start_date": date(2007, 8, 27)})
+        services.update_workshop(
+            workshop=workshop, data=services.WorkshopData.of(workshop, start_date=date(2007, 8, 27))
+        )
     assert refused.value.message_dict["start_date"] == [
         "These sessions would fall outside the new dates; move them first: "
         "“Opening” (Sunday 26 August 2007, 09:00)."
@@ -132,7 +129,9 @@ def test_update_workshop_keeps_local_times_when_the_time_zone_changes(workshop, 
     late = make_session(workshop, title="Late", starts_at=at(27, 21), ends_at=at(27, 23, 30))
     london = ZoneInfo("Europe/London")
 
-    update = services.update_workshop(workshop=workshop, data={"timezone": "Europe/London"})
+    update = services.update_workshop(
+        workshop=workshop, data=services.WorkshopData.of(workshop, timezone="Europe/London")
+    )
 
     early.refresh_from_db()
     late.refresh_from_db()
@@ -156,7 +155,9 @@ def test_update_workshop_keeps_local_times_when_the_time_zone_changes(workshop, 
 @pytest.mark.django_db
 def test_update_workshop_without_a_zone_change_moves_no_session(workshop, make_session):
     session = make_session(workshop, starts_at=at(26, 9), ends_at=at(26, 10))
-    update = services.update_workshop(workshop=workshop, data={"title": "Renamed"})
+    update = services.update_workshop(
+        workshop=workshop, data=services.WorkshopData.of(workshop, title="Renamed")
+    )
     session.refresh_from_db()
     assert update.zone_change is None
     assert (session.starts_at, session.sequence) == (at(26, 9), 0)
@@ -518,13 +519,15 @@ def test_agency_roles_are_placed_from_0_and_annotated(workshop):
 
 @pytest.mark.django_db
 def test_create_agency_with_a_parent_and_refuse_a_taken_name():
-    un = services.create_agency(data={"name": "United Nations", "acronym": "UN", "kind": "un"})
+    un = services.create_agency(
+        data=services.AgencyData(name="United Nations", acronym="UN", kind="un")
+    )
     office = services.create_agency(
-        data={"name": "UNIAP China Office", "parent": un, "kind": "un", "level": "national"}
+        data=services.AgencyData(name="UNIAP China Office", parent=un, kind="un", level="national")
     )
     assert office.parent == un
     with pytest.raises(ValidationError) as refused:
-        services.create_agency(data={"name": "United Nations"})
+        services.create_agency(data=services.AgencyData(name="United Nations"))
     assert refused.value.message_dict["name"] == ["Agency with this Name (English) already exists."]
 
 
@@ -536,7 +539,7 @@ def test_create_agency_with_role_writes_both_or_neither(workshop):
         role="host",
     )
     agency = services.create_agency_with_role(
-        data={"name": "National Working Committee on Children and Women"},
+        data=services.AgencyData(name="National Working Committee on Children and Women"),
         workshop=workshop,
         role="host",
         note="under the State Council",
@@ -550,7 +553,9 @@ def test_create_agency_with_role_writes_both_or_neither(workshop):
     # A refused agency leaves no role behind, and a taken name no second agency.
     with pytest.raises(ValidationError):
         services.create_agency_with_role(
-            data={"name": "Ministry of Public Security"}, workshop=workshop, role="partner"
+            data=services.AgencyData(name="Ministry of Public Security"),
+            workshop=workshop,
+            role="partner",
         )
     assert not WorkshopAgency.objects.filter(workshop=workshop, role="partner").exists()
     assert Agency.objects.filter(name="Ministry of Public Security").count() == 1

@@ -41,7 +41,9 @@ def test_a_new_zone_sends_each_moved_session_as_moved(
     workshop, taught, django_capture_on_commit_callbacks, mailoutbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_workshop(workshop=workshop, data={"timezone": "Europe/London"})
+        services.update_workshop(
+            workshop=workshop, data=services.WorkshopData.of(workshop, timezone="Europe/London")
+        )
 
     sent = invitations(mailoutbox)
     # The confirmed participant gets both sessions, the trainer theirs; not the waiting list.
@@ -61,7 +63,9 @@ def test_a_zone_with_the_same_clock_sends_nothing(
 ):
     # Hong Kong kept Shanghai's +08:00 in 2007: nobody's calendar moves.
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_workshop(workshop=workshop, data={"timezone": "Asia/Hong_Kong"})
+        services.update_workshop(
+            workshop=workshop, data=services.WorkshopData.of(workshop, timezone="Asia/Hong_Kong")
+        )
 
     assert mailoutbox == []
 
@@ -73,7 +77,9 @@ def test_a_drafts_new_zone_sends_nothing(
     workshop.refresh_from_db()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.update_workshop(workshop=workshop, data={"timezone": "Europe/London"})
+        services.update_workshop(
+            workshop=workshop, data=services.WorkshopData.of(workshop, timezone="Europe/London")
+        )
 
     assert mailoutbox == []
 
@@ -118,7 +124,9 @@ def test_the_same_venue_keeps_every_room(workshop, make_session):
     hall = Room.objects.create(name="Jade Hall", venue="")
     make_session(workshop, title="In the hall", room=hall)
 
-    update = services.update_workshop(workshop=workshop, data={"city": "Dali"})
+    update = services.update_workshop(
+        workshop=workshop, data=services.WorkshopData.of(workshop, city="Dali")
+    )
 
     assert update.rooms_dropped == 0
     assert workshop.sessions.get().room == hall
