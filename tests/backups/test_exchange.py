@@ -1,5 +1,6 @@
 """Backups: export_data and import_data, SQLite -> PostgreSQL -> SQLite, nothing lost."""
 
+import ast
 import hashlib
 import io
 import json
@@ -48,14 +49,29 @@ def _run(*argv, database_url: str, check=True) -> subprocess.CompletedProcess:
 
 
 def _migrations_key() -> str:
-    """What a migrated empty database depends on: every migration file of every app."""
+    """What a migrated empty database depends on: every migration file of every app, the
+    project's modules they import (events.constraints and events.tokens write some of the
+    schema and its defaults) and Django's version (its schema editor writes the rest)."""
+    import django
     from django.db.migrations.loader import MigrationLoader
 
     migrations = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(django.get_version().encode())
+    imported = set()
     for key in sorted(migrations):
+        source = Path(sys.modules[migrations[key].__module__].__file__)
         digest.update(repr(key).encode())
-        digest.update(Path(sys.modules[migrations[key].__module__].__file__).read_bytes())
+        digest.update(source.read_bytes())
+        for node in ast.walk(ast.parse(source.read_bytes())):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+    for name in sorted(imported):
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if file and Path(file).resolve().is_relative_to(ROOT) and ".venv" not in Path(file).parts:
+            digest.update(name.encode())
+            digest.update(Path(file).read_bytes())
     return digest.hexdigest()[:16]
 
 
