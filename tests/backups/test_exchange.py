@@ -158,15 +158,21 @@ def _postgres_copy(template: str, name: str) -> str:
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(partial))
             )
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(partial)))
-            _migrate([f"{server}/{partial}"])
             try:
+                _migrate([f"{server}/{partial}"])
                 admin.execute(
                     sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
                         sql.Identifier(partial), sql.Identifier(template)
                     )
                 )
-            except errors.DuplicateDatabase:  # another run made it meanwhile
-                admin.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(partial)))
+            except BaseException as error:  # failed, or another run made it meanwhile
+                admin.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                        sql.Identifier(partial)
+                    )
+                )
+                if not isinstance(error, errors.DuplicateDatabase):
+                    raise
         admin.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
