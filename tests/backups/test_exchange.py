@@ -123,8 +123,9 @@ def migrated_empty(tmp_path):
                 with sqlite3.connect(fresh) as source, sqlite3.connect(partial) as copy:
                     source.backup(copy)
                 os.replace(partial, sqlite_template)
+                # Other migrations' templates go; another run's partial of this one stays.
                 for old in ROOT.glob(".test-db.sqlite3-migrated-*"):
-                    if old != sqlite_template:
+                    if not old.name.startswith(sqlite_template.name):
                         old.unlink(missing_ok=True)
             path = tmp_path / f"empty-{len(list(tmp_path.glob('empty-*')))}.sqlite3"
             shutil.copyfile(sqlite_template, path)
