@@ -48,30 +48,41 @@ def _run(*argv, database_url: str, check=True) -> subprocess.CompletedProcess:
     return result
 
 
+def _project_file(module: str) -> Path | None:
+    file = getattr(sys.modules.get(module), "__file__", None)
+    if file and Path(file).resolve().is_relative_to(ROOT) and ".venv" not in Path(file).parts:
+        return Path(file)
+    return None
+
+
+def _imported(source: Path):
+    for node in ast.walk(ast.parse(source.read_bytes())):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
 def _migrations_key() -> str:
     """What a migrated empty database depends on: every migration file of every app, the
-    project's modules they import (events.constraints and events.tokens write some of the
-    schema and its defaults) and Django's version (its schema editor writes the rest)."""
+    project's modules they import, and those modules' own imports in turn (events.constraints
+    hands on config.constraints, which writes some of the schema), and Django's version (its
+    schema editor writes the rest)."""
     import django
     from django.db.migrations.loader import MigrationLoader
 
     migrations = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
     digest = hashlib.sha256(django.get_version().encode())
-    imported = set()
-    for key in sorted(migrations):
-        source = Path(sys.modules[migrations[key].__module__].__file__)
-        digest.update(repr(key).encode())
+    files = [Path(sys.modules[migrations[key].__module__].__file__) for key in sorted(migrations)]
+    seen = set(files)
+    for source in files:  # grows as it goes: each project module is read once
+        digest.update(str(source.relative_to(ROOT)).encode())
         digest.update(source.read_bytes())
-        for node in ast.walk(ast.parse(source.read_bytes())):
-            if isinstance(node, ast.Import):
-                imported.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                imported.add(node.module)
-    for name in sorted(imported):
-        file = getattr(sys.modules.get(name), "__file__", None)
-        if file and Path(file).resolve().is_relative_to(ROOT) and ".venv" not in Path(file).parts:
-            digest.update(name.encode())
-            digest.update(Path(file).read_bytes())
+        for module in sorted(set(_imported(source))):
+            file = _project_file(module)
+            if file is not None and file not in seen:
+                seen.add(file)
+                files.append(file)
     return digest.hexdigest()[:16]
 
 
