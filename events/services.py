@@ -94,7 +94,14 @@ class RowData:
         unknown = set(changes) - set(cls.names())
         if unknown:
             raise TypeError(f"not a field of {cls.__name__}: {sorted(unknown)}")
-        return cls(**{name: changes.get(name, getattr(row, name)) for name in cls.names()})
+        # Read from ``row`` only what is not told: a foreign key told is no query for the
+        # row's own.
+        return cls(
+            **{
+                name: changes[name] if name in changes else getattr(row, name)
+                for name in cls.names()
+            }
+        )
 
     def values(self) -> dict:
         return {name: getattr(self, name) for name in self.names()}
