@@ -91,10 +91,6 @@ class SharedChoicesFormSet(BaseInlineFormSet):
         """Narrow ``field``'s queryset for this parent (``self.instance``) before it is read."""
 
 
-def shared_choices_formset(*names: str, base=SharedChoicesFormSet):
-    return type("SharedChoicesFormSet", (base,), {"shared_choice_fields": names})
-
-
 def count_of(model, relation: str, *where, **conditions):
     """An expression counting the rows of ``model``'s reverse ``relation`` (where the ``Q``
     objects ``where`` and the ``conditions``).

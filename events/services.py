@@ -94,7 +94,14 @@ class RowData:
         unknown = set(changes) - set(cls.names())
         if unknown:
             raise TypeError(f"not a field of {cls.__name__}: {sorted(unknown)}")
-        return cls(**{name: changes.get(name, getattr(row, name)) for name in cls.names()})
+        # Read from ``row`` only what is not told: a foreign key told is no query for the
+        # row's own.
+        return cls(
+            **{
+                name: changes[name] if name in changes else getattr(row, name)
+                for name in cls.names()
+            }
+        )
 
     def values(self) -> dict:
         return {name: getattr(self, name) for name in self.names()}
@@ -682,9 +689,9 @@ def copy_workshop(*, source: Workshop, start_date: date, title: str | None = Non
 # Agencies ----------------------------------------------------------------------------------
 
 
-def _update(row, fields: Iterable[str], data: dict, *, exclude=()):
-    """``row`` with ``data`` (its ``fields``), validated as the model validates it, saved."""
-    _apply(row, data, fields)
+def _update(row, data: RowData, *, exclude=()):
+    """``row`` as ``data`` describes it, validated as the model validates it, saved."""
+    _apply(row, data.values(), data.names())
     _full_clean(row, exclude=exclude)
     row.save()
     return row
@@ -695,14 +702,14 @@ def create_agency(*, data: AgencyData, agency: Agency | None = None) -> Agency:
     """A new agency; refused if its name is taken or its parent chain would loop.
     ``agency``: the unsaved instance to fill and save, when a caller already holds one
     (the admin's)."""
-    return _update(agency if agency is not None else Agency(), AGENCY_FIELDS, data.values())
+    return _update(agency if agency is not None else Agency(), data)
 
 
 @transaction.atomic
 def update_agency(*, agency: Agency, data: AgencyData) -> Agency:
     """``agency`` as ``data`` describes it (all of it: ``AgencyData.of(agency, ...)``
     changes some), under the same rules as a new one's."""
-    return _update(agency, AGENCY_FIELDS, data.values())
+    return _update(agency, data)
 
 
 @transaction.atomic
@@ -831,14 +838,14 @@ def create_trainer(*, data: TrainerData, by=None, trainer: Trainer | None = None
     """
     trainer = trainer if trainer is not None else Trainer()
     trainer.created_by = by
-    return _update(trainer, TRAINER_FIELDS, data.values(), exclude=["feed_token"])
+    return _update(trainer, data, exclude=["feed_token"])
 
 
 @transaction.atomic
 def update_trainer(*, trainer: Trainer, data: TrainerData) -> Trainer:
     """``trainer`` as ``data`` describes it (all of it: ``TrainerData.of(trainer, ...)``
     changes some)."""
-    return _update(trainer, TRAINER_FIELDS, data.values(), exclude=["feed_token"])
+    return _update(trainer, data, exclude=["feed_token"])
 
 
 # Sessions ----------------------------------------------------------------------------------
@@ -1143,13 +1150,13 @@ def reinstate_session(*, session: Session) -> Session:
 def create_room(*, data: RoomData, room: Room | None = None) -> Room:
     """A new room; refused if its venue already has a room of that name. ``room``: the
     unsaved instance to fill and save, when a caller already holds one (the admin's)."""
-    return _update(room if room is not None else Room(), ROOM_FIELDS, data.values())
+    return _update(room if room is not None else Room(), data)
 
 
 @transaction.atomic
 def update_room(*, room: Room, data: RoomData) -> Room:
     """``room`` as ``data`` describes it (all of it: ``RoomData.of(room, ...)`` changes some)."""
-    return _update(room, ROOM_FIELDS, data.values())
+    return _update(room, data)
 
 
 # Topics ------------------------------------------------------------------------------------
@@ -1159,14 +1166,14 @@ def update_room(*, room: Room, data: RoomData) -> Room:
 def create_topic(*, data: TopicData, topic: Topic | None = None) -> Topic:
     """A new topic; refused if one has that name already. ``topic``: the unsaved instance
     to fill and save, when a caller already holds one (the admin's)."""
-    return _update(topic if topic is not None else Topic(), TOPIC_FIELDS, data.values())
+    return _update(topic if topic is not None else Topic(), data)
 
 
 @transaction.atomic
 def update_topic(*, topic: Topic, data: TopicData) -> Topic:
     """``topic`` as ``data`` describes it (all of it: ``TopicData.of(topic, ...)`` changes
     some)."""
-    return _update(topic, TOPIC_FIELDS, data.values())
+    return _update(topic, data)
 
 
 def get_or_create_room(*, name: str, venue: str, city: str = "") -> Room:

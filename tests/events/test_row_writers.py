@@ -9,8 +9,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from events import services
-from events.models import Agency, Room, Topic, Trainer, Workshop, WorkshopAgency
+from events.models import Agency, Programme, Room, Topic, Trainer, Workshop, WorkshopAgency
 from reports.demo.loader import load_demo
+from tests import factories
 from tests.events.conftest import NEW_WORKSHOP, workshop_form
 from tests.test_admin import url
 from tests.test_admin import workshop_form as admin_workshop_form
@@ -218,3 +219,15 @@ def test_the_demo_hands_the_services_a_workshop_data(workshop_writes):
     load_demo()
     assert {name for name, _ in workshop_writes} >= {"create_workshop"}
     assert {kind for _, kind in workshop_writes} == {services.WorkshopData}
+
+
+def test_of_reads_from_the_row_only_what_it_is_not_told(django_assert_num_queries):
+    """``WorkshopData.of(workshop, programme=..., summary_provided_by=...)`` (the admin's
+    check, a PATCH) does not read the workshop's own programme and agency first."""
+    programme = Programme.objects.create(name="Counter-trafficking")
+    agency = Agency.objects.create(name="Ministry of Public Security")
+    made = factories.workshop(programme=programme, summary_provided_by=agency)
+    workshop = Workshop.objects.get(pk=made.pk)  # its foreign keys not read yet
+    with django_assert_num_queries(0):
+        data = services.WorkshopData.of(workshop, programme=None, summary_provided_by=None)
+    assert (data.programme, data.summary_provided_by, data.title) == (None, None, made.title)
